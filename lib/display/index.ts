@@ -1,0 +1,126 @@
+/**
+ * The seam between the course library and the kernel. Library objects never import the kernel:
+ * an object that wants to look good in a notebook offers a MIME bundle through the method keyed
+ * `Symbol.for("Jupyter.display")` (Deno's convention), and long-running code talks to the kernel
+ * through the small {@link DisplayHost} the kernel installs on `globalThis`. Outside a kernel
+ * (plain Node, a script, a test) every function here falls back to plain text on stdout.
+ */
+import { inspect } from "util";
+
+/** The method key by which an object supplies its own MIME bundle. */
+export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display") as never;
+
+/** A Jupyter MIME bundle: `{ "text/plain": ..., "text/html": ..., "application/vnd.plotly.v1+json": {...} }`. */
+export type MimeBundle = { [mimeType: string]: unknown };
+
+/** Anything that can display itself in a notebook. */
+export interface Displayable {
+  [JUPYTER_DISPLAY](): MimeBundle;
+}
+
+/** Options for one `display` call. `displayId` makes the output updatable later. */
+export interface DisplayOptions {
+  displayId?: string;
+  metadata?: Record<string, unknown>;
+}
+
+/** A message channel between kernel code and a front-end widget (Jupyter comms). */
+export interface Comm {
+  readonly commId: string;
+  readonly targetName: string;
+  send(data: Record<string, unknown>): void;
+  close(data?: Record<string, unknown>): void;
+  onMessage(handler: (data: Record<string, unknown>) => void): void;
+  onClose(handler: (data: Record<string, unknown>) => void): void;
+}
+
+/** What the kernel provides to library code running in a cell. */
+export interface DisplayHost {
+  /** Sends `display_data` (or `update_display_data` when `update` is set with a displayId). */
+  display(value: unknown, options?: DisplayOptions & { update?: boolean }): void;
+  /** Sends `clear_output`. */
+  clearOutput(wait?: boolean): void;
+  /** True once the user asked to interrupt the cell now running; long loops check it between steps. */
+  interruptRequested(): boolean;
+  /** Opens a comm to the front end. */
+  openComm(targetName: string, data?: Record<string, unknown>): Comm;
+  /** Handles comms that the front end opens to `targetName`. */
+  registerCommTarget(targetName: string, handler: (comm: Comm, data: Record<string, unknown>) => void): void;
+}
+
+const HOST_KEY = Symbol.for("dl-workbook.display-host");
+
+/** The kernel's host, or undefined outside a kernel. */
+export function displayHost(): DisplayHost | undefined {
+  return (globalThis as { [HOST_KEY]?: DisplayHost })[HOST_KEY];
+}
+
+/** Installs (or removes, with undefined) the host. Called by the kernel only. */
+export function setDisplayHost(host: DisplayHost | undefined): void {
+  (globalThis as { [HOST_KEY]?: DisplayHost })[HOST_KEY] = host;
+}
+
+/** True when `value` offers its own MIME bundle. */
+export function isDisplayable(value: unknown): value is Displayable {
+  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as Partial<Displayable>)[JUPYTER_DISPLAY] === "function";
+}
+
+/** The plain-text form of a value: its bundle's text/plain when it has one, else util.inspect. */
+export function plainText(value: unknown): string {
+  if (isDisplayable(value)) {
+    const text = value[JUPYTER_DISPLAY]()["text/plain"];
+    if (typeof text === "string") return text;
+  }
+  return typeof value === "string" ? value : inspect(value, { depth: 4, colors: false });
+}
+
+/** Shows `value` in the notebook, or prints its plain text outside a kernel. */
+export function display(value: unknown, options?: DisplayOptions): void {
+  const host = displayHost();
+  if (host) host.display(value, options);
+  else console.log(plainText(value));
+}
+
+/** True when the user asked to interrupt the running cell (always false outside a kernel). */
+export function interruptRequested(): boolean {
+  return displayHost()?.interruptRequested() ?? false;
+}
+
+let handleCounter = 0;
+
+/**
+ * One output that updates in place: a progress bar, a live loss plot.
+ * In a kernel it is a display with a display_id; outside, each update prints one line
+ * (rewritten in place on a terminal).
+ */
+export class DisplayHandle {
+  readonly displayId: string;
+  private shown = false;
+
+  constructor(initial?: unknown) {
+    this.displayId = `dl-workbook-${process.pid}-${Date.now().toString(36)}-${++handleCounter}`;
+    if (initial !== undefined) this.update(initial);
+  }
+
+  update(value: unknown): void {
+    const host = displayHost();
+    if (host) {
+      host.display(value, { displayId: this.displayId, update: this.shown });
+    } else if (process.stdout.isTTY) {
+      process.stdout.write(`\r${plainText(value).split("\n")[0]}\x1b[K`);
+    } else {
+      console.log(plainText(value));
+    }
+    this.shown = true;
+  }
+
+  /** Ends a terminal line started by in-place updates. */
+  close(): void {
+    if (!displayHost() && process.stdout.isTTY && this.shown) process.stdout.write("\n");
+  }
+}
+
+/** Creates an updatable display, optionally showing `initial` at once. */
+export function createDisplayHandle(initial?: unknown): DisplayHandle {
+  return new DisplayHandle(initial);
+}
