@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+/**
+ * The `workbook` command. Each subcommand lives with its part of the project and exports
+ * `main(args): Promise<number>` (the exit code); this file only dispatches and prints help.
+ */
+import * as path from "path";
+
+/** A subcommand: where its module is (relative to dist/bin) and one line for `workbook --help`. */
+interface Subcommand {
+  module: string;
+  summary: string;
+}
+
+const SUBCOMMANDS: Record<string, Subcommand> = {
+  kernel: { module: "../kernel/cli", summary: "install, uninstall or list the Jupyter kernelspec; start the kernel" },
+  run: { module: "../runner/cli-run", summary: "execute notebooks through the kernel and write the executed copies" },
+  book: { module: "../runner/cli-book", summary: "run all lecture notebooks and render them as a static HTML site" },
+  assign: { module: "../grader/cli-assign", summary: "generate the student notebook and grading spec from an instructor source" },
+  grade: { module: "../grader/cli-grade", summary: "grade a class's submissions of an assignment" },
+  proposal: { module: "../projects/cli-proposal", summary: "check a project proposal or export it as PDF" },
+  teams: { module: "../projects/cli-teams", summary: "check a teams.csv file" },
+};
+
+/** Usage text for the whole command. */
+function usage(): string {
+  const width = Math.max(...Object.keys(SUBCOMMANDS).map((name) => name.length));
+  const lines = Object.entries(SUBCOMMANDS).map(([name, sub]) => `  ${name.padEnd(width)}  ${sub.summary}`);
+  return ["Usage: workbook <command> [options]", "", "Commands:", ...lines, "", 'Run "workbook <command> --help" for the options of one command.'].join("\n");
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    console.log(usage());
+    return name === undefined ? 1 : 0;
+  }
+  if (name === "--version" || name === "-v") {
+    console.log(require(path.join(__dirname, "..", "..", "package.json")).version);
+    return 0;
+  }
+  const sub = SUBCOMMANDS[name];
+  if (!sub) {
+    console.error(`workbook: unknown command "${name}".\n\n${usage()}`);
+    return 2;
+  }
+  const command = require(sub.module) as { main(args: string[]): Promise<number> };
+  return command.main(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: Error) => {
+    console.error(`workbook: ${err.message}`);
+    process.exitCode = 1;
+  },
+);
