@@ -1,0 +1,9 @@
+/**
+ * `dl-workbook/seq`: sequence models. A character language model (min-char-rnn's vanilla RNN
+ * and an LSTM in tfjs) on a committed corpus, and sequence-to-sequence translation.
+ */
+export * from "./corpus";
+export * from "./char-vocabulary";
+export * from "./char-statistics";
+export * from "./seeded-random";
+export * from "./min-char-rnn";
