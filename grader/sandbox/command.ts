@@ -1,0 +1,95 @@
+import * as path from "path";
+import type { SandboxLimits } from "./limits";
+import type { Protections } from "./protections";
+
+/** Where the package that the kernel runs from lives, and which of its paths the kernel may read. */
+export interface KernelInstall {
+  /** The package root (holds package.json, dist/ and node_modules/). */
+  packageRoot: string;
+  /** The kernel entry point, `dist/kernel/main.js`, run as `node <main> <connection_file>`. */
+  kernelMain: string;
+}
+
+/** The installed package this grader belongs to: dist/grader/sandbox -> package root. */
+export function thisInstall(): KernelInstall {
+  const packageRoot = path.resolve(__dirname, "..", "..", "..");
+  return { packageRoot, kernelMain: path.join(packageRoot, "dist", "kernel", "main.js") };
+}
+
+/**
+ * Paths the kernel may read: the compiled package (kernel and course library), its node_modules,
+ * its package.json (for `import "dl-workbook/optim"`), and its own scratch folder. Not the source
+ * tree, assignments/, the grader's output or the gradebook. `/etc/alpine-release` is read by
+ * zeromq's loader to tell musl from glibc.
+ */
+export function readablePaths(install: KernelInstall, scratch: string): string[] {
+  const root = install.packageRoot;
+  return [
+    path.join(root, "dist", "kernel"),
+    path.join(root, "dist", "lib"),
+    path.join(root, "node_modules"),
+    path.join(root, "package.json"),
+    "/etc/alpine-release",
+    scratch,
+  ];
+}
+
+/**
+ * The command line that starts a program (normally the kernel) confined to one submission's sandbox,
+ * outermost layer first:
+ *
+ *   unshare -n  prlimit --as --fsize --nproc --cpu  setpriv --reuid=nobody
+ *     node --experimental-permission --allow-fs-read=<package, scratch> --allow-fs-write=<scratch>
+ *          --allow-addons --max-old-space-size=<memory> <script> <args>
+ *
+ * No --allow-child-process and no --allow-worker. `--allow-addons` is needed for zeromq; a native
+ * addon can step around Node's permission model, which is why the OS layers stay underneath it.
+ * Example: `sandboxCommand(["dist/kernel/main.js", conn], {...})` -> ["unshare", "-n", ...].
+ */
+export function sandboxCommand(
+  scriptAndArgs: string[],
+  options: { limits: SandboxLimits; protections: Protections; install: KernelInstall; scratch: string; nodePath?: string },
+): string[] {
+  const { limits, protections, install, scratch } = options;
+  const node = options.nodePath ?? process.execPath;
+  const argv: string[] = [];
+  if (protections.networkNamespace) argv.push("unshare", "-n", "--");
+  if (protections.resourceLimits) {
+    // Address space = heap cap + room for code, stacks, zeromq and wasm reservations.
+    const addressSpace = (limits.memoryMB + 1024) * 1024 * 1024;
+    argv.push(
+      "prlimit",
+      `--as=${addressSpace}`,
+      `--fsize=${limits.fileMB * 1024 * 1024}`,
+      `--nproc=${limits.processes}`,
+      `--cpu=${Math.ceil(limits.totalSeconds) + 5}`,
+      "--core=0",
+      "--",
+    );
+  }
+  if (protections.unprivilegedUser) {
+    const { uid, gid } = protections.unprivilegedUser;
+    argv.push("setpriv", `--reuid=${uid}`, `--regid=${gid}`, "--clear-groups", "--");
+  }
+  argv.push(node);
+  if (protections.nodePermissions) {
+    argv.push("--experimental-permission", "--allow-addons", "--no-warnings");
+    for (const readable of readablePaths(install, scratch)) argv.push(`--allow-fs-read=${readable}`);
+    argv.push(`--allow-fs-write=${scratch}`);
+  }
+  argv.push(`--max-old-space-size=${limits.memoryMB}`);
+  argv.push(...scriptAndArgs);
+  return argv;
+}
+
+/** The environment of a sandboxed process: nothing of the grader's, only what Node and the kernel need. */
+export function sandboxEnv(scratch: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: "/usr/bin:/bin",
+    HOME: scratch,
+    TMPDIR: scratch,
+    LANG: "C.UTF-8",
+    WORKBOOK_HISTORY_FILE: path.join(scratch, "history.sqlite"),
+    ...extra,
+  };
+}

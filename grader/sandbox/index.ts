@@ -1,0 +1,5 @@
+/** The per-submission sandbox: limits, the platform layers that enforce them, and the confined command line. */
+export * from "./limits";
+export * from "./protections";
+export * from "./command";
+export * from "./scratch";

@@ -1,0 +1,133 @@
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { DEFAULT_LIMITS, SandboxLimits, makePrivate, makeScratch, probeProtections, removeScratch, sandboxCommand, sandboxEnv, thisInstall } from "./index";
+
+// Each test runs a small Node program inside the sandbox exactly as the kernel is run, and checks
+// that one limit holds. A layer the machine lacks is reported by probeProtections().lost and the
+// test of that layer asserts the loss is reported instead.
+
+const protections = probeProtections();
+const install = thisInstall();
+
+function runSandboxed(code: string, limits: Partial<SandboxLimits> = {}): { status: number | null; signal: string | null; out: string; scratch: string } {
+  const scratch = makeScratch("sandbox-test", protections);
+  const argv = sandboxCommand(["-e", code], { limits: { ...DEFAULT_LIMITS, ...limits }, protections, install, scratch });
+  const result = spawnSync(argv[0], argv.slice(1), { cwd: scratch, env: sandboxEnv(scratch), encoding: "utf8", timeout: 30_000 });
+  return { status: result.status, signal: result.signal, out: `${result.stdout}${result.stderr}`, scratch };
+}
+
+/** A private folder of the grader's, with a secret file in it (stands for hidden tests or the gradebook). */
+function graderSecret(): { dir: string; file: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-grader-secret-"));
+  makePrivate(dir);
+  const file = path.join(dir, "hidden-tests.json");
+  fs.writeFileSync(file, '{"expected": 42}');
+  return { dir, file };
+}
+
+test("the sandbox reports every protection layer it cannot use", () => {
+  assert.equal(Array.isArray(protections.lost), true);
+  const missing = [protections.networkNamespace, protections.unprivilegedUser !== null, protections.resourceLimits, protections.nodePermissions].filter((ok) => !ok).length;
+  assert.equal(protections.lost.length, missing);
+});
+
+test("a sandboxed program cannot read files outside the package and its scratch folder", () => {
+  const secret = graderSecret();
+  const worldReadable = path.join(os.tmpdir(), `workbook-public-${process.pid}.json`);
+  fs.writeFileSync(worldReadable, "{}");
+  fs.chmodSync(worldReadable, 0o644);
+  const code = `
+    const fs = require("fs");
+    for (const f of ${JSON.stringify([secret.file, worldReadable, "/etc/passwd"])}) {
+      try { fs.readFileSync(f); console.log("READ " + f); } catch (e) { console.log("DENIED " + (e.code || e.message)); }
+    }
+    for (const d of ${JSON.stringify([install.packageRoot, path.join(install.packageRoot, "assignments"), os.tmpdir(), secret.dir, "/etc"])}) {
+      try { fs.readdirSync(d); console.log("LISTED " + d); } catch (e) { console.log("DENIED list " + e.code); }
+    }`;
+  const run = runSandboxed(code);
+  removeScratch(run.scratch);
+  fs.rmSync(secret.dir, { recursive: true });
+  fs.rmSync(worldReadable);
+  assert.doesNotMatch(run.out, /READ |LISTED/, run.out);
+  // Node 20's permission model lets "/" itself be listed (top-level folder names only) when the
+  // allowed paths span three top-level folders; nothing below the root can be listed or read.
+  assert.equal((run.out.match(/^DENIED/gm) ?? []).length, 8, run.out);
+});
+
+test("a sandboxed program writes only into its own scratch folder", () => {
+  const secret = graderSecret();
+  const code = `
+    const fs = require("fs");
+    fs.writeFileSync("note.txt", "mine"); console.log("WROTE scratch");
+    try { fs.writeFileSync(${JSON.stringify(path.join(secret.dir, "grades.csv"))}, "A+"); console.log("WROTE grader"); } catch (e) { console.log("DENIED " + e.code); }
+    try { fs.writeFileSync("/tmp/escape-${process.pid}.txt", "x"); console.log("WROTE tmp"); } catch (e) { console.log("DENIED " + e.code); }`;
+  const run = runSandboxed(code);
+  const wroteNote = fs.existsSync(path.join(run.scratch, "note.txt"));
+  removeScratch(run.scratch);
+  fs.rmSync(secret.dir, { recursive: true });
+  assert.match(run.out, /WROTE scratch/);
+  assert.equal(wroteNote, true);
+  assert.doesNotMatch(run.out, /WROTE (grader|tmp)/, run.out);
+  assert.equal(fs.existsSync(`/tmp/escape-${process.pid}.txt`), false);
+});
+
+test("a native addon cannot step around the permission model to open the gradebook", { skip: protections.unprivilegedUser === null ? "needs root for setpriv (reported in protections.lost)" : false }, () => {
+  const secret = graderSecret();
+  const gradebook = path.join(secret.dir, "gradebook.sqlite");
+  const code = `
+    const Database = require(${JSON.stringify(path.join(install.packageRoot, "node_modules", "better-sqlite3"))});
+    try { const db = new Database(${JSON.stringify(gradebook)}); db.exec("create table hacked(x)"); console.log("OPENED"); } catch (e) { console.log("DENIED " + e.message); }`;
+  const run = runSandboxed(code);
+  removeScratch(run.scratch);
+  const created = fs.existsSync(gradebook);
+  fs.rmSync(secret.dir, { recursive: true });
+  assert.doesNotMatch(run.out, /OPENED/, run.out);
+  assert.equal(created, false);
+});
+
+test("a sandboxed program cannot start child processes or workers", () => {
+  const code = `
+    try { require("child_process").execSync("id"); console.log("SPAWNED"); } catch (e) { console.log("DENIED " + e.code); }
+    try { new (require("worker_threads").Worker)("1", { eval: true }); console.log("WORKER"); } catch (e) { console.log("DENIED " + e.code); }`;
+  const run = runSandboxed(code);
+  removeScratch(run.scratch);
+  assert.doesNotMatch(run.out, /SPAWNED|WORKER/, run.out);
+  assert.equal((run.out.match(/DENIED ERR_ACCESS_DENIED/g) ?? []).length, 2, run.out);
+});
+
+test("a sandboxed program has no network", { skip: !protections.networkNamespace ? "no network namespace here (reported in protections.lost)" : false }, () => {
+  const code = `
+    const net = require("net");
+    const s = net.connect({ host: "1.1.1.1", port: 80 });
+    s.on("connect", () => { console.log("CONNECTED"); process.exit(0); });
+    s.on("error", (e) => { console.log("NONET " + e.code); process.exit(0); });
+    setTimeout(() => { console.log("NONET timeout"); process.exit(0); }, 5000);`;
+  const run = runSandboxed(code);
+  removeScratch(run.scratch);
+  assert.match(run.out, /NONET/, run.out);
+});
+
+test("a memory bomb is stopped at the memory cap", () => {
+  const code = `const hoard = []; for (;;) hoard.push(new Array(1e6).fill(Math.random()));`;
+  const run = runSandboxed(code, { memoryMB: 256 });
+  removeScratch(run.scratch);
+  assert.notEqual(run.status, 0);
+  assert.notEqual(run.signal, "SIGTERM", "the cap, not the test's timeout, must stop it");
+  assert.match(run.out, /heap out of memory|Allocation failed|ERR_MEMORY|Cannot allocate/i, run.out.slice(-500));
+});
+
+test("a file bigger than the file-size cap cannot be written", { skip: !protections.resourceLimits ? "no prlimit here (reported in protections.lost)" : false }, () => {
+  const code = `
+    process.on("SIGXFSZ", () => {});
+    const fs = require("fs"); const chunk = Buffer.alloc(1 << 20, 97);
+    try { for (let i = 0; i < 8; i++) fs.appendFileSync("big.bin", chunk); console.log("WROTE 8MB"); } catch (e) { console.log("STOPPED " + e.code); }`;
+  const run = runSandboxed(code, { fileMB: 2 });
+  const size = fs.existsSync(path.join(run.scratch, "big.bin")) ? fs.statSync(path.join(run.scratch, "big.bin")).size : 0;
+  removeScratch(run.scratch);
+  assert.doesNotMatch(run.out, /WROTE 8MB/, run.out);
+  assert.ok(size <= 2 * 1024 * 1024, `file grew to ${size} bytes`);
+});
