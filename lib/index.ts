@@ -1,0 +1,7 @@
+/**
+ * `dl-workbook`: the course library's root. The float64 {@link NDArray} with its seeded
+ * {@link rng} and {@link linspace}, and the display helpers notebooks use. Topic areas live in
+ * subpaths: `dl-workbook/optim`, `/rnn`, `/gradcheck`, `/plot`, `/cnn`, `/data`, ...
+ */
+export * from "./ndarray";
+export { display, createDisplayHandle, DisplayHandle, interruptRequested, JUPYTER_DISPLAY, MimeBundle, Displayable, isDisplayable, plainText } from "./display";
