@@ -4,3 +4,8 @@
  */
 export * from "./vocabulary";
 export * from "./bleu";
+export * from "./captioned-images";
+export * from "./shape-scenes";
+export * from "./digit-strips";
+export * from "./rgb-png";
+export * from "./caption-gallery";

@@ -7,3 +7,4 @@ export * from "./char-vocabulary";
 export * from "./char-statistics";
 export * from "./seeded-random";
 export * from "./min-char-rnn";
+export * from "./date-translation";
