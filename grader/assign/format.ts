@@ -54,7 +54,7 @@ export const MARKDOWN_ANSWER_PLACEHOLDER = "YOUR ANSWER HERE";
  *   schema_version: 3, solution: false, task: false,
  * };
  */
-export interface NbgraderCellMetadata {
+export type NbgraderCellMetadata = {
   /** True for cells that earn points (autograded test cells, manually graded answers). */
   grade: boolean;
   /** Unique id of the cell within the notebook; nbgrader requires one on every nbgrader cell. */
@@ -71,7 +71,7 @@ export interface NbgraderCellMetadata {
   task?: boolean;
   /** nbgrader's md5 checksum of the cell as released (see grader/assign/checksum.ts). */
   checksum?: string;
-}
+};
 
 /** The metadata of a cell that may carry nbgrader's fields. */
 export interface CellMetadataWithNbgrader {
