@@ -42,13 +42,26 @@ export function readablePaths(install: KernelInstall, scratch: string): string[]
  *     node --experimental-permission --allow-fs-read=<package, scratch> --allow-fs-write=<scratch>
  *          --allow-addons --max-old-space-size=<memory> <script> <args>
  *
- * No --allow-child-process and no --allow-worker. `--allow-addons` is needed for zeromq; a native
+ * No --allow-child-process; --allow-worker only when asked (the kernel's socket thread is a worker). `--allow-addons` is needed for zeromq; a native
  * addon can step around Node's permission model, which is why the OS layers stay underneath it.
  * Example: `sandboxCommand(["dist/kernel/main.js", conn], {...})` -> ["unshare", "-n", ...].
  */
 export function sandboxCommand(
   scriptAndArgs: string[],
-  options: { limits: SandboxLimits; protections: Protections; install: KernelInstall; scratch: string; nodePath?: string },
+  options: {
+    limits: SandboxLimits;
+    protections: Protections;
+    install: KernelInstall;
+    scratch: string;
+    nodePath?: string;
+    /** Let the program start worker threads (the kernel runs its sockets in one). */
+    allowWorker?: boolean;
+    /**
+     * A file the grader wrote (owner-only) that the sandbox user must read, e.g. the connection
+     * file `{connection_file}`: it is handed over with chown just before privileges are dropped.
+     */
+    handOver?: string;
+  },
 ): string[] {
   const { limits, protections, install, scratch } = options;
   const node = options.nodePath ?? process.execPath;
@@ -69,11 +82,13 @@ export function sandboxCommand(
   }
   if (protections.unprivilegedUser) {
     const { uid, gid } = protections.unprivilegedUser;
+    if (options.handOver !== undefined) argv.push("sh", "-c", 'chown "$0" "$1" && shift && exec "$@"', `${uid}:${gid}`, options.handOver);
     argv.push("setpriv", `--reuid=${uid}`, `--regid=${gid}`, "--clear-groups", "--");
   }
   argv.push(node);
   if (protections.nodePermissions) {
     argv.push("--experimental-permission", "--allow-addons", "--no-warnings");
+    if (options.allowWorker) argv.push("--allow-worker");
     for (const readable of readablePaths(install, scratch)) argv.push(`--allow-fs-read=${readable}`);
     argv.push(`--allow-fs-write=${scratch}`);
   }

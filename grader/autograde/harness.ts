@@ -1,0 +1,120 @@
+import { randomBytes } from "crypto";
+import type { IOutput } from "@jupyterlab/nbformat";
+import type { JsonValue } from "../assign/format";
+
+/** The MIME type under which a hidden-test call's result comes back from the student's kernel. */
+export const RESULT_MIME = "application/vnd.dl-workbook.result+json";
+
+/** Most numbers/strings one result may hold, and its deepest nesting. */
+export const RESULT_MAX_LEAVES = 1_000_000;
+export const RESULT_MAX_DEPTH = 32;
+
+/**
+ * The grader's side of the result channel for one submission. The harness cell runs before any
+ * student code and keeps, in a closure under a random name, the primitives it needs (so a
+ * student who later overrides JSON.stringify, Object.keys, Array.isArray, Object.prototype or
+ * Math cannot change how results are encoded). Each hidden-test call is one cell whose value is
+ * the harness's report object; the kernel renders it as an execute_result with {@link RESULT_MIME}
+ * carrying this run's nonce. Printed text never counts, and the expected values never enter the
+ * kernel, so forging a pass needs the right values.
+ */
+export interface Harness {
+  /** Name of the harness object in the kernel, e.g. `__workbook_3f9c...`. */
+  name: string;
+  /** Random per-run token every genuine result carries. */
+  nonce: string;
+  /** The cell that defines the harness (run first, before any student cell). */
+  setupCode: string;
+}
+
+/** A fresh harness with a random name and nonce. */
+export function newHarness(): Harness {
+  const name = `__workbook_${randomBytes(8).toString("hex")}`;
+  const nonce = randomBytes(16).toString("hex");
+  const setupCode = `const ${name} = (() => {
+  const displayKey: symbol = Symbol.for("Jupyter.display");
+  const keysOf = Object.keys, isArray = Array.isArray, isView = ArrayBuffer.isView, apply = Reflect.apply;
+  const isFiniteNumber = Number.isFinite, freeze = Object.freeze, hasOwn = Object.prototype.hasOwnProperty;
+  const lengthOf = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), "length")!.get!;
+  const MAX_LEAVES = ${RESULT_MAX_LEAVES}, MAX_DEPTH = ${RESULT_MAX_DEPTH};
+  let leaves = 0;
+  const encode = (value: unknown, depth: number): unknown => {
+    if (depth > MAX_DEPTH) throw new RangeError("result nested deeper than " + MAX_DEPTH);
+    if (++leaves > MAX_LEAVES) throw new RangeError("result has more than " + MAX_LEAVES + " elements");
+    if (value === null || value === undefined) return null;
+    const t = typeof value;
+    if (t === "number") return isFiniteNumber(value) ? value : { $nonfinite: (value as number) > 0 ? "Infinity" : (value as number) < 0 ? "-Infinity" : "NaN" };
+    if (t === "string" || t === "boolean") return value;
+    if (t === "bigint") return { $nonfinite: "NaN" };
+    if (t !== "object") throw new TypeError("a test result cannot hold a " + t);
+    if (isView(value)) {
+      const view = value as unknown as ArrayLike<number>;
+      const n = apply(lengthOf, view, []) as number, out: unknown[] = [];
+      for (let i = 0; i < n; i++) out[i] = encode(view[i], depth + 1);
+      return out;
+    }
+    if (isArray(value)) {
+      const list = value as unknown[], out: unknown[] = [];
+      for (let i = 0; i < list.length; i++) out[i] = encode(list[i], depth + 1);
+      return out;
+    }
+    const out: Record<string, unknown> = {};
+    for (const key of keysOf(value as object)) if (apply(hasOwn, value, [key])) out[key] = encode((value as Record<string, unknown>)[key], depth + 1);
+    return out;
+  };
+  const report = (caseId: string, value: unknown): object => {
+    leaves = 0;
+    let bundle: Record<string, unknown>;
+    try { bundle = { nonce: "${nonce}", caseId, ok: true, value: encode(value, 0) }; }
+    catch (err) { bundle = { nonce: "${nonce}", caseId, ok: false, error: String((err as Error)?.message ?? err) }; }
+    return freeze({ [displayKey]: () => ({ "${RESULT_MIME}": bundle, "text/plain": "result of hidden test " + caseId }) });
+  };
+  return freeze({ report });
+})();
+"harness ready";`;
+  return { name, nonce, setupCode };
+}
+
+/** The cell that calls one hidden test case in the student's kernel: `report(caseId, await (call))`. */
+export function callCode(harness: Harness, caseId: string, call: string): string {
+  return `${harness.name}.report(${JSON.stringify(caseId)}, await (async () => (\n${call}\n))())`;
+}
+
+/** What a call cell gave back: a value (decoded), or why there is none. */
+export type CallResult = { ok: true; value: JsonValue } | { ok: false; reason: string };
+
+function decodeValue(value: unknown): JsonValue {
+  if (value === null || typeof value === "number" || typeof value === "string" || typeof value === "boolean") return value;
+  if (Array.isArray(value)) return value.map(decodeValue);
+  if (typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record);
+    if (keys.length === 1 && keys[0] === "$nonfinite") return record.$nonfinite === "Infinity" ? Infinity : record.$nonfinite === "-Infinity" ? -Infinity : NaN;
+    const out: { [key: string]: JsonValue } = {};
+    for (const key of keys) if (key !== "__proto__") out[key] = decodeValue(record[key]);
+    return out;
+  }
+  return null;
+}
+
+/**
+ * Finds the genuine result among the outputs of one call cell: an execute_result (or display)
+ * with {@link RESULT_MIME}, this run's nonce and this case's id. Anything else, in particular
+ * text printed to look like a result, is ignored.
+ */
+export function readCallResult(outputs: IOutput[], harness: Harness, caseId: string): CallResult {
+  const genuine: Array<Record<string, unknown>> = [];
+  for (const output of outputs) {
+    if (output.output_type !== "execute_result" && output.output_type !== "display_data") continue;
+    const data = (output.data ?? {}) as Record<string, unknown>;
+    const bundle = data[RESULT_MIME];
+    if (bundle && typeof bundle === "object" && (bundle as Record<string, unknown>).nonce === harness.nonce && (bundle as Record<string, unknown>).caseId === caseId) {
+      genuine.push(bundle as Record<string, unknown>);
+    }
+  }
+  if (genuine.length === 0) return { ok: false, reason: "the call gave no result" };
+  if (genuine.length > 1) return { ok: false, reason: "the call produced more than one result (only the harness may report results)" };
+  const bundle = genuine[0];
+  if (bundle.ok !== true) return { ok: false, reason: `the result could not be read: ${String(bundle.error)}` };
+  return { ok: true, value: decodeValue(bundle.value) };
+}

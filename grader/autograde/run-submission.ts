@@ -1,0 +1,224 @@
+import type { IOutput } from "@jupyterlab/nbformat";
+import { startKernel, KernelClient, KERNEL_MAIN, CONNECTION_FILE_PLACEHOLDER, ExecuteResult, KernelExit } from "../../kernel/client";
+import type { GradingSpec, Notebook } from "../assign/format";
+import { cellSource, nbgraderMetadata } from "../assign/format";
+import { KernelInstall, Protections, SandboxLimits, makeScratch, removeScratch, sandboxCommand, sandboxEnv } from "../sandbox";
+import { CallResult, Harness, callCode, newHarness, readCallResult } from "./harness";
+
+/** How one code cell of the sanitised notebook ran in the student's kernel. */
+export interface CellRun {
+  index: number;
+  gradeId?: string;
+  status: ExecuteResult["status"] | "skipped";
+  /** The student's own outputs (text, plots), capped; shown back in feedback. */
+  outputs: IOutput[];
+  /** One line when the cell did not run cleanly: the error, the time limit, the crash. */
+  problem?: string;
+}
+
+/** The raw result of one hidden-test call (compared later, in the grader). */
+export interface CaseRun {
+  gradeId: string;
+  caseIndex: number;
+  result: CallResult;
+  /** "timeout" | "died" | "error" | "ok": how the call cell ended. */
+  status: ExecuteResult["status"];
+}
+
+/** Everything the student's kernel gave back for one submission. */
+export interface SubmissionRun {
+  cells: CellRun[];
+  cases: CaseRun[];
+  /** Fresh kernels started after a crash or kill (each replays the student's cells). */
+  restarts: number;
+  /** Submission-level problems, e.g. the total time limit or the output cap. */
+  notes: string[];
+  /** Milliseconds spent starting kernels, running the student's cells, and running the hidden calls. */
+  phases: { startMs: number; cellsMs: number; testsMs: number };
+}
+
+/** Options of {@link runSubmission}. */
+export interface RunOptions {
+  student: string;
+  limits: SandboxLimits;
+  protections: Protections;
+  install: KernelInstall;
+  /** Called with a line when something notable happens (kernel restart, limit hit). */
+  log?: (line: string) => void;
+}
+
+function outputBytes(output: IOutput): number {
+  if (output.output_type === "stream") return String(output.text ?? "").length;
+  if (output.output_type === "error") return String(output.evalue ?? "").length + 200;
+  return JSON.stringify((output as { data?: unknown }).data ?? {}).length;
+}
+
+/**
+ * Runs a sanitised submission in its own sandboxed kernel: the harness cell, then every code cell
+ * (per-cell limit, total limit, output cap), then each hidden test case as a call. A crash or a
+ * kill scores only the cell or case that caused it: a fresh kernel replays the student's cells
+ * (without keeping their outputs again) and the remaining cases go on.
+ */
+export async function runSubmission(notebook: Notebook, spec: GradingSpec, options: RunOptions): Promise<SubmissionRun> {
+  const { limits } = options;
+  const run: SubmissionRun = { cells: [], cases: [], restarts: 0, notes: [], phases: { startMs: 0, cellsMs: 0, testsMs: 0 } };
+  const deadline = Date.now() + limits.totalSeconds * 1000;
+  const scratch = makeScratch(options.student, options.protections);
+  const harness: Harness = newHarness();
+  let bytes = 0;
+  let overOutput = false;
+  let kernel: KernelClient | null = null;
+  let lastExit: KernelExit | undefined;
+  const command = sandboxCommand([KERNEL_MAIN, CONNECTION_FILE_PLACEHOLDER], {
+    limits,
+    protections: options.protections,
+    install: options.install,
+    scratch,
+    allowWorker: true,
+    handOver: CONNECTION_FILE_PLACEHOLDER,
+  });
+  const count = (n: number): void => {
+    bytes += n;
+    if (bytes > limits.outputBytes && !overOutput) {
+      overOutput = true;
+      run.notes.push(`output limit: more than ${limits.outputBytes} bytes of output; the kernel was stopped`);
+      kernel?.killNow();
+    }
+  };
+  const codeCells = notebook.cells.map((cell, index) => ({ cell, index })).filter(({ cell }) => cell.cell_type === "code");
+  const remaining = (): number => deadline - Date.now();
+  const cellTimeout = (): number => Math.max(1, Math.min(limits.cellSeconds * 1000, remaining()));
+
+  const exec = async (code: string, keep: IOutput[] | null): Promise<ExecuteResult> => {
+    if (!kernel || !kernel.isAlive()) return { status: "died", outputs: [], executionCount: null, durationMs: 0 };
+    return kernel.execute(code, {
+      timeoutMs: cellTimeout(),
+      interruptGraceMs: 2000,
+      stopOnError: false,
+      onOutput: (output) => {
+        count(outputBytes(output));
+        if (keep && !overOutput) keep.push(output);
+      },
+    });
+  };
+
+  /** Starts a (fresh) kernel and runs the harness; with `replay`, also the student's cells (outputs dropped). */
+  const boot = async (replay: boolean): Promise<boolean> => {
+    const started = Date.now();
+    try {
+      if (kernel) {
+        run.restarts++;
+        options.log?.(`${options.student}: starting a fresh kernel (restart ${run.restarts})`);
+        await kernel.restart(1000);
+      } else {
+        kernel = await startKernel({
+          cwd: scratch,
+          env: sandboxEnv(scratch),
+          command,
+          connectionDir: scratch,
+          transport: "ipc",
+          startupTimeoutMs: Math.max(5000, Math.min(60_000, remaining())),
+          onProcessOutput: (text) => count(text.length),
+        });
+        kernel.on("exit", (exit: KernelExit) => {
+          lastExit = exit;
+        });
+      }
+    } catch (err) {
+      run.notes.push(`the kernel could not start: ${(err as Error).message.split("\n")[0]}`);
+      return false;
+    } finally {
+      run.phases.startMs += Date.now() - started;
+    }
+    const setup = await exec(harness.setupCode, null);
+    if (setup.status !== "ok") {
+      run.notes.push(`the grading harness could not start (${setup.status}${setup.error ? `: ${setup.error.evalue}` : ""})`);
+      return false;
+    }
+    if (replay) {
+      for (const { cell } of codeCells) {
+        if (remaining() <= 0) return false;
+        const r = await exec(cellSource(cell), null);
+        if (r.status === "died" || r.status === "timeout") return false;
+      }
+    }
+    return true;
+  };
+
+  try {
+    let alive = await boot(false);
+    const cellsStart = Date.now();
+    for (const { cell, index } of codeCells) {
+      const gradeId = nbgraderMetadata(cell)?.grade_id;
+      const record: CellRun = { index, gradeId, status: "skipped", outputs: [] };
+      run.cells.push(record);
+      if (remaining() <= 0) {
+        record.problem = `not run: the submission used up its total time limit of ${limits.totalSeconds} s`;
+        continue;
+      }
+      if (!alive && !overOutput) alive = await boot(true);
+      if (!alive) {
+        record.problem = "not run: the kernel could not be restarted";
+        continue;
+      }
+      const result = await exec(cellSource(cell), record.outputs);
+      record.status = result.status;
+      if (result.status === "error") record.problem = `${result.error?.ename ?? "Error"}: ${result.error?.evalue ?? ""}`;
+      else if (result.status === "timeout") record.problem = `stopped: the cell ran longer than the ${limits.cellSeconds} s limit per cell`;
+      else if (result.status === "died") record.problem = overOutput ? `stopped: more than ${limits.outputBytes} bytes of output` : `the kernel crashed in this cell (${describeExit(lastExit)})`;
+      if (result.status === "timeout" || result.status === "died") alive = false;
+    }
+    run.phases.cellsMs = Date.now() - cellsStart;
+
+    const testsStart = Date.now();
+    for (const graded of spec.autograded) {
+      graded.hiddenCases.forEach((_, caseIndex) => run.cases.push({ gradeId: graded.gradeId, caseIndex, status: "aborted", result: { ok: false, reason: "not run" } }));
+    }
+    for (const caseRun of run.cases) {
+      const testCase = spec.autograded.find((g) => g.gradeId === caseRun.gradeId)!.hiddenCases[caseRun.caseIndex];
+      if (remaining() <= 0) {
+        caseRun.result = { ok: false, reason: `not run: the submission used up its total time limit of ${limits.totalSeconds} s` };
+        continue;
+      }
+      if (overOutput) {
+        caseRun.result = { ok: false, reason: `not run: the submission printed more than ${limits.outputBytes} bytes` };
+        continue;
+      }
+      if (!alive) alive = await boot(true);
+      if (!alive) {
+        caseRun.result = { ok: false, reason: "not run: the kernel could not be restarted with the student's cells" };
+        continue;
+      }
+      const caseId = `${caseRun.gradeId}#${caseRun.caseIndex}`;
+      const outputs: IOutput[] = [];
+      const result = await exec(callCode(harness, caseId, testCase.call), null);
+      outputs.push(...result.outputs);
+      caseRun.status = result.status;
+      if (result.status === "ok") caseRun.result = readCallResult(outputs, harness, caseId);
+      else if (result.status === "error") caseRun.result = { ok: false, reason: `${result.error?.ename ?? "Error"}: ${firstLine(result.error?.evalue)}` };
+      else if (result.status === "timeout") caseRun.result = { ok: false, reason: `timed out after the ${limits.cellSeconds} s limit` };
+      else caseRun.result = { ok: false, reason: overOutput ? `stopped: more than ${limits.outputBytes} bytes of output` : `the kernel crashed (${describeExit(lastExit)})` };
+      if (result.status === "timeout" || result.status === "died") alive = false;
+    }
+    run.phases.testsMs = Date.now() - testsStart;
+    if (remaining() <= 0) run.notes.push(`total time limit of ${limits.totalSeconds} s reached`);
+  } finally {
+    const k = kernel as KernelClient | null;
+    if (k) await k.shutdown(500).catch(() => k.killNow());
+    removeScratch(scratch);
+  }
+  return run;
+}
+
+function firstLine(text: string | undefined): string {
+  return (text ?? "").split("\n")[0].slice(0, 300);
+}
+
+function describeExit(exit: KernelExit | undefined): string {
+  if (!exit) return "the kernel stopped";
+  const tail = exit.stderrTail.toLowerCase();
+  if (/heap out of memory|allocation failed|out of memory/.test(tail)) return "it ran out of memory: the memory limit was reached";
+  if (exit.signal === "SIGXCPU") return "it used up its CPU time";
+  if (exit.signal) return `killed by ${exit.signal}`;
+  return `exit code ${exit.code}`;
+}

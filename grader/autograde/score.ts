@@ -1,0 +1,83 @@
+import type { GradingSpec } from "../assign/format";
+import { compareResult } from "./compare";
+import type { LateVerdict } from "./late";
+import type { SubmissionRun } from "./run-submission";
+
+/** One graded test as the student (and Gradescope) sees it. */
+export interface TestScore {
+  /** e.g. "adamStep: public tests" or "adamStep: step 5 from non-zero moments". */
+  name: string;
+  gradeId: string;
+  kind: "public" | "hidden";
+  score: number;
+  maxScore: number;
+  status: "passed" | "partial" | "failed";
+  /** Why: the error, the relative error and worst element, the time limit. Never the expected value or the call. */
+  message: string;
+  relativeError?: number;
+  worstElement?: string;
+}
+
+/** The autograded score of one submission, before and after the late penalty. */
+export interface SubmissionScore {
+  tests: TestScore[];
+  /** Sum of test scores. */
+  rawScore: number;
+  /** Autograded points available. */
+  maxScore: number;
+  late: LateVerdict;
+  /** rawScore * (1 - late.penalty), rounded to 1e-6. */
+  score: number;
+}
+
+const round = (x: number): number => Math.round(x * 1e6) / 1e6;
+
+/**
+ * Scores a run against the spec, in the grader process. Per graded function:
+ *
+ *   score = points * (publicWeight * [public tests ran] + sum_i weight_i * credit_i) / (publicWeight + sum_i weight_i)
+ *
+ * split into one entry for the public tests and one per hidden case, so partial credit shows.
+ */
+export function scoreSubmission(run: SubmissionRun, spec: GradingSpec, late: LateVerdict): SubmissionScore {
+  const tests: TestScore[] = [];
+  for (const graded of spec.autograded) {
+    const totalWeight = graded.publicTestsWeight + graded.hiddenCases.reduce((sum, c) => sum + c.weight, 0);
+    const unit = totalWeight > 0 ? graded.points / totalWeight : 0;
+    const cell = run.cells.find((c) => c.gradeId === graded.gradeId);
+    const publicOk = cell?.status === "ok";
+    if (graded.publicTestsWeight > 0) {
+      const max = round(unit * graded.publicTestsWeight);
+      tests.push({
+        name: `${graded.name}: public tests`,
+        gradeId: graded.gradeId,
+        kind: "public",
+        score: publicOk ? max : 0,
+        maxScore: max,
+        status: publicOk ? "passed" : "failed",
+        message: publicOk ? "the public tests in the notebook pass" : cell?.problem ?? "the test cell did not run",
+      });
+    }
+    graded.hiddenCases.forEach((testCase, caseIndex) => {
+      const max = round(unit * testCase.weight);
+      const caseRun = run.cases.find((c) => c.gradeId === graded.gradeId && c.caseIndex === caseIndex);
+      const base = { name: `${graded.name}: ${testCase.name}`, gradeId: graded.gradeId, kind: "hidden" as const, maxScore: max };
+      if (!caseRun || !caseRun.result.ok) {
+        tests.push({ ...base, score: 0, status: "failed", message: caseRun && !caseRun.result.ok ? caseRun.result.reason : "not run" });
+        return;
+      }
+      const verdict = compareResult(caseRun.result.value, testCase.expected, testCase.compare);
+      tests.push({
+        ...base,
+        score: round(max * verdict.credit),
+        status: verdict.credit >= 1 ? "passed" : verdict.credit > 0 ? "partial" : "failed",
+        message: verdict.message,
+        relativeError: verdict.relativeError,
+        worstElement: verdict.worstElement,
+      });
+    });
+  }
+  const rawScore = round(tests.reduce((sum, t) => sum + t.score, 0));
+  const maxScore = round(spec.autograded.reduce((sum, g) => sum + g.points, 0));
+  return { tests, rawScore, maxScore, late, score: round(rawScore * (1 - late.penalty)) };
+}
