@@ -5,3 +5,4 @@
 export { relError } from "./relError";
 export { evalNumericalGradient, evalNumericalGradientArray } from "./numericalGradient";
 export { gradCheck, GradCheckReport, GradCheckRow, GradCheckSpec } from "./gradCheck";
+export { loadCs231nFixtures, cs231nFixturesCandidates, Cs231nFixtures } from "./cs231nFixtures";

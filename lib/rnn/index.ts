@@ -1,0 +1,14 @@
+/**
+ * `dl-workbook/rnn`: the RNN family from scratch in float64, forward and backward, with CS231n's
+ * names and signatures in camelCase: affine, vanilla RNN step and sequence (full and truncated
+ * BPTT), word embedding, temporal affine, temporal softmax loss, LSTM step and sequence,
+ * gradient clipping, deep, bidirectional and pyramid recurrent layers, and the lecture demos.
+ */
+export { affineForward, affineBackward, AffineCache } from "./affine";
+export { rnnStepForward, rnnStepBackward, RnnStepCache } from "./rnnStep";
+export { rnnForward, rnnBackward, RnnCache } from "./rnn";
+export { wordEmbeddingForward, wordEmbeddingBackward, WordEmbeddingCache } from "./wordEmbedding";
+export { temporalAffineForward, temporalAffineBackward, TemporalAffineCache } from "./temporalAffine";
+export { temporalSoftmaxLoss } from "./temporalSoftmaxLoss";
+export { lstmStepForward, lstmStepBackward, LstmStepCache } from "./lstmStep";
+export { lstmForward, lstmBackward, LstmCache } from "./lstm";
