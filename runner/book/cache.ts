@@ -1,0 +1,96 @@
+/**
+ * The book's cache: a notebook whose cells and library did not change since its last clean run
+ * is not run again. The key is sha256(cell types and sources, package version, compiled library).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { createHash } from "crypto";
+import type { INotebookContent } from "@jupyterlab/nbformat";
+import { sourceText } from "../notebook";
+
+/** The package root (dist/runner/book/../../..). */
+const PACKAGE_ROOT = path.resolve(__dirname, "..", "..", "..");
+
+/** What the cache file remembers about one notebook. */
+export interface CacheRecord {
+  hash: string;
+  /** ISO time of the run that produced the cached executed notebook. */
+  ranAt: string;
+}
+
+/** The cache file: `<out>/.book-cache.json`. */
+export interface CacheFile {
+  version: 1;
+  notebooks: Record<string, CacheRecord>;
+}
+
+let libraryFingerprintMemo: string | undefined;
+
+/**
+ * The library as notebooks see it: the package version plus a hash of every compiled file under
+ * dist/lib and dist/kernel (so a library change without a version bump still invalidates the cache).
+ */
+export function libraryFingerprint(root = PACKAGE_ROOT): string {
+  if (libraryFingerprintMemo !== undefined && root === PACKAGE_ROOT) return libraryFingerprintMemo;
+  const hash = createHash("sha256");
+  try {
+    hash.update(String((JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { version?: string }).version));
+  } catch {
+    hash.update("no package.json");
+  }
+  const walk = (dir: string) => {
+    if (!fs.existsSync(dir)) return;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith(".js") && !entry.name.endsWith(".test.js")) {
+        hash.update(path.relative(root, full));
+        hash.update(fs.readFileSync(full));
+      }
+    }
+  };
+  walk(path.join(root, "dist", "lib"));
+  walk(path.join(root, "dist", "kernel"));
+  const fingerprint = hash.digest("hex");
+  if (root === PACKAGE_ROOT) libraryFingerprintMemo = fingerprint;
+  return fingerprint;
+}
+
+/**
+ * The cache key of a notebook: its cells' types and sources (not outputs or metadata) and the
+ * library fingerprint.
+ *
+ * @example
+ * notebookHash(readNotebook("notebooks/01-adam.ipynb"), libraryFingerprint()); // "3f2a…"
+ */
+export function notebookHash(notebook: INotebookContent, library: string): string {
+  const hash = createHash("sha256");
+  hash.update(library);
+  for (const cell of notebook.cells) {
+    hash.update(`\u0000${cell.cell_type}\u0000`);
+    hash.update(sourceText(cell.source));
+  }
+  return hash.digest("hex");
+}
+
+/** Reads `<outDir>/.book-cache.json`; a missing or unreadable file is an empty cache. */
+export function readCache(outDir: string): CacheFile {
+  try {
+    const parsed = JSON.parse(fs.readFileSync(cacheFilePath(outDir), "utf8")) as CacheFile;
+    if (parsed.version === 1 && typeof parsed.notebooks === "object") return parsed;
+  } catch {
+    // no cache yet
+  }
+  return { version: 1, notebooks: {} };
+}
+
+/** Writes the cache file atomically (a crash mid-write leaves the old one). */
+export function writeCache(outDir: string, cache: CacheFile): void {
+  const file = cacheFilePath(outDir);
+  fs.writeFileSync(file + ".tmp", JSON.stringify(cache, null, 2) + "\n");
+  fs.renameSync(file + ".tmp", file);
+}
+
+export function cacheFilePath(outDir: string): string {
+  return path.join(outDir, ".book-cache.json");
+}

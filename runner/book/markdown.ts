@@ -1,0 +1,59 @@
+/** Markdown cells to HTML: marked for the Markdown, KaTeX for $...$ and $$...$$, highlight.js for code. */
+import { Marked, type TokenizerAndRendererExtension, type Tokens } from "marked";
+import { highlightCode } from "./highlight";
+import { renderTex } from "./math";
+
+interface MathToken extends Tokens.Generic {
+  type: "blockMath" | "inlineMath";
+  raw: string;
+  tex: string;
+  display: boolean;
+}
+
+/** $$ ... $$ (or \[ ... \]) on lines of their own: display math. */
+const blockMath: TokenizerAndRendererExtension = {
+  name: "blockMath",
+  level: "block",
+  start: (src: string) => src.match(/\$\$|\\\[/)?.index,
+  tokenizer(src: string): MathToken | undefined {
+    const match = /^ {0,3}\$\$([\s\S]+?)\$\$[ \t]*(?:\n+|$)/.exec(src) ?? /^ {0,3}\\\[([\s\S]+?)\\\][ \t]*(?:\n+|$)/.exec(src);
+    if (match) return { type: "blockMath", raw: match[0], tex: match[1].trim(), display: true };
+    return undefined;
+  },
+  renderer: (token) => `<div class="math-display">${renderTex((token as MathToken).tex, true)}</div>\n`,
+};
+
+/** $...$ or \( ... \) inside text: inline math; $$...$$ inside a paragraph: display math. */
+const inlineMath: TokenizerAndRendererExtension = {
+  name: "inlineMath",
+  level: "inline",
+  start: (src: string) => src.match(/\$|\\\(/)?.index,
+  tokenizer(src: string): MathToken | undefined {
+    const display = /^\$\$([^$]+?)\$\$/.exec(src);
+    if (display) return { type: "inlineMath", raw: display[0], tex: display[1].trim(), display: true };
+    const inline = /^\$(?!\s)((?:\\.|[^\\$\n])+?)(?<!\s)\$(?!\d)/.exec(src) ?? /^\\\(([\s\S]+?)\\\)/.exec(src);
+    if (inline) return { type: "inlineMath", raw: inline[0], tex: inline[1], display: false };
+    return undefined;
+  },
+  renderer: (token) => renderTex((token as MathToken).tex, (token as MathToken).display),
+};
+
+const marked = new Marked({
+  gfm: true,
+  extensions: [blockMath, inlineMath],
+  renderer: {
+    code({ text, lang }: Tokens.Code): string {
+      return `<pre class="code"><code class="hljs">${highlightCode(text, lang ?? "")}</code></pre>\n`;
+    },
+  },
+});
+
+/**
+ * Markdown (GitHub flavour) with LaTeX math to HTML.
+ *
+ * @example
+ * renderMarkdown("# Adam\nThe update $w \\leftarrow w - \\eta \\hat m / (\\sqrt{\\hat v} + \\epsilon)$.");
+ */
+export function renderMarkdown(text: string): string {
+  return marked.parse(text, { async: false }) as string;
+}

@@ -1,0 +1,140 @@
+/**
+ * `workbook run <notebooks...> [--out DIR] [--timeout-cell S] [--continue-on-error] [--cwd DIR]`:
+ * executes notebooks through the kernel and writes the executed copies (nbformat 4.5, checked
+ * against the schema). Ctrl-C interrupts the running cell and writes what finished.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { runNotebook, RunNotebookResult } from "./run-notebook";
+import { writeNotebook } from "./notebook";
+import { validateNotebook } from "./schema";
+import { TerminalProgress } from "./progress";
+
+const USAGE = `Usage: workbook run <notebooks...> [options]
+
+Executes each notebook top to bottom in a fresh dl-workbook kernel and writes the executed
+copy (outputs filled in, valid nbformat 4.5) to the output folder under the same file name.
+A folder argument means every .ipynb file in it.
+
+Options:
+  --out DIR             where to write executed notebooks (default: ./executed)
+  --timeout-cell S      stop a cell that runs longer than S seconds (default: no limit)
+  --continue-on-error   run the remaining cells after a failing cell (default: stop the notebook)
+  --cwd DIR             the kernel's working directory (default: each notebook's folder)
+  -h, --help            show this help
+
+Exit status: 0 when every cell ran, 1 when a cell failed or a notebook could not be run,
+2 for a usage error, 130 when interrupted (Ctrl-C; the finished cells are written).`;
+
+/** The parsed command line of `workbook run`. */
+export interface RunArgs {
+  notebooks: string[];
+  out: string;
+  timeoutCellS?: number;
+  continueOnError: boolean;
+  cwd?: string;
+}
+
+/** Parses `workbook run` arguments; throws an Error with a usage hint for bad ones. */
+export function parseRunArgs(args: string[]): RunArgs {
+  const parsed: RunArgs = { notebooks: [], out: "executed", continueOnError: false };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const value = (): string => {
+      const v = args[++i];
+      if (v === undefined || v.startsWith("--")) throw new Error(`workbook run: ${arg} needs a value.`);
+      return v;
+    };
+    if (arg === "--out") parsed.out = value();
+    else if (arg === "--cwd") parsed.cwd = value();
+    else if (arg === "--continue-on-error") parsed.continueOnError = true;
+    else if (arg === "--timeout-cell") {
+      const text = value();
+      const seconds = Number(text);
+      if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`workbook run: --timeout-cell takes a number of seconds greater than 0, not "${text}".`);
+      parsed.timeoutCellS = seconds;
+    } else if (arg.startsWith("-")) throw new Error(`workbook run: unknown option "${arg}". Run "workbook run --help" for the options.`);
+    else parsed.notebooks.push(arg);
+  }
+  if (parsed.notebooks.length === 0) throw new Error('workbook run: name at least one notebook, e.g. "workbook run notebooks/01-adam.ipynb".');
+  return parsed;
+}
+
+/** Expands folders into their .ipynb files (sorted) and checks that every file exists. */
+export function expandNotebooks(paths: string[]): string[] {
+  const files: string[] = [];
+  for (const p of paths) {
+    if (!fs.existsSync(p)) throw new Error(`workbook run: no such notebook or folder: ${p}`);
+    if (fs.statSync(p).isDirectory()) {
+      const inside = fs.readdirSync(p).filter((f) => f.endsWith(".ipynb")).sort();
+      if (inside.length === 0) throw new Error(`workbook run: the folder ${p} has no .ipynb files.`);
+      files.push(...inside.map((f) => path.join(p, f)));
+    } else files.push(p);
+  }
+  return files;
+}
+
+/** Runs `workbook run`; resolves with the exit status. */
+export async function main(args: string[]): Promise<number> {
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
+  let parsed: RunArgs;
+  let files: string[];
+  try {
+    parsed = parseRunArgs(args);
+    files = expandNotebooks(parsed.notebooks);
+  } catch (err) {
+    console.error((err as Error).message);
+    return 2;
+  }
+  fs.mkdirSync(parsed.out, { recursive: true });
+  const progress = new TerminalProgress();
+  const controller = new AbortController();
+  let sigints = 0;
+  const onSigint = () => {
+    sigints++;
+    if (sigints === 1) {
+      progress.message("Interrupted: stopping the running cell and writing what finished (press Ctrl-C again to quit at once).");
+      controller.abort();
+    } else process.exit(130);
+  };
+  process.on("SIGINT", onSigint);
+  let failed = 0;
+  try {
+    for (let i = 0; i < files.length; i++) {
+      if (controller.signal.aborted) break;
+      const file = files[i];
+      let result: RunNotebookResult;
+      try {
+        result = await runNotebook(file, {
+          cwd: parsed.cwd,
+          timeoutCellMs: parsed.timeoutCellS !== undefined ? parsed.timeoutCellS * 1000 : undefined,
+          continueOnError: parsed.continueOnError,
+          progress,
+          batch: { index: i, total: files.length },
+          signal: controller.signal,
+        });
+      } catch (err) {
+        progress.message(`${file}: could not be run: ${(err as Error).message}`);
+        failed++;
+        continue;
+      }
+      const target = path.join(parsed.out, path.basename(file));
+      const problems = validateNotebook(result.notebook);
+      if (problems.length > 0) {
+        progress.message(`${file}: the executed notebook does not match the nbformat 4.5 schema:\n` + problems.slice(0, 5).map((p) => `  ${p.path}: ${p.message}`).join("\n"));
+        failed++;
+      }
+      writeNotebook(target, result.notebook);
+      if (result.failures.length > 0) failed++;
+      progress.message(`wrote ${target}${result.interrupted ? " (partial: interrupted)" : ""}`);
+    }
+  } finally {
+    process.off("SIGINT", onSigint);
+    progress.close();
+  }
+  if (controller.signal.aborted) return 130;
+  return failed > 0 ? 1 : 0;
+}

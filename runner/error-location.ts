@@ -1,0 +1,32 @@
+/** Finding the line of a cell that an error points at, from what the kernel reported. */
+
+/** Removes ANSI colour codes (ESC [ ... m and other CSI sequences) from kernel text. */
+export function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, "");
+}
+
+/**
+ * The 1-based line in the cell that an error names, or undefined when it names none.
+ * Understands the forms kernels write: "Cell In[3], line 4" / "line 4" (IPython style),
+ * "<cell>:4:7" or "cell 3:4:7" stack frames, and TypeScript diagnostics "4:7 - error TS2322".
+ *
+ * @example
+ * errorLine("TypeError", "x is not a function", ["Cell In[2], line 3", "..."]); // 3
+ */
+export function errorLine(ename: string, evalue: string, traceback: string[]): number | undefined {
+  const text = stripAnsi([evalue, ...traceback].join("\n"));
+  const patterns = [
+    /\bline (\d+)\b/i,
+    /<cell[^>\n]*>:(\d+)(?::\d+)?/i,
+    /\bcell[^:\n]*:(\d+):\d+/i,
+    /^\s*(\d+):\d+ - (?:error )?/m,
+    /\((\d+),\d+\): error TS\d+/,
+  ];
+  for (const pattern of patterns) {
+    const match = pattern.exec(text);
+    if (match) return Number(match[1]);
+  }
+  void ename;
+  return undefined;
+}
