@@ -1,0 +1,113 @@
+/**
+ * Jupyter comms: message channels between kernel code and front-end widgets, both ways.
+ * Kernel code opens one with `displayHost().openComm(target, data)`; the front end opens one to a
+ * target that kernel code registered with `registerCommTarget(target, handler)`.
+ */
+import { randomUUID } from "crypto";
+import type { Comm } from "../lib/display";
+
+/** Sends a comm message (comm_open, comm_msg or comm_close) on iopub. */
+export type CommSend = (msgType: "comm_open" | "comm_msg" | "comm_close", content: Record<string, unknown>) => void;
+
+type Data = Record<string, unknown>;
+
+class KernelComm implements Comm {
+  private readonly messageHandlers: ((data: Data) => void)[] = [];
+  private readonly closeHandlers: ((data: Data) => void)[] = [];
+  closed = false;
+
+  constructor(readonly commId: string, readonly targetName: string, private readonly sendMessage: CommSend, private readonly forget: (id: string) => void) {}
+
+  send(data: Data): void {
+    if (this.closed) throw new Error(`Comm.send: comm ${this.commId} (target "${this.targetName}") is closed; open a new one`);
+    this.sendMessage("comm_msg", { comm_id: this.commId, data });
+  }
+
+  close(data: Data = {}): void {
+    if (this.closed) return;
+    this.sendMessage("comm_close", { comm_id: this.commId, data });
+    this.closedByPeer(data);
+  }
+
+  onMessage(handler: (data: Data) => void): void {
+    this.messageHandlers.push(handler);
+  }
+
+  onClose(handler: (data: Data) => void): void {
+    this.closeHandlers.push(handler);
+  }
+
+  received(data: Data): void {
+    for (const handler of this.messageHandlers) handler(data);
+  }
+
+  closedByPeer(data: Data): void {
+    this.closed = true;
+    this.forget(this.commId);
+    for (const handler of this.closeHandlers) handler(data);
+  }
+}
+
+export class CommManager {
+  private readonly comms = new Map<string, KernelComm>();
+  private readonly targets = new Map<string, (comm: Comm, data: Data) => void>();
+
+  constructor(private readonly sendMessage: CommSend) {}
+
+  /** Opens a comm from the kernel to the front end. */
+  open(targetName: string, data: Data = {}): Comm {
+    const comm = this.create(randomUUID(), targetName);
+    this.sendMessage("comm_open", { comm_id: comm.commId, target_name: targetName, data });
+    return comm;
+  }
+
+  registerTarget(targetName: string, handler: (comm: Comm, data: Data) => void): void {
+    this.targets.set(targetName, handler);
+  }
+
+  private create(commId: string, targetName: string): KernelComm {
+    const comm = new KernelComm(commId, targetName, this.sendMessage, (id) => this.comms.delete(id));
+    this.comms.set(commId, comm);
+    return comm;
+  }
+
+  /** comm_open from the front end: hand it to the target's handler, or close it when no such target exists. */
+  handleOpen(content: { comm_id?: unknown; target_name?: unknown; data?: unknown }): string | undefined {
+    const commId = String(content.comm_id ?? "");
+    const targetName = String(content.target_name ?? "");
+    const handler = this.targets.get(targetName);
+    if (!commId || !handler) {
+      if (commId) this.sendMessage("comm_close", { comm_id: commId, data: {} });
+      return `no comm target "${targetName}" is registered in the kernel`;
+    }
+    handler(this.create(commId, targetName), asData(content.data));
+    return undefined;
+  }
+
+  handleMessage(content: { comm_id?: unknown; data?: unknown }): string | undefined {
+    const comm = this.comms.get(String(content.comm_id ?? ""));
+    if (!comm) return `comm_msg for unknown comm ${String(content.comm_id)}`;
+    comm.received(asData(content.data));
+    return undefined;
+  }
+
+  handleClose(content: { comm_id?: unknown; data?: unknown }): string | undefined {
+    const comm = this.comms.get(String(content.comm_id ?? ""));
+    if (!comm) return `comm_close for unknown comm ${String(content.comm_id)}`;
+    comm.closedByPeer(asData(content.data));
+    return undefined;
+  }
+
+  /** comm_info_reply content: open comms, optionally only those of one target. */
+  info(targetName?: string): { status: "ok"; comms: Record<string, { target_name: string }> } {
+    const comms: Record<string, { target_name: string }> = {};
+    for (const comm of this.comms.values()) {
+      if (!targetName || comm.targetName === targetName) comms[comm.commId] = { target_name: comm.targetName };
+    }
+    return { status: "ok", comms };
+  }
+}
+
+function asData(data: unknown): Data {
+  return typeof data === "object" && data !== null && !Array.isArray(data) ? (data as Data) : {};
+}

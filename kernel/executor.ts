@@ -1,0 +1,221 @@
+/**
+ * Runs cells: TypeScript -> type check and convert (tslab's converter) -> run in this V8 context.
+ *
+ * Variables live on one `exports` object shared by all cells (tslab's scheme: later cells read
+ * `exports.x`), so an interrupted or failed cell leaves what earlier cells defined untouched.
+ * A synchronous cell runs with vm's `breakOnSigint`, so the SIGINT that the wire thread sends on
+ * interrupt_request breaks `while (true) {}`; an awaited promise is raced against an interrupt.
+ */
+import * as vm from "vm";
+import { createCellRequire, createConverter, isCompleteCode } from "./typescript";
+import type { CompletionInfo, Converter, Diagnostic } from "./typescript";
+import { mapStack, cellFileName, SourceMapper } from "./traceback";
+import { CELL_GLOBALS_DECLARATION } from "./cell-globals";
+
+/** A cell that ran to the end; `value` is its last expression when it has one. */
+export interface CellSuccess {
+  status: "ok";
+  hasValue: boolean;
+  value?: unknown;
+}
+
+/** A cell that failed to compile, threw, or was interrupted, in the Jupyter error format. */
+export interface CellError {
+  status: "error";
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
+
+export type CellOutcome = CellSuccess | CellError;
+
+/** Raised (as a rejection) into the awaited part of a cell when the user interrupts it. */
+export class InterruptError extends Error {
+  constructor() {
+    super("the cell was interrupted (Kernel > Interrupt); variables defined before it are kept");
+    this.name = "Interrupted";
+  }
+}
+
+/** A value that holds any cell variable. */
+type Locals = Record<string, unknown>;
+
+export class Executor {
+  private converter?: Converter;
+  private prevDecl = "";
+  private readonly locals: Locals;
+  private readonly exportsProxy: Locals;
+  private readonly cellRequire: NodeJS.Require;
+  private rejectInterrupt?: (err: unknown) => void;
+  private readonly mapper = new SourceMapper();
+
+  constructor(private readonly cwd: string, onRequire?: (id: string, exported: unknown) => void) {
+    this.locals = {};
+    const locals = this.locals;
+    // TypeScript compiles named imports to defineProperty(getter); store the value so it stays rewritable (as tslab does).
+    this.exportsProxy = new Proxy(locals, {
+      defineProperty: (_target, prop, attributes) => {
+        if (prop === "__esModule") return true;
+        locals[prop as string] = attributes.get ? attributes.get() : attributes.value;
+        return true;
+      },
+    });
+    this.cellRequire = createCellRequire(cwd, onRequire);
+    vm.runInThisContext("(x) => { globalThis.__dlwb__ = x; }")({ exports: this.exportsProxy, require: this.cellRequire });
+  }
+
+  /** Loads the TypeScript compiler (a few hundred ms); called early so the first cell does not wait. */
+  warmUp(): void {
+    if (!this.converter) {
+      this.converter = createConverter();
+      this.converter.convert(CELL_GLOBALS_DECLARATION, "");
+    }
+  }
+
+  private conv(): Converter {
+    this.warmUp();
+    return this.converter!;
+  }
+
+  /** The declarations every cell sees: the kernel's globals, then what earlier cells declared. */
+  private declarations(): string {
+    return CELL_GLOBALS_DECLARATION + "\n" + this.prevDecl;
+  }
+
+  /** Interrupts the awaited part of the running cell, if any. */
+  interrupt(): void {
+    this.rejectInterrupt?.(new InterruptError());
+  }
+
+  /** Ends the awaited part of the running cell with `err` (an error from its timer or promise); false when nothing is awaited. */
+  failRunning(err: unknown): boolean {
+    if (!this.rejectInterrupt) return false;
+    this.rejectInterrupt(err instanceof Error ? err : new Error(String(err)));
+    return true;
+  }
+
+  /** Type checks, converts and runs one cell. `cell` numbers it in tracebacks. */
+  async run(code: string, cell: number, interruptedAlready: () => boolean): Promise<CellOutcome> {
+    const converted = this.conv().convert(this.declarations(), code);
+    if (converted.diagnostics.length > 0) return typeErrors(converted.diagnostics, code, cell);
+    if (!converted.output) {
+      this.prevDecl = stripGlobals(converted.declOutput ?? "");
+      return { status: "ok", hasValue: false };
+    }
+    const fileName = cellFileName(cell);
+    const prefix = converted.hasToplevelAwait ? "(async function (exports, require) {\n" : "(function (exports, require) {\n";
+    const wrapped = `${prefix}${converted.output}\n})(__dlwb__.exports, __dlwb__.require)`;
+    this.mapper.register(fileName, code, converted.output, 1);
+    let result: unknown;
+    try {
+      result = vm.runInThisContext(wrapped, { filename: fileName, breakOnSigint: true, displayErrors: false });
+      if (converted.hasToplevelAwait) {
+        const interrupted = new Promise<never>((_, reject) => {
+          this.rejectInterrupt = reject;
+        });
+        if (interruptedAlready()) this.rejectInterrupt!(new InterruptError());
+        await Promise.race([result as Promise<unknown>, interrupted]);
+      }
+    } catch (err) {
+      return this.runtimeError(err);
+    } finally {
+      this.rejectInterrupt = undefined;
+    }
+    this.prevDecl = stripGlobals(converted.declOutput ?? "");
+    if (converted.lastExpressionVar && converted.lastExpressionVar in this.locals) {
+      const value = this.locals[converted.lastExpressionVar];
+      delete this.locals[converted.lastExpressionVar];
+      return { status: "ok", hasValue: value !== undefined, value };
+    }
+    return { status: "ok", hasValue: false };
+  }
+
+  /** An error thrown at run time, in the Jupyter format with its stack mapped to cell lines. */
+  runtimeError(err: unknown): CellError {
+    if (err instanceof Error && /Script execution was interrupted by `SIGINT`/.test(err.message)) {
+      const interrupted = new InterruptError();
+      return { status: "error", ename: interrupted.name, evalue: interrupted.message, traceback: [`${interrupted.name}: ${interrupted.message}`] };
+    }
+    if (err instanceof InterruptError) return { status: "error", ename: err.name, evalue: err.message, traceback: [`${err.name}: ${err.message}`] };
+    if (err instanceof Error) {
+      const ename = err.name || "Error";
+      const stack = mapStack(err.stack ?? `${ename}: ${err.message}`, this.mapper);
+      return { status: "error", ename, evalue: err.message, traceback: stack.split("\n") };
+    }
+    const text = describeThrown(err);
+    return { status: "error", ename: "Thrown", evalue: text, traceback: [`Uncaught ${text} (a value that is not an Error was thrown)`] };
+  }
+
+  /** Quick info (type and TSDoc) at `position` of `code`, for inspect_request. */
+  inspect(code: string, position: number): { text: string; found: boolean } {
+    const info = this.conv().inspect(this.declarations(), code, position);
+    if (!info) return { text: "", found: false };
+    const signature = (info.displayParts ?? []).map((part) => part.text).join("");
+    const docs = (info.documentation ?? []).map((part) => part.text).join("");
+    const tags = (info.tags ?? []).map((tag) => `@${tag.name} ${(tag.text ?? []).map((part) => part.text).join("")}`).join("\n");
+    return { text: [signature, docs, tags].filter((s) => s.length > 0).join("\n\n"), found: true };
+  }
+
+  /** Completion candidates at `position` of `code`, for complete_request. */
+  complete(code: string, position: number): CompletionInfo {
+    return this.conv().complete(this.declarations(), code, position);
+  }
+
+  /** Whether `code` is a complete cell (for is_complete_request). */
+  isComplete(code: string): { status: "complete" | "incomplete" | "invalid"; indent?: string } {
+    const result = isCompleteCode(code);
+    if (!result.completed) return { status: "incomplete", indent: result.indent ?? "" };
+    return { status: "complete" };
+  }
+
+  /** Defines a name every cell sees (display, input, ...). Cells reach kernel globals through `exports`, like their own variables. */
+  defineGlobal(name: string, value: unknown): void {
+    this.locals[name] = value;
+  }
+
+  /** The cell variables (for user_expressions and tests). */
+  get variables(): Readonly<Locals> {
+    return this.locals;
+  }
+
+  /** Evaluates a JavaScript expression against the cell variables (user_expressions). */
+  evaluate(expression: string): unknown {
+    const names = Object.keys(this.locals).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name));
+    const fn = vm.runInThisContext(`(function (__locals) { const { ${names.join(", ")} } = __locals; return (${expression}); })`, {
+      filename: "user_expression",
+    }) as (locals: Locals) => unknown;
+    return fn(this.locals);
+  }
+}
+
+/** Removes the kernel's global declarations from a declaration output so they are not repeated. */
+function stripGlobals(decl: string): string {
+  return decl.includes("declare global") ? decl.replace(CELL_GLOBALS_DECLARATION, "") : decl;
+}
+
+/** Type errors as one Jupyter error: every diagnostic with its cell line, column and the code line. */
+function typeErrors(diagnostics: Diagnostic[], code: string, cell: number): CellError {
+  const lines = code.split("\n");
+  const traceback: string[] = [];
+  for (const d of diagnostics) {
+    const where = d.fileName ? `${d.fileName} line ${d.start.line + 1}, column ${d.start.character + 1}` : `cell [${cell}] line ${d.start.line + 1}, column ${d.start.character + 1}`;
+    traceback.push(`${where}: ${d.messageText} (TS${d.code})`);
+    if (!d.fileName && lines[d.start.line] !== undefined) {
+      traceback.push(`    ${lines[d.start.line]}`);
+      const width = d.start.line === d.end.line ? Math.max(1, d.end.character - d.start.character) : 1;
+      traceback.push(`    ${" ".repeat(d.start.character)}${"^".repeat(width)}`);
+    }
+  }
+  const first = diagnostics[0];
+  const firstWhere = first.fileName ? `${first.fileName} line ${first.start.line + 1}` : `line ${first.start.line + 1}, column ${first.start.character + 1}`;
+  const more = diagnostics.length > 1 ? ` (and ${diagnostics.length - 1} more)` : "";
+  return { status: "error", ename: "TypeScriptError", evalue: `${firstWhere}: ${first.messageText}${more}`, traceback };
+}
+
+function describeThrown(value: unknown): string {
+  try {
+    return typeof value === "string" ? JSON.stringify(value) : String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The `dl-workbook` kernelspec, written in pure Node (no Python needed):
+ * `<kernels dir>/dl-workbook/kernel.json` plus the logo files.
+ *
+ * Kernels directories (Jupyter's own rules, jupyter_core.paths):
+ * - user: $JUPYTER_DATA_DIR/kernels, else ~/.local/share/jupyter/kernels (Linux, $XDG_DATA_HOME
+ *   honoured), ~/Library/Jupyter/kernels (macOS), %APPDATA%\jupyter\kernels (Windows);
+ * - sys-prefix: <prefix of the Python environment running Jupyter>/share/jupyter/kernels;
+ * - prefix: <DIR>/share/jupyter/kernels.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { PACKAGE_ROOT } from "./info";
+
+/** The kernelspec's name (the directory name Jupyter lists). */
+export const KERNEL_NAME = "dl-workbook";
+/** What front ends show in their kernel menu. */
+export const DISPLAY_NAME = "TypeScript (DL Workbook)";
+
+/** Where to install. */
+export interface KernelspecOptions {
+  scope: "user" | "sys-prefix" | "prefix";
+  /** The prefix directory, for scope "prefix". */
+  prefix?: string;
+  /** No message on stdout. */
+  quiet?: boolean;
+}
+
+/** kernel.json (Jupyter's kernelspec format). */
+export interface KernelJson {
+  argv: string[];
+  display_name: string;
+  language: string;
+  interrupt_mode: "message" | "signal";
+  env?: Record<string, string>;
+  metadata?: Record<string, unknown>;
+}
+
+const LOGOS = ["logo-32x32.png", "logo-64x64.png", "logo-svg.svg"];
+
+/** The user's Jupyter data directory's kernels folder. */
+export function userKernelsDir(): string {
+  if (process.env.JUPYTER_DATA_DIR) return path.join(process.env.JUPYTER_DATA_DIR, "kernels");
+  if (process.platform === "darwin") return path.join(os.homedir(), "Library", "Jupyter", "kernels");
+  if (process.platform === "win32") return path.join(process.env.APPDATA ?? path.join(os.homedir(), "AppData", "Roaming"), "jupyter", "kernels");
+  return path.join(process.env.XDG_DATA_HOME || path.join(os.homedir(), ".local", "share"), "jupyter", "kernels");
+}
+
+/** The active Python environment's prefix: $CONDA_PREFIX, $VIRTUAL_ENV, or the one holding `jupyter` on PATH. */
+export function sysPrefix(): string | undefined {
+  const fromEnv = process.env.CONDA_PREFIX || process.env.VIRTUAL_ENV;
+  if (fromEnv) return fromEnv;
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    const candidate = path.join(dir, process.platform === "win32" ? "jupyter.exe" : "jupyter");
+    if (dir && fs.existsSync(candidate)) {
+      const real = fs.realpathSync(candidate);
+      return path.dirname(path.dirname(real)); // <prefix>/bin/jupyter
+    }
+  }
+  return undefined;
+}
+
+/** The kernels directory for a scope. Throws, saying what to do, when it cannot be found. */
+export function kernelsDir(opts: KernelspecOptions): string {
+  if (opts.scope === "user") return userKernelsDir();
+  if (opts.scope === "prefix") {
+    if (!opts.prefix) throw new Error('installKernelspec: scope "prefix" needs a prefix directory (workbook kernel install --prefix DIR)');
+    return path.join(path.resolve(opts.prefix), "share", "jupyter", "kernels");
+  }
+  const prefix = sysPrefix();
+  if (!prefix) throw new Error("installKernelspec: cannot find the Python environment (no $CONDA_PREFIX, $VIRTUAL_ENV, or jupyter on PATH); use --user or --prefix DIR instead of --sys-prefix");
+  return path.join(prefix, "share", "jupyter", "kernels");
+}
+
+/** The kernel.json this package installs: the absolute node and kernel paths, message-mode interrupts. */
+export function kernelJson(): KernelJson {
+  return {
+    argv: [process.execPath, path.join(PACKAGE_ROOT, "dist", "kernel", "main.js"), "{connection_file}"],
+    display_name: DISPLAY_NAME,
+    language: "typescript",
+    interrupt_mode: "message",
+    metadata: { debugger: false },
+  };
+}
+
+/**
+ * Writes the kernelspec (kernel.json and logos) and returns its directory. Idempotent.
+ * @example installKernelspec({ scope: "prefix", prefix: "/tmp/env" }) // "/tmp/env/share/jupyter/kernels/dl-workbook"
+ */
+export function installKernelspec(opts: KernelspecOptions): string {
+  const dir = path.join(kernelsDir(opts), KERNEL_NAME);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(kernelJson(), null, 2) + "\n");
+  for (const logo of LOGOS) {
+    const from = path.join(PACKAGE_ROOT, "kernel", "logo", logo);
+    if (fs.existsSync(from)) fs.copyFileSync(from, path.join(dir, logo));
+  }
+  if (!opts.quiet) console.log(`Installed the Jupyter kernel "${DISPLAY_NAME}" (${KERNEL_NAME}) in ${dir}`);
+  return dir;
+}
+
+/** Removes the kernelspec from a scope; returns the directory removed, or undefined when none was there. */
+export function uninstallKernelspec(opts: KernelspecOptions): string | undefined {
+  const dir = path.join(kernelsDir(opts), KERNEL_NAME);
+  if (!fs.existsSync(path.join(dir, "kernel.json"))) {
+    if (!opts.quiet) console.log(`No ${KERNEL_NAME} kernelspec in ${path.dirname(dir)}`);
+    return undefined;
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (!opts.quiet) console.log(`Removed ${dir}`);
+  return dir;
+}
+
+/** One installed copy of the kernelspec. */
+export interface InstalledKernelspec {
+  dir: string;
+  spec: KernelJson;
+}
+
+/** Every kernels directory Jupyter searches: $JUPYTER_PATH entries, user, sys-prefix, system. */
+export function searchedKernelsDirs(): string[] {
+  const dirs = (process.env.JUPYTER_PATH ?? "").split(path.delimiter).filter(Boolean).map((d) => path.join(d, "kernels"));
+  dirs.push(userKernelsDir());
+  const prefix = sysPrefix();
+  if (prefix) dirs.push(path.join(prefix, "share", "jupyter", "kernels"));
+  if (process.platform !== "win32") dirs.push("/usr/local/share/jupyter/kernels", "/usr/share/jupyter/kernels");
+  return [...new Set(dirs)];
+}
+
+/** Lists installed copies of the dl-workbook kernelspec. */
+export function listKernelspecs(): InstalledKernelspec[] {
+  const found: InstalledKernelspec[] = [];
+  for (const dir of searchedKernelsDirs()) {
+    const file = path.join(dir, KERNEL_NAME, "kernel.json");
+    try {
+      found.push({ dir: path.dirname(file), spec: JSON.parse(fs.readFileSync(file, "utf8")) as KernelJson });
+    } catch {
+      // not installed there
+    }
+  }
+  return found;
+}

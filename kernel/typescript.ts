@@ -1,0 +1,142 @@
+/**
+ * TypeScript for cells: tslab's converter (type checks across cells, top-level await,
+ * re-declaration) made to resolve `dl-workbook`, `dl-workbook/rnn`, `@tensorflow/tfjs`, ...
+ * from whatever directory the kernel runs in, to this package's own dist and node_modules.
+ *
+ * The converter reads files through TypeScript's `ts.sys`; we wrap `ts.sys` so that
+ * `<cwd>/node_modules/dl-workbook/...` reads `<package>/...` and `<cwd>/node_modules/<name>/...`
+ * reads `<package>/node_modules/<name>/...` when the notebook's directory does not have it.
+ * `realpath` maps those paths to the real files, so a type reached two ways is one type.
+ */
+import * as path from "path";
+import Module from "module";
+import type * as TS from "typescript";
+import { PACKAGE_ROOT } from "./info";
+
+/** The parts of tslab's converter the kernel uses (tslab/dist/converter.d.ts). */
+export interface Diagnostic {
+  start: { offset: number; line: number; character: number };
+  end: { offset: number; line: number; character: number };
+  messageText: string;
+  category: number;
+  code: number;
+  fileName?: string;
+}
+
+export interface ConvertResult {
+  output?: string;
+  declOutput?: string;
+  diagnostics: Diagnostic[];
+  lastExpressionVar?: string;
+  hasToplevelAwait?: boolean;
+  sideOutputs?: { path: string; data: string }[];
+}
+
+export interface CompletionInfo {
+  start: number;
+  end: number;
+  candidates: string[];
+}
+
+export interface Converter {
+  convert(prevDecl: string, src: string): ConvertResult;
+  inspect(prevDecl: string, src: string, position: number): TS.QuickInfo | undefined;
+  complete(prevDecl: string, src: string, position: number): CompletionInfo;
+  close(): void;
+}
+
+interface TslabConverterModule {
+  createConverter(options?: { isJS?: boolean; isBrowser?: boolean }): Converter;
+  isCompleteCode(content: string): { completed: boolean; indent?: string };
+}
+
+const TSLAB_DIR = path.dirname(require.resolve("tslab/package.json", { paths: [PACKAGE_ROOT] }));
+
+/** Packages that always come from this package, so cells see the versions the library was built with. */
+const PINNED = ["dl-workbook", "@tensorflow/"];
+
+/** Where `p` (a path TypeScript asks about) really lives, or undefined when it is not redirected. */
+export function redirectPath(p: string, cwd: string, exists: (p: string) => boolean): string | undefined {
+  const base = toSlashes(path.join(cwd, "node_modules")) + "/";
+  const norm = toSlashes(p);
+  if (!norm.startsWith(base)) return undefined;
+  const rest = norm.slice(base.length);
+  if (rest === "dl-workbook" || rest.startsWith("dl-workbook/")) return toSlashes(path.join(PACKAGE_ROOT, rest.slice("dl-workbook".length)));
+  const pinned = PINNED.some((prefix) => rest.startsWith(prefix));
+  if (!pinned && exists(p)) return undefined;
+  if (toSlashes(cwd) === toSlashes(PACKAGE_ROOT)) return undefined;
+  return toSlashes(path.join(PACKAGE_ROOT, "node_modules", rest));
+}
+
+function toSlashes(p: string): string {
+  return p.replace(/\\/g, "/");
+}
+
+let patched = false;
+
+/** Wraps tslab's `ts.sys` once so module resolution falls back to this package (see file comment). */
+function patchSys(ts: typeof TS, cwd: string): void {
+  if (patched) return;
+  patched = true;
+  const sys = ts.sys;
+  const realFileExists = sys.fileExists.bind(sys);
+  const realDirExists = sys.directoryExists.bind(sys);
+  const exists = (p: string): boolean => realFileExists(p) || realDirExists(p);
+  const to = (p: string): string => redirectPath(p, cwd, exists) ?? p;
+  const readFile = sys.readFile.bind(sys);
+  const readDirectory = sys.readDirectory.bind(sys);
+  const getDirectories = sys.getDirectories.bind(sys);
+  const realpath = sys.realpath?.bind(sys);
+  sys.fileExists = (p) => realFileExists(to(p));
+  sys.directoryExists = (p) => realDirExists(to(p));
+  sys.readFile = (p, encoding) => readFile(to(p), encoding);
+  sys.readDirectory = (p, ...rest) => readDirectory(to(p), ...rest);
+  sys.getDirectories = (p) => getDirectories(to(p));
+  sys.realpath = (p) => (realpath ? realpath(to(p)) : to(p));
+}
+
+/** The TypeScript compiler bundled with tslab (the version that type checks cells). */
+export function tslabTypeScript(): typeof TS {
+  const tsPath = require.resolve("@tslab/typescript-for-tslab", { paths: [TSLAB_DIR] });
+  return require(tsPath) as typeof TS;
+}
+
+/** Creates tslab's converter for the current directory, with resolution falling back to this package. */
+export function createConverter(): Converter {
+  const ts = tslabTypeScript();
+  patchSys(ts, process.cwd());
+  const converter = require(path.join(TSLAB_DIR, "dist", "converter.js")) as TslabConverterModule;
+  return converter.createConverter({});
+}
+
+/** tslab's check of whether a cell's code is complete (used for is_complete_request). */
+export function isCompleteCode(code: string): { completed: boolean; indent?: string } {
+  const converter = require(path.join(TSLAB_DIR, "dist", "converter.js")) as TslabConverterModule;
+  return converter.isCompleteCode(code);
+}
+
+/**
+ * `require` for cells: `dl-workbook` and `@tensorflow/*` from this package; other bare names from
+ * the notebook's directory first, then from this package; relative paths from the notebook's directory.
+ */
+export function createCellRequire(cwd: string, onLoad?: (id: string, exported: unknown) => void): NodeJS.Require {
+  const fromCwd = Module.createRequire(path.join(cwd, "__cell__.js"));
+  const fromPackage = Module.createRequire(path.join(PACKAGE_ROOT, "__cell__.js"));
+  const cellRequire = ((id: string): unknown => {
+    let exported: unknown;
+    const bare = !id.startsWith(".") && !path.isAbsolute(id);
+    if (!bare) exported = fromCwd(id);
+    else if (PINNED.some((prefix) => id === prefix || id.startsWith(prefix))) exported = fromPackage(id);
+    else {
+      try {
+        exported = fromCwd(id);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw err;
+        exported = fromPackage(id);
+      }
+    }
+    onLoad?.(id, exported);
+    return exported;
+  }) as NodeJS.Require;
+  return Object.assign(cellRequire, { resolve: fromCwd.resolve, cache: fromCwd.cache, extensions: fromCwd.extensions, main: fromCwd.main });
+}
