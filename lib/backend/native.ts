@@ -1,0 +1,43 @@
+/**
+ * Loads the Node-API addon with our fast kernels (native/*.cc, built by scripts/build-native.js
+ * during `npm install` into build/Release/workbook_native.node). When it is missing, `nativeKernels`
+ * is null and `nativeLoadError` says why.
+ */
+import { existsSync } from "fs";
+import { join } from "path";
+
+/** Shapes of one convolution, in the addon's order: x[N,H,W,C], filter[KH,KW,C,OC], y[N,OH,OW,OC]. */
+export type ConvDims = [N: number, H: number, W: number, C: number, KH: number, KW: number, OC: number, OH: number, OW: number, strideH: number, strideW: number, dilationH: number, dilationW: number, padTop: number, padLeft: number];
+
+/** The functions the addon exports (see native/addon.cc). */
+export interface NativeKernels {
+  /** C[M,N] += A(i,k) B(k,j) with A(i,k) = A[i*rsa + k*csa], B(k,j) = B[k*rsb + j*csb], C row-major with leading dimension ldc. */
+  gemm(A: Float32Array, B: Float32Array, C: Float32Array, dims: [M: number, N: number, K: number, rsa: number, csa: number, rsb: number, csb: number, ldc: number]): void;
+  /** y = conv(x, filter) by im2col + GEMM (y is overwritten). */
+  conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, dims: ConvDims): void;
+  /** dFilter = sum over output pixels of patch(x)^T dy (overwritten). */
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dFilter: Float32Array, dims: ConvDims): void;
+  /** dx = col2im(dy filter^T) (overwritten). */
+  conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, dims: ConvDims): void;
+  /** Sets the number of threads (0: WORKBOOK_THREADS or all cores); returns the number in use. */
+  setThreads(n: number): number;
+  /** Threads in use and the SIMD instruction set compiled for. */
+  info(): { threads: number; simd: string };
+}
+
+function load(): { kernels: NativeKernels | null; error?: string } {
+  const file = join(__dirname, "..", "..", "..", "build", "Release", "workbook_native.node");
+  if (!existsSync(file)) return { kernels: null, error: `${file} is not built (run "node scripts/build-native.js")` };
+  try {
+    return { kernels: require(file) as NativeKernels };
+  } catch (err) {
+    return { kernels: null, error: `${file} failed to load: ${(err as Error).message.split("\n")[0]}` };
+  }
+}
+
+const loaded = load();
+
+/** The addon's kernels, or null when it is not built or does not load. */
+export const nativeKernels: NativeKernels | null = loaded.kernels;
+/** Why the addon is unavailable (undefined when it loaded). */
+export const nativeLoadError: string | undefined = loaded.error;

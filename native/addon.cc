@@ -1,0 +1,183 @@
+// Node-API entry points of the workbook_native addon. Every function checks its typed arrays
+// against the shapes it is given and throws a JavaScript error instead of reading out of bounds.
+#include <node_api.h>
+#include <string>
+#include "conv.h"
+#include "gemm.h"
+
+namespace {
+
+int g_threads = 0;
+
+struct Args {
+  napi_env env;
+  napi_value argv[8];
+  size_t argc = 8;
+  bool ok = true;
+};
+
+bool get_args(napi_env env, napi_callback_info info, Args& a, size_t need, const char* fn) {
+  a.env = env;
+  napi_get_cb_info(env, info, &a.argc, a.argv, nullptr, nullptr);
+  if (a.argc < need) {
+    napi_throw_type_error(env, nullptr, (std::string("workbook_native.") + fn + ": expected " + std::to_string(need) + " arguments").c_str());
+    return false;
+  }
+  return true;
+}
+
+// A Float32Array's data and length, or an exception naming the function and argument.
+float* f32(napi_env env, napi_value v, size_t need, const char* fn, const char* name) {
+  bool is_typed = false;
+  napi_is_typedarray(env, v, &is_typed);
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (is_typed) napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr);
+  if (!is_typed || type != napi_float32_array) {
+    napi_throw_type_error(env, nullptr, (std::string("workbook_native.") + fn + ": argument " + name + " must be a Float32Array").c_str());
+    return nullptr;
+  }
+  if (length < need) {
+    napi_throw_range_error(env, nullptr, (std::string("workbook_native.") + fn + ": argument " + name + " has " + std::to_string(length) + " elements, the shapes need " + std::to_string(need)).c_str());
+    return nullptr;
+  }
+  return static_cast<float*>(data);
+}
+
+bool ints(napi_env env, napi_value v, long* out, size_t n, const char* fn) {
+  bool is_array = false;
+  napi_is_array(env, v, &is_array);
+  uint32_t len = 0;
+  if (is_array) napi_get_array_length(env, v, &len);
+  if (!is_array || len < n) {
+    napi_throw_type_error(env, nullptr, (std::string("workbook_native.") + fn + ": dims must be an array of " + std::to_string(n) + " integers").c_str());
+    return false;
+  }
+  for (uint32_t i = 0; i < n; ++i) {
+    napi_value e;
+    napi_get_element(env, v, i, &e);
+    int64_t x = 0;
+    if (napi_get_value_int64(env, e, &x) != napi_ok || x < 0) {
+      napi_throw_type_error(env, nullptr, (std::string("workbook_native.") + fn + ": dims[" + std::to_string(i) + "] must be a non-negative integer").c_str());
+      return false;
+    }
+    out[i] = static_cast<long>(x);
+  }
+  return true;
+}
+
+int threads() { return g_threads > 0 ? g_threads : workbook::default_threads(); }
+
+// gemm(A, B, C, [M, N, K, rsa, csa, rsb, csb, ldc]): C[M,N] += A(i,k) B(k,j) with strides
+napi_value Gemm(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!get_args(env, info, a, 4, "gemm")) return nullptr;
+  long d[8];
+  if (!ints(env, a.argv[3], d, 8, "gemm")) return nullptr;
+  const long M = d[0], N = d[1], K = d[2], rsa = d[3], csa = d[4], rsb = d[5], csb = d[6], ldc = d[7];
+  if (M == 0 || N == 0 || K == 0) return nullptr;
+  float* A = f32(env, a.argv[0], (M - 1) * rsa + (K - 1) * csa + 1, "gemm", "A");
+  if (!A) return nullptr;
+  float* B = f32(env, a.argv[1], (K - 1) * rsb + (N - 1) * csb + 1, "gemm", "B");
+  if (!B) return nullptr;
+  float* C = f32(env, a.argv[2], (M - 1) * ldc + N, "gemm", "C");
+  if (!C) return nullptr;
+  workbook::gemm(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, threads());
+  return nullptr;
+}
+
+bool conv_shape(napi_env env, napi_value v, workbook::ConvShape& s, const char* fn) {
+  long d[15];
+  if (!ints(env, v, d, 15, fn)) return false;
+  s = {d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13], d[14]};
+  if (s.sh < 1 || s.sw < 1 || s.dh < 1 || s.dw < 1) {
+    napi_throw_range_error(env, nullptr, (std::string("workbook_native.") + fn + ": strides and dilations must be >= 1").c_str());
+    return false;
+  }
+  return true;
+}
+
+// conv2d(x, w, y, [N,H,W,C,KH,KW,OC,OH,OW,sh,sw,dh,dw,pt,pl])
+napi_value Conv2d(napi_env env, napi_callback_info info) {
+  Args a;
+  workbook::ConvShape s;
+  if (!get_args(env, info, a, 4, "conv2d") || !conv_shape(env, a.argv[3], s, "conv2d")) return nullptr;
+  float* x = f32(env, a.argv[0], s.N * s.H * s.W * s.C, "conv2d", "x");
+  float* w = x ? f32(env, a.argv[1], s.KH * s.KW * s.C * s.OC, "conv2d", "filter") : nullptr;
+  float* y = w ? f32(env, a.argv[2], s.N * s.OH * s.OW * s.OC, "conv2d", "y") : nullptr;
+  if (y) workbook::conv2d_forward(s, x, w, y, threads());
+  return nullptr;
+}
+
+// conv2dBackpropFilter(x, dy, dw, shape)
+napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
+  Args a;
+  workbook::ConvShape s;
+  if (!get_args(env, info, a, 4, "conv2dBackpropFilter") || !conv_shape(env, a.argv[3], s, "conv2dBackpropFilter")) return nullptr;
+  float* x = f32(env, a.argv[0], s.N * s.H * s.W * s.C, "conv2dBackpropFilter", "x");
+  float* dy = x ? f32(env, a.argv[1], s.N * s.OH * s.OW * s.OC, "conv2dBackpropFilter", "dy") : nullptr;
+  float* dw = dy ? f32(env, a.argv[2], s.KH * s.KW * s.C * s.OC, "conv2dBackpropFilter", "dw") : nullptr;
+  if (dw) workbook::conv2d_backprop_filter(s, x, dy, dw, threads());
+  return nullptr;
+}
+
+// conv2dBackpropInput(dy, w, dx, shape)
+napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
+  Args a;
+  workbook::ConvShape s;
+  if (!get_args(env, info, a, 4, "conv2dBackpropInput") || !conv_shape(env, a.argv[3], s, "conv2dBackpropInput")) return nullptr;
+  float* dy = f32(env, a.argv[0], s.N * s.OH * s.OW * s.OC, "conv2dBackpropInput", "dy");
+  float* w = dy ? f32(env, a.argv[1], s.KH * s.KW * s.C * s.OC, "conv2dBackpropInput", "filter") : nullptr;
+  float* dx = w ? f32(env, a.argv[2], s.N * s.H * s.W * s.C, "conv2dBackpropInput", "dx") : nullptr;
+  if (dx) workbook::conv2d_backprop_input(s, dy, w, dx, threads());
+  return nullptr;
+}
+
+// setThreads(n): 0 restores the default; returns the number in use
+napi_value SetThreads(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!get_args(env, info, a, 1, "setThreads")) return nullptr;
+  int32_t n = 0;
+  napi_get_value_int32(env, a.argv[0], &n);
+  g_threads = n > 0 ? n : 0;
+  napi_value out;
+  napi_create_int32(env, threads(), &out);
+  return out;
+}
+
+napi_value Info(napi_env env, napi_callback_info) {
+  napi_value out, v;
+  napi_create_object(env, &out);
+  napi_create_int32(env, threads(), &v);
+  napi_set_named_property(env, out, "threads", v);
+#if defined(__AVX512F__)
+  const char* simd = "avx512";
+#elif defined(__AVX2__)
+  const char* simd = "avx2";
+#elif defined(__AVX__)
+  const char* simd = "avx";
+#else
+  const char* simd = "generic";
+#endif
+  napi_create_string_utf8(env, simd, NAPI_AUTO_LENGTH, &v);
+  napi_set_named_property(env, out, "simd", v);
+  return out;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  const napi_property_descriptor props[] = {
+      {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2dBackpropFilter", nullptr, Conv2dBackpropFilter, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2dBackpropInput", nullptr, Conv2dBackpropInput, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

@@ -1,0 +1,131 @@
+// Convolution by im2col: each output pixel's receptive patch (KH*KW*C values) becomes one row of a
+// matrix `col`, so conv is col[rows, K] x w[K, OC] with K = KH*KW*C and rows = images*OH*OW.
+// Both gradients are GEMMs too: dw = col^T dy, dcol = dy w^T then col2im adds patches back.
+// Threads take disjoint ranges of images; images are processed a few at a time so `col` stays in cache.
+#include "conv.h"
+#include "gemm.h"
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+namespace workbook {
+
+static long patch_size(const ConvShape& s) { return s.KH * s.KW * s.C; }
+
+// col[(n*OH + oh)*OW + ow][(kh*KW + kw)*C + c] = x[n][oh*sh - pt + kh*dh][ow*sw - pl + kw*dw][c], 0 outside
+static void im2col(const ConvShape& s, const float* x, long images, float* col) {
+  const long K = patch_size(s);
+  for (long n = 0; n < images; ++n) {
+    const float* xn = x + n * s.H * s.W * s.C;
+    for (long oh = 0; oh < s.OH; ++oh) {
+      for (long ow = 0; ow < s.OW; ++ow) {
+        float* row = col + ((n * s.OH + oh) * s.OW + ow) * K;
+        for (long kh = 0; kh < s.KH; ++kh) {
+          const long ih = oh * s.sh - s.pt + kh * s.dh;
+          float* dst = row + kh * s.KW * s.C;
+          if (ih < 0 || ih >= s.H) {
+            std::memset(dst, 0, s.KW * s.C * sizeof(float));
+            continue;
+          }
+          for (long kw = 0; kw < s.KW; ++kw, dst += s.C) {
+            const long iw = ow * s.sw - s.pl + kw * s.dw;
+            if (iw < 0 || iw >= s.W) {
+              for (long c = 0; c < s.C; ++c) dst[c] = 0.f;
+            } else {
+              const float* src = xn + (ih * s.W + iw) * s.C;
+              for (long c = 0; c < s.C; ++c) dst[c] = src[c];
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// x[n][ih][iw][c] += col[...] for every patch position that reads it (the adjoint of im2col)
+static void col2im(const ConvShape& s, const float* col, long images, float* x) {
+  const long K = patch_size(s);
+  for (long n = 0; n < images; ++n) {
+    float* xn = x + n * s.H * s.W * s.C;
+    for (long oh = 0; oh < s.OH; ++oh) {
+      for (long ow = 0; ow < s.OW; ++ow) {
+        const float* row = col + ((n * s.OH + oh) * s.OW + ow) * K;
+        for (long kh = 0; kh < s.KH; ++kh) {
+          const long ih = oh * s.sh - s.pt + kh * s.dh;
+          if (ih < 0 || ih >= s.H) continue;
+          const float* src = row + kh * s.KW * s.C;
+          for (long kw = 0; kw < s.KW; ++kw, src += s.C) {
+            const long iw = ow * s.sw - s.pl + kw * s.dw;
+            if (iw < 0 || iw >= s.W) continue;
+            float* dst = xn + (ih * s.W + iw) * s.C;
+            for (long c = 0; c < s.C; ++c) dst[c] += src[c];
+          }
+        }
+      }
+    }
+  }
+}
+
+// images per im2col chunk: about 512 rows of col
+static long chunk_images(const ConvShape& s) { return std::max<long>(1, 512 / std::max<long>(1, s.OH * s.OW)); }
+
+// Splits N images over at most `threads` threads; f(t, first, count).
+template <typename F> static int over_images(const ConvShape& s, int threads, F f) {
+  const long per = (s.N + threads - 1) / threads;
+  const int T = static_cast<int>(std::max<long>(1, (s.N + per - 1) / per));
+  parallel_for(T, [&](int t) {
+    const long n0 = t * per, n1 = std::min(s.N, n0 + per);
+    if (n1 > n0) f(t, n0, n1 - n0);
+  });
+  return T;
+}
+
+void conv2d_forward(const ConvShape& s, const float* x, const float* w, float* y, int threads) {
+  const long K = patch_size(s), pixels = s.OH * s.OW;
+  std::memset(y, 0, s.N * pixels * s.OC * sizeof(float));
+  over_images(s, threads, [&](int, long first, long count) {
+    std::vector<float> col(chunk_images(s) * pixels * K);
+    for (long n = first; n < first + count; n += chunk_images(s)) {
+      const long images = std::min(chunk_images(s), first + count - n);
+      im2col(s, x + n * s.H * s.W * s.C, images, col.data());
+      // y[rows, OC] += col[rows, K] w[K, OC]
+      gemm_serial(images * pixels, s.OC, K, col.data(), K, 1, w, s.OC, 1, y + n * pixels * s.OC, s.OC);
+    }
+  });
+}
+
+void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy, float* dw, int threads) {
+  const long K = patch_size(s), pixels = s.OH * s.OW;
+  std::vector<std::vector<float>> partial(threads);
+  const int T = over_images(s, threads, [&](int t, long first, long count) {
+    partial[t].assign(K * s.OC, 0.f);
+    std::vector<float> col(chunk_images(s) * pixels * K);
+    for (long n = first; n < first + count; n += chunk_images(s)) {
+      const long images = std::min(chunk_images(s), first + count - n);
+      im2col(s, x + n * s.H * s.W * s.C, images, col.data());
+      // dw[K, OC] += col^T[K, rows] dy[rows, OC]
+      gemm_serial(K, s.OC, images * pixels, col.data(), 1, K, dy + n * pixels * s.OC, s.OC, 1, partial[t].data(), s.OC);
+    }
+  });
+  std::memset(dw, 0, K * s.OC * sizeof(float));
+  for (int t = 0; t < T; ++t)
+    if (!partial[t].empty())
+      for (long i = 0; i < K * s.OC; ++i) dw[i] += partial[t][i];
+}
+
+void conv2d_backprop_input(const ConvShape& s, const float* dy, const float* w, float* dx, int threads) {
+  const long K = patch_size(s), pixels = s.OH * s.OW;
+  std::memset(dx, 0, s.N * s.H * s.W * s.C * sizeof(float));
+  over_images(s, threads, [&](int, long first, long count) {
+    std::vector<float> dcol(chunk_images(s) * pixels * K);
+    for (long n = first; n < first + count; n += chunk_images(s)) {
+      const long images = std::min(chunk_images(s), first + count - n);
+      std::fill(dcol.begin(), dcol.begin() + images * pixels * K, 0.f);
+      // dcol[rows, K] += dy[rows, OC] w^T[OC, K]
+      gemm_serial(images * pixels, K, s.OC, dy + n * pixels * s.OC, s.OC, 1, w, 1, s.OC, dcol.data(), K);
+      col2im(s, dcol.data(), images, dx + n * s.H * s.W * s.C);
+    }
+  });
+}
+
+}  // namespace workbook

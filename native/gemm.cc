@@ -1,0 +1,148 @@
+// GEMM in the style of BLIS/GotoBLAS: B is packed into KC x NR panels and A into MC x KC blocks of
+// MR-row panels, so the micro-kernel streams both from cache while an MR x NR tile of C stays in
+// registers. The micro-kernel uses GCC vector extensions, which -march=native maps to AVX-512,
+// AVX2 or SSE.
+#include "gemm.h"
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+namespace workbook {
+
+#if defined(__AVX512F__)
+constexpr int VL = 16;
+#elif defined(__AVX__)
+constexpr int VL = 8;
+#else
+constexpr int VL = 4;
+#endif
+// unaligned vector of VL floats
+typedef float vf __attribute__((vector_size(VL * 4), aligned(4)));
+
+constexpr int MR = 6;        // rows of the register tile
+constexpr int NR = 2 * VL;   // columns of the register tile
+constexpr long KC = 384;     // depth of a packed block (A panel + B panel stay in L1/L2)
+constexpr long MC = 16 * MR; // rows of a packed A block (L2)
+constexpr long NC = 4096;    // columns of a packed B block (L3)
+
+// acc[MR x NR] = sum_k a[k][0..MR) outer b[k][0..NR); then C += acc
+static inline void micro_kernel(long kc, const float* __restrict pa, const float* __restrict pb, float* __restrict c, long ldc) {
+  vf acc[MR][2];
+#pragma GCC unroll 6
+  for (int r = 0; r < MR; ++r) acc[r][0] = acc[r][1] = vf{};
+  for (long k = 0; k < kc; ++k) {
+    const vf b0 = *reinterpret_cast<const vf*>(pb);
+    const vf b1 = *reinterpret_cast<const vf*>(pb + VL);
+#pragma GCC unroll 6
+    for (int r = 0; r < MR; ++r) {
+      const vf a = vf{} + pa[r];
+      acc[r][0] += a * b0;
+      acc[r][1] += a * b1;
+    }
+    pa += MR;
+    pb += NR;
+  }
+#pragma GCC unroll 6
+  for (int r = 0; r < MR; ++r) {
+    *reinterpret_cast<vf*>(c + r * ldc) += acc[r][0];
+    *reinterpret_cast<vf*>(c + r * ldc + VL) += acc[r][1];
+  }
+}
+
+// pa[panel][k][r] = A(i0 + panel*MR + r, p0 + k), zero beyond mc
+static void pack_a(long mc, long kc, const float* A, long rsa, long csa, float* pa) {
+  for (long i = 0; i < mc; i += MR) {
+    const long rows = std::min<long>(MR, mc - i);
+    for (long k = 0; k < kc; ++k) {
+      for (long r = 0; r < rows; ++r) pa[r] = A[(i + r) * rsa + k * csa];
+      for (long r = rows; r < MR; ++r) pa[r] = 0.f;
+      pa += MR;
+    }
+  }
+}
+
+// pb[panel][k][j] = B(p0 + k, j0 + panel*NR + j), zero beyond nc
+static void pack_b(long kc, long nc, const float* B, long rsb, long csb, float* pb) {
+  for (long j = 0; j < nc; j += NR) {
+    const long cols = std::min<long>(NR, nc - j);
+    for (long k = 0; k < kc; ++k) {
+      const float* src = B + k * rsb + j * csb;
+      if (csb == 1) {
+        std::memcpy(pb, src, cols * sizeof(float));
+      } else {
+        for (long c = 0; c < cols; ++c) pb[c] = src[c * csb];
+      }
+      for (long c = cols; c < NR; ++c) pb[c] = 0.f;
+      pb += NR;
+    }
+  }
+}
+
+void gemm_serial(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc) {
+  if (M <= 0 || N <= 0 || K <= 0) return;
+  thread_local std::vector<float> bufA, bufB;
+  bufA.resize(MC * KC);
+  bufB.resize(KC * (NC + NR));
+  alignas(64) float tile[MR * NR];
+  for (long jc = 0; jc < N; jc += NC) {
+    const long nc = std::min(NC, N - jc);
+    for (long pc = 0; pc < K; pc += KC) {
+      const long kc = std::min(KC, K - pc);
+      pack_b(kc, nc, B + pc * rsb + jc * csb, rsb, csb, bufB.data());
+      for (long ic = 0; ic < M; ic += MC) {
+        const long mc = std::min(MC, M - ic);
+        pack_a(mc, kc, A + ic * rsa + pc * csa, rsa, csa, bufA.data());
+        for (long jr = 0; jr < nc; jr += NR) {
+          const float* pb = bufB.data() + (jr / NR) * kc * NR;
+          const long cols = std::min<long>(NR, nc - jr);
+          for (long ir = 0; ir < mc; ir += MR) {
+            const float* pa = bufA.data() + (ir / MR) * kc * MR;
+            const long rows = std::min<long>(MR, mc - ir);
+            float* c = C + (ic + ir) * ldc + jc + jr;
+            if (rows == MR && cols == NR) {
+              micro_kernel(kc, pa, pb, c, ldc);
+            } else {
+              std::memset(tile, 0, sizeof(tile));
+              micro_kernel(kc, pa, pb, tile, NR);
+              for (long r = 0; r < rows; ++r)
+                for (long j = 0; j < cols; ++j) c[r * ldc + j] += tile[r * NR + j];
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+int default_threads() {
+  const char* env = std::getenv("WORKBOOK_THREADS");
+  if (env && std::atoi(env) > 0) return std::atoi(env);
+  const unsigned hw = std::thread::hardware_concurrency();
+  return hw == 0 ? 1 : static_cast<int>(std::min(hw, 64u));
+}
+
+void gemm(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc, int threads) {
+  // below ~1 MFLOP, starting threads costs more than it saves
+  if (threads <= 1 || 2.0 * M * N * K < 1e6) {
+    gemm_serial(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc);
+    return;
+  }
+  if (M >= N) {
+    const long step = ((M + threads - 1) / threads + MR - 1) / MR * MR;
+    const int T = static_cast<int>((M + step - 1) / step);
+    parallel_for(T, [&](int t) {
+      const long i0 = t * step, i1 = std::min(M, i0 + step);
+      gemm_serial(i1 - i0, N, K, A + i0 * rsa, rsa, csa, B, rsb, csb, C + i0 * ldc, ldc);
+    });
+  } else {
+    const long step = ((N + threads - 1) / threads + NR - 1) / NR * NR;
+    const int T = static_cast<int>((N + step - 1) / step);
+    parallel_for(T, [&](int t) {
+      const long j0 = t * step, j1 = std::min(N, j0 + step);
+      gemm_serial(M, j1 - j0, K, A, rsa, csa, B + j0 * csb, rsb, csb, C + j0, ldc);
+    });
+  }
+}
+
+}  // namespace workbook

@@ -1,0 +1,30 @@
+// Cache-blocked single-precision GEMM (C += op(A) op(B)) with a SIMD micro-kernel, and a
+// parallel driver that splits the work over threads.
+#pragma once
+#include <cstddef>
+
+namespace workbook {
+
+// C[M,N] += A[M,K] * B[K,N], where A(i,k) = A[i*rsa + k*csa] and B(k,j) = B[k*rsb + j*csb]
+// (row and column strides express transposes), C row-major with leading dimension ldc.
+void gemm_serial(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc);
+
+// The same on up to `threads` threads (splits M or N).
+void gemm(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc, int threads);
+
+// Number of worker threads: WORKBOOK_THREADS, else the hardware's.
+int default_threads();
+
+// Runs f(t) for t in [0, T): t = 0 on the calling thread, the rest on new threads.
+template <typename F> void parallel_for(int T, F f);
+
+}  // namespace workbook
+
+#include <thread>
+#include <vector>
+template <typename F> void workbook::parallel_for(int T, F f) {
+  std::vector<std::thread> pool;
+  for (int t = 1; t < T; ++t) pool.emplace_back(f, t);
+  f(0);
+  for (auto& th : pool) th.join();
+}
