@@ -19,7 +19,7 @@ export const RESULT_MAX_DEPTH = 32;
  * kernel, so forging a pass needs the right values.
  */
 export interface Harness {
-  /** Name of the harness object in the kernel, e.g. `__workbook_3f9c...`. */
+  /** Name of the harness object in the kernel, e.g. `workbookHarness3f9c...`. */
   name: string;
   /** Random per-run token every genuine result carries. */
   nonce: string;
@@ -29,7 +29,7 @@ export interface Harness {
 
 /** A fresh harness with a random name and nonce. */
 export function newHarness(): Harness {
-  const name = `__workbook_${randomBytes(8).toString("hex")}`;
+  const name = `workbookHarness${randomBytes(8).toString("hex")}`;
   const nonce = randomBytes(16).toString("hex");
   const setupCode = `const ${name} = (() => {
   const displayKey: symbol = Symbol.for("Jupyter.display");
@@ -75,9 +75,14 @@ export function newHarness(): Harness {
   return { name, nonce, setupCode };
 }
 
-/** The cell that calls one hidden test case in the student's kernel: `report(caseId, await (call))`. */
+/**
+ * The cell that calls one hidden test case in the student's kernel: the call's value (awaited when
+ * it is a promise) goes straight to the harness's `report`, and the cell's value is the report.
+ */
 export function callCode(harness: Harness, caseId: string, call: string): string {
-  return `${harness.name}.report(${JSON.stringify(caseId)}, await (async () => (\n${call}\n))())`;
+  const variable = `${harness.name}Case${caseId.replace(/[^A-Za-z0-9]/g, "_")}`;
+  // (tslab misses a top-level await on a parenthesised call, so the call gets its own async function)
+  return `const ${variable}Call = async () => (\n${call}\n);\nconst ${variable} = await ${variable}Call();\n${harness.name}.report(${JSON.stringify(caseId)}, ${variable})`;
 }
 
 /** What a call cell gave back: a value (decoded), or why there is none. */

@@ -69,6 +69,8 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
   let overOutput = false;
   let kernel: KernelClient | null = null;
   let lastExit: KernelExit | undefined;
+  /** The harness itself failed in a fresh kernel (a grader bug, not the student's): do not retry. */
+  let harnessBroken = false;
   const command = sandboxCommand([KERNEL_MAIN, CONNECTION_FILE_PLACEHOLDER], {
     limits,
     protections: options.protections,
@@ -132,6 +134,7 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
     }
     const setup = await exec(harness.setupCode, null);
     if (setup.status !== "ok") {
+      if (setup.status === "error") harnessBroken = true;
       run.notes.push(`the grading harness could not start (${setup.status}${setup.error ? `: ${setup.error.evalue}` : ""})`);
       return false;
     }
@@ -156,7 +159,7 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
         record.problem = `not run: the submission used up its total time limit of ${limits.totalSeconds} s`;
         continue;
       }
-      if (!alive && !overOutput) alive = await boot(true);
+      if (!alive && !overOutput && !harnessBroken) alive = await boot(true);
       if (!alive) {
         record.problem = "not run: the kernel could not be restarted";
         continue;
@@ -184,7 +187,7 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
         caseRun.result = { ok: false, reason: `not run: the submission printed more than ${limits.outputBytes} bytes` };
         continue;
       }
-      if (!alive) alive = await boot(true);
+      if (!alive && !harnessBroken) alive = await boot(true);
       if (!alive) {
         caseRun.result = { ok: false, reason: "not run: the kernel could not be restarted with the student's cells" };
         continue;

@@ -1,0 +1,83 @@
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import type { Notebook } from "../assign/format";
+import { feedbackHtml } from "../feedback";
+import { toGradescope } from "../export";
+import type { Gradebook } from "../gradebook";
+import type { KernelInstall, Protections, SandboxLimits } from "../sandbox";
+import type { LoadedAssignment } from "./assignment";
+import { LatePolicy, latePenalty } from "./late";
+import { runSubmission, SubmissionRun } from "./run-submission";
+import { sanitise } from "./sanitise";
+import { scoreSubmission, SubmissionScore } from "./score";
+import type { Submission } from "./submissions";
+
+/** What happened to one submission in a grading run. */
+export interface GradeOutcome {
+  student: string;
+  /** "graded", or "skipped" when the gradebook already holds this exact submission and spec. */
+  state: "graded" | "skipped";
+  score?: SubmissionScore;
+  seconds: number;
+  phases?: SubmissionRun["phases"];
+}
+
+/** Settings shared by all submissions of one run. */
+export interface GradeSettings {
+  assignment: LoadedAssignment;
+  outDir: string;
+  gradebook: Gradebook;
+  limits: SandboxLimits;
+  protections: Protections;
+  install: KernelInstall;
+  late: LatePolicy;
+  log?: (line: string) => void;
+}
+
+const EMPTY_RUN: SubmissionRun = { cells: [], cases: [], restarts: 0, notes: [], phases: { startMs: 0, cellsMs: 0, testsMs: 0 } };
+
+/**
+ * Grades one submission end to end: sanitise, run in its sandboxed kernel, compare in this
+ * process, then write DIR/<student>/results.json and feedback.html, and last the gradebook row
+ * (one transaction), so a submission counts as graded only once all its files are written.
+ */
+export async function gradeOne(submission: Submission, settings: GradeSettings): Promise<GradeOutcome> {
+  const started = Date.now();
+  const { assignment, gradebook } = settings;
+  const contentHash = createHash("sha256").update(submission.bytes).digest("hex");
+  if (gradebook.isGraded(submission.student, assignment.spec.assignment, contentHash, assignment.specHash)) {
+    return { student: submission.student, state: "skipped", seconds: 0 };
+  }
+  let parsed: Notebook | null = null;
+  const notes: string[] = [];
+  try {
+    parsed = JSON.parse(submission.bytes.toString("utf8")) as Notebook;
+    if (!parsed || !Array.isArray(parsed.cells)) throw new Error("it has no cells list");
+  } catch (err) {
+    notes.push(`${path.basename(submission.origin)} is not a readable notebook (${(err as Error).message}); nothing could be run`);
+    parsed = null;
+  }
+  const { notebook, repairs } = parsed ? sanitise(parsed, assignment.release) : { notebook: assignment.release, repairs: [] as string[] };
+  const run = parsed
+    ? await runSubmission(notebook, assignment.spec, { student: submission.student, limits: settings.limits, protections: settings.protections, install: settings.install, log: settings.log })
+    : EMPTY_RUN;
+  notes.push(...run.notes);
+  if (run.restarts > 0) notes.push(`the kernel was restarted ${run.restarts} time${run.restarts === 1 ? "" : "s"} (after a crash or a time limit); the student's cells were replayed each time`);
+  const late = latePenalty(submission.submittedAt, settings.late);
+  const score = scoreSubmission(run, assignment.spec, late);
+  const seconds = (Date.now() - started) / 1000;
+  const dir = path.join(settings.outDir, submission.student);
+  fs.mkdirSync(dir, { recursive: true });
+  writeAtomically(path.join(dir, "results.json"), JSON.stringify(toGradescope(score, seconds, [...repairs, ...notes]), null, 2));
+  writeAtomically(path.join(dir, "feedback.html"), feedbackHtml({ student: submission.student, assignment: assignment.spec.assignment, score, notebook, cells: run.cells, repairs, notes }));
+  gradebook.record({ student: submission.student, assignment: assignment.spec.assignment, contentHash, specHash: assignment.specHash, submittedAt: submission.submittedAt, score, notes: [...repairs, ...notes] });
+  return { student: submission.student, state: "graded", score, seconds, phases: run.phases };
+}
+
+/** Writes via a temporary file and rename, so a crash never leaves half a file. */
+export function writeAtomically(file: string, text: string): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, text);
+  fs.renameSync(temp, file);
+}

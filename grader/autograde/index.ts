@@ -1,0 +1,10 @@
+/** Autograding: load the assignment, find submissions, sanitise, run sandboxed, compare, score, late policy. */
+export * from "./assignment";
+export * from "./submissions";
+export * from "./sanitise";
+export * from "./harness";
+export * from "./compare";
+export * from "./late";
+export * from "./run-submission";
+export * from "./score";
+export * from "./grade-one";

@@ -1,0 +1,162 @@
+/**
+ * `workbook grade <assignment> <submissions> [options]`: grades a class's submissions, each in its
+ * own sandboxed kernel, and writes DIR/<student>/results.json, DIR/<student>/feedback.html,
+ * DIR/grades.csv and the gradebook DIR/gradebook.sqlite.
+ */
+import * as os from "os";
+import * as path from "path";
+import { GradeOutcome, gradeOne, GradeSettings, listSubmissions, loadAssignment, parseLatePolicy, writeAtomically } from "./autograde";
+import { Gradebook } from "./gradebook";
+import { DEFAULT_LIMITS, checkLimits, makePrivate, probeProtections, thisInstall } from "./sandbox";
+
+const USAGE = `Usage: workbook grade <assignment> <submissions> [options]
+
+  <assignment>   the assignment folder (holding *.grading.json from "workbook assign generate") or the spec file
+  <submissions>  a folder of .ipynb files (student id = file stem), a folder of per-student folders, or a .zip
+
+Options:
+  --out DIR            where results go (default: grades)
+  --jobs N             submissions graded at once (default: number of cores, ${os.cpus().length} here)
+  --timeout-cell S     seconds per cell and per hidden test (default ${DEFAULT_LIMITS.cellSeconds})
+  --timeout S          seconds per submission in all (default ${DEFAULT_LIMITS.totalSeconds})
+  --memory MB          memory cap per kernel (default ${DEFAULT_LIMITS.memoryMB})
+  --due ISO            due date, e.g. 2026-12-01T23:59:00Z
+  --grace DURATION     grace period after the due date, e.g. 15m, 2h, 1d (default 0)
+  --late-policy P      none | zero | per-day:<percent> (default per-day:10 with --due, else none)
+  --quiet              no progress line
+`;
+
+/** The parsed command line. */
+interface GradeArgs {
+  assignment: string;
+  submissions: string;
+  out: string;
+  jobs: number;
+  cellSeconds: number;
+  totalSeconds: number;
+  memoryMB: number;
+  due?: string;
+  grace?: string;
+  latePolicy?: string;
+  quiet: boolean;
+}
+
+function parseArgs(args: string[]): GradeArgs {
+  const positional: string[] = [];
+  const options: Record<string, string> = {};
+  let quiet = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--quiet") quiet = true;
+    else if (arg.startsWith("--")) {
+      const [key, inline] = arg.slice(2).split("=", 2);
+      const value = inline ?? args[++i];
+      if (value === undefined) throw new Error(`Error in grade: option --${key} needs a value.\n\n${USAGE}`);
+      if (!["out", "jobs", "timeout-cell", "timeout", "memory", "due", "grace", "late-policy"].includes(key)) throw new Error(`Error in grade: unknown option --${key}.\n\n${USAGE}`);
+      options[key] = value;
+    } else positional.push(arg);
+  }
+  if (positional.length !== 2) throw new Error(`Error in grade: expected <assignment> and <submissions>, got ${positional.length} argument(s).\n\n${USAGE}`);
+  const num = (key: string, fallback: number): number => {
+    if (options[key] === undefined) return fallback;
+    const value = Number(options[key]);
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`Error in grade: --${key} must be a positive number, got "${options[key]}".`);
+    return value;
+  };
+  return {
+    assignment: positional[0],
+    submissions: positional[1],
+    out: options.out ?? "grades",
+    jobs: Math.floor(num("jobs", os.cpus().length)),
+    cellSeconds: num("timeout-cell", DEFAULT_LIMITS.cellSeconds),
+    totalSeconds: num("timeout", DEFAULT_LIMITS.totalSeconds),
+    memoryMB: num("memory", DEFAULT_LIMITS.memoryMB),
+    due: options.due,
+    grace: options.grace,
+    latePolicy: options["late-policy"],
+    quiet,
+  };
+}
+
+function duration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return "?";
+  const m = Math.floor(seconds / 60);
+  return m > 0 ? `${m}m${String(Math.round(seconds % 60)).padStart(2, "0")}s` : `${Math.round(seconds)}s`;
+}
+
+/** Runs the whole class: a pool of `jobs` submissions at a time, a progress line with count, rate and ETA. */
+export async function gradeAll(args: GradeArgs, log: (line: string) => void = (l) => console.error(l)): Promise<GradeOutcome[]> {
+  const assignment = loadAssignment(args.assignment);
+  const submissions = listSubmissions(args.submissions);
+  const late = parseLatePolicy(args.due, args.grace, args.latePolicy);
+  const limits = checkLimits({ ...DEFAULT_LIMITS, cellSeconds: args.cellSeconds, totalSeconds: args.totalSeconds, memoryMB: args.memoryMB });
+  const protections = probeProtections();
+  for (const lost of protections.lost) log(`warning: sandbox layer missing: ${lost}`);
+  const outDir = path.resolve(args.out);
+  makePrivate(outDir);
+  const gradebook = Gradebook.open(path.join(outDir, "gradebook.sqlite"));
+  gradebook.ensureAssignment(assignment.spec.assignment, assignment.spec.totalPoints, assignment.specHash);
+  const settings: GradeSettings = { assignment, outDir, gradebook, limits, protections, install: thisInstall(), late, log: args.quiet ? undefined : log };
+  const outcomes: GradeOutcome[] = [];
+  const started = Date.now();
+  let next = 0;
+  let done = 0;
+  let stopping = false;
+  const onSigint = (): void => {
+    stopping = true;
+    log("\ninterrupted: finishing the submissions in progress; graded ones are saved, re-run to continue");
+  };
+  process.once("SIGINT", onSigint);
+  const progress = (outcome: GradeOutcome): void => {
+    done++;
+    if (args.quiet) return;
+    const elapsed = (Date.now() - started) / 1000;
+    const graded = outcomes.filter((o) => o.state === "graded").length;
+    const rate = graded > 0 ? (graded / elapsed) * 60 : 0;
+    const eta = rate > 0 ? ((submissions.length - done) / rate) * 60 : NaN;
+    const what = outcome.state === "skipped" ? "unchanged, skipped" : `${outcome.score?.score} / ${outcome.score?.maxScore}`;
+    log(`[${String(done).padStart(String(submissions.length).length)}/${submissions.length}] ${rate.toFixed(1)}/min, ETA ${duration(eta)}  ${outcome.student}: ${what}`);
+  };
+  const worker = async (): Promise<void> => {
+    while (!stopping && next < submissions.length) {
+      const submission = submissions[next++];
+      try {
+        const outcome = await gradeOne(submission, settings);
+        outcomes.push(outcome);
+        progress(outcome);
+      } catch (err) {
+        log(`${submission.student}: not graded, the grader failed: ${(err as Error).stack ?? err}`);
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(args.jobs, submissions.length)) }, worker));
+    writeAtomically(path.join(outDir, "grades.csv"), gradebook.toCsv(assignment.spec.assignment));
+  } finally {
+    process.removeListener("SIGINT", onSigint);
+    gradebook.close();
+  }
+  return outcomes;
+}
+
+/** Entry point of `workbook grade`; returns the exit code. */
+export async function main(args: string[]): Promise<number> {
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
+  let parsed: GradeArgs;
+  try {
+    parsed = parseArgs(args);
+  } catch (err) {
+    console.error((err as Error).message);
+    return 2;
+  }
+  const outcomes = await gradeAll(parsed);
+  const graded = outcomes.filter((o) => o.state === "graded").length;
+  console.log(`graded ${graded}, unchanged ${outcomes.length - graded}; results in ${path.resolve(parsed.out)} (grades.csv, gradebook.sqlite, <student>/results.json, <student>/feedback.html)`);
+  return 0;
+}
+
+export { parseArgs as parseGradeArgs };
+export type { GradeArgs };

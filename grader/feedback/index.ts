@@ -1,0 +1,2 @@
+/** The per-student feedback page. */
+export * from "./html";
