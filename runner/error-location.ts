@@ -8,15 +8,18 @@ export function stripAnsi(text: string): string {
 
 /**
  * The 1-based line in the cell that an error names, or undefined when it names none.
- * Understands the forms kernels write: "Cell In[3], line 4" / "line 4" (IPython style),
+ * Understands the forms kernels write: "at cell [3], line 4" (this project's kernel),
+ * "line 4, column 2: ..." (its TypeScript errors), "Cell In[3], line 4" (IPython),
  * "<cell>:4:7" or "cell 3:4:7" stack frames, and TypeScript diagnostics "4:7 - error TS2322".
  *
  * @example
- * errorLine("TypeError", "x is not a function", ["Cell In[2], line 3", "..."]); // 3
+ * errorLine("x is not a function", ["TypeError: x is not a function", "    at cell [2], line 3"]); // 3
  */
-export function errorLine(ename: string, evalue: string, traceback: string[]): number | undefined {
+export function errorLine(evalue: string, traceback: string[]): number | undefined {
   const text = stripAnsi([evalue, ...traceback].join("\n"));
   const patterns = [
+    /\bcell \[\d*\],? line (\d+)/i,
+    /^line (\d+), column \d+/im,
     /\bline (\d+)\b/i,
     /<cell[^>\n]*>:(\d+)(?::\d+)?/i,
     /\bcell[^:\n]*:(\d+):\d+/i,
@@ -27,6 +30,5 @@ export function errorLine(ename: string, evalue: string, traceback: string[]): n
     const match = pattern.exec(text);
     if (match) return Number(match[1]);
   }
-  void ename;
   return undefined;
 }
