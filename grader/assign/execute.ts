@@ -48,6 +48,8 @@ export async function runNotebookCells(kernel: KernelClient, nb: Notebook, optio
 /** Text that frames a result printed by {@link evaluateCall}, so other output cannot be mistaken for it. */
 const RESULT_TAG = "\u0001dl-workbook-result\u0001";
 
+let callCounter = 0;
+
 /**
  * Evaluates a hidden test's `call` in the kernel and returns its value as JSON data
  * (typed arrays become arrays). Fails, naming the call, when it throws, does not finish within
@@ -57,15 +59,14 @@ const RESULT_TAG = "\u0001dl-workbook-result\u0001";
  * await evaluateCall(kernel, "adamStep([1], [0.5], config).nextW") // [0.999]
  */
 export async function evaluateCall(kernel: KernelClient, call: string, timeoutMs = 120_000): Promise<JsonValue> {
+  const name = `dlwbHiddenValue${++callCounter}`;
   const code = [
-    `{`,
-    `  const __dlwbValue: unknown = await (async () => (${call}))();`,
-    `  console.log(${JSON.stringify(RESULT_TAG)} + JSON.stringify(__dlwbValue, (_key: string, v: unknown) => {`,
-    `    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>);`,
-    `    if (typeof v === "number" && !Number.isFinite(v)) throw new Error("the result holds the non-finite number " + String(v));`,
-    `    return v;`,
-    `  }) + ${JSON.stringify(RESULT_TAG)});`,
-    `}`,
+    `const ${name}: unknown = await Promise.resolve(${call});`,
+    `console.log(${JSON.stringify(RESULT_TAG)} + JSON.stringify(${name}, (_key: string, v: unknown) => {`,
+    `  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>);`,
+    `  if (typeof v === "number" && !Number.isFinite(v)) throw new Error("the result holds the non-finite number " + String(v));`,
+    `  return v;`,
+    `}) + ${JSON.stringify(RESULT_TAG)});`,
   ].join("\n");
   const result = await kernel.execute(code, { timeoutMs, storeHistory: false });
   if (result.status !== "ok") {
