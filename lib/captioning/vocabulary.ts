@@ -95,10 +95,19 @@ export class Vocabulary {
    * vocab.encode(["seven two"]) // [[1, i("seven"), i("two"), 2]]
    */
   encode(captions: readonly string[], maxLength?: number): number[][] {
-    const tokens = captions.map(tokenize);
-    const T = maxLength ?? Math.max(0, ...tokens.map((t) => t.length)) + 2;
+    return this.encodeTokens(captions.map(tokenize), maxLength);
+  }
+
+  /**
+   * Encodes already-split token lists (e.g. the characters of a string) like {@link encode}.
+   * @example
+   * const chars = new Vocabulary([..."0123456789-"]);
+   * chars.encodeTokens([[..."1998-03-03"]]) // [[1, ..., 2]] of length 12
+   */
+  encodeTokens(tokenLists: readonly (readonly string[])[], maxLength?: number): number[][] {
+    const T = maxLength ?? Math.max(0, ...tokenLists.map((t) => t.length)) + 2;
     if (T < 2) throw new Error(`Error in Vocabulary.encode: maxLength must be at least 2 (room for <START> and <END>), got ${T}.`);
-    return tokens.map((words) => {
+    return tokenLists.map((words) => {
       const row = [this.startIdx, ...words.slice(0, T - 2).map((w) => this.index(w)), this.endIdx];
       while (row.length < T) row.push(this.nullIdx);
       return row;

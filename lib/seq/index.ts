@@ -8,3 +8,7 @@ export * from "./char-statistics";
 export * from "./seeded-random";
 export * from "./min-char-rnn";
 export * from "./date-translation";
+export * from "./tf-lstm";
+export * from "./lstm-language-model";
+export * from "./beam-search";
+export * from "./seq2seq";
