@@ -30,6 +30,8 @@ export interface ProposalReport {
   pages: number;
   /** The printed PDF (with the outputs of this run's code cells). */
   pdf: Buffer;
+  /** The notebook as printed: the code cells carry this run's outputs. */
+  notebook: INotebookContent;
 }
 
 /** A copy of the notebook with the given cells' outputs replaced by fresh ones. */
@@ -51,7 +53,8 @@ export async function checkProposal(file: string, course: Course, options: Check
   const problems = [...checkSections(proposal, course), ...(await checkDatasets(proposal, course))];
   const run = await runPrototype(proposal, { timeoutSeconds: course.prototypeTimeoutSeconds, kernel: options.kernel });
   problems.push(...run.problems);
-  const pdf = await printPdf(proposalHtml(withOutputs(notebook, run.outputs), file, course), course, options.browser);
+  const executed = withOutputs(notebook, run.outputs);
+  const pdf = await printPdf(proposalHtml(executed, file, course), course, options.browser);
   const pages = countPdfPages(pdf);
   if (pages > course.pageLimit) {
     problems.push({
@@ -59,5 +62,5 @@ export async function checkProposal(file: string, course: Course, options: Check
       message: `${pages} pages when printed (${course.pdf.format}, ${course.pdf.margin} margins, ${course.pdf.fontSize}, code outputs included); the limit is ${course.pageLimit}. Cut text, shrink figures or print fewer outputs.`,
     });
   }
-  return { problems, pages, pdf };
+  return { problems, pages, pdf, notebook: executed };
 }

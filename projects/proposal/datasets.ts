@@ -29,6 +29,9 @@ export function datasetName(item: string): string {
   return item.split(/:|\(| - | – | — |,/)[0].trim();
 }
 
+/** Data sets this process has already loaded once (by registry name): loading again proves nothing new. */
+const loadedOnce = new Set<string>();
+
 /** True when a name is a file path rather than a registry name. */
 function isPath(name: string): boolean {
   return name.includes("/") || /\.(csv|json|tsv|txt|npy|png|jpg|zip|idx\d?-ubyte)$/i.test(name);
@@ -63,8 +66,10 @@ export async function checkDatasets(proposal: ProposalNotebook, course: Course):
       problems.push({ where, message: `unknown data set "${name}"; known data sets: ${known}. For your own data, give the path of its file, e.g. \`data/train.csv\`.` });
       continue;
     }
+    if (loadedOnce.has(spec.name)) continue;
     try {
       validateDataset(await spec.load({ trainSize: CHECK_SIZE, testSize: CHECK_SIZE }));
+      loadedOnce.add(spec.name);
     } catch (err) {
       problems.push({ where, message: `data set "${name}" (${spec.name}) does not load: ${(err as Error).message}` });
     }
