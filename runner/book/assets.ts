@@ -30,6 +30,9 @@ nav.pager { display: flex; justify-content: space-between; margin: 2rem 0 1rem; 
 main { max-width: 980px; margin: 0 auto; padding: 1rem 1.5rem 3rem; background: #fff; }
 .cell { margin: 1rem 0; }
 .cell.code .source { background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 6px; padding: 0.6rem 0.8rem; overflow-x: auto; margin: 0; }
+.cell.code .source code.hljs { padding: 0; background: transparent; }
+.cell.markdown table, .output-html table { border-collapse: collapse; }
+.cell.markdown th, .cell.markdown td { border: 1px solid #d0d7de; padding: 0.25rem 0.6rem; }
 .prompt { color: #57606a; font: 12px monospace; margin-bottom: 0.2rem; }
 .outputs { margin: 0.3rem 0 0 0; }
 .outputs pre { margin: 0.2rem 0; padding: 0.4rem 0.8rem; overflow-x: auto; white-space: pre-wrap; }
