@@ -9,3 +9,4 @@ export * from "./shape-scenes";
 export * from "./digit-strips";
 export * from "./rgb-png";
 export * from "./caption-gallery";
+export * from "./captioning-rnn";
