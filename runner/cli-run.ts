@@ -71,6 +71,13 @@ export function expandNotebooks(paths: string[]): string[] {
       files.push(...inside.map((f) => path.join(p, f)));
     } else files.push(p);
   }
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    const name = path.basename(file);
+    const other = seen.get(name);
+    if (other !== undefined) throw new Error(`workbook run: ${other} and ${file} would both be written as ${name} in the output folder; run them with different --out folders.`);
+    seen.set(name, file);
+  }
   return files;
 }
 

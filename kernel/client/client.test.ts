@@ -5,6 +5,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import type { IOutput } from "@jupyterlab/nbformat";
 import { KernelClient, KernelDiedError, KernelExit, startKernel, OutputCollector, DisplayRegistry } from ".";
 import type { WireMessage } from "../wire";
@@ -113,6 +115,25 @@ test("restart of a live kernel gives a new process without the old state", async
   await kernel.restart();
   assert.notEqual(kernel.pid, pid);
   assert.deepEqual((await kernel.execute("(globalThis as Record<string, unknown>).marker === undefined")).outputs[0].data, { "text/plain": "true" });
+});
+
+test("a second kernel over ipc sockets, with a wrapped command, its own env and cwd", async () => {
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "client-cwd-"));
+  const second = await startKernel({
+    transport: "ipc",
+    wrap: ["env", "WRAPPED_BY=env"], // a sandbox prefix such as prlimit or unshare goes here
+    env: { PATH: process.env.PATH, ONLY_THIS: "yes" },
+    cwd,
+  });
+  try {
+    assert.match(second.connection.ip, /kernel-/);
+    const result = await second.execute("[process.env.WRAPPED_BY, process.env.ONLY_THIS, process.env.HOME === undefined, process.cwd()].join(' ')");
+    assert.deepEqual(result.outputs[0].data, { "text/plain": `'env yes true ${fs.realpathSync(cwd)}'` });
+  } finally {
+    await second.shutdown();
+    fs.rmSync(cwd, { recursive: true, force: true });
+  }
+  assert.equal(fs.existsSync(second.connectionFile), false, "shutdown removes the connection file");
 });
 
 test("a kernel command that fails to start is reported with its stderr", async () => {

@@ -30,6 +30,20 @@ export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 }
 
+/**
+ * What a terminal would show for text with carriage returns: each line keeps what was written
+ * in its last non-empty "\r"-separated part (a progress bar printed as "\r 10%\r 20%" shows " 20%").
+ */
+export function collapseCarriageReturns(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => {
+      const parts = line.split("\r").filter((part) => part !== "");
+      return parts.length > 0 ? parts[parts.length - 1] : "";
+    })
+    .join("\n");
+}
+
 /** One MIME bundle (display_data / execute_result) to HTML, using the richest type it offers. */
 export function renderMimeBundle(data: IMimeBundle, context: OutputContext): string {
   const mime = MIME_ORDER.find((m) => data[m] !== undefined) ?? Object.keys(data)[0];
@@ -69,7 +83,7 @@ export function renderMimeBundle(data: IMimeBundle, context: OutputContext): str
 export function renderOutput(output: IOutput, context: OutputContext): string {
   switch (output.output_type) {
     case "stream":
-      return `<pre class="output-stream ${output.name === "stderr" ? "stderr" : "stdout"}">${ansiToHtml(text(output.text as MultilineString))}</pre>`;
+      return `<pre class="output-stream ${output.name === "stderr" ? "stderr" : "stdout"}">${ansiToHtml(collapseCarriageReturns(text(output.text as MultilineString)))}</pre>`;
     case "error": {
       const traceback = Array.isArray(output.traceback) ? (output.traceback as string[]).join("\n") : "";
       const body = traceback !== "" ? traceback : `${String(output.ename)}: ${String(output.evalue)}`;

@@ -9,7 +9,7 @@ import { copyAssets, ASSETS } from "./assets";
 import { notebookHash } from "./cache";
 import { renderMarkdown } from "./markdown";
 import { renderLatexOutput } from "./math";
-import { renderOutput, scriptJson } from "./outputs";
+import { collapseCarriageReturns, renderOutput, scriptJson } from "./outputs";
 import { BookEntry, notebookTitle, renderIndexPage, renderNotebookPage } from "./page";
 
 const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAFklEQVR4nGP8z8DwnwEIGBkZGRgYAAAtBAT/ru7xSQAAAABJRU5ErkJggg==";
@@ -44,6 +44,11 @@ test("every output type renders to its HTML form", () => {
   assert.match(plotly, /<div class="plotly-figure" id="plotly-figure-1"><\/div><script type="application\/json" class="plotly-spec" data-target="plotly-figure-1">/);
   assert.ok(!plotly.includes("fallback"), "the Plotly JSON is preferred over the HTML fallback");
   assert.ok(!plotly.includes("</script>\"") && plotly.includes("\\u003c/script>"), "a </script> in the figure cannot close the script element");
+});
+
+test("carriage returns keep the last write of a line, as a terminal shows it", () => {
+  assert.equal(collapseCarriageReturns("epoch 1\r 10%\r 20%\r\nnext\r\n"), " 20%\nnext\n");
+  assert.equal(collapseCarriageReturns("plain\ntext"), "plain\ntext");
 });
 
 test("scriptJson round-trips through JSON.parse", () => {
