@@ -42,6 +42,8 @@ test("summarize: mean and sample std (n - 1)", () => {
   // sum of squares 32, / 7
   assert.ok(Math.abs(s.std - Math.sqrt(32 / 7)) < 1e-12);
   assert.deepEqual(summarize([0.5]), { mean: 0.5, std: 0, n: 1 });
+  // three equal scores: exactly that mean, std 0 (the sum 0.78 * 3 / 3 would give 0.7799999999999999)
+  assert.deepEqual(summarize([0.78, 0.78, 0.78]), { mean: 0.78, std: 0, n: 3 });
   assert.throws(() => summarize([]), /no values/);
 });
 

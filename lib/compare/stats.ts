@@ -21,9 +21,10 @@ export interface Summary {
 export function summarize(values: readonly number[]): Summary {
   const n = values.length;
   if (n === 0) throw new Error("Error in summarize: no values to summarize; run at least one seed.");
+  // identical scores (a method without randomness): exactly that value, std 0, no rounding noise
+  if (values.every((x) => x === values[0])) return { mean: values[0], std: 0, n };
   // mean = (1/n) sum_i x_i
   const mean = values.reduce((sum, x) => sum + x, 0) / n;
-  if (n === 1) return { mean, std: 0, n };
   // std = sqrt( sum_i (x_i - mean)^2 / (n - 1) )
   const squares = values.reduce((sum, x) => sum + (x - mean) * (x - mean), 0);
   return { mean, std: Math.sqrt(squares / (n - 1)), n };

@@ -10,7 +10,7 @@ import { normal, seededRandom, shuffle } from "../random";
 export interface SoftmaxRegressionOptions {
   /** Passes over the training data. Default 10. */
   epochs?: number;
-  /** Step size eta. Default 0.5. */
+  /** Step size eta. Default 0.1. */
   learningRate?: number;
   /** Examples per SGD step. Default 32. */
   batchSize?: number;
@@ -28,7 +28,7 @@ export interface SoftmaxRegressionOptions {
  */
 export function softmaxRegression(options: SoftmaxRegressionOptions = {}): Method {
   const epochs = options.epochs ?? 10;
-  const learningRate = options.learningRate ?? 0.5;
+  const learningRate = options.learningRate ?? 0.1;
   const batchSize = options.batchSize ?? 32;
   const weightDecay = options.weightDecay ?? 1e-4;
   return {
