@@ -12,3 +12,18 @@ export { temporalAffineForward, temporalAffineBackward, TemporalAffineCache } fr
 export { temporalSoftmaxLoss } from "./temporalSoftmaxLoss";
 export { lstmStepForward, lstmStepBackward, LstmStepCache } from "./lstmStep";
 export { lstmForward, lstmBackward, LstmCache } from "./lstm";
+export { CellType, RecurrentParams, RecurrentGrads, RecurrentCache, recurrentForward, recurrentBackward, reverseTime } from "./recurrent";
+export { clipGradientsByValue, clipGradientsByNorm } from "./clipping";
+export { truncatedBptt, TruncatedBpttSpec, TruncatedBpttResult } from "./truncatedBptt";
+export { deepRnnForward, deepRnnBackward, DeepRnnCache } from "./deep";
+export { bidirectionalForward, bidirectionalBackward, MergeMode, DirectionParams, BidirectionalCache } from "./bidirectional";
+export {
+  pyramidReduceForward,
+  pyramidReduceBackward,
+  pyramidEncoderForward,
+  pyramidEncoderBackward,
+  OddLengthRule,
+  PyramidReduceCache,
+  PyramidLevelParams,
+  PyramidEncoderCache,
+} from "./pyramid";
