@@ -27,3 +27,4 @@ export {
   PyramidLevelParams,
   PyramidEncoderCache,
 } from "./pyramid";
+export { lstmGatesToTfjs, lstmGatesFromTfjs } from "./tfjsGateOrder";
