@@ -7,7 +7,7 @@
  * interrupt_request breaks `while (true) {}`; an awaited promise is raced against an interrupt.
  */
 import * as vm from "vm";
-import { createCellRequire, createConverter, isCompleteCode } from "./typescript";
+import { createCellRequire, createConverter, hasSyntaxErrors, isCompleteCode } from "./typescript";
 import type { CompletionInfo, Converter, Diagnostic } from "./typescript";
 import { mapStack, cellFileName, SourceMapper } from "./traceback";
 import { CELL_GLOBALS_DECLARATION } from "./cell-globals";
@@ -161,11 +161,11 @@ export class Executor {
     return this.conv().complete(this.declarations(), code, position);
   }
 
-  /** Whether `code` is a complete cell (for is_complete_request). */
+  /** Whether `code` is a complete cell, an unfinished one (more lines expected), or one with a syntax error. */
   isComplete(code: string): { status: "complete" | "incomplete" | "invalid"; indent?: string } {
     const result = isCompleteCode(code);
     if (!result.completed) return { status: "incomplete", indent: result.indent ?? "" };
-    return { status: "complete" };
+    return hasSyntaxErrors(code) ? { status: "invalid" } : { status: "complete" };
   }
 
   /** Defines a name every cell sees (display, input, ...). Cells reach kernel globals through `exports`, like their own variables. */

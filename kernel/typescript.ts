@@ -140,3 +140,10 @@ export function createCellRequire(cwd: string, onLoad?: (id: string, exported: u
   }) as NodeJS.Require;
   return Object.assign(cellRequire, { resolve: fromCwd.resolve, cache: fromCwd.cache, extensions: fromCwd.extensions, main: fromCwd.main });
 }
+
+/** True when `code` does not parse as TypeScript (tslab's converter keeps the parser's diagnostics internal). */
+export function hasSyntaxErrors(code: string): boolean {
+  const ts = tslabTypeScript();
+  const file = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS) as TS.SourceFile & { parseDiagnostics?: unknown[] };
+  return (file.parseDiagnostics?.length ?? 0) > 0;
+}
