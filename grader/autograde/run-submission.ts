@@ -71,6 +71,10 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
   let lastExit: KernelExit | undefined;
   /** The harness itself failed in a fresh kernel (a grader bug, not the student's): do not retry. */
   let harnessBroken = false;
+  /** Cells that crashed or hung a kernel: a replay leaves them out. */
+  const fatalCells = new Set<number>();
+  /** A replay runs the student's cells before this index (all of them once the hidden tests start). */
+  let replayUpTo = Infinity;
   const command = sandboxCommand([KERNEL_MAIN, CONNECTION_FILE_PLACEHOLDER], {
     limits,
     protections: options.protections,
@@ -91,10 +95,10 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
   const remaining = (): number => deadline - Date.now();
   const cellTimeout = (): number => Math.max(1, Math.min(limits.cellSeconds * 1000, remaining()));
 
-  const exec = async (code: string, keep: IOutput[] | null): Promise<ExecuteResult> => {
+  const exec = async (code: string, keep: IOutput[] | null, timeoutMs = cellTimeout()): Promise<ExecuteResult> => {
     if (!kernel || !kernel.isAlive()) return { status: "died", outputs: [], executionCount: null, durationMs: 0 };
     return kernel.execute(code, {
-      timeoutMs: cellTimeout(),
+      timeoutMs,
       interruptGraceMs: 2000,
       stopOnError: false,
       onOutput: (output) => {
@@ -119,7 +123,7 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
           command,
           connectionDir: scratch,
           transport: "ipc",
-          startupTimeoutMs: Math.max(5000, Math.min(60_000, remaining())),
+          startupTimeoutMs: Math.max(5000, Math.min(STARTUP_MS, remaining())),
           onProcessOutput: (text) => count(text.length),
         });
         kernel.on("exit", (exit: KernelExit) => {
@@ -132,17 +136,24 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
     } finally {
       run.phases.startMs += Date.now() - started;
     }
-    const setup = await exec(harness.setupCode, null);
+    // The harness is the kernel's first cell and pays TypeScript's warm-up (seconds on a busy
+    // machine), so it gets the startup allowance rather than the per-cell limit.
+    const setup = await exec(harness.setupCode, null, Math.max(1, Math.min(STARTUP_MS, remaining())));
     if (setup.status !== "ok") {
       if (setup.status === "error") harnessBroken = true;
       run.notes.push(`the grading harness could not start (${setup.status}${setup.error ? `: ${setup.error.evalue}` : ""})`);
       return false;
     }
     if (replay) {
-      for (const { cell } of codeCells) {
+      // Replays the cells that already ran, except those that crashed or hung the kernel.
+      for (const { cell, index } of codeCells) {
+        if (index >= replayUpTo || fatalCells.has(index)) continue;
         if (remaining() <= 0) return false;
         const r = await exec(cellSource(cell), null);
-        if (r.status === "died" || r.status === "timeout") return false;
+        if (r.status === "died" || r.status === "timeout") {
+          fatalCells.add(index);
+          return false;
+        }
       }
     }
     return true;
@@ -159,6 +170,7 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
         record.problem = `not run: the submission used up its total time limit of ${limits.totalSeconds} s`;
         continue;
       }
+      replayUpTo = index;
       if (!alive && !overOutput && !harnessBroken) alive = await boot(true);
       if (!alive) {
         record.problem = "not run: the kernel could not be restarted";
@@ -169,8 +181,12 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
       if (result.status === "error") record.problem = `${result.error?.ename ?? "Error"}: ${result.error?.evalue ?? ""}`;
       else if (result.status === "timeout") record.problem = `stopped: the cell ran longer than the ${limits.cellSeconds} s limit per cell`;
       else if (result.status === "died") record.problem = overOutput ? `stopped: more than ${limits.outputBytes} bytes of output` : `the kernel crashed in this cell (${describeExit(lastExit)})`;
-      if (result.status === "timeout" || result.status === "died") alive = false;
+      if (result.status === "timeout" || result.status === "died") {
+        alive = false;
+        fatalCells.add(index);
+      }
     }
+    replayUpTo = Infinity;
     run.phases.cellsMs = Date.now() - cellsStart;
 
     const testsStart = Date.now();
@@ -212,6 +228,9 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
   }
   return run;
 }
+
+/** How long a fresh kernel may take to start and run the harness cell (TypeScript's first compile). */
+const STARTUP_MS = 60_000;
 
 function firstLine(text: string | undefined): string {
   return (text ?? "").split("\n")[0].slice(0, 300);

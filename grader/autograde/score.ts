@@ -47,7 +47,7 @@ export function scoreSubmission(run: SubmissionRun, spec: GradingSpec, late: Lat
     const cell = run.cells.find((c) => c.gradeId === graded.gradeId);
     const publicOk = cell?.status === "ok";
     if (graded.publicTestsWeight > 0) {
-      const max = round(unit * graded.publicTestsWeight);
+      const max = unit * graded.publicTestsWeight;
       tests.push({
         name: `${graded.name}: public tests`,
         gradeId: graded.gradeId,
@@ -59,7 +59,7 @@ export function scoreSubmission(run: SubmissionRun, spec: GradingSpec, late: Lat
       });
     }
     graded.hiddenCases.forEach((testCase, caseIndex) => {
-      const max = round(unit * testCase.weight);
+      const max = unit * testCase.weight;
       const caseRun = run.cases.find((c) => c.gradeId === graded.gradeId && c.caseIndex === caseIndex);
       const base = { name: `${graded.name}: ${testCase.name}`, gradeId: graded.gradeId, kind: "hidden" as const, maxScore: max };
       if (!caseRun || !caseRun.result.ok) {
@@ -69,7 +69,7 @@ export function scoreSubmission(run: SubmissionRun, spec: GradingSpec, late: Lat
       const verdict = compareResult(caseRun.result.value, testCase.expected, testCase.compare);
       tests.push({
         ...base,
-        score: round(max * verdict.credit),
+        score: max * verdict.credit,
         status: verdict.credit >= 1 ? "passed" : verdict.credit > 0 ? "partial" : "failed",
         message: verdict.message,
         relativeError: verdict.relativeError,

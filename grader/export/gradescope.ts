@@ -37,8 +37,8 @@ export function toGradescope(score: SubmissionScore, executionSeconds: number, n
     visibility: "visible",
     tests: score.tests.map((t) => ({
       name: t.name,
-      score: t.score,
-      max_score: t.maxScore,
+      score: Math.round(t.score * 1e6) / 1e6,
+      max_score: Math.round(t.maxScore * 1e6) / 1e6,
       status: t.score >= t.maxScore && t.maxScore > 0 ? "passed" : t.status === "passed" ? "passed" : "failed",
       output: t.message,
       visibility: t.kind === "public" ? "visible" : hiddenVisibility,

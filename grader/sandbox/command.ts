@@ -68,8 +68,9 @@ export function sandboxCommand(
   const argv: string[] = [];
   if (protections.networkNamespace) argv.push("unshare", "-n", "--");
   if (protections.resourceLimits) {
-    // Address space = heap cap + room for code, stacks, zeromq and wasm reservations.
-    const addressSpace = (limits.memoryMB + 1024) * 1024 * 1024;
+    // Address space = heap cap + 2 GiB: V8 reserves virtual space per isolate (the kernel's socket
+    // thread is a second one) and for code; 1 GiB of headroom is too little for the kernel to start.
+    const addressSpace = (limits.memoryMB + 2048) * 1024 * 1024;
     argv.push(
       "prlimit",
       `--as=${addressSpace}`,

@@ -7,7 +7,7 @@ export interface SandboxLimits {
   cellSeconds: number;
   /** Wall-clock seconds for the whole submission (all cells and all tests). */
   totalSeconds: number;
-  /** Memory cap in MiB: the V8 heap limit, and the process address-space limit (RLIMIT_AS) above it. */
+  /** Memory cap in MiB: the V8 heap limit; the process address space (RLIMIT_AS) is capped 2 GiB above it, for V8's reservations and off-heap buffers. */
   memoryMB: number;
   /** Bytes of output (stdout, stderr, display data) kept per submission; past it the kernel is stopped. */
   outputBytes: number;

