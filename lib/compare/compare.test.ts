@@ -6,6 +6,7 @@ import {
   errorRate,
   findDataset,
   kNearestNeighbours,
+  lastComparison,
   loadDataset,
   loadFashionMnist,
   nearestCentroid,
@@ -119,6 +120,7 @@ test("ResultsTable: CSV, LaTeX and HTML mark the best", async () => {
 
 test("compare: an interrupt keeps the finished runs", async () => {
   let finished = 0;
+  const shown: unknown[] = [];
   const method: Method = {
     name: "counting",
     fit: () => ({
@@ -129,7 +131,7 @@ test("compare: an interrupt keeps the finished runs", async () => {
     }),
   };
   const host: DisplayHost = {
-    display: () => undefined,
+    display: (value) => void shown.push(value),
     clearOutput: () => undefined,
     interruptRequested: () => finished >= 3,
     openComm: () => {
@@ -147,6 +149,9 @@ test("compare: an interrupt keeps the finished runs", async () => {
     assert.equal(table.cell("counting", "d2")!.n, 1);
     assert.match(table.toHTML(), /interrupted after 3 of 4 runs/);
     assert.match(table.toHTML(), /\(n=1\)/);
+    // the progress output ends as the partial table, and the table outlives the interrupted cell
+    assert.equal(shown[shown.length - 1], table);
+    assert.equal(lastComparison(), table);
   } finally {
     setDisplayHost(undefined);
   }

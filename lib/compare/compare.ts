@@ -28,6 +28,24 @@ export interface CompareOptions {
   progress?: boolean;
 }
 
+let last: ResultsTable | undefined;
+
+/**
+ * The table of the most recent {@link compare} call, finished or interrupted. After an interrupt the
+ * notebook reports the cell as interrupted and its `const table = await compare(...)` is never
+ * assigned; the finished runs are still here.
+ *
+ * @example
+ * // cell 1 (interrupted):  const table = await compare({ ... });
+ * // cell 2:
+ * const partial = lastComparison()!;
+ * partial.interrupted; // true
+ * partial.runs.length; // the runs that finished
+ */
+export function lastComparison(): ResultsTable | undefined {
+  return last;
+}
+
 /** Seeds as a list: a count n becomes 0 .. n-1. */
 function seedList(seeds: number[] | number): number[] {
   const list = typeof seeds === "number" ? Array.from({ length: seeds }, (_, i) => i) : seeds;
@@ -45,7 +63,8 @@ function yieldToEventLoop(): Promise<void> {
 /**
  * Compares `methods` on `datasets` over `seeds`, scoring each run by `metric` on the test split.
  * Returns the results table: mean and std over seeds per (method, data set), best per data set
- * marked; `table.interrupted` is true when an interrupt stopped it early (finished runs are kept).
+ * marked; `table.interrupted` is true when an interrupt stopped it early (finished runs are kept,
+ * shown in place of the progress bar, and returned by {@link lastComparison}).
  *
  * Runs: |methods| x |datasets| x |seeds|; each run is fit(train, seed) then predict(test).
  *
@@ -75,6 +94,7 @@ export async function compare(options: CompareOptions): Promise<ResultsTable> {
 
   const datasetNames = datasets.map((d) => (typeof d === "string" ? d : d.name));
   const table = new ResultsTable(names, datasetNames, seeds, metric);
+  last = table;
   const total = methods.length * datasets.length * seeds.length;
   const progress = showProgress ? createDisplayHandle(new ComparisonProgress(0, total, "loading data")) : undefined;
 
@@ -88,6 +108,8 @@ export async function compare(options: CompareOptions): Promise<ResultsTable> {
           await yieldToEventLoop();
           if (interruptRequested()) {
             table.interrupted = true;
+            // the progress output becomes the partial table, so the finished runs stay in view
+            progress?.update(table);
             return table;
           }
           const what = `${method.name} on ${datasetNames[d]}, seed ${seed}`;

@@ -7,7 +7,7 @@
  * import { compare, nearestCentroid, softmaxRegression } from "dl-workbook/compare";
  * const table = await compare({ methods: [nearestCentroid(), softmaxRegression()], datasets: ["spiral", "blobs"], seeds: 3, metric: "accuracy" });
  */
-export { compare, type CompareOptions } from "./compare";
+export { compare, lastComparison, type CompareOptions } from "./compare";
 export { ResultsTable, type Run, type FormatOptions } from "./results-table";
 export { ComparisonProgress } from "./progress";
 export { summarize, type Summary } from "./stats";
