@@ -5,7 +5,7 @@
 // max|x - y| / max|y| < 1e-5.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { tf, useBackend, nativeKernels, availableBackends, wasmBridgedKernels, WorkbookBackendName, NATIVE_KERNEL_NAMES } from "./index";
+import { tf, useBackend, nativeKernels, availableBackends, wasmBridgedKernels, WorkbookBackendName, NATIVE_KERNEL_NAMES, FAST_JS_KERNEL_NAMES } from "./index";
 import { seededRandom } from "../data/random";
 
 function relError(x: ArrayLike<number>, y: ArrayLike<number>): number {
@@ -58,7 +58,8 @@ test("the fastest available backend is selected at import", async () => {
   if (fast === "workbook") {
     // the native kernels, not the CPU ones, are registered under "workbook"
     for (const name of NATIVE_KERNEL_NAMES) assert.notEqual(tf.getKernel(name, "workbook")?.kernelFunc, tf.getKernel(name, "cpu")?.kernelFunc, name);
-    assert.equal(tf.getKernel("MaxPool", "workbook")?.kernelFunc, tf.getKernel("MaxPool", "cpu")?.kernelFunc);
+    for (const name of FAST_JS_KERNEL_NAMES) assert.notEqual(tf.getKernel(name, "workbook")?.kernelFunc, tf.getKernel(name, "cpu")?.kernelFunc, name);
+    assert.equal(tf.getKernel("Gather", "workbook")?.kernelFunc, tf.getKernel("Gather", "cpu")?.kernelFunc);
   }
   await assert.rejects(useBackend("tpu"), /unknown backend "tpu"/);
 });
@@ -115,12 +116,29 @@ test("conv2d gradients: dx (Conv2DBackpropInput) and dw (Conv2DBackpropFilter)",
   }
 });
 
+test("element-wise ops with broadcasting (equal, scalar, trailing vector, other) and Sum over axes", async () => {
+  await sameAsCpu(fast, "element-wise", (s) => {
+    const a = tf.tensor4d(data(2 * 3 * 4 * 5, 61, s), [2, 3, 4, 5]);
+    const b = tf.tensor4d(data(2 * 3 * 4 * 5, 62, s), [2, 3, 4, 5]);
+    const v = tf.tensor1d(data(5, 63, s));
+    const col = tf.tensor4d(data(2 * 3 * 4, 64, s), [2, 3, 4, 1]);
+    const k = tf.scalar(0.9);
+    return [
+      tf.add(a, b), tf.sub(a, v), tf.mul(k, a), tf.div(a, k), tf.div(v, a), tf.maximum(a, b), tf.minimum(v, a), tf.mul(a, col),
+      tf.sum(a, [0, 1, 2]), tf.sum(a, [3]), tf.sum(a, [1, 2], true), tf.sum(a, [0, 2]), tf.sum(a),
+    ];
+  });
+});
+
 test("max and average pooling with their gradients", async () => {
   await sameAsCpu(fast, "pooling", (s) => {
     const x = tf.tensor4d(data(2 * 8 * 8 * 3, 31, s), [2, 8, 8, 3]);
     const [dMax] = tf.grads((xx: tf.Tensor) => tf.maxPool(xx as tf.Tensor4D, 2, 2, "valid").square().sum())([x]);
     const [dAvg] = tf.grads((xx: tf.Tensor) => tf.avgPool(xx as tf.Tensor4D, 3, 2, "same").square().sum())([x]);
-    return [tf.maxPool(x, 2, 2, "valid"), tf.avgPool(x, 3, 2, "same"), dMax, dAvg];
+    const [dSame] = tf.grads((xx: tf.Tensor) => tf.maxPool(xx as tf.Tensor4D, 3, 2, "same").sum())([x]);
+    // after relu many windows tie at 0: the gradient goes to the first maximum, as on the CPU
+    const [dTies] = tf.grads((xx: tf.Tensor) => tf.maxPool(tf.relu(xx) as tf.Tensor4D, 2, 2, "valid").mul(tf.range(1, 33).reshape([2, 4, 4, 1])).sum())([x.sub(0.6)]);
+    return [tf.maxPool(x, 2, 2, "valid"), tf.maxPool(x, 3, 2, "same"), tf.avgPool(x, 3, 2, "same"), dMax, dAvg, dSame, dTies];
   });
 });
 

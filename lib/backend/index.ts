@@ -23,7 +23,7 @@ import { registerMissingWasmKernels } from "./wasm-kernels";
 export { tf };
 export { nativeKernels, nativeLoadError } from "./native";
 export type { NativeKernels, ConvDims } from "./native";
-export { WORKBOOK_BACKEND, NATIVE_KERNEL_NAMES, registerWorkbookBackend } from "./workbook-backend";
+export { WORKBOOK_BACKEND, NATIVE_KERNEL_NAMES, FAST_JS_KERNEL_NAMES, registerWorkbookBackend } from "./workbook-backend";
 export { registerMissingWasmKernels } from "./wasm-kernels";
 export { QuietBackendCPU } from "./quiet-cpu";
 

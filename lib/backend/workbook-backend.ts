@@ -1,21 +1,28 @@
 /**
  * The "workbook" backend: tfjs's CPU backend (same tensors, same kernels) with the kernels that
  * dominate training replaced by native ones: matmul (plain, batched, fused with bias and
- * activation) and convolution (forward, fused, and both gradients). Everything else (pooling,
- * gather and UnsortedSegmentSum, the element-wise LSTM gate ops, Adam's updates) is the CPU
- * kernel registered again under our name.
+ * activation) and convolution (forward, fused, and both gradients); and by TypeScript ones where
+ * tfjs's CPU kernels take slow general paths: broadcasting element-wise ops, Sum over contiguous
+ * axes, max pooling and its gradient. Everything else (gather and UnsortedSegmentSum, the LSTM
+ * gate non-linearities, ...) is the CPU kernel registered again under our name.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { NativeKernels } from "./native";
 import { QuietBackendCPU } from "./quiet-cpu";
 import { batchMatMulKernel, fusedMatMulKernel } from "./kernels/matmul";
 import { conv2dBackpropFilterKernel, conv2dBackpropInputKernel, conv2dKernel, fusedConv2dKernel } from "./kernels/conv2d";
+import { elementwiseKernels } from "./kernels/elementwise";
+import { sumKernel } from "./kernels/reduce";
+import { maxPoolGradKernel, maxPoolKernel } from "./kernels/pool";
 
 /** The backend's name, as `tf.getBackend()` reports it. */
 export const WORKBOOK_BACKEND = "workbook";
 
 /** Names of the kernels the native addon provides (the rest are tfjs's CPU kernels). */
 export const NATIVE_KERNEL_NAMES: readonly string[] = [tf.BatchMatMul, tf._FusedMatMul, tf.Conv2D, tf.FusedConv2D, tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput];
+
+/** Names of the kernels replaced by TypeScript ones (faster paths than tfjs's CPU kernels). */
+export const FAST_JS_KERNEL_NAMES: readonly string[] = [tf.Add, tf.Sub, tf.Multiply, tf.RealDiv, tf.Maximum, tf.Minimum, tf.Sum, tf.MaxPool, tf.MaxPoolGrad];
 
 /**
  * Registers the "workbook" backend with tfjs (once): all CPU kernels, then ours on top.
@@ -25,7 +32,7 @@ export const NATIVE_KERNEL_NAMES: readonly string[] = [tf.BatchMatMul, tf._Fused
 export function registerWorkbookBackend(native: NativeKernels, priority = 3): void {
   if (tf.findBackendFactory(WORKBOOK_BACKEND)) return;
   tf.registerBackend(WORKBOOK_BACKEND, () => new QuietBackendCPU(), priority);
-  const ours = [batchMatMulKernel(native), fusedMatMulKernel(native), conv2dKernel(native), fusedConv2dKernel(native), conv2dBackpropFilterKernel(native), conv2dBackpropInputKernel(native)];
+  const ours = [batchMatMulKernel(native), fusedMatMulKernel(native), conv2dKernel(native), fusedConv2dKernel(native), conv2dBackpropFilterKernel(native), conv2dBackpropInputKernel(native), ...elementwiseKernels(), sumKernel(), maxPoolKernel(), maxPoolGradKernel()];
   const overridden = new Set(ours.map((k) => k.kernelName));
   for (const kernel of tf.getKernelsForBackend("cpu")) {
     if (!overridden.has(kernel.kernelName)) tf.registerKernel({ ...kernel, backendName: WORKBOOK_BACKEND });
