@@ -116,6 +116,8 @@ export class Executor {
         if (interruptedAlready()) this.rejectInterrupt!(new InterruptError());
         await Promise.race([result as Promise<unknown>, interrupted]);
       }
+      // An interrupt that stopped tfjs training lets fit() resolve normally: the cell still counts as interrupted.
+      if (interruptedAlready()) throw new InterruptError();
     } catch (err) {
       return this.runtimeError(err);
     } finally {

@@ -227,7 +227,7 @@ export class Kernel {
       await this.dispatch(message, channel, type);
     } catch (err) {
       // A malformed request: answer with an error reply rather than crash.
-      this.log(`could not handle ${type}: ${(err as Error).stack ?? err}`);
+      this.log(`could not handle ${type}: ${err instanceof BadRequestError ? err.message : (err as Error).stack ?? err}`);
       if (type.endsWith("_request")) {
         this.reply(message, channel, type.replace(/_request$/, "_reply"), { status: "error", ename: "BadRequest", evalue: (err as Error).message, traceback: [] });
       }
@@ -358,9 +358,12 @@ export class Kernel {
   }
 }
 
+/** A request that lacks a field the spec requires. */
+class BadRequestError extends Error {}
+
 function requireString(content: Record<string, unknown>, field: string, type: string): string {
   const value = content[field];
-  if (typeof value !== "string") throw new Error(`${type} needs a string "${field}" field, got ${value === undefined ? "none" : typeof value}`);
+  if (typeof value !== "string") throw new BadRequestError(`${type} needs a string "${field}" field, got ${value === undefined ? "none" : typeof value}`);
   return value;
 }
 
