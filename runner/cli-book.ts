@@ -78,7 +78,10 @@ export async function main(args: string[]): Promise<number> {
       controller.abort();
     } else process.exit(130);
   };
+  // SIGTERM (a CI job cancelled): leave at once; the exit hook of kernel/client kills the kernels
+  const onSigterm = () => process.exit(143);
   process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigterm);
   try {
     const result = await buildBook({
       notebooksDir: parsed.notebooks,
@@ -101,5 +104,6 @@ export async function main(args: string[]): Promise<number> {
     return 1;
   } finally {
     process.off("SIGINT", onSigint);
+    process.off("SIGTERM", onSigterm);
   }
 }

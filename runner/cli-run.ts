@@ -107,7 +107,10 @@ export async function main(args: string[]): Promise<number> {
       controller.abort();
     } else process.exit(130);
   };
+  // SIGTERM (a CI job cancelled): leave at once; the exit hook of kernel/client kills the kernels
+  const onSigterm = () => process.exit(143);
   process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigterm);
   let failed = 0;
   try {
     for (let i = 0; i < files.length; i++) {
@@ -140,6 +143,7 @@ export async function main(args: string[]): Promise<number> {
     }
   } finally {
     process.off("SIGINT", onSigint);
+    process.off("SIGTERM", onSigterm);
     progress.close();
   }
   if (controller.signal.aborted) return 130;

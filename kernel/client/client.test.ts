@@ -66,6 +66,21 @@ test("a Jupyter.display object arrives as display data with its MIME bundle", as
   assert.equal((rich?.data as Record<string, unknown>)["text/html"], "<b>fig</b>");
 });
 
+test("input() in a cell is answered by onInput over the stdin channel", async () => {
+  const prompts: string[] = [];
+  const result = await kernel.execute('const who = input("Your name? ");\n"hello " + who', {
+    onInput: (prompt) => {
+      prompts.push(prompt);
+      return "Ada";
+    },
+  });
+  assert.equal(result.status, "ok");
+  assert.deepEqual(prompts, ["Your name? "]);
+  assert.deepEqual(result.outputs.at(-1)?.data, { "text/plain": "'hello Ada'" });
+  const refused = await kernel.execute('input("x")');
+  assert.equal(refused.status, "error", "without onInput the client sends allow_stdin: false");
+});
+
 test("interrupt stops a waiting cell and the kernel keeps its state", async () => {
   await kernel.execute("const kept = 'still here';");
   const running = kernel.execute("await new Promise((resolve) => setTimeout(resolve, 60_000));");

@@ -129,7 +129,10 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on("exit", () => {
-    for (const client of liveClients) client.killNow();
+    for (const client of liveClients) {
+      client.killNow();
+      client.removeConnectionFiles();
+    }
   });
 }
 
@@ -556,6 +559,11 @@ export class KernelClient extends EventEmitter {
     this.closed = true;
     liveClients.delete(this);
     for (const socket of [this.shell, this.control, this.stdin, this.iopub]) socket?.close();
+    this.removeConnectionFiles();
+  }
+
+  /** Removes the connection file (and the temp folder made for it); synchronous, so it also works in an exit hook. */
+  removeConnectionFiles(): void {
     fs.rmSync(this.connectionFile, { force: true });
     if (this.ownsConnectionDir) fs.rmSync(path.dirname(this.connectionFile), { recursive: true, force: true });
   }

@@ -88,14 +88,25 @@ export async function buildBook(options: BuildBookOptions): Promise<BuildBookRes
       notebook = original;
       status = "not run";
     } else {
-      const result = await runNotebook(sourcePath, {
-        cwd: options.notebooksDir,
-        timeoutCellMs: options.timeoutCellMs,
-        progress: options.progress,
-        batch: { index: i, total: sources.length },
-        signal: options.signal,
-        kernel: options.kernel,
-      });
+      let result: Awaited<ReturnType<typeof runNotebook>>;
+      try {
+        result = await runNotebook(sourcePath, {
+          cwd: options.notebooksDir,
+          timeoutCellMs: options.timeoutCellMs,
+          progress: options.progress,
+          batch: { index: i, total: sources.length },
+          signal: options.signal,
+          kernel: options.kernel,
+        });
+      } catch (err) {
+        // the kernel could not start, or the notebook could not be read: show it, go on with the next
+        const message = `${sourcePath}: could not be run: ${(err as Error).message}`;
+        options.progress?.message(message);
+        failed++;
+        delete cache.notebooks[source];
+        entries.push({ source, page, title: notebookTitle(original, source.replace(/\.ipynb$/, "")), notebook: original, status: "failed", failures: [message] });
+        continue;
+      }
       ran++;
       notebook = result.notebook;
       failures = result.failures.map((f) => f.message);
