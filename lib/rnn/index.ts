@@ -28,3 +28,8 @@ export {
   PyramidEncoderCache,
 } from "./pyramid";
 export { lstmGatesToTfjs, lstmGatesFromTfjs } from "./tfjsGateOrder";
+export { gradientFlow, GradientFlowSpec, GradientFlowResult, GradientFlowCurve } from "./demos/gradientFlow";
+export { longTermDependencyData, LongTermDependencyData, COUNTRY_LANGUAGE, FILLER_WORDS } from "./demos/longTermDependencyData";
+export { initSequenceClassifier, sequenceClassifierLoss, SequenceClassifierParams } from "./demos/sequenceClassifier";
+export { longTermDependency, LongTermDependencySpec, LongTermDependencyResult, LongTermDependencyRun } from "./demos/longTermDependency";
+export { randomOrthogonal } from "./demos/orthogonal";
