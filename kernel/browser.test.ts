@@ -1,0 +1,108 @@
+/**
+ * A real front end: Debian's Jupyter Notebook server on loopback (token off, a temporary
+ * directory) with this kernel, driven by headless Chromium through playwright-core. Opens a
+ * notebook, runs all cells, and checks that a Plotly figure (drawn by the offline plotly.js the
+ * kernel inlines) and a tensor table rendered. The screenshot is kept in artifacts/.
+ */
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import { spawn } from "child_process";
+import type { ChildProcess } from "child_process";
+import * as fs from "fs";
+import * as net from "net";
+import * as path from "path";
+import type { INotebookContent } from "@jupyterlab/nbformat";
+import { chromium } from "playwright-core";
+import { testJupyter } from "./test/python";
+import { PACKAGE_ROOT } from "./info";
+
+const CELLS = [
+  "import * as tf from '@tensorflow/tfjs';\ntf.tensor2d([[1, 2], [3, 4]])",
+  "display({ data: [{ x: [1, 2, 3, 4], y: [4, 1, 3, 2], type: 'scatter', name: 'loss' }], layout: { title: { text: 'browser test' } } })",
+];
+
+function notebook(): INotebookContent {
+  return {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: "dl-workbook", display_name: "TypeScript (DL Workbook)", language: "typescript" } },
+    cells: CELLS.map((source, i) => ({ cell_type: "code", id: `cell-${i}`, source, metadata: {}, outputs: [], execution_count: null })),
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+async function waitForServer(url: string, server: ChildProcess, log: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`jupyter-notebook exited with ${server.exitCode}:\n${log()}`);
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`jupyter-notebook did not answer at ${url} within 60 s:\n${log()}`);
+}
+
+test("Jupyter Notebook in headless Chromium runs a notebook and renders a Plotly figure and a tensor table", { timeout: 240_000 }, async () => {
+  const jupyter = testJupyter();
+  const notebookDir = path.join(jupyter.dir, "notebooks");
+  fs.mkdirSync(notebookDir);
+  fs.writeFileSync(path.join(notebookDir, "browser.ipynb"), JSON.stringify(notebook(), null, 1));
+  const port = await freePort();
+  let serverLog = "";
+  const server = spawn(
+    "/usr/bin/jupyter-notebook",
+    ["--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0", ...(process.getuid?.() === 0 ? ["--allow-root"] : []), "--NotebookApp.token=", "--NotebookApp.password=", `--notebook-dir=${notebookDir}`],
+    { env: jupyter.env, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  server.stdout!.on("data", (chunk: Buffer) => (serverLog += chunk.toString()));
+  server.stderr!.on("data", (chunk: Buffer) => (serverLog += chunk.toString()));
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    await waitForServer(`${base}/api`, server, () => serverLog);
+    const page = await browser.newPage({ viewport: { width: 1200, height: 1100 } });
+    await page.goto(`${base}/notebooks/browser.ipynb`);
+    type NotebookWindow = { Jupyter?: { notebook?: { kernel?: { is_connected(): boolean }; execute_all_cells(): void; get_cells(): { cell_type: string; input_prompt_number?: number | string | null }[] } } };
+    await page.waitForFunction(() => (window as unknown as NotebookWindow).Jupyter?.notebook?.kernel?.is_connected() === true, undefined, { timeout: 90_000 });
+    await page.evaluate(() => (window as unknown as NotebookWindow).Jupyter!.notebook!.execute_all_cells());
+    await page.waitForFunction(
+      () => (window as unknown as NotebookWindow).Jupyter!.notebook!.get_cells().every((cell) => cell.cell_type !== "code" || typeof cell.input_prompt_number === "number"),
+      undefined,
+      { timeout: 120_000 },
+    );
+    const table = page.locator("table.dl-workbook-tensor");
+    await table.waitFor({ timeout: 30_000 });
+    assert.match(await table.innerText(), /3[\s\S]*4/);
+    // plotly.js draws its SVG into the figure's div once the inlined library has loaded.
+    const plot = page.locator("div.dl-workbook-plotly .main-svg").first();
+    await plot.waitFor({ timeout: 60_000 });
+    assert.match(await page.locator("div.dl-workbook-plotly").first().innerText(), /browser test/);
+    fs.mkdirSync(path.join(PACKAGE_ROOT, "artifacts"), { recursive: true });
+    await page.screenshot({ path: path.join(PACKAGE_ROOT, "artifacts", "kernel-notebook.png"), fullPage: true });
+  } finally {
+    await browser.close();
+    server.kill("SIGTERM");
+    await new Promise((resolve) => {
+      if (server.exitCode !== null) resolve(undefined);
+      else server.once("exit", resolve);
+      setTimeout(() => {
+        server.kill("SIGKILL");
+        resolve(undefined);
+      }, 10_000).unref();
+    });
+  }
+});
