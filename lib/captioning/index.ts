@@ -10,3 +10,5 @@ export * from "./digit-strips";
 export * from "./rgb-png";
 export * from "./caption-gallery";
 export * from "./captioning-rnn";
+export * from "./captioning-solver";
+export * from "./image-features";
