@@ -23,7 +23,9 @@ export interface Dataset {
   numClasses: number;
   /** Human names of the classes, index = label. */
   classNames: string[];
+  /** The examples methods learn from. */
   train: Split;
+  /** The held-out examples the metric is computed on. */
   test: Split;
 }
 

@@ -12,6 +12,7 @@ import { checkProposal } from "./check";
 import { checkDatasets, datasetName } from "./datasets";
 import { parseProposal, readNotebook, sourceText } from "./notebook";
 import { countPdfPages, launchBrowser, printPdf } from "./pdf";
+import { runPrototype } from "./prototype";
 import { checkSections } from "./sections";
 
 const REPO = path.join(__dirname, "..", "..", "..");
@@ -165,4 +166,16 @@ test("workbook proposal export writes the PDF; page counting matches Chromium's 
   // an A4 page with 2 cm margins holds well under 60 short paragraphs
   assert.ok(countPdfPages(await printPdf(page(200), DEFAULT_COURSE, browser)) >= 4);
   assert.throws(() => countPdfPages(Buffer.from("hello")), /not a PDF/);
+});
+
+test("a prototype that runs too long, or a kernel that does not start, is a problem, not a crash", async () => {
+  const notebook = readNotebook(EXAMPLE);
+  const code = notebook.cells.findIndex((cell) => cell.cell_type === "code");
+  notebook.cells[code] = { ...notebook.cells[code], source: "while (true) {}\n" };
+  const file = save(notebook, "endless.ipynb");
+  const slow = await runPrototype(parseProposal(notebook, file), { timeoutSeconds: 3 });
+  assert.deepEqual(slow.problems.map((p) => p.where), [`Prototype (cell ${code + 1})`]);
+  assert.match(slow.problems[0].message, /did not finish within the 3 s the course allows/);
+  const missing = await runPrototype(parseProposal(notebook, file), { timeoutSeconds: 3, kernel: { command: [path.join(folder, "no-such-node")], startupTimeoutMs: 2000 } });
+  assert.match(missing.problems[0].message, /^not run: the dl-workbook kernel did not start \(.*no-such-node/s);
 });

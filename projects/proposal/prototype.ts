@@ -5,7 +5,7 @@
  */
 import * as path from "path";
 import type { IOutput } from "@jupyterlab/nbformat";
-import { startKernel, type StartKernelOptions } from "../../kernel/client";
+import { startKernel, type KernelClient, type StartKernelOptions } from "../../kernel/client";
 import type { Problem } from "../problem";
 import type { ProposalNotebook } from "./notebook";
 
@@ -34,7 +34,14 @@ export async function runPrototype(proposal: ProposalNotebook, options: RunProto
   const outputs = new Map<number, IOutput[]>();
   const cells = proposal.sections.flatMap((section) => section.codeCells.map((code) => ({ section, code })));
   if (cells.length === 0) return { problems: [], outputs };
-  const kernel = await startKernel({ cwd: path.dirname(path.resolve(proposal.file)), ...options.kernel });
+  let kernel: KernelClient;
+  try {
+    kernel = await startKernel({ cwd: path.dirname(path.resolve(proposal.file)), ...options.kernel });
+  } catch (err) {
+    const first = cells[0];
+    const message = `not run: the dl-workbook kernel did not start (${(err as Error).message}); build the package (npm run build) and try again.`;
+    return { problems: [{ where: `${first.section.title} (cell ${first.code.cell})`, message }], outputs };
+  }
   const deadline = Date.now() + options.timeoutSeconds * 1000;
   try {
     for (const { section, code } of cells) {

