@@ -3,7 +3,7 @@ import { NDArray, ArrayLike, NestedNumbers, shapeString } from "./ndarray";
 
 /**
  * `x` as an {@link NDArray}: an NDArray is returned as is (not copied), nested number arrays are
- * copied into a new one, a number becomes a 0-d array.
+ * copied into a new one, a number becomes a 0-d array, a Float64Array/Float32Array a 1-D copy.
  *
  * `fnName` and `argName` go into the error message when `x` is ragged or not numeric:
  * "Error in rnnStepForward: argument prevH is ragged: row 1 has length 3 but row 0 has length 4".
@@ -16,6 +16,7 @@ import { NDArray, ArrayLike, NestedNumbers, shapeString } from "./ndarray";
 export function asNDArray(x: ArrayLike, fnName = "asNDArray", argName = "x"): NDArray {
   if (x instanceof NDArray) return x;
   if (typeof x === "number") return new NDArray([], Float64Array.of(x));
+  if (x instanceof Float64Array || x instanceof Float32Array) return new NDArray([x.length], Float64Array.from(x));
   if (!Array.isArray(x)) {
     const kind = x === null ? "null" : typeof x === "object" ? (x as object).constructor?.name ?? "object" : typeof x;
     throw new Error(`Error in ${fnName}: argument ${argName} must be an NDArray or nested arrays of numbers, got ${kind}`);

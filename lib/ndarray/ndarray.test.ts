@@ -8,6 +8,7 @@ test("asNDArray converts nested arrays and names the function and argument when 
   assert.deepEqual(x.shape, [2, 3]);
   assert.deepEqual(x.toArray(), [[1, 2, 3], [4, 5, 6]]);
   assert.throws(() => asNDArray([[1, 2], [3]], "rnnStepForward", "prevH"), /Error in rnnStepForward: argument prevH is ragged/);
+  assert.deepEqual(asNDArray(Float32Array.of(0.5, 2)).toArray(), [0.5, 2]);
 });
 
 test("matmul, transpose, broadcasting and reductions follow numpy", () => {

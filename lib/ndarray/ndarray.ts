@@ -15,8 +15,11 @@ import { sumAlong, reduceAll } from "./reduce";
 /** A nested array of numbers, as written in a notebook: `[[1, 2], [3, 4]]`. */
 export type NestedNumbers = number | NestedNumbers[];
 
-/** What every library function accepts as an array argument: an `NDArray` or nested numbers. */
-export type ArrayLike = NDArray | NestedNumbers;
+/**
+ * What every library function accepts as an array argument: an `NDArray`, nested numbers, or a
+ * flat typed array (read as 1-D, e.g. a tfjs tensor's `dataSync()`).
+ */
+export type ArrayLike = NDArray | NestedNumbers | Float64Array | Float32Array;
 
 /** Number of elements of an array of `shape` (1 for a scalar `[]`). */
 export function sizeOf(shape: readonly number[]): number {

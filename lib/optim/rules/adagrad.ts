@@ -1,5 +1,5 @@
 /** AdaGrad: per-weight step sizes from the sum of all past squared gradients. */
-import { ArrayLike, NDArray } from "../../ndarray/ndarray";
+import { NDArray } from "../../ndarray/ndarray";
 import { UpdateRule, readWeights, readState } from "./updateRule";
 
 /** Hyperparameters and state of {@link adagrad}. */
@@ -27,7 +27,7 @@ export const adagrad: UpdateRule<AdagradConfig> = (w, dw, config = {}) => {
   const learningRate = config.learningRate ?? 1e-2;
   const epsilon = config.epsilon ?? 1e-8;
   // cache = cache + dw^2
-  const cache = readState("adagrad", "cache", config.cache as ArrayLike | undefined, W).add(dW.square());
+  const cache = readState("adagrad", "cache", config.cache, W).add(dW.square());
   // w = w - lr * dw / (sqrt(cache) + eps)
   const nextW = W.sub(dW.mul(learningRate).div(cache.sqrt().add(epsilon)));
   return { nextW, config: { learningRate, epsilon, cache } };

@@ -1,5 +1,5 @@
 /** Adam (Kingma & Ba): momentum on the gradient, RMSProp on its square, both bias-corrected. */
-import { ArrayLike, NDArray } from "../../ndarray/ndarray";
+import { NDArray } from "../../ndarray/ndarray";
 import { UpdateRule, readWeights, readState } from "./updateRule";
 
 /** Hyperparameters and state of {@link adam}. */
@@ -27,8 +27,8 @@ export function readAdamConfig(fnName: string, config: Partial<AdamConfig>, W: N
     beta1: config.beta1 ?? 0.9,
     beta2: config.beta2 ?? 0.999,
     epsilon: config.epsilon ?? 1e-8,
-    m: readState(fnName, "m", config.m as ArrayLike | undefined, W),
-    v: readState(fnName, "v", config.v as ArrayLike | undefined, W),
+    m: readState(fnName, "m", config.m, W),
+    v: readState(fnName, "v", config.v, W),
     t: config.t ?? 0,
   };
 }

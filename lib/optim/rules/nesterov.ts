@@ -1,5 +1,4 @@
 /** Nesterov momentum: the gradient is taken at the look-ahead point. */
-import { ArrayLike } from "../../ndarray/ndarray";
 import { UpdateRule, readWeights, readState } from "./updateRule";
 import { SgdMomentumConfig } from "./sgdMomentum";
 
@@ -21,7 +20,7 @@ export const nesterov: UpdateRule<NesterovConfig> = (w, dw, config = {}) => {
   const { W, dW } = readWeights("nesterov", w, dw);
   const learningRate = config.learningRate ?? 1e-2;
   const momentum = config.momentum ?? 0.9;
-  const velocityPrev = readState("nesterov", "velocity", config.velocity as ArrayLike | undefined, W);
+  const velocityPrev = readState("nesterov", "velocity", config.velocity, W);
   // v = mu * v - lr * dw
   const velocity = velocityPrev.mul(momentum).sub(dW.mul(learningRate));
   // w = w - mu * v_prev + (1 + mu) * v

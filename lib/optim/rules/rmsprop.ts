@@ -1,5 +1,5 @@
 /** RMSProp: per-weight step sizes from a moving average of squared gradients. */
-import { ArrayLike, NDArray } from "../../ndarray/ndarray";
+import { NDArray } from "../../ndarray/ndarray";
 import { UpdateRule, readWeights, readState } from "./updateRule";
 
 /** Hyperparameters and state of {@link rmsprop}. */
@@ -31,7 +31,7 @@ export const rmsprop: UpdateRule<RmspropConfig> = (w, dw, config = {}) => {
   const decayRate = config.decayRate ?? 0.99;
   const epsilon = config.epsilon ?? 1e-8;
   // cache = rho * cache + (1 - rho) * dw^2
-  const cache = readState("rmsprop", "cache", config.cache as ArrayLike | undefined, W).mul(decayRate).add(dW.square().mul(1 - decayRate));
+  const cache = readState("rmsprop", "cache", config.cache, W).mul(decayRate).add(dW.square().mul(1 - decayRate));
   // w = w - lr * dw / (sqrt(cache) + eps)
   const nextW = W.sub(dW.mul(learningRate).div(cache.sqrt().add(epsilon)));
   return { nextW, config: { learningRate, decayRate, epsilon, cache } };

@@ -1,5 +1,4 @@
 /** SGD with momentum: a velocity that accumulates past gradients. */
-import { ArrayLike } from "../../ndarray/ndarray";
 import { NDArray } from "../../ndarray/ndarray";
 import { UpdateRule, readWeights, readState } from "./updateRule";
 
@@ -28,7 +27,7 @@ export const sgdMomentum: UpdateRule<SgdMomentumConfig> = (w, dw, config = {}) =
   const { W, dW } = readWeights("sgdMomentum", w, dw);
   const learningRate = config.learningRate ?? 1e-2;
   const momentum = config.momentum ?? 0.9;
-  const velocity0 = readState("sgdMomentum", "velocity", config.velocity as ArrayLike | undefined, W);
+  const velocity0 = readState("sgdMomentum", "velocity", config.velocity, W);
   // v = mu * v - lr * dw
   const velocity = velocity0.mul(momentum).sub(dW.mul(learningRate));
   // w = w + v
