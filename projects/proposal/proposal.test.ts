@@ -100,6 +100,8 @@ test("the literature review needs references, cited in the text", async () => {
   assert.match(uncited[0].message, /cites none of its references/);
   const authorYear = await writtenProblems(variant("## Literature review", "## Literature review\n\nMNIST (LeCun et al., 1998).\n\n### References\n\n- LeCun 1998.\n"));
   assert.deepEqual(authorYear, []);
+  const lines = await writtenProblems(variant("## Literature review", "## Literature review\n\nMNIST [1], Adam [2].\n\n### References\n\n[1] LeCun 1998.\n[2] Kingma and Ba 2015.\n"));
+  assert.deepEqual(lines, []);
   const dangling = await writtenProblems(variant("## Literature review", "## Literature review\n\nMNIST [1], Adam [4].\n\n### References\n\n1. LeCun 1998.\n"));
   assert.match(dangling[0].message, /cites \[4\] but the References list has 1 entry/);
 });
@@ -110,6 +112,8 @@ test("team size and the project kind", async () => {
   assert.deepEqual(problems.map((p) => p.message), ["the team has 2 members; teams have 3 students.", "member 2 of the team table has no department; fill in every column."]);
   const kind = await writtenProblems(variant("## Project kind", "## Project kind\n\nProject 1, something new.\n"));
   assert.deepEqual(kind.map((p) => p.message), ["does not name the kind of project 1; write one of: competition, paper, comparison."]);
+  const lab = await writtenProblems(variant("## Project kind", "## Project kind\n\nProject 2: a lab project on reading meters, distinct from project 1.\n"));
+  assert.deepEqual(lab, []);
 });
 
 test("data sets: unknown names, missing files, and a comparison needs two", async () => {

@@ -48,7 +48,9 @@ function checkTeam(section: Section, course: Course): Problem[] {
 /** The project kind: which of the course's projects, and a kind that project allows. */
 export function declaredProject(section: Section, course: Course): { project?: string; kind?: string } {
   const text = normalizeTitle(tokensText(section.tokens));
-  const project = course.projects.find((p) => text.includes(normalizeTitle(p.id)));
+  // the project named first ("Project 2, a lab project distinct from project 1" is project 2)
+  const named = course.projects.map((p) => ({ p, at: text.indexOf(normalizeTitle(p.id)) })).filter(({ at }) => at >= 0);
+  const project = named.sort((a, b) => a.at - b.at)[0]?.p;
   const kinds = project ? project.kinds : course.projects.flatMap((p) => p.kinds);
   const kind = kinds.find((k) => new RegExp(`\\b${normalizeTitle(k)}\\b`).test(text));
   return { project: project?.id, kind };
@@ -68,7 +70,9 @@ function checkKind(section: Section, course: Course): Problem[] {
 /** The literature review cites its references, and they are listed under "### References". */
 function checkReferences(section: Section): Problem[] {
   const list = findSubsection(section, "References");
-  const entries = list ? [...listItems(list.tokens), ...list.tokens.filter((t) => t.type === "paragraph").map((t) => t.raw)] : [];
+  // one entry per list item, or per line of a paragraph ("[1] LeCun et al. ..." lines)
+  const lines = list ? list.tokens.filter((t) => t.type === "paragraph").flatMap((t) => t.raw.split("\n")) : [];
+  const entries = list ? [...listItems(list.tokens), ...lines.filter((line) => line.trim() !== "")] : [];
   if (entries.length === 0) {
     return [{ where: where(section), message: 'no references; list the works you review under a "### References" heading (one list item each) and cite them as [1], [2] in the text.' }];
   }
