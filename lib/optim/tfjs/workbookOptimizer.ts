@@ -16,6 +16,8 @@ export interface NamedTensor {
  * with tfjs ops, reading and writing its state through {@link WorkbookOptimizer.slot}.
  */
 export abstract class WorkbookOptimizer extends tf.Optimizer {
+  /** Counts slot variables across optimizers, so every tfjs variable name is unique. */
+  private static slotCounter = 0;
   private readonly slots = new Map<string, tf.Variable>();
 
   /**
@@ -26,7 +28,8 @@ export abstract class WorkbookOptimizer extends tf.Optimizer {
     const key = `${varName}/${slotName}`;
     let v = this.slots.get(key);
     if (!v) {
-      v = tf.tidy(() => tf.fill(like.shape, initial, "float32").variable(false, `${key}_${Math.random().toString(36).slice(2, 8)}`));
+      const unique = `${key}_${++WorkbookOptimizer.slotCounter}`;
+      v = tf.tidy(() => tf.fill(like.shape, initial, "float32").variable(false, unique));
       this.slots.set(key, v);
     }
     return v;
