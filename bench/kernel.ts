@@ -1,0 +1,216 @@
+/**
+ * `npm run bench:kernel`: this kernel beside tslab 1.0.22, measured in the same run.
+ *
+ * - cold start: from spawning the process to the first kernel_info_reply (target <= 1.0 s);
+ * - trivial cell: round trip of execute_request -> execute_reply + idle, p50 over distinct
+ *   one-line cells (`i + 1`) with type checking on (target p50 <= 15 ms);
+ * - the same after `import * as tf from "@tensorflow/tfjs"` has run (target <= 50 ms).
+ *
+ * Environment: BENCH_CELLS (default 30) cells per measurement; BENCH_STARTS (default 3) cold starts.
+ */
+import { spawn } from "child_process";
+import type { ChildProcess } from "child_process";
+import * as fs from "fs";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import * as zmq from "zeromq";
+import { decode, encode, newHeader, Signer } from "../kernel/wire";
+import type { ConnectionInfo, WireMessage } from "../kernel/wire";
+import { PACKAGE_ROOT } from "../kernel/info";
+
+const CELLS = Number(process.env.BENCH_CELLS ?? 30);
+const STARTS = Number(process.env.BENCH_STARTS ?? 3);
+
+/** How to start one kernel given its connection file. */
+interface KernelUnderTest {
+  name: string;
+  /** tslab resolves modules from its working directory only, so it runs in the package; ours runs in a temporary directory. */
+  inPackage: boolean;
+  command(connectionFile: string): string[];
+}
+
+const KERNELS: KernelUnderTest[] = [
+  { name: "dl-workbook", inPackage: false, command: (file) => [process.execPath, path.join(PACKAGE_ROOT, "dist", "kernel", "main.js"), file] },
+  { name: "tslab 1.0.22", inPackage: true, command: (file) => [process.execPath, path.join(PACKAGE_ROOT, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", file] },
+];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+/** A minimal Jupyter client: a DEALER on shell, a SUB on iopub. */
+class BenchClient {
+  private readonly shell = new zmq.Dealer();
+  private readonly iopub = new zmq.Subscriber();
+  private readonly signer: Signer;
+  private readonly session = newHeader("status", "").msg_id;
+  private readonly waiting = new Map<string, { reply?: WireMessage; idle: boolean; done: () => void }>();
+
+  constructor(info: ConnectionInfo) {
+    this.signer = new Signer(info.key);
+    this.shell.connect(`tcp://${info.ip}:${info.shell_port}`);
+    this.iopub.connect(`tcp://${info.ip}:${info.iopub_port}`);
+    this.iopub.subscribe();
+    void this.read(this.shell, (m) => this.onMessage(m, "shell"));
+    void this.read(this.iopub, (m) => this.onMessage(m, "iopub"));
+  }
+
+  private async read(socket: zmq.Dealer | zmq.Subscriber, handle: (m: WireMessage) => void): Promise<void> {
+    try {
+      for await (const frames of socket) handle(decode(frames, this.signer));
+    } catch {
+      // closed
+    }
+  }
+
+  private onMessage(message: WireMessage, channel: "shell" | "iopub"): void {
+    const parent = (message.parent_header as { msg_id?: string }).msg_id;
+    const entry = parent ? this.waiting.get(parent) : undefined;
+    if (!entry) return;
+    if (channel === "shell") entry.reply = message;
+    else if (message.header.msg_type === "status" && (message.content as { execution_state?: string }).execution_state === "idle") entry.idle = true;
+    // kernel_info needs only its reply (some kernels send no status for it before they are ready).
+    if (entry.reply && (entry.idle || entry.reply.header.msg_type === "kernel_info_reply")) entry.done();
+  }
+
+  /** Sends a request and resolves with its reply once the kernel is idle again. */
+  request(msgType: string, content: Record<string, unknown>): Promise<WireMessage> {
+    const header = newHeader(msgType, this.session, "bench");
+    const message: WireMessage<unknown> = { identities: [], header, parent_header: {}, metadata: {}, content, buffers: [] };
+    return new Promise((resolve) => {
+      const entry = { idle: false, reply: undefined as WireMessage | undefined, done: () => undefined as void };
+      entry.done = () => {
+        this.waiting.delete(header.msg_id);
+        resolve(entry.reply!);
+      };
+      this.waiting.set(header.msg_id, entry);
+      void this.shell.send(encode(message, this.signer));
+    });
+  }
+
+  execute(code: string): Promise<WireMessage> {
+    return this.request("execute_request", { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
+  }
+
+  close(): void {
+    this.shell.close();
+    this.iopub.close();
+  }
+}
+
+async function connectionFile(dir: string): Promise<{ file: string; info: ConnectionInfo }> {
+  const info: ConnectionInfo = {
+    transport: "tcp",
+    ip: "127.0.0.1",
+    shell_port: await freePort(),
+    iopub_port: await freePort(),
+    stdin_port: await freePort(),
+    control_port: await freePort(),
+    hb_port: await freePort(),
+    key: newHeader("status", "").msg_id,
+    signature_scheme: "hmac-sha256",
+  };
+  const file = path.join(dir, `kernel-${info.shell_port}.json`);
+  fs.writeFileSync(file, JSON.stringify(info));
+  return { file, info };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGKILL");
+  });
+}
+
+/** The measurements of one kernel. */
+interface Result {
+  coldStartMs: number[];
+  trivialP50: number;
+  trivialAfterTfP50: number;
+  typeCheckOn: boolean;
+}
+
+async function measure(kernel: KernelUnderTest, dir: string): Promise<Result> {
+  const coldStartMs: number[] = [];
+  let trivialP50 = NaN;
+  let trivialAfterTfP50 = NaN;
+  let typeCheckOn = false;
+  for (let start = 0; start < STARTS; start++) {
+    const { file, info } = await connectionFile(dir);
+    const client = new BenchClient(info);
+    const [cmd, ...args] = kernel.command(file);
+    const begin = process.hrtime.bigint();
+    const child = spawn(cmd, args, { cwd: kernel.inPackage ? PACKAGE_ROOT : dir, stdio: "ignore", env: { ...process.env, WORKBOOK_HISTORY_FILE: path.join(dir, "history.jsonl") } });
+    try {
+      await client.request("kernel_info_request", {});
+      coldStartMs.push(Number(process.hrtime.bigint() - begin) / 1e6);
+      if (start === STARTS - 1) {
+        await client.execute("const warm: number = 1; warm");
+        trivialP50 = await cellP50(client, "a");
+        const tf = await client.execute('import * as tf from "@tensorflow/tfjs"; tf.scalar(1).dataSync()[0]');
+        if ((tf.content as { status?: string }).status !== "ok") throw new Error(`${kernel.name}: importing tfjs failed: ${JSON.stringify(tf.content)}`);
+        trivialAfterTfP50 = await cellP50(client, "b");
+        // Last, since a kernel may abort what follows an error.
+        const typeError = await client.execute("const notANumber: number = 'text'");
+        typeCheckOn = (typeError.content as { status?: string }).status === "error";
+      }
+    } finally {
+      client.close();
+      await stop(child);
+    }
+  }
+  return { coldStartMs, trivialP50, trivialAfterTfP50, typeCheckOn };
+}
+
+/** p50 round trip of distinct trivial cells (`i + 1`), after two warm-up cells. */
+async function cellP50(client: BenchClient, tag: string): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < CELLS + 2; i++) {
+    const begin = process.hrtime.bigint();
+    const reply = await client.execute(`${i} + 1 // ${tag}`);
+    const ms = Number(process.hrtime.bigint() - begin) / 1e6;
+    if ((reply.content as { status?: string }).status !== "ok") throw new Error(`trivial cell failed: ${JSON.stringify(reply.content)}`);
+    if (i >= 2) times.push(ms);
+  }
+  return median(times);
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dl-workbook-bench-"));
+  console.log(`Kernel benchmark (${os.cpus().length} CPUs, Node ${process.version}; ${CELLS} cells per p50, ${STARTS} cold starts).`);
+  console.log("Numbers on a shared or busy machine are noisy; compare the two columns of one run.\n");
+  const results: [string, Result][] = [];
+  for (const kernel of KERNELS) results.push([kernel.name, await measure(kernel, dir)]);
+  const rows = [
+    ["", ...results.map(([name]) => name), "target"],
+    ["cold start -> kernel_info_reply (median ms)", ...results.map(([, r]) => median(r.coldStartMs).toFixed(0)), "<= 1000"],
+    ["trivial cell round trip p50 (ms)", ...results.map(([, r]) => r.trivialP50.toFixed(1)), "<= 15"],
+    ["trivial cell after tfjs import p50 (ms)", ...results.map(([, r]) => r.trivialAfterTfP50.toFixed(1)), "<= 50"],
+    ["type checking on", ...results.map(([, r]) => (r.typeCheckOn ? "yes" : "no")), "yes"],
+  ];
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c])).join("  "));
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main().then(
+  () => process.exit(0),
+  (err: Error) => {
+    console.error(`bench:kernel: ${err.stack ?? err.message}`);
+    process.exit(1);
+  },
+);
