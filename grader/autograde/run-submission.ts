@@ -92,6 +92,7 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
     }
   };
   const codeCells = notebook.cells.map((cell, index) => ({ cell, index })).filter(({ cell }) => cell.cell_type === "code");
+  const kernelAlive = (): boolean => kernel !== null && (kernel as KernelClient).isAlive();
   const remaining = (): number => deadline - Date.now();
   const cellTimeout = (): number => Math.max(1, Math.min(limits.cellSeconds * 1000, remaining()));
 
@@ -181,10 +182,8 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
       if (result.status === "error") record.problem = `${result.error?.ename ?? "Error"}: ${result.error?.evalue ?? ""}`;
       else if (result.status === "timeout") record.problem = `stopped: the cell ran longer than the ${limits.cellSeconds} s limit per cell`;
       else if (result.status === "died") record.problem = overOutput ? `stopped: more than ${limits.outputBytes} bytes of output` : `the kernel crashed in this cell (${describeExit(lastExit)})`;
-      if (result.status === "timeout" || result.status === "died") {
-        alive = false;
-        fatalCells.add(index);
-      }
+      if (result.status === "died" || (result.status === "timeout" && !kernelAlive())) alive = false;
+      if (result.status === "died" || result.status === "timeout") fatalCells.add(index);
     }
     replayUpTo = Infinity;
     run.phases.cellsMs = Date.now() - cellsStart;
@@ -217,7 +216,8 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
       else if (result.status === "error") caseRun.result = { ok: false, reason: `${result.error?.ename ?? "Error"}: ${firstLine(result.error?.evalue)}` };
       else if (result.status === "timeout") caseRun.result = { ok: false, reason: `timed out after the ${limits.cellSeconds} s limit` };
       else caseRun.result = { ok: false, reason: overOutput ? `stopped: more than ${limits.outputBytes} bytes of output` : `the kernel crashed (${describeExit(lastExit)})` };
-      if (result.status === "timeout" || result.status === "died") alive = false;
+      // A kernel that came back from the interrupt keeps going; a killed or crashed one is replaced.
+      if (result.status === "died" || (result.status === "timeout" && !kernelAlive())) alive = false;
     }
     run.phases.testsMs = Date.now() - testsStart;
     if (remaining() <= 0) run.notes.push(`total time limit of ${limits.totalSeconds} s reached`);

@@ -84,7 +84,8 @@ export function sandboxCommand(
   if (protections.unprivilegedUser) {
     const { uid, gid } = protections.unprivilegedUser;
     if (options.handOver !== undefined) argv.push("sh", "-c", 'chown "$0" "$1" && shift && exec "$@"', `${uid}:${gid}`, options.handOver);
-    argv.push("setpriv", `--reuid=${uid}`, `--regid=${gid}`, "--clear-groups", "--");
+    // --pdeathsig: the kernel dies with the grader, even when the grader itself is killed.
+    argv.push("setpriv", `--reuid=${uid}`, `--regid=${gid}`, "--clear-groups", "--pdeathsig=KILL", "--");
   }
   argv.push(node);
   if (protections.nodePermissions) {
