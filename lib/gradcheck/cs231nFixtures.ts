@@ -32,11 +32,19 @@ export interface Cs231nFixtures {
   _about: string;
 }
 
-/** Where the fixture file is looked for, in order: `$WORKBOOK_FIXTURES`, then `shared/reference/` beside or inside the package root. */
+/**
+ * Where the fixture file is looked for, in order: `$WORKBOOK_FIXTURES`, then `shared/reference/`
+ * beside or inside the package root, then the package's committed copy in `reference/`.
+ */
 export function cs231nFixturesCandidates(): string[] {
   const root = path.resolve(__dirname, "..", "..", "..");
   const fromEnv = process.env.WORKBOOK_FIXTURES ? [process.env.WORKBOOK_FIXTURES] : [];
-  return [...fromEnv, path.join(root, "..", "shared", "reference", "cs231n-fixtures.json"), path.join(root, "shared", "reference", "cs231n-fixtures.json")];
+  return [...fromEnv, path.join(root, "..", "shared", "reference", "cs231n-fixtures.json"), path.join(root, "shared", "reference", "cs231n-fixtures.json"), committedFixturesPath()];
+}
+
+/** The copy of the fixtures committed with the package (`reference/cs231n-fixtures.json`). */
+export function committedFixturesPath(): string {
+  return path.resolve(__dirname, "..", "..", "..", "reference", "cs231n-fixtures.json");
 }
 
 /**
