@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import { loadCourse } from "./course";
 import { formatProblems } from "./problem";
-import { checkTeams, TEAMS_COLUMNS } from "./teams";
+import { checkTeams } from "./teams";
 
 const USAGE = `Usage: workbook teams check <teams.csv> [--course course.json]
 
@@ -14,7 +14,8 @@ in two teams, and each team names two distinct projects. Prints each problem wit
 exits with 0 only when all pass.
 
 teams.csv has a header and one row per student:
-  ${TEAMS_COLUMNS.join(",")}        (a "department" column may be added)
+  team,id,name,department,project1,project2     (department may be left out)
+project1 and project2 may be given on one member's row or repeated on each.
 
 Options:
   --course <file>   course config (default: the package's projects/course.json)`;
