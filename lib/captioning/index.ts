@@ -12,3 +12,4 @@ export * from "./caption-gallery";
 export * from "./captioning-rnn";
 export * from "./captioning-solver";
 export * from "./image-features";
+export * from "./tf-captioning-model";

@@ -12,3 +12,5 @@ export * from "./tf-lstm";
 export * from "./lstm-language-model";
 export * from "./beam-search";
 export * from "./seq2seq";
+export * from "./next-word";
+export * from "./layers-language-model";

@@ -1,0 +1,39 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { TfCaptioningModel, defaultCaptionEncoder } from "./tf-captioning-model";
+import { generateShapeScenes } from "./shape-scenes";
+import { Vocabulary } from "./vocabulary";
+
+const scenes = generateShapeScenes({ count: 64, imageSize: 24, seed: 9 });
+const vocab = Vocabulary.fromCaptions(scenes.captions);
+const encoderWeights = (m: TfCaptioningModel) => m.encoder.getWeights().map((w) => Array.from(w.dataSync()));
+
+for (const freezeEncoder of [true, false]) {
+  test(`tfjs captioning model trains with the CNN encoder ${freezeEncoder ? "frozen" : "trainable"}`, () => {
+    const model = new TfCaptioningModel({ vocab, imageShape: scenes.imageShape, encoder: defaultCaptionEncoder(scenes.imageShape, 16, 1), freezeEncoder, wordvecDim: 8, hiddenDim: 24, maxLength: 8, learningRate: 0.02, seed: 0 });
+    const before = encoderWeights(model);
+    const history = model.train(scenes, { epochs: 6, batchSize: 16, showProgress: false });
+    assert.equal(history.length, 6);
+    assert.ok(history[5] < 0.7 * history[0], `epoch losses ${history}`);
+    const after = encoderWeights(model);
+    const changed = before.some((w, i) => w.some((v, j) => v !== after[i][j]));
+    assert.equal(changed, !freezeEncoder, freezeEncoder ? "frozen encoder weights changed" : "trainable encoder weights did not change");
+    const greedy = model.caption(scenes, { batchSize: 40 });
+    assert.equal(greedy.length, 64);
+    for (const c of greedy) assert.ok(c.split(" ").every((w) => w in vocab.wordToIdx), c);
+    const { bleu, exactMatch } = model.evaluate({ ...scenes, count: 4, images: scenes.images.subarray(0, 4 * 24 * 24 * 3), captions: scenes.captions.slice(0, 4) }, { beamWidth: 2 });
+    assert.equal(bleu.bleu.length, 4);
+    assert.ok(exactMatch >= 0 && exactMatch <= 1);
+    model.dispose();
+  });
+}
+
+test("an encoder built for other images is refused with both shapes named", () => {
+  const encoder = defaultCaptionEncoder([28, 112, 1], 8);
+  assert.throws(() => new TfCaptioningModel({ vocab, imageShape: scenes.imageShape, encoder }), /takes images of shape \[28, 112, 1\] but the data's images are \[24, 24, 3\]/);
+  encoder.dispose();
+  const conv = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [24, 24, 3], filters: 2, kernelSize: 3 })] });
+  assert.throws(() => new TfCaptioningModel({ vocab, imageShape: scenes.imageShape, encoder: conv }), /must output features \[N, F\]/);
+  conv.dispose();
+});
