@@ -61,7 +61,8 @@ export class History {
         }
       }
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT") this.log(`history: cannot read ${this.file} (${(err as Error).message}); history starts empty`);
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT" && code !== "ENOTDIR") this.log(`history: cannot read ${this.file} (${(err as Error).message}); history starts empty`);
     }
     this.entries = this.entries.slice(-MAX_ENTRIES);
     this.sessionNumber = this.entries.reduce((max, e) => Math.max(max, e.session), 0) + 1;

@@ -1,0 +1,63 @@
+/** The kernelspec (install into a prefix, list, uninstall) and the `workbook kernel` command line. */
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { installKernelspec, listKernelspecs, uninstallKernelspec } from "./kernelspec";
+import type { KernelJson } from "./kernelspec";
+import { main } from "./cli";
+
+test("installKernelspec writes kernel.json and logos into <prefix>/share/jupyter/kernels/dl-workbook", () => {
+  const prefix = fs.mkdtempSync(path.join(os.tmpdir(), "dl-workbook-spec-"));
+  const dir = installKernelspec({ scope: "prefix", prefix, quiet: true });
+  assert.equal(dir, path.join(prefix, "share", "jupyter", "kernels", "dl-workbook"));
+  const spec = JSON.parse(fs.readFileSync(path.join(dir, "kernel.json"), "utf8")) as KernelJson;
+  assert.equal(spec.display_name, "TypeScript (DL Workbook)");
+  assert.equal(spec.language, "typescript");
+  assert.equal(spec.interrupt_mode, "message");
+  assert.equal(spec.argv[0], process.execPath);
+  assert.ok(path.isAbsolute(spec.argv[1]) && spec.argv[1].endsWith(path.join("dist", "kernel", "main.js")));
+  assert.ok(fs.existsSync(spec.argv[1]));
+  assert.equal(spec.argv[2], "{connection_file}");
+  for (const logo of ["logo-32x32.png", "logo-64x64.png", "logo-svg.svg"]) assert.ok(fs.existsSync(path.join(dir, logo)), logo);
+  // Idempotent.
+  assert.equal(installKernelspec({ scope: "prefix", prefix, quiet: true }), dir);
+  const saved = process.env.JUPYTER_PATH;
+  process.env.JUPYTER_PATH = path.join(prefix, "share", "jupyter");
+  try {
+    assert.ok(listKernelspecs().some((found) => found.dir === dir));
+  } finally {
+    if (saved === undefined) delete process.env.JUPYTER_PATH;
+    else process.env.JUPYTER_PATH = saved;
+  }
+  assert.equal(uninstallKernelspec({ scope: "prefix", prefix, quiet: true }), dir);
+  assert.equal(fs.existsSync(dir), false);
+  assert.equal(uninstallKernelspec({ scope: "prefix", prefix, quiet: true }), undefined);
+});
+
+test("workbook kernel: --help on every subcommand, errors for unknown options", async () => {
+  const logged: string[] = [];
+  const log = console.log;
+  const error = console.error;
+  console.log = (text: string) => logged.push(text);
+  console.error = (text: string) => logged.push(text);
+  try {
+    assert.equal(await main(["--help"]), 0);
+    for (const sub of ["install", "uninstall", "list", "start"]) {
+      assert.equal(await main([sub, "--help"]), 0);
+      assert.match(logged[logged.length - 1], new RegExp(`workbook kernel ${sub}`));
+    }
+    assert.equal(await main(["install", "--bogus"]), 1);
+    assert.match(logged[logged.length - 1], /unknown option "--bogus"/);
+    assert.equal(await main(["install", "--prefix"]), 1);
+    assert.match(logged[logged.length - 1], /--prefix needs a directory/);
+    assert.equal(await main(["frobnicate"]), 2);
+    const prefix = fs.mkdtempSync(path.join(os.tmpdir(), "dl-workbook-cli-"));
+    assert.equal(await main(["install", "--prefix", prefix]), 0);
+    assert.ok(fs.existsSync(path.join(prefix, "share", "jupyter", "kernels", "dl-workbook", "kernel.json")));
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+});
