@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "workbook_native",
-      "sources": ["native/addon.cc", "native/gemm.cc", "native/conv.cc"],
+      "sources": ["native/addon.cc", "native/gemm.cc", "native/conv.cc", "native/elementwise.cc"],
       "cflags_cc!": ["-fno-exceptions", "-O2", "-O3"],
       "cflags_cc": ["-O3", "-march=native", "-std=c++17", "-fno-math-errno"],
       "cflags!": ["-O2"],

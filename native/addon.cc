@@ -3,6 +3,7 @@
 #include <node_api.h>
 #include <string>
 #include "conv.h"
+#include "elementwise.h"
 #include "gemm.h"
 
 namespace {
@@ -134,6 +135,93 @@ napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// binary(op, a, b, out): out[i] = op(a[i mod |a|], b[i mod |b|]); |a|, |b| are |out|, 1 or divide it
+napi_value Binary(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!get_args(env, info, a, 4, "binary")) return nullptr;
+  int32_t op = 0;
+  napi_get_value_int32(env, a.argv[0], &op);
+  size_t na = 0, nb = 0, n = 0;
+  napi_typedarray_type t;
+  napi_get_typedarray_info(env, a.argv[1], &t, &na, nullptr, nullptr, nullptr);
+  napi_get_typedarray_info(env, a.argv[2], &t, &nb, nullptr, nullptr, nullptr);
+  napi_get_typedarray_info(env, a.argv[3], &t, &n, nullptr, nullptr, nullptr);
+  if (na == 0 || nb == 0 || n == 0) return nullptr;
+  float* A = f32(env, a.argv[1], 1, "binary", "a");
+  float* B = A ? f32(env, a.argv[2], 1, "binary", "b") : nullptr;
+  float* out = B ? f32(env, a.argv[3], 1, "binary", "out") : nullptr;
+  if (!out) return nullptr;
+  if (op < 0 || op > 5 || n % na != 0 || n % nb != 0 || (na != n && nb != n && na != 1 && nb != 1)) {
+    napi_throw_range_error(env, nullptr, "workbook_native.binary: unsupported operation or broadcast");
+    return nullptr;
+  }
+  workbook::binary(op, A, (long)na, B, (long)nb, out, (long)n, threads());
+  return nullptr;
+}
+
+// unary(op, x, out, alpha): relu (0) or step (1)
+napi_value Unary(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!get_args(env, info, a, 4, "unary")) return nullptr;
+  int32_t op = 0;
+  double alpha = 0;
+  napi_get_value_int32(env, a.argv[0], &op);
+  napi_get_value_double(env, a.argv[3], &alpha);
+  size_t n = 0;
+  napi_typedarray_type t;
+  napi_get_typedarray_info(env, a.argv[1], &t, &n, nullptr, nullptr, nullptr);
+  float* x = f32(env, a.argv[1], 0, "unary", "x");
+  float* out = x ? f32(env, a.argv[2], n, "unary", "out") : nullptr;
+  if (out) workbook::unary(op, x, out, (long)n, (float)alpha, threads());
+  return nullptr;
+}
+
+// sumMiddle(x, out, [outer, middle, inner])
+napi_value SumMiddle(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!get_args(env, info, a, 3, "sumMiddle")) return nullptr;
+  long d[3];
+  if (!ints(env, a.argv[2], d, 3, "sumMiddle")) return nullptr;
+  float* x = f32(env, a.argv[0], d[0] * d[1] * d[2], "sumMiddle", "x");
+  float* out = x ? f32(env, a.argv[1], d[0] * d[2], "sumMiddle", "out") : nullptr;
+  if (out) workbook::sum_middle(x, out, d[0], d[1], d[2]);
+  return nullptr;
+}
+
+bool pool_shape(napi_env env, napi_value v, workbook::PoolShape& s, const char* fn) {
+  long d[14];
+  if (!ints(env, v, d, 14, fn)) return false;
+  s = {d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13]};
+  if (s.sh < 1 || s.sw < 1 || s.dh < 1 || s.dw < 1) {
+    napi_throw_range_error(env, nullptr, (std::string("workbook_native.") + fn + ": strides and dilations must be >= 1").c_str());
+    return false;
+  }
+  return true;
+}
+
+// maxPool(x, y, [N,H,W,C,OH,OW,fh,fw,sh,sw,dh,dw,pt,pl])
+napi_value MaxPool(napi_env env, napi_callback_info info) {
+  Args a;
+  workbook::PoolShape s;
+  if (!get_args(env, info, a, 3, "maxPool") || !pool_shape(env, a.argv[2], s, "maxPool")) return nullptr;
+  float* x = f32(env, a.argv[0], s.N * s.H * s.W * s.C, "maxPool", "x");
+  float* y = x ? f32(env, a.argv[1], s.N * s.OH * s.OW * s.C, "maxPool", "y") : nullptr;
+  if (y) workbook::max_pool(s, x, y);
+  return nullptr;
+}
+
+// maxPoolGrad(x, dy, dx, shape)
+napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
+  Args a;
+  workbook::PoolShape s;
+  if (!get_args(env, info, a, 4, "maxPoolGrad") || !pool_shape(env, a.argv[3], s, "maxPoolGrad")) return nullptr;
+  float* x = f32(env, a.argv[0], s.N * s.H * s.W * s.C, "maxPoolGrad", "x");
+  float* dy = x ? f32(env, a.argv[1], s.N * s.OH * s.OW * s.C, "maxPoolGrad", "dy") : nullptr;
+  float* dx = dy ? f32(env, a.argv[2], s.N * s.H * s.W * s.C, "maxPoolGrad", "dx") : nullptr;
+  if (dx) workbook::max_pool_grad(s, x, dy, dx);
+  return nullptr;
+}
+
 // setThreads(n): 0 restores the default; returns the number in use
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   Args a;
@@ -171,6 +259,11 @@ napi_value Init(napi_env env, napi_value exports) {
       {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackpropFilter", nullptr, Conv2dBackpropFilter, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackpropInput", nullptr, Conv2dBackpropInput, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sumMiddle", nullptr, SumMiddle, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"maxPool", nullptr, MaxPool, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

@@ -22,8 +22,8 @@ import { registerMissingWasmKernels } from "./wasm-kernels";
 
 export { tf };
 export { nativeKernels, nativeLoadError } from "./native";
-export type { NativeKernels, ConvDims } from "./native";
-export { WORKBOOK_BACKEND, NATIVE_KERNEL_NAMES, FAST_JS_KERNEL_NAMES, registerWorkbookBackend } from "./workbook-backend";
+export type { NativeKernels, ConvDims, PoolDims } from "./native";
+export { WORKBOOK_BACKEND, NATIVE_KERNEL_NAMES, registerWorkbookBackend } from "./workbook-backend";
 export { registerMissingWasmKernels } from "./wasm-kernels";
 export { QuietBackendCPU } from "./quiet-cpu";
 

@@ -9,6 +9,9 @@ import { join } from "path";
 /** Shapes of one convolution, in the addon's order: x[N,H,W,C], filter[KH,KW,C,OC], y[N,OH,OW,OC]. */
 export type ConvDims = [N: number, H: number, W: number, C: number, KH: number, KW: number, OC: number, OH: number, OW: number, strideH: number, strideW: number, dilationH: number, dilationW: number, padTop: number, padLeft: number];
 
+/** Shapes of one max pooling: x[N,H,W,C] -> y[N,OH,OW,C], effective window fh x fw. */
+export type PoolDims = [N: number, H: number, W: number, C: number, OH: number, OW: number, fh: number, fw: number, strideH: number, strideW: number, dilationH: number, dilationW: number, padTop: number, padLeft: number];
+
 /** The functions the addon exports (see native/addon.cc). */
 export interface NativeKernels {
   /** C[M,N] += A(i,k) B(k,j) with A(i,k) = A[i*rsa + k*csa], B(k,j) = B[k*rsb + j*csb], C row-major with leading dimension ldc. */
@@ -19,6 +22,16 @@ export interface NativeKernels {
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dFilter: Float32Array, dims: ConvDims): void;
   /** dx = col2im(dy filter^T) (overwritten). */
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, dims: ConvDims): void;
+  /** out[i] = op(a[i mod |a|], b[i mod |b|]), op 0..5 = add, sub, mul, div, max, min; |a|, |b| are |out|, 1, or divide |out|. */
+  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array): void;
+  /** op 0 relu: max(0, x); op 1 step: x > 0 ? 1 : alpha. */
+  unary(op: number, x: Float32Array, out: Float32Array, alpha: number): void;
+  /** out[o, j] = sum_m x[o, m, j] for x viewed as [outer, middle, inner]. */
+  sumMiddle(x: Float32Array, out: Float32Array, dims: [outer: number, middle: number, inner: number]): void;
+  /** Max pooling, NHWC; dims [N, H, W, C, OH, OW, effective fh, fw, sh, sw, dh, dw, padTop, padLeft]. */
+  maxPool(x: Float32Array, y: Float32Array, dims: PoolDims): void;
+  /** dx[first argmax of each window] += dy (dx overwritten). */
+  maxPoolGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, dims: PoolDims): void;
   /** Sets the number of threads (0: WORKBOOK_THREADS or all cores); returns the number in use. */
   setThreads(n: number): number;
   /** Threads in use and the SIMD instruction set compiled for. */

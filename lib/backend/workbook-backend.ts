@@ -1,9 +1,9 @@
 /**
  * The "workbook" backend: tfjs's CPU backend (same tensors, same kernels) with the kernels that
  * dominate training replaced by native ones: matmul (plain, batched, fused with bias and
- * activation) and convolution (forward, fused, and both gradients); and by TypeScript ones where
- * tfjs's CPU kernels take slow general paths: broadcasting element-wise ops, Sum over contiguous
- * axes, max pooling and its gradient. Everything else (gather and UnsortedSegmentSum, the LSTM
+ * activation), convolution (forward, fused, and both gradients), and the memory-bound ops on every
+ * activation where tfjs's CPU kernels take slow general paths: broadcasting element-wise ops,
+ * relu and step, Sum over contiguous axes, max pooling and its gradient. Everything else (gather and UnsortedSegmentSum, the LSTM
  * gate non-linearities, ...) is the CPU kernel registered again under our name.
  */
 import * as tf from "@tensorflow/tfjs";
@@ -11,7 +11,7 @@ import type { NativeKernels } from "./native";
 import { QuietBackendCPU } from "./quiet-cpu";
 import { batchMatMulKernel, fusedMatMulKernel } from "./kernels/matmul";
 import { conv2dBackpropFilterKernel, conv2dBackpropInputKernel, conv2dKernel, fusedConv2dKernel } from "./kernels/conv2d";
-import { elementwiseKernels } from "./kernels/elementwise";
+import { binaryKernels, unaryKernels } from "./kernels/elementwise";
 import { sumKernel } from "./kernels/reduce";
 import { maxPoolGradKernel, maxPoolKernel } from "./kernels/pool";
 
@@ -19,10 +19,8 @@ import { maxPoolGradKernel, maxPoolKernel } from "./kernels/pool";
 export const WORKBOOK_BACKEND = "workbook";
 
 /** Names of the kernels the native addon provides (the rest are tfjs's CPU kernels). */
-export const NATIVE_KERNEL_NAMES: readonly string[] = [tf.BatchMatMul, tf._FusedMatMul, tf.Conv2D, tf.FusedConv2D, tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput];
+export const NATIVE_KERNEL_NAMES: readonly string[] = [tf.BatchMatMul, tf._FusedMatMul, tf.Conv2D, tf.FusedConv2D, tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.Add, tf.Sub, tf.Multiply, tf.RealDiv, tf.Maximum, tf.Minimum, tf.Relu, tf.Step, tf.Sum, tf.MaxPool, tf.MaxPoolGrad];
 
-/** Names of the kernels replaced by TypeScript ones (faster paths than tfjs's CPU kernels). */
-export const FAST_JS_KERNEL_NAMES: readonly string[] = [tf.Add, tf.Sub, tf.Multiply, tf.RealDiv, tf.Maximum, tf.Minimum, tf.Sum, tf.MaxPool, tf.MaxPoolGrad];
 
 /**
  * Registers the "workbook" backend with tfjs (once): all CPU kernels, then ours on top.
@@ -32,7 +30,7 @@ export const FAST_JS_KERNEL_NAMES: readonly string[] = [tf.Add, tf.Sub, tf.Multi
 export function registerWorkbookBackend(native: NativeKernels, priority = 3): void {
   if (tf.findBackendFactory(WORKBOOK_BACKEND)) return;
   tf.registerBackend(WORKBOOK_BACKEND, () => new QuietBackendCPU(), priority);
-  const ours = [batchMatMulKernel(native), fusedMatMulKernel(native), conv2dKernel(native), fusedConv2dKernel(native), conv2dBackpropFilterKernel(native), conv2dBackpropInputKernel(native), ...elementwiseKernels(), sumKernel(), maxPoolKernel(), maxPoolGradKernel()];
+  const ours = [batchMatMulKernel(native), fusedMatMulKernel(native), conv2dKernel(native), fusedConv2dKernel(native), conv2dBackpropFilterKernel(native), conv2dBackpropInputKernel(native), ...binaryKernels(native), ...unaryKernels(native), sumKernel(native), maxPoolKernel(native), maxPoolGradKernel(native)];
   const overridden = new Set(ours.map((k) => k.kernelName));
   for (const kernel of tf.getKernelsForBackend("cpu")) {
     if (!overridden.has(kernel.kernelName)) tf.registerKernel({ ...kernel, backendName: WORKBOOK_BACKEND });

@@ -1,63 +1,28 @@
 /**
- * Element-wise binary ops (Add, Sub, Multiply, RealDiv, Maximum, Minimum) for the broadcasts
- * training does all the time: equal shapes, a scalar (Adam's beta * m), and a trailing vector
- * (a bias over channels). tfjs's CPU kernel handles these by converting every flat index to
- * coordinates, which dominates a training step; other broadcasts still go to it.
+ * Element-wise ops on the native addon: Add, Sub, Multiply, RealDiv, Maximum, Minimum for the
+ * broadcasts training does all the time (equal shapes, a scalar such as Adam's beta * m, a
+ * trailing vector such as a bias over channels), and Relu and Step (relu's derivative). tfjs's
+ * CPU kernels handle broadcasts by converting every flat index to coordinates, which dominated
+ * a training step; other broadcasts and dtypes still go to them.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
+import type { NativeKernels } from "../native";
 import { cpuKernel, floatValues } from "./cpu-data";
 
-type Op = (a: number, b: number) => number;
-
-const OPS: Array<[string, Op]> = [
-  [tf.Add, (a, b) => a + b],
-  [tf.Sub, (a, b) => a - b],
-  [tf.Multiply, (a, b) => a * b],
-  [tf.RealDiv, (a, b) => a / b],
-  [tf.Maximum, (a, b) => (a > b || Number.isNaN(a) ? a : b)],
-  [tf.Minimum, (a, b) => (a < b || Number.isNaN(a) ? a : b)],
-];
+/** Kernel name -> the addon's op code. */
+const BINARY_OPS: Array<[string, number]> = [[tf.Add, 0], [tf.Sub, 1], [tf.Multiply, 2], [tf.RealDiv, 3], [tf.Maximum, 4], [tf.Minimum, 5]];
 
 /** True when `small` equals the trailing dimensions of `full` (so it repeats every small.size values). */
 function isTrailing(small: number[], full: number[]): boolean {
-  const s = small.slice(small.findIndex((d) => d !== 1) === -1 ? small.length : small.findIndex((d) => d !== 1));
-  if (s.length > full.length) return false;
-  return s.every((d, i) => d === full[full.length - s.length + i]);
+  const firstNonOne = small.findIndex((d) => d !== 1);
+  const s = firstNonOne === -1 ? [] : small.slice(firstNonOne);
+  return s.length <= full.length && s.every((d, i) => d === full[full.length - s.length + i]);
 }
 
-/** out[i] = op(a[i mod |a|], b[i mod |b|]) when that is what broadcasting means here, else null. */
-function fastBinary(op: Op, a: tf.TensorInfo, b: tf.TensorInfo, av: Float32Array, bv: Float32Array): { shape: number[]; values: Float32Array } | null {
-  const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
-  const size = shape.reduce((p, q) => p * q, 1);
-  const aFull = av.length === size, bFull = bv.length === size;
-  const aOk = aFull || av.length === 1 || isTrailing(a.shape, shape);
-  const bOk = bFull || bv.length === 1 || isTrailing(b.shape, shape);
-  if (!aOk || !bOk || size === 0) return size === 0 ? { shape, values: new Float32Array(0) } : null;
-  const out = new Float32Array(size);
-  if (aFull && bFull) {
-    for (let i = 0; i < size; i++) out[i] = op(av[i], bv[i]);
-  } else if (bv.length === 1) {
-    const s = bv[0];
-    for (let i = 0; i < size; i++) out[i] = op(av[i % av.length], s);
-  } else if (av.length === 1) {
-    const s = av[0];
-    for (let i = 0; i < size; i++) out[i] = op(s, bv[i % bv.length]);
-  } else if (aFull) {
-    const n = bv.length;
-    for (let i = 0; i < size; i += n) for (let j = 0; j < n; j++) out[i + j] = op(av[i + j], bv[j]);
-  } else if (bFull) {
-    const n = av.length;
-    for (let i = 0; i < size; i += n) for (let j = 0; j < n; j++) out[i + j] = op(av[j], bv[i + j]);
-  } else {
-    return null;
-  }
-  return { shape, values: out };
-}
-
-/** The kernels, one per op, for the "workbook" backend. */
-export function elementwiseKernels(): tf.KernelConfig[] {
-  return OPS.map(([kernelName, op]) => ({
+/** The binary kernels for the "workbook" backend. */
+export function binaryKernels(native: NativeKernels): tf.KernelConfig[] {
+  return BINARY_OPS.map(([kernelName, op]) => ({
     kernelName,
     backendName: "workbook",
     kernelFunc: ({ inputs, backend, attrs }) => {
@@ -65,8 +30,35 @@ export function elementwiseKernels(): tf.KernelConfig[] {
       const cpu = backend as MathBackendCPU;
       const av = floatValues(cpu, a);
       const bv = floatValues(cpu, b);
-      const result = av && bv ? fastBinary(op, a, b, av, bv) : null;
-      return result ? cpu.makeTensorInfo(result.shape, "float32", result.values) : cpuKernel(kernelName, { inputs, backend: cpu, attrs });
+      if (av && bv) {
+        const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+        const size = shape.reduce((p, q) => p * q, 1);
+        const aOk = av.length === size || av.length === 1 || isTrailing(a.shape, shape);
+        const bOk = bv.length === size || bv.length === 1 || isTrailing(b.shape, shape);
+        if (aOk && bOk && (av.length === size || bv.length === size || av.length === 1 || bv.length === 1)) {
+          const out = new Float32Array(size);
+          if (size > 0) native.binary(op, av, bv, out);
+          return cpu.makeTensorInfo(shape, "float32", out);
+        }
+      }
+      return cpuKernel(kernelName, { inputs, backend: cpu, attrs });
+    },
+  }));
+}
+
+/** Relu (max(0, x)) and Step (x > 0 ? 1 : alpha) for the "workbook" backend. */
+export function unaryKernels(native: NativeKernels): tf.KernelConfig[] {
+  return ([[tf.Relu, 0], [tf.Step, 1]] as Array<[string, number]>).map(([kernelName, op]) => ({
+    kernelName,
+    backendName: "workbook",
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { x } = inputs as unknown as { x: tf.TensorInfo };
+      const cpu = backend as MathBackendCPU;
+      const xv = floatValues(cpu, x);
+      if (!xv) return cpuKernel(kernelName, { inputs, backend: cpu, attrs });
+      const out = new Float32Array(xv.length);
+      if (out.length > 0) native.unary(op, xv, out, (attrs as { alpha?: number } | undefined)?.alpha ?? 0);
+      return cpu.makeTensorInfo(x.shape, "float32", out);
     },
   }));
 }

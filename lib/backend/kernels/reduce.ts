@@ -4,10 +4,11 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
+import type { NativeKernels } from "../native";
 import { cpuKernel, floatValues } from "./cpu-data";
 
 /** Sum for the "workbook" backend. */
-export function sumKernel(): tf.KernelConfig {
+export function sumKernel(native: NativeKernels): tf.KernelConfig {
   return {
     kernelName: tf.Sum,
     backendName: "workbook",
@@ -18,21 +19,14 @@ export function sumKernel(): tf.KernelConfig {
       const xv = floatValues(cpu, x);
       const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
       const contiguous = axes.every((ax, i) => i === 0 || ax === axes[i - 1] + 1);
-      if (!xv || !contiguous || axes.length === 0) return cpuKernel(tf.Sum, { inputs, backend: cpu, attrs });
+      if (!xv || !contiguous || axes.length === 0 || xv.length === 0) return cpuKernel(tf.Sum, { inputs, backend: cpu, attrs });
       const first = axes[0], last = axes[axes.length - 1];
       const prod = (dims: number[]) => dims.reduce((p, q) => p * q, 1);
       const outer = prod(x.shape.slice(0, first)), middle = prod(x.shape.slice(first, last + 1)), inner = prod(x.shape.slice(last + 1));
-      // out[o, j] = sum_m x[o, m, j], accumulated in float64
-      const acc = new Float64Array(outer * inner);
-      for (let o = 0; o < outer; o++) {
-        for (let m = 0; m < middle; m++) {
-          const base = (o * middle + m) * inner;
-          const out = o * inner;
-          for (let j = 0; j < inner; j++) acc[out + j] += xv[base + j];
-        }
-      }
+      const out = new Float32Array(outer * inner);
+      native.sumMiddle(xv, out, [outer, middle, inner]);
       const shape = keepDims ? x.shape.map((d, i) => (i >= first && i <= last ? 1 : d)) : x.shape.filter((_, i) => i < first || i > last);
-      return cpu.makeTensorInfo(shape, "float32", Float32Array.from(acc));
+      return cpu.makeTensorInfo(shape, "float32", out);
     },
   };
 }

@@ -1,0 +1,110 @@
+/**
+ * `npm run bench:train`: how fast dl-workbook trains the lecture's CNN, against tfjs's own CPU and
+ * WASM backends measured in the same run.
+ *
+ *   1. float32 GEMM 1024x1024x1024 in GFLOP/s (2 * n^3 flops / seconds): ours (the native addon,
+ *      directly and through tf.matMul), tfjs CPU, tfjs WASM.
+ *   2. Seconds per 50K-image epoch of the reference model (conv 5x5x16 same relu, maxpool 2,
+ *      conv 5x5x32 same relu, maxpool 2, dense 128 relu, dense 10 softmax; batch 64; Adam):
+ *      ours over full epochs; tfjs CPU and WASM timed on a slice of batches and scaled to 782.
+ *   3. MNIST test accuracy of the reference model after 2 epochs with seed 0 (target >= 98.5%).
+ *
+ * BENCH_QUICK=1 (or CI) trains ours on a slice too and skips the accuracy run.
+ */
+import { performance } from "perf_hooks";
+import { tf, useBackend, nativeKernels, availableBackends, WorkbookBackendName } from "../lib/backend";
+import { loadMnist } from "../lib/data";
+import { buildModel, referenceSpec, train, evaluate } from "../lib/cnn";
+
+const quick = process.env.BENCH_QUICK === "1" || !!process.env.CI;
+
+function gflops(n: number, seconds: number): number {
+  return (2 * n ** 3) / seconds / 1e9;
+}
+
+async function gemmThroughTf(backend: WorkbookBackendName, n: number, reps: number): Promise<number> {
+  await useBackend(backend);
+  const a = tf.randomUniform([n, n]);
+  const b = tf.randomUniform([n, n]);
+  tf.matMul(a, b).dataSync(); // warm up (and WASM compiles)
+  const start = performance.now();
+  for (let r = 0; r < reps; r++) {
+    const c = tf.matMul(a, b);
+    c.dataSync();
+    c.dispose();
+  }
+  const seconds = (performance.now() - start) / 1000 / reps;
+  tf.dispose([a, b]);
+  return gflops(n, seconds);
+}
+
+function gemmNative(n: number, reps: number): number {
+  if (!nativeKernels) return NaN;
+  const A = Float32Array.from({ length: n * n }, () => Math.random());
+  const B = Float32Array.from({ length: n * n }, () => Math.random());
+  const C = new Float32Array(n * n);
+  nativeKernels.gemm(A, B, C, [n, n, n, n, 1, n, 1, n]);
+  const start = performance.now();
+  for (let r = 0; r < reps; r++) nativeKernels.gemm(A, B, C, [n, n, n, n, 1, n, 1, n]);
+  return gflops(n, (performance.now() - start) / 1000 / reps);
+}
+
+async function epochSeconds(backend: WorkbookBackendName, mnist: ReturnType<typeof loadMnist>, batches: number): Promise<number> {
+  await useBackend(backend);
+  const model = buildModel(referenceSpec(), { seed: 0 });
+  // one warm-up batch (kernel compilation, first allocations), then the timed slice
+  await train(model, mnist, { epochs: 1, batchSize: 64, display: false, maxBatches: 1 });
+  const history = await train(model, { train: mnist.train }, { epochs: 1, batchSize: 64, display: false, maxBatches: batches, seed: 1 });
+  model.dispose();
+  return (history.seconds / history.batches) * Math.ceil(mnist.train.count / 64);
+}
+
+function row(cells: string[]): string {
+  return cells.map((c, i) => (i === 0 ? c.padEnd(34) : c.padStart(14))).join("");
+}
+
+async function main(): Promise<void> {
+  const info = nativeKernels?.info();
+  console.log(`dl-workbook bench:train  (backends: ${availableBackends().join(", ")}${info ? `; native ${info.simd}, ${info.threads} threads` : ""})`);
+  console.log("Note: timings on a shared machine are noisy; ratios come from the same run.\n");
+
+  const n = 1024;
+  const ours = gemmNative(n, quick ? 3 : 10);
+  const oursTf = nativeKernels ? await gemmThroughTf("workbook", n, quick ? 3 : 10) : NaN;
+  const wasm = await gemmThroughTf("wasm", n, 2);
+  const cpu = await gemmThroughTf("cpu", n, 1);
+  console.log(row(["GEMM 1024x1024 float32", "GFLOP/s", "x tfjs cpu", "x tfjs wasm"]));
+  for (const [name, v] of [["ours (native addon)", ours], ["ours via tf.matMul", oursTf], ["tfjs wasm", wasm], ["tfjs cpu", cpu]] as const) {
+    console.log(row([name, v.toFixed(1), (v / cpu).toFixed(1), (v / wasm).toFixed(1)]));
+  }
+
+  const mnist = loadMnist({ seed: 0 });
+  const fastest = availableBackends()[0];
+  console.log("\n" + row(["reference CNN, 50K epoch, batch 64", "s / epoch", "x faster/cpu", "x faster/wasm"]));
+  const cpuEpoch = await epochSeconds("cpu", mnist, quick ? 2 : 4);
+  const wasmEpoch = await epochSeconds("wasm", mnist, quick ? 5 : 20);
+  let oursEpoch: number;
+  let accuracy: number | undefined;
+  let measuredOn = "slice";
+  if (quick || fastest !== "workbook") {
+    oursEpoch = await epochSeconds(fastest, mnist, quick ? 40 : 200);
+  } else {
+    await useBackend("workbook");
+    const model = buildModel(referenceSpec(), { seed: 0 });
+    const history = await train(model, mnist, { epochs: 2, batchSize: 64, seed: 0 });
+    oursEpoch = history.epochs.reduce((s, e) => s + e.seconds, 0) / history.epochs.length;
+    accuracy = evaluate(model, mnist.test).accuracy;
+    measuredOn = "2 full epochs";
+  }
+  console.log(row([`ours (${fastest}, ${measuredOn})`, oursEpoch.toFixed(1), (cpuEpoch / oursEpoch).toFixed(1), (wasmEpoch / oursEpoch).toFixed(1)]));
+  console.log(row(["tfjs wasm + our missing kernels", wasmEpoch.toFixed(1), (cpuEpoch / wasmEpoch).toFixed(1), "1.0"]));
+  console.log(row(["tfjs cpu (slice, scaled)", cpuEpoch.toFixed(1), "1.0", (wasmEpoch / cpuEpoch).toFixed(2)]));
+  console.log(`\nTargets: GEMM >= 30 GFLOP/s: ${ours >= 30 ? "met" : "NOT met"} (${ours.toFixed(1)}); epoch <= 30 s: ${oursEpoch <= 30 ? "met" : "NOT met"} (${oursEpoch.toFixed(1)} s)`);
+  if (accuracy !== undefined) console.log(`MNIST test accuracy after 2 epochs (seed 0): ${(100 * accuracy).toFixed(2)}% (target >= 98.5%: ${accuracy >= 0.985 ? "met" : "NOT met"})`);
+  else console.log("MNIST test accuracy: skipped (quick mode)");
+}
+
+main().catch((err: Error) => {
+  console.error(err.stack ?? err.message);
+  process.exit(1);
+});

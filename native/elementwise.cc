@@ -1,0 +1,120 @@
+// Element-wise loops written so that -O3 -march=native vectorises them; large arrays are split
+// over threads.
+#include "elementwise.h"
+#include "gemm.h"
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+namespace workbook {
+
+template <typename F> static void binary_range(F f, const float* a, long na, const float* b, long nb, float* out, long begin, long end) {
+  if (na == nb) {
+    for (long i = begin; i < end; ++i) out[i] = f(a[i], b[i]);
+  } else if (nb == 1) {
+    const float s = b[0];
+    for (long i = begin; i < end; ++i) out[i] = f(a[i], s);
+  } else if (na == 1) {
+    const float s = a[0];
+    for (long i = begin; i < end; ++i) out[i] = f(s, b[i]);
+  } else if (nb < na) {
+    // begin is a multiple of nb (see split below)
+    for (long i = begin; i < end; i += nb)
+      for (long j = 0; j < nb; ++j) out[i + j] = f(a[i + j], b[j]);
+  } else {
+    for (long i = begin; i < end; i += na)
+      for (long j = 0; j < na; ++j) out[i + j] = f(a[j], b[i + j]);
+  }
+}
+
+template <typename Body> static void split(long n, long align, int threads, Body body) {
+  // below ~128K values one thread is faster than starting another
+  const int T = n < (1L << 17) ? 1 : threads;
+  const long per = ((n + T - 1) / T + align - 1) / align * align;
+  parallel_for(T, [&](int t) {
+    const long begin = std::min(n, t * per), end = std::min(n, begin + per);
+    if (end > begin) body(begin, end);
+  });
+}
+
+void binary(int op, const float* a, long na, const float* b, long nb, float* out, long n, int threads) {
+  const long align = (na == n && nb == n) || na == 1 || nb == 1 ? 16 : std::min(na, nb);
+  split(n, align, threads, [&](long begin, long end) {
+    switch (op) {
+      case ADD: binary_range([](float x, float y) { return x + y; }, a, na, b, nb, out, begin, end); break;
+      case SUB: binary_range([](float x, float y) { return x - y; }, a, na, b, nb, out, begin, end); break;
+      case MUL: binary_range([](float x, float y) { return x * y; }, a, na, b, nb, out, begin, end); break;
+      case DIV: binary_range([](float x, float y) { return x / y; }, a, na, b, nb, out, begin, end); break;
+      case MAX: binary_range([](float x, float y) { return (x > y || std::isnan(x)) ? x : y; }, a, na, b, nb, out, begin, end); break;
+      case MIN: binary_range([](float x, float y) { return (x < y || std::isnan(x)) ? x : y; }, a, na, b, nb, out, begin, end); break;
+    }
+  });
+}
+
+void unary(int op, const float* x, float* out, long n, float alpha, int threads) {
+  split(n, 16, threads, [&](long begin, long end) {
+    if (op == RELU) {
+      for (long i = begin; i < end; ++i) out[i] = x[i] < 0.f ? 0.f : x[i];
+    } else {
+      for (long i = begin; i < end; ++i) out[i] = std::isnan(x[i]) ? x[i] : (x[i] > 0.f ? 1.f : alpha);
+    }
+  });
+}
+
+void sum_middle(const float* x, float* out, long outer, long middle, long inner) {
+  std::vector<double> acc(inner);
+  for (long o = 0; o < outer; ++o) {
+    std::fill(acc.begin(), acc.end(), 0.0);
+    for (long m = 0; m < middle; ++m) {
+      const float* row = x + (o * middle + m) * inner;
+      for (long j = 0; j < inner; ++j) acc[j] += row[j];
+    }
+    for (long j = 0; j < inner; ++j) out[o * inner + j] = static_cast<float>(acc[j]);
+  }
+}
+
+// For each output value, the flat input index of its window's first maximum (-1 if empty).
+template <typename Visit> static void pool_argmax(const PoolShape& s, const float* x, Visit visit) {
+  std::vector<float> best(s.C);
+  std::vector<long> where(s.C);
+  for (long n = 0; n < s.N; ++n)
+    for (long oh = 0; oh < s.OH; ++oh) {
+      const long r0 = oh * s.sh - s.pt;
+      long rmin = r0;
+      while (rmin < 0) rmin += s.dh;
+      const long rmax = std::min(s.H, r0 + s.fh);
+      for (long ow = 0; ow < s.OW; ++ow) {
+        const long c0 = ow * s.sw - s.pl;
+        long cmin = c0;
+        while (cmin < 0) cmin += s.dw;
+        const long cmax = std::min(s.W, c0 + s.fw);
+        std::fill(best.begin(), best.end(), -INFINITY);
+        std::fill(where.begin(), where.end(), -1L);
+        for (long r = rmin; r < rmax; r += s.dh)
+          for (long c = cmin; c < cmax; c += s.dw) {
+            const long base = ((n * s.H + r) * s.W + c) * s.C;
+            for (long ch = 0; ch < s.C; ++ch)
+              if (x[base + ch] > best[ch]) {
+                best[ch] = x[base + ch];
+                where[ch] = base + ch;
+              }
+          }
+        const long out = ((n * s.OH + oh) * s.OW + ow) * s.C;
+        for (long ch = 0; ch < s.C; ++ch) visit(out + ch, where[ch], best[ch]);
+      }
+    }
+}
+
+void max_pool(const PoolShape& s, const float* x, float* y) {
+  pool_argmax(s, x, [&](long out, long, float value) { y[out] = value; });
+}
+
+void max_pool_grad(const PoolShape& s, const float* x, const float* dy, float* dx) {
+  std::memset(dx, 0, s.N * s.H * s.W * s.C * sizeof(float));
+  pool_argmax(s, x, [&](long out, long at, float) {
+    if (at >= 0) dx[at] += dy[out];
+  });
+}
+
+}  // namespace workbook
