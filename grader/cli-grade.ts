@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { GradeOutcome, gradeOne, GradeSettings, listSubmissions, loadAssignment, parseLatePolicy, writeAtomically } from "./autograde";
 import { Gradebook } from "./gradebook";
-import { DEFAULT_LIMITS, checkLimits, makePrivate, probeProtections, thisInstall } from "./sandbox";
+import { DEFAULT_LIMITS, checkLimits, makePrivate, probeProtections, secretPaths, thisInstall } from "./sandbox";
 
 const USAGE = `Usage: workbook grade <assignment> <submissions> [options]
 
@@ -96,7 +96,9 @@ export async function gradeAll(args: GradeArgs, log: (line: string) => void = (l
   makePrivate(outDir);
   const gradebook = Gradebook.open(path.join(outDir, "gradebook.sqlite"));
   gradebook.ensureAssignment(assignment.spec.assignment, assignment.spec.totalPoints, assignment.specHash);
-  const settings: GradeSettings = { assignment, outDir, gradebook, limits, protections, install: thisInstall(), late, log: args.quiet ? undefined : log };
+  const install = thisInstall();
+  const hide = secretPaths(install, [path.dirname(assignment.specFile), args.submissions, outDir]);
+  const settings: GradeSettings = { assignment, outDir, gradebook, limits, protections, install, hide, late, log: args.quiet ? undefined : log };
   const outcomes: GradeOutcome[] = [];
   const started = Date.now();
   let next = 0;

@@ -31,6 +31,8 @@ export interface GradeSettings {
   limits: SandboxLimits;
   protections: Protections;
   install: KernelInstall;
+  /** What kernels must not see: assignments/, the assignment graded, the submissions, the output folder. */
+  hide: string[];
   late: LatePolicy;
   log?: (line: string) => void;
 }
@@ -60,7 +62,7 @@ export async function gradeOne(submission: Submission, settings: GradeSettings):
   }
   const { notebook, repairs } = parsed ? sanitise(parsed, assignment.release) : { notebook: assignment.release, repairs: [] as string[] };
   const run = parsed
-    ? await runSubmission(notebook, assignment.spec, { student: submission.student, limits: settings.limits, protections: settings.protections, install: settings.install, log: settings.log })
+    ? await runSubmission(notebook, assignment.spec, { student: submission.student, limits: settings.limits, protections: settings.protections, install: settings.install, hide: settings.hide, log: settings.log })
     : EMPTY_RUN;
   notes.push(...run.notes);
   if (run.restarts > 0) notes.push(`the kernel was restarted ${run.restarts} time${run.restarts === 1 ? "" : "s"} (after a crash or a time limit); the student's cells were replayed each time`);

@@ -43,6 +43,8 @@ export interface RunOptions {
   limits: SandboxLimits;
   protections: Protections;
   install: KernelInstall;
+  /** Folders and files the kernel must not see (covered by empty mounts), see secretPaths(). */
+  hide?: string[];
   /** Called with a line when something notable happens (kernel restart, limit hit). */
   log?: (line: string) => void;
 }
@@ -82,6 +84,7 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
     scratch,
     allowWorker: true,
     handOver: CONNECTION_FILE_PLACEHOLDER,
+    hide: options.hide,
   });
   const count = (n: number): void => {
     bytes += n;

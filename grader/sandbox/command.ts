@@ -17,28 +17,45 @@ export function thisInstall(): KernelInstall {
 }
 
 /**
- * Paths the kernel may read: the compiled package (kernel and course library), its node_modules,
- * its package.json (for `import "dl-workbook/optim"`), and its own scratch folder. Not the source
- * tree, assignments/, the grader's output or the gradebook. `/etc/alpine-release` is read by
- * zeromq's loader to tell musl from glibc.
+ * Paths the kernel may read: the package it runs from (kernel, course library, node_modules,
+ * package.json; TypeScript's module resolution needs to see the package folder itself) and its own
+ * scratch folder. `/etc/alpine-release` is read by zeromq's loader to tell musl from glibc. The
+ * secrets inside the package folder (assignments/) and the grader's own folders are covered by
+ * empty mounts, see {@link secretPaths}.
  */
 export function readablePaths(install: KernelInstall, scratch: string): string[] {
-  const root = install.packageRoot;
-  return [
-    path.join(root, "dist", "kernel"),
-    path.join(root, "dist", "lib"),
-    path.join(root, "node_modules"),
-    path.join(root, "package.json"),
-    "/etc/alpine-release",
-    scratch,
-  ];
+  return [install.packageRoot, "/etc/alpine-release", scratch];
 }
+
+/**
+ * What a submission must never see, covered by an empty, unreadable mount in the kernel's mount
+ * namespace: the package's assignments/ (every assignment's source and grading spec), plus the
+ * grader's folders given in `extra` (the assignment being graded, the submissions, the output
+ * folder with the gradebook).
+ */
+export function secretPaths(install: KernelInstall, extra: string[] = []): string[] {
+  return [path.join(install.packageRoot, "assignments"), ...extra].map((p) => path.resolve(p));
+}
+
+/** Runs as root inside the new namespaces, before privileges are dropped: cover the secrets, hand over the connection file. */
+const PREPARE_SCRIPT = [
+  'owner="$1"; handover="$2"; shift 2',
+  'while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do',
+  '  if [ -d "$1" ]; then mount -t tmpfs -o size=4k,mode=000 workbook-hidden "$1" || exit 97;',
+  '  elif [ -e "$1" ]; then mount --bind /dev/null "$1" || exit 97; fi',
+  "  shift",
+  "done",
+  "shift",
+  'if [ -n "$owner" ]; then chown "$owner" "$handover" || exit 97; fi',
+  'exec "$@"',
+].join("\n");
 
 /**
  * The command line that starts a program (normally the kernel) confined to one submission's sandbox,
  * outermost layer first:
  *
- *   unshare -n  prlimit --as --fsize --nproc --cpu  setpriv --reuid=nobody
+ *   unshare -n -m  sh -c <cover secrets with empty mounts; chown connection file>
+ *     prlimit --as --fsize --nproc --cpu  setpriv --reuid=nobody --pdeathsig=KILL
  *     node --experimental-permission --allow-fs-read=<package, scratch> --allow-fs-write=<scratch>
  *          --allow-addons --max-old-space-size=<memory> <script> <args>
  *
@@ -61,12 +78,22 @@ export function sandboxCommand(
      * file `{connection_file}`: it is handed over with chown just before privileges are dropped.
      */
     handOver?: string;
+    /** Folders and files to cover with empty mounts (see {@link secretPaths}); needs a mount namespace. */
+    hide?: string[];
   },
 ): string[] {
   const { limits, protections, install, scratch } = options;
   const node = options.nodePath ?? process.execPath;
   const argv: string[] = [];
-  if (protections.networkNamespace) argv.push("unshare", "-n", "--");
+  const hide = protections.mountNamespace ? options.hide ?? [] : [];
+  const handOver = protections.unprivilegedUser && options.handOver !== undefined ? options.handOver : undefined;
+  if (protections.networkNamespace || protections.mountNamespace) {
+    argv.push("unshare", ...(protections.networkNamespace ? ["-n"] : []), ...(protections.mountNamespace ? ["-m", "--propagation", "private"] : []), "--");
+  }
+  if (hide.length > 0 || handOver !== undefined) {
+    const owner = protections.unprivilegedUser ? `${protections.unprivilegedUser.uid}:${protections.unprivilegedUser.gid}` : "";
+    argv.push("sh", "-c", PREPARE_SCRIPT, "workbook-sandbox", handOver !== undefined ? owner : "", handOver ?? "", ...hide, "--");
+  }
   if (protections.resourceLimits) {
     // Address space = heap cap + 2 GiB: V8 reserves virtual space per isolate (the kernel's socket
     // thread is a second one) and for code; 1 GiB of headroom is too little for the kernel to start.
@@ -83,7 +110,6 @@ export function sandboxCommand(
   }
   if (protections.unprivilegedUser) {
     const { uid, gid } = protections.unprivilegedUser;
-    if (options.handOver !== undefined) argv.push("sh", "-c", 'chown "$0" "$1" && shift && exec "$@"', `${uid}:${gid}`, options.handOver);
     // --pdeathsig: the kernel dies with the grader, even when the grader itself is killed.
     argv.push("setpriv", `--reuid=${uid}`, `--regid=${gid}`, "--clear-groups", "--pdeathsig=KILL", "--");
   }

@@ -7,6 +7,8 @@ import { spawnSync } from "child_process";
 export interface Protections {
   /** `unshare -n`: a fresh network namespace with no interfaces, so no socket reaches anything. */
   networkNamespace: boolean;
+  /** `unshare -m`: a private mount namespace in which the grader's secret folders are covered by empty mounts. */
+  mountNamespace: boolean;
   /** `setpriv`: the kernel runs as an unprivileged user (nobody), so file modes and RLIMIT_NPROC apply. */
   unprivilegedUser: { uid: number; gid: number } | null;
   /** `prlimit`: address space, file size, process count and CPU-time limits on the kernel process. */
@@ -33,6 +35,8 @@ export function probeProtections(): Protections {
   const lost: string[] = [];
   const networkNamespace = process.platform === "linux" && works("unshare", ["-n", "true"]);
   if (!networkNamespace) lost.push("no network namespace (unshare -n needs root or user namespaces): a submission could open network sockets");
+  const mountNamespace = process.platform === "linux" && works("unshare", ["-m", "true"]);
+  if (!mountNamespace) lost.push("no mount namespace (unshare -m needs root): the package folder, including assignments/, is readable by submissions; keep hidden tests and solutions outside it");
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
   const unprivilegedUser = isRoot && works("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "true"]) ? { uid: 65534, gid: 65534 } : null;
   if (!unprivilegedUser) lost.push("kernel runs as the grader's own user (setpriv needs root): file modes do not protect the gradebook, and the process cap is weaker");
@@ -41,6 +45,6 @@ export function probeProtections(): Protections {
   const [major, minor] = process.versions.node.split(".").map(Number);
   const nodePermissions = major > 20 || (major === 20 && minor >= 16);
   if (!nodePermissions) lost.push(`Node ${process.versions.node} lacks --allow-addons: the permission model cannot be used, file access is limited only by the user`);
-  cached = { networkNamespace, unprivilegedUser, resourceLimits, nodePermissions, lost };
+  cached = { networkNamespace, mountNamespace, unprivilegedUser, resourceLimits, nodePermissions, lost };
   return cached;
 }

@@ -4,7 +4,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DEFAULT_LIMITS, SandboxLimits, makePrivate, makeScratch, probeProtections, removeScratch, sandboxCommand, sandboxEnv, thisInstall } from "./index";
+import { DEFAULT_LIMITS, SandboxLimits, makePrivate, makeScratch, probeProtections, removeScratch, sandboxCommand, sandboxEnv, secretPaths, thisInstall } from "./index";
 
 // Each test runs a small Node program inside the sandbox exactly as the kernel is run, and checks
 // that one limit holds. A layer the machine lacks is reported by probeProtections().lost and the
@@ -13,9 +13,16 @@ import { DEFAULT_LIMITS, SandboxLimits, makePrivate, makeScratch, probeProtectio
 const protections = probeProtections();
 const install = thisInstall();
 
+/** A folder of the grader's that is readable by everyone (like an assignment folder left at mode 755): only the mount hides it. */
+const publicSecretDir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-grader-public-"));
+fs.chmodSync(publicSecretDir, 0o755);
+fs.writeFileSync(path.join(publicSecretDir, "01-adam.grading.json"), '{"expected": 42}');
+fs.chmodSync(path.join(publicSecretDir, "01-adam.grading.json"), 0o644);
+
 function runSandboxed(code: string, limits: Partial<SandboxLimits> = {}): { status: number | null; signal: string | null; out: string; scratch: string } {
   const scratch = makeScratch("sandbox-test", protections);
-  const argv = sandboxCommand(["-e", code], { limits: { ...DEFAULT_LIMITS, ...limits }, protections, install, scratch });
+  const hide = secretPaths(install, [publicSecretDir]);
+  const argv = sandboxCommand(["-e", code], { limits: { ...DEFAULT_LIMITS, ...limits }, protections, install, scratch, hide });
   const result = spawnSync(argv[0], argv.slice(1), { cwd: scratch, env: sandboxEnv(scratch), encoding: "utf8", timeout: 30_000 });
   return { status: result.status, signal: result.signal, out: `${result.stdout}${result.stderr}`, scratch };
 }
@@ -31,21 +38,21 @@ function graderSecret(): { dir: string; file: string } {
 
 test("the sandbox reports every protection layer it cannot use", () => {
   assert.equal(Array.isArray(protections.lost), true);
-  const missing = [protections.networkNamespace, protections.unprivilegedUser !== null, protections.resourceLimits, protections.nodePermissions].filter((ok) => !ok).length;
+  const missing = [protections.networkNamespace, protections.mountNamespace, protections.unprivilegedUser !== null, protections.resourceLimits, protections.nodePermissions].filter((ok) => !ok).length;
   assert.equal(protections.lost.length, missing);
 });
 
-test("a sandboxed program cannot read files outside the package and its scratch folder", () => {
+test("a sandboxed program cannot read the grader's files, assignments/, or anything outside the package and its scratch", () => {
   const secret = graderSecret();
   const worldReadable = path.join(os.tmpdir(), `workbook-public-${process.pid}.json`);
   fs.writeFileSync(worldReadable, "{}");
   fs.chmodSync(worldReadable, 0o644);
   const code = `
     const fs = require("fs");
-    for (const f of ${JSON.stringify([secret.file, worldReadable, "/etc/passwd"])}) {
+    for (const f of ${JSON.stringify([secret.file, worldReadable, "/etc/passwd", path.join(publicSecretDir, "01-adam.grading.json")])}) {
       try { fs.readFileSync(f); console.log("READ " + f); } catch (e) { console.log("DENIED " + (e.code || e.message)); }
     }
-    for (const d of ${JSON.stringify([install.packageRoot, path.join(install.packageRoot, "assignments"), os.tmpdir(), secret.dir, "/etc"])}) {
+    for (const d of ${JSON.stringify([path.join(install.packageRoot, "assignments"), publicSecretDir, os.tmpdir(), secret.dir, "/etc"])}) {
       try { fs.readdirSync(d); console.log("LISTED " + d); } catch (e) { console.log("DENIED list " + e.code); }
     }`;
   const run = runSandboxed(code);
@@ -55,7 +62,7 @@ test("a sandboxed program cannot read files outside the package and its scratch 
   assert.doesNotMatch(run.out, /READ |LISTED/, run.out);
   // Node 20's permission model lets "/" itself be listed (top-level folder names only) when the
   // allowed paths span three top-level folders; nothing below the root can be listed or read.
-  assert.equal((run.out.match(/^DENIED/gm) ?? []).length, 8, run.out);
+  assert.equal((run.out.match(/^DENIED/gm) ?? []).length, 9, run.out);
 });
 
 test("a sandboxed program writes only into its own scratch folder", () => {

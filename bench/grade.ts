@@ -1,0 +1,123 @@
+/**
+ * `npm run bench:grade`: grades generated submissions of the Adam assignment end to end with
+ * `workbook grade`'s own code (sandboxed kernels, hidden calls, gradebook, feedback) and prints
+ * throughput and per-phase times. Mix: 40% correct, 20% wrong (no bias correction), 20% partly
+ * correct (adamLecture left unimplemented), 10% broken (syntax error), 10% hostile (reads the
+ * spec, spawns a shell, fakes results, overrides built-ins, exits, loops forever).
+ *
+ *   BENCH_GRADE_N=200 (default) submissions; BENCH_GRADE_JOBS (default: cores).
+ * Target: at least 60 submissions per minute on a 2-core machine.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { Notebook } from "../grader/assign/format";
+import { cellSource, nbgraderMetadata } from "../grader/assign/format";
+import { gradeAll } from "../grader/cli-grade";
+
+const ROOT = path.join(__dirname, "..", "..");
+const ASSIGNMENT = path.join(ROOT, "assignments", "01-adam");
+
+/** The instructor's solution of a cell: the source cell with its BEGIN/END SOLUTION marker lines dropped. */
+function solutionOf(source: Notebook, gradeId: string): string {
+  const cell = source.cells.find((c) => nbgraderMetadata(c)?.grade_id === gradeId);
+  if (!cell) throw new Error(`bench:grade: the Adam source notebook has no cell "${gradeId}"`);
+  return cellSource(cell)
+    .split("\n")
+    .filter((line) => !/(BEGIN|END) SOLUTION/.test(line))
+    .join("\n");
+}
+
+function withCells(release: Notebook, answers: Record<string, string>, extra?: string): Notebook {
+  const nb = JSON.parse(JSON.stringify(release)) as Notebook;
+  for (const cell of nb.cells) {
+    const id = nbgraderMetadata(cell)?.grade_id;
+    if (id && answers[id] !== undefined) cell.source = answers[id];
+  }
+  if (extra) nb.cells.push({ cell_type: "code", source: extra, metadata: {}, outputs: [], execution_count: null });
+  return nb;
+}
+
+function generate(n: number, dir: string, specFile: string): Record<string, number> {
+  const source = JSON.parse(fs.readFileSync(path.join(ASSIGNMENT, "01-adam.source.ipynb"), "utf8")) as Notebook;
+  const release = JSON.parse(fs.readFileSync(path.join(ASSIGNMENT, "01-adam.ipynb"), "utf8")) as Notebook;
+  const adam = solutionOf(source, "adam");
+  const lecture = solutionOf(source, "adamLecture");
+  const stubLecture = cellSource(release.cells.find((c) => nbgraderMetadata(c)?.grade_id === "adamLecture")!);
+  // wrong: Kingma & Ba's signature with the slide's body (no bias correction)
+  const wrongAdam = lecture.replace("function adamLecture(", "function adam(");
+  const hostile = [
+    adam.replace("const { learningRate", `require("fs").readFileSync(${JSON.stringify(specFile)});\n  const { learningRate`),
+    adam.replace("const { learningRate", `require("child_process").execSync("id");\n  const { learningRate`),
+    adam.replace("return { nextW", `console.log("All tests passed");\n  return { nextW: w`).replace("nextW, config: { ...config", "config: { ...config"),
+    adam.replace("const { learningRate", "process.exit(1);\n  const { learningRate"),
+    adam.replace("const { learningRate", "for (;;) {}\n  const { learningRate"),
+  ];
+  const kinds: Record<string, number> = {};
+  const due = Date.parse("2026-12-01T23:59:00Z");
+  for (let i = 0; i < n; i++) {
+    const slot = i % 10;
+    let kind: string;
+    let nb: Notebook;
+    if (slot < 4) [kind, nb] = ["correct", withCells(release, { adam, adamLecture: lecture })];
+    else if (slot < 6) [kind, nb] = ["wrong", withCells(release, { adam: wrongAdam, adamLecture: lecture.replace("v.add(epsilon).sqrt()", "v.sqrt().add(epsilon)") })];
+    else if (slot < 8) [kind, nb] = ["partial", withCells(release, { adam, adamLecture: stubLecture })];
+    else if (slot < 9) [kind, nb] = ["broken", withCells(release, { adam: adam.replace("return {", "return {{"), adamLecture: lecture })];
+    else if (i % 20 === 9) [kind, nb] = ["hostile", withCells(release, { adam: hostile[Math.floor(i / 20) % hostile.length], adamLecture: lecture })];
+    else [kind, nb] = ["hostile", withCells(release, { adam, adamLecture: lecture }, "JSON.stringify = () => '{}';\n(Object.prototype as any).polluted = true;\nMath.sqrt = (x: number) => x;")];
+    kinds[kind] = (kinds[kind] ?? 0) + 1;
+    const file = path.join(dir, `student${String(i).padStart(3, "0")}-${kind}.ipynb`);
+    fs.writeFileSync(file, JSON.stringify(nb));
+    // submission times spread around the due date, so the late policy has work to do
+    const when = new Date(due + (i % 7 - 4) * 6 * 3600 * 1000);
+    fs.utimesSync(file, when, when);
+  }
+  return kinds;
+}
+
+async function main(): Promise<void> {
+  const n = Number(process.env.BENCH_GRADE_N ?? 200);
+  const jobs = Number(process.env.BENCH_GRADE_JOBS ?? os.cpus().length);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-bench-grade-"));
+  const subs = path.join(work, "submissions");
+  fs.mkdirSync(subs);
+  const kinds = generate(n, subs, path.join(ASSIGNMENT, "01-adam.grading.json"));
+  console.log(`bench:grade: ${n} submissions of 01-adam (${Object.entries(kinds).map(([k, v]) => `${v} ${k}`).join(", ")}), --jobs ${jobs}, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}`);
+  const started = Date.now();
+  let shown = 0;
+  const outcomes = await gradeAll(
+    { assignment: ASSIGNMENT, submissions: subs, out: path.join(work, "out"), jobs, cellSeconds: 10, totalSeconds: 120, memoryMB: 1024, due: "2026-12-01T23:59:00Z", grace: "15m", latePolicy: "per-day:10", quiet: false },
+    (line) => {
+      if (line.startsWith("[") && ++shown % 20 !== 0) return;
+      console.log(line);
+    },
+  );
+  const seconds = (Date.now() - started) / 1000;
+  const graded = outcomes.filter((o) => o.state === "graded");
+  const sum = (f: (o: (typeof graded)[number]) => number): number => graded.reduce((s, o) => s + f(o), 0);
+  const perSub = (ms: number): string => `${(ms / graded.length / 1000).toFixed(2)} s`;
+  const start = sum((o) => o.phases?.startMs ?? 0);
+  const cells = sum((o) => o.phases?.cellsMs ?? 0);
+  const tests = sum((o) => o.phases?.testsMs ?? 0);
+  const total = sum((o) => o.seconds * 1000);
+  console.log(`\ngraded ${graded.length} in ${seconds.toFixed(1)} s: ${((graded.length / seconds) * 60).toFixed(1)} submissions/minute (target >= 60 on 2 cores)`);
+  console.log("per submission (mean, wall time inside one job):");
+  console.log(`  kernel start + harness   ${perSub(start)}`);
+  console.log(`  student cells            ${perSub(cells)}`);
+  console.log(`  hidden test calls        ${perSub(tests)}`);
+  console.log(`  sanitise, compare, write ${perSub(total - start - cells - tests)}`);
+  console.log(`  total                    ${perSub(total)}`);
+  const scores = new Map<string, number[]>();
+  for (const o of graded) {
+    const kind = o.student.split("-")[1];
+    scores.set(kind, [...(scores.get(kind) ?? []), o.score?.rawScore ?? 0]);
+  }
+  for (const [kind, list] of scores) console.log(`  ${kind.padEnd(8)} mean autograded score ${(list.reduce((a, b) => a + b, 0) / list.length).toFixed(2)} / ${graded[0].score?.maxScore}`);
+  if (process.env.BENCH_GRADE_KEEP) console.log(`results kept in ${work}`);
+  else fs.rmSync(work, { recursive: true, force: true });
+}
+
+main().catch((err: Error) => {
+  console.error(`bench:grade failed: ${err.stack ?? err.message}`);
+  process.exitCode = 1;
+});
