@@ -71,6 +71,8 @@ static long chunk_images(const ConvShape& s) { return std::max<long>(1, 512 / st
 
 // Splits N images over at most `threads` threads; f(t, first, count).
 template <typename F> static int over_images(const ConvShape& s, int threads, F f) {
+  // one thread below ~50 MFLOP: starting threads would cost more than it saves
+  if (2.0 * s.N * s.OH * s.OW * s.OC * s.KH * s.KW * s.C < 5e7) threads = 1;
   const long per = (s.N + threads - 1) / threads;
   const int T = static_cast<int>(std::max<long>(1, (s.N + per - 1) / per));
   parallel_for(T, [&](int t) {

@@ -29,8 +29,8 @@ template <typename F> static void binary_range(F f, const float* a, long na, con
 }
 
 template <typename Body> static void split(long n, long align, int threads, Body body) {
-  // below ~128K values one thread is faster than starting another
-  const int T = n < (1L << 17) ? 1 : threads;
+  // below ~4M values one thread is faster than starting another (these loops run at memory speed)
+  const int T = n < (1L << 22) ? 1 : threads;
   const long per = ((n + T - 1) / T + align - 1) / align * align;
   parallel_for(T, [&](int t) {
     const long begin = std::min(n, t * per), end = std::min(n, begin + per);

@@ -123,8 +123,9 @@ int default_threads() {
 }
 
 void gemm(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc, int threads) {
-  // below ~1 MFLOP, starting threads costs more than it saves
-  if (threads <= 1 || 2.0 * M * N * K < 1e6) {
+  // below ~50 MFLOP (a fraction of a millisecond on one core), starting threads costs more than it
+  // saves, especially on a busy machine where a new thread waits for a time slice
+  if (threads <= 1 || 2.0 * M * N * K < 5e7) {
     gemm_serial(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc);
     return;
   }

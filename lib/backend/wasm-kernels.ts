@@ -1,12 +1,14 @@
 /**
  * Makes tfjs-backend-wasm able to train convolutions and embeddings: the kernels it lacks
  * (Conv2DBackpropFilter, UnsortedSegmentSum, the depthwise gradients, Einsum, ...) are registered
- * for "wasm" by running tfjs's CPU kernel on copies of the inputs and copying the result back
+ * for "wasm": Conv2DBackpropFilter as a convolution on WASM's own kernels (see wasm-conv-filter.ts),
+ * the others by running tfjs's CPU kernel on copies of the inputs and copying the result back
  * into WASM memory.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { QuietBackendCPU } from "./quiet-cpu";
+import { wasmConv2dBackpropFilterKernel } from "./wasm-conv-filter";
 
 /** Kernels that need complex numbers, strings or a canvas: not bridged. */
 const NOT_BRIDGED = new Set(["Complex", "ComplexAbs", "FFT", "IFFT", "Imag", "Real", "StaticRegexReplace", "Draw"]);
@@ -52,7 +54,7 @@ export function registerMissingWasmKernels(): string[] {
   const added: string[] = [];
   for (const kernel of tf.getKernelsForBackend("cpu")) {
     if (have.has(kernel.kernelName) || NOT_BRIDGED.has(kernel.kernelName)) continue;
-    tf.registerKernel(bridged(kernel));
+    tf.registerKernel(kernel.kernelName === tf.Conv2DBackpropFilter ? wasmConv2dBackpropFilterKernel() : bridged(kernel));
     added.push(kernel.kernelName);
   }
   return added;
