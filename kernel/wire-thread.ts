@@ -12,13 +12,16 @@
  */
 import * as fs from "fs";
 import { parentPort, workerData } from "worker_threads";
-import * as zmq from "zeromq";
+import type * as Zmq from "zeromq";
+import { loadZeromq } from "./load-zeromq";
 import { decode, encode, readConnectionFile, replyTo, Signer, socketAddress, WireError } from "./wire";
 import type { WireMessage } from "./wire";
 import { Flag } from "./threads";
 import type { Channel, InputAnswer, ToMain, ToWire, WireThreadData } from "./threads";
 import { kernelInfo } from "./info";
 
+const zmq = loadZeromq();
+type Socket = Zmq.Socket;
 const data = workerData as WireThreadData;
 const flags = new Int32Array(data.flags);
 const port = parentPort!;
@@ -48,7 +51,7 @@ function revive(message: WireMessage<unknown>): WireMessage<unknown> {
 /** Serializes sends on one socket: zeromq v6 allows one pending send per socket. */
 class Outbox {
   private chain: Promise<void> = Promise.resolve();
-  constructor(private readonly socket: zmq.Writable & zmq.Socket, private readonly name: string) {}
+  constructor(private readonly socket: Zmq.Writable & Socket, private readonly name: string) {}
   /** Resolves when everything sent so far has gone out. */
   drain(): Promise<void> {
     return this.chain;
@@ -63,7 +66,7 @@ class Outbox {
 }
 
 /** Reads a socket until it is closed (closing ends the loop instead of throwing). */
-async function* closedQuietly(socket: zmq.Router | zmq.Reply): AsyncGenerator<Buffer[]> {
+async function* closedQuietly(socket: Zmq.Router | Zmq.Reply): AsyncGenerator<Buffer[]> {
   for (;;) {
     let frames: Buffer[];
     try {
@@ -147,7 +150,7 @@ async function run(): Promise<void> {
   });
 
   /** Reads frames from one socket, drops what cannot be decoded, and hands each message on. */
-  async function serve(socket: zmq.Router, name: "shell" | "control" | "stdin", handle: (message: WireMessage) => void): Promise<void> {
+  async function serve(socket: Zmq.Router, name: "shell" | "control" | "stdin", handle: (message: WireMessage) => void): Promise<void> {
     for await (const frames of closedQuietly(socket)) {
       let message: WireMessage;
       try {

@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { installKernelspec } from "../kernelspec";
+import type { KernelJson } from "../kernelspec";
 import { PACKAGE_ROOT } from "../info";
 
 /** A temporary Jupyter environment with the dl-workbook kernelspec installed. */
@@ -16,10 +17,19 @@ export interface TestJupyter {
   env: NodeJS.ProcessEnv;
 }
 
-/** Installs the kernelspec into a fresh temporary prefix and returns the environment to use it. */
-export function testJupyter(): TestJupyter {
+/**
+ * Installs the kernelspec into a fresh temporary prefix and returns the environment to use it.
+ * `nodeFlags` go before the kernel's script in argv (e.g. Node permission flags, as the grader uses).
+ */
+export function testJupyter(nodeFlags: string[] = []): TestJupyter {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dl-workbook-kernel-test-"));
-  installKernelspec({ scope: "prefix", prefix: dir, quiet: true });
+  const specDir = installKernelspec({ scope: "prefix", prefix: dir, quiet: true });
+  if (nodeFlags.length > 0) {
+    const specFile = path.join(specDir, "kernel.json");
+    const spec = JSON.parse(fs.readFileSync(specFile, "utf8")) as KernelJson;
+    spec.argv.splice(1, 0, ...nodeFlags);
+    fs.writeFileSync(specFile, JSON.stringify(spec, null, 2));
+  }
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     JUPYTER_PATH: path.join(dir, "share", "jupyter"),
