@@ -92,7 +92,7 @@ export async function main(args: string[]): Promise<number> {
       signal: controller.signal,
     });
     progress.close();
-    const failed = result.entries.filter((e) => e.status === "failed");
+    const failed = result.entries.filter((e) => e.status === "failed" || (e.status === "not run" && e.failures.length > 0));
     console.log(`Book: ${result.entries.length} notebooks (${result.ran} run, ${result.cached} from the cache${failed.length ? `, ${failed.length} failed` : ""}).`);
     for (const entry of failed) for (const f of entry.failures) console.log(`  ${f}`);
     console.log(`Open ${pathToFileURL(path.resolve(result.indexFile)).href}`);

@@ -268,7 +268,13 @@ export class KernelClient extends EventEmitter {
   /** "the kernel exited with code 1" plus the last lines of its stderr. */
   private describeExit(exit: KernelExit): string {
     const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-    const tail = exit.stderrTail.trim().split("\n").slice(-10).join("\n");
+    // the last lines that say something: stack frames ("    at f (file:1:2)") only repeat where
+    const tail = exit.stderrTail
+      .trim()
+      .split("\n")
+      .filter((line) => !/^\s+at /.test(line))
+      .slice(-10)
+      .join("\n");
     return `The kernel (${this.connectionFile}) ${how}.` + (tail ? `\nIts last stderr lines:\n${tail}` : "");
   }
 
@@ -459,7 +465,13 @@ export class KernelClient extends EventEmitter {
         timer = setTimeout(() => void this.onTimeout(id, options.interruptGraceMs ?? 5000), options.timeoutMs);
       }
     });
-    await this.shell.send(encode(message, this.signer));
+    try {
+      await this.shell.send(encode(message, this.signer));
+    } catch (err) {
+      if (timer) clearTimeout(timer);
+      this.executions.delete(id);
+      throw new Error(`Could not send the cell to the kernel: ${(err as Error).message}`);
+    }
     return done;
   }
 

@@ -43,7 +43,7 @@ main { max-width: 980px; margin: 0 auto; padding: 1rem 1.5rem 3rem; background: 
 .failures { background: #ffebe9; border: 1px solid #cf222e; border-radius: 6px; padding: 0.6rem 1rem; }
 .status { font-size: 0.85em; padding: 0.1rem 0.5rem; border-radius: 1rem; background: #ddf4ff; }
 .status.failed, .status.interrupted { background: #ffebe9; }
-.status.cached { background: #eaeef2; }
+.status.cached, .status.not-run { background: #eaeef2; }
 table.contents { border-collapse: collapse; width: 100%; }
 table.contents td { padding: 0.4rem 0.6rem; border-bottom: 1px solid #d0d7de; }
 .math-display { overflow-x: auto; }

@@ -118,6 +118,19 @@ test("an interrupt keeps the finished pages and marks the rest", async () => {
   assert.match(page("02-second.html"), /This run was interrupted/);
 });
 
+test("a kernel that cannot start fails the first notebook; the rest are not tried", async () => {
+  const brokenOut = path.join(work, "broken-site");
+  const result = await buildBook({
+    notebooksDir,
+    outDir: brokenOut,
+    kernel: { command: [process.execPath, "-e", "console.error('kernel: cannot load zeromq'); process.exit(1)"] },
+  });
+  assert.deepEqual(result.entries.map((e) => e.status), ["failed", "not run"]);
+  assert.match(result.entries[0].failures[0], /01-outputs\.ipynb: could not be run: .*exited with code 1\.\nIts last stderr lines:\nkernel: cannot load zeromq/s);
+  assert.match(result.entries[1].failures[0], /not run, because the kernel could not start \(see 01-outputs\.ipynb\)/);
+  assert.ok(fs.existsSync(path.join(brokenOut, "index.html")), "the index is still written");
+});
+
 test("in headless Chromium every page renders its Plotly figures and KaTeX, offline", { skip: !fs.existsSync(CHROMIUM) && `no browser at ${CHROMIUM}` }, async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });

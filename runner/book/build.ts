@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { INotebookContent } from "@jupyterlab/nbformat";
-import type { StartKernelOptions } from "../../kernel/client";
+import { KernelDiedError, StartKernelOptions } from "../../kernel/client";
 import { readNotebook, writeNotebook } from "../notebook";
 import { runNotebook } from "../run-notebook";
 import type { RunProgress } from "../progress";
@@ -68,6 +68,8 @@ export async function buildBook(options: BuildBookOptions): Promise<BuildBookRes
   let ran = 0;
   let cached = 0;
   let failed = 0;
+  /** The notebook at which the kernel failed to start; later notebooks are not tried. */
+  let kernelBroken: string | undefined;
   for (let i = 0; i < sources.length; i++) {
     const source = sources[i];
     const sourcePath = path.join(options.notebooksDir, source);
@@ -84,9 +86,10 @@ export async function buildBook(options: BuildBookOptions): Promise<BuildBookRes
       status = "cached";
       cached++;
       options.progress?.message(`[${i + 1}/${sources.length}] ${source}: unchanged since ${record.ranAt}, using the cached run`);
-    } else if (options.signal?.aborted) {
+    } else if (options.signal?.aborted || kernelBroken !== undefined) {
       notebook = original;
       status = "not run";
+      if (kernelBroken !== undefined) failures = [`${sourcePath}: not run, because the kernel could not start (see ${kernelBroken}).`];
     } else {
       let result: Awaited<ReturnType<typeof runNotebook>>;
       try {
@@ -102,6 +105,7 @@ export async function buildBook(options: BuildBookOptions): Promise<BuildBookRes
         // the kernel could not start, or the notebook could not be read: show it, go on with the next
         const message = `${sourcePath}: could not be run: ${(err as Error).message}`;
         options.progress?.message(message);
+        if (err instanceof KernelDiedError || /did not become ready/.test((err as Error).message)) kernelBroken = source;
         failed++;
         delete cache.notebooks[source];
         entries.push({ source, page, title: notebookTitle(original, source.replace(/\.ipynb$/, "")), notebook: original, status: "failed", failures: [message] });
