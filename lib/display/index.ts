@@ -124,3 +124,50 @@ export class DisplayHandle {
 export function createDisplayHandle(initial?: unknown): DisplayHandle {
   return new DisplayHandle(initial);
 }
+
+/** A value that shows as one fixed MIME bundle (what {@link html}, {@link markdown}, ... return). */
+export class RichOutput implements Displayable {
+  constructor(readonly bundle: MimeBundle) {}
+
+  [JUPYTER_DISPLAY](): MimeBundle {
+    return this.bundle;
+  }
+
+  /** Outside a kernel it prints as its text/plain. */
+  toString(): string {
+    return String(this.bundle["text/plain"] ?? "");
+  }
+}
+
+/**
+ * HTML that renders in the notebook (text/html, with the HTML itself as text/plain).
+ * @example html("<b>loss</b> went down") // the last expression of a cell, or display(html(...))
+ */
+export function html(markup: string, plain = markup): RichOutput {
+  return new RichOutput({ "text/html": markup, "text/plain": plain });
+}
+
+/** Markdown rendered by the front end. @example markdown("**Adam**: $w \\leftarrow w - \\eta \\hat m / (\\sqrt{\\hat v} + \\epsilon)$") */
+export function markdown(text: string): RichOutput {
+  return new RichOutput({ "text/markdown": text, "text/plain": text });
+}
+
+/** LaTeX math, e.g. latex("$$h_t = \\tanh(W_{hh} h_{t-1} + W_{xh} x_t)$$"). */
+export function latex(math: string): RichOutput {
+  return new RichOutput({ "text/latex": math, "text/plain": math });
+}
+
+/** An SVG image given as markup. @example svg('<svg width="10" height="10"><circle r="5" cx="5" cy="5"/></svg>') */
+export function svg(markup: string): RichOutput {
+  return new RichOutput({ "image/svg+xml": markup, "text/plain": "[SVG image]" });
+}
+
+/** A PNG image from its file bytes (sent base64-encoded). @example png(fs.readFileSync("plot.png")) */
+export function png(bytes: Uint8Array): RichOutput {
+  return new RichOutput({ "image/png": Buffer.from(bytes).toString("base64"), "text/plain": `[PNG image, ${bytes.length} bytes]` });
+}
+
+/** A JPEG image from its file bytes (sent base64-encoded). */
+export function jpeg(bytes: Uint8Array): RichOutput {
+  return new RichOutput({ "image/jpeg": Buffer.from(bytes).toString("base64"), "text/plain": `[JPEG image, ${bytes.length} bytes]` });
+}
