@@ -6,6 +6,7 @@
 import * as path from "path";
 import type { ICodeCell, INotebookContent } from "@jupyterlab/nbformat";
 import { KernelClient, StartKernelOptions, startKernel } from "../kernel/client";
+import { DISPLAY_NAME, KERNEL_NAME } from "../kernel/kernelspec";
 import { cellTags, isCodeCell, readNotebook, sourceText } from "./notebook";
 import { errorLine, stripAnsi } from "./error-location";
 import type { RunProgress } from "./progress";
@@ -109,6 +110,8 @@ export async function runNotebook(notebookPath: string, options: RunNotebookOpti
     kernel = await startKernel({ ...options.kernel, cwd: options.cwd ?? options.kernel?.cwd ?? path.dirname(path.resolve(notebookPath)) });
     const info = await kernel.kernelInfo();
     notebook.metadata.language_info = info.status === "ok" ? info.language_info : notebook.metadata.language_info;
+    // a notebook written without a kernel named gets ours, so Jupyter opens it with the kernel it ran on
+    notebook.metadata.kernelspec = notebook.metadata.kernelspec ?? { name: KERNEL_NAME, display_name: DISPLAY_NAME, language: "typescript" };
     for (let k = 0; k < codeIndices.length; k++) {
       if (interrupted) break;
       const index = codeIndices[k];

@@ -13,6 +13,8 @@ import { validateNotebook } from "./schema";
 import { parseRunArgs } from "./cli-run";
 import { readNotebook } from "./notebook";
 import { errorLine } from "./error-location";
+import { TerminalProgress } from "./progress";
+import { PassThrough } from "stream";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const WORKBOOK = path.join(ROOT, "dist", "bin", "workbook.js");
@@ -151,4 +153,26 @@ test("error lines are read from the kernel's tracebacks and TypeScript errors", 
   assert.equal(errorLine("boom", ["Error: boom", "    at cell [2], line 7", "    at cell [2], line 7"]), 7);
   assert.equal(errorLine("line 3, column 5: Type 'number' is not assignable to type 'string'.", []), 3);
   assert.equal(errorLine("no location", ["Error: no location"]), undefined);
+});
+
+test("progress: plain lines for logs, one line redrawn in place on a terminal", () => {
+  const capture = (tty: boolean) => {
+    const stream = new PassThrough();
+    let text = "";
+    stream.on("data", (d: Buffer) => (text += d.toString()));
+    const progress = new TerminalProgress(stream, tty);
+    progress.notebookStarted("01-adam.ipynb", 0, 2, 3);
+    progress.cellStarted(0, 3);
+    progress.cellStarted(1, 3);
+    progress.message("01-adam.ipynb, cell 4, line 1: Error: boom");
+    progress.notebookFinished("01-adam.ipynb", "1 failing cell");
+    progress.close();
+    return text;
+  };
+  const log = capture(false);
+  assert.ok(!log.includes("\r"), "no carriage returns in a log");
+  assert.deepEqual(log.split("\n").slice(0, 4), ["[1/2] 01-adam.ipynb: 3 code cells", "[1/2] 01-adam.ipynb: cell 1/3", "[1/2] 01-adam.ipynb: cell 2/3", "01-adam.ipynb, cell 4, line 1: Error: boom"]);
+  const terminal = capture(true);
+  assert.match(terminal, /\r\[1\/2\] 01-adam\.ipynb \[#######-------------\] cell 2\/3 0:00\x1b\[K\n01-adam\.ipynb, cell 4, line 1: Error: boom\n/);
+  assert.match(terminal, /\[1\/2\] 01-adam\.ipynb: 1 failing cell \(0:00\)\n$/);
 });
