@@ -9,6 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import "../backend";
 import { interruptRequested } from "../display";
 import { SeededRandom } from "./seeded-random";
+import { CharVocabulary, decodeChars, encodeChars } from "./char-vocabulary";
 import { LstmState, TfLstm, clipByGlobalNorm, seededVariable, zeroVariable } from "./tf-lstm";
 
 /** Sizes and training settings of {@link LstmLanguageModel}. */
@@ -222,6 +223,14 @@ export class LstmLanguageModel {
     }
     tf.dispose([state.h, state.c]);
     return out;
+  }
+
+  /**
+   * Characters sampled after a seed string: the seed followed by `n` sampled characters.
+   * @example lm.sampleText("ROMEO:\n", 200, vocab, 0.8)
+   */
+  sampleText(seed: string, n: number, vocab: CharVocabulary, temperature = 1): string {
+    return seed + decodeChars(this.sample(encodeChars(seed, vocab), n, temperature), vocab);
   }
 
   /** Frees the model's tensors. */

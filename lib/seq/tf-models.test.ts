@@ -8,7 +8,8 @@ import { charVocabulary, decodeChars, encodeChars } from "./char-vocabulary";
 import { Seq2Seq } from "./seq2seq";
 import { dateTranslationSplits } from "./date-translation";
 import { buildLayersLanguageModel } from "./layers-language-model";
-import { travelQuestions } from "./next-word";
+import { nextWordDemo, travelQuestions } from "./next-word";
+import { JUPYTER_DISPLAY } from "../display";
 import { NDArray, rng } from "../ndarray";
 import { lstmBackward, lstmForward } from "../rnn";
 import { relError } from "../gradcheck";
@@ -52,6 +53,7 @@ test("LSTM language model learns a repeating text, samples from a seed, and leak
   assert.equal(sample.length, 20);
   assert.ok(sample.every((t) => t >= 0 && t < vocab.size));
   assert.equal(decodeChars(lm.sample(encodeChars("the c", vocab), 3, 0.05), vocab), "at ");
+  assert.equal(lm.sampleText("the m", 3, vocab, 0.05), "the mat.");
   assert.throws(() => lm.sample([], 3), /the seed is empty/);
   lm.dispose();
 });
@@ -84,6 +86,20 @@ test("the tf.layers.lstm baseline trains on the same batches", async () => {
   assert.ok(last < first * 0.7, `${first} -> ${last}`);
   tf.dispose([x, y]);
   model.dispose();
+});
+
+test("next-word demonstration reads the slides' question word by word", () => {
+  const demo = nextWordDemo({ sentences: 100, steps: 40, hiddenSize: 16, top: 3 });
+  assert.equal(demo.rows.length, 9);
+  assert.equal(demo.rows[0].prefix, "what");
+  assert.equal(demo.rows[7].actual, "vegas");
+  assert.equal(demo.rows[8].actual, "<END>");
+  for (const row of demo.rows) {
+    assert.equal(row.predictions.length, 3);
+    assert.ok(row.predictions[0].probability >= row.predictions[2].probability);
+    assert.ok(row.predictions.reduce((s, p) => s + p.probability, 0) <= 1 + 1e-6);
+  }
+  assert.match(String(demo[JUPYTER_DISPLAY]()["text/html"]), /<table>.*what are the places to go in las/);
 });
 
 test("travel questions are seeded and include the slides' sentence pattern", () => {
