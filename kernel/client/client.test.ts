@@ -158,6 +158,10 @@ test("a kernel command that fails to start is reported with its stderr", async (
   );
 });
 
+test("a kernel command that does not exist is reported at once, naming the command", async () => {
+  await assert.rejects(startKernel({ command: ["/no/such/kernel-binary"], startupTimeoutMs: 20_000 }), (err: Error) => err instanceof KernelDiedError && /could not be started/.test(err.message) && /\/no\/such\/kernel-binary/.test(err.message) && /ENOENT/.test(err.message));
+});
+
 function iopub(msgType: string, content: Record<string, unknown>): WireMessage {
   return { identities: [], header: { msg_id: "m", msg_type: msgType, session: "s", username: "u", date: "", version: "5.3" } as WireMessage["header"], parent_header: {}, metadata: {}, content, buffers: [] };
 }

@@ -167,6 +167,8 @@ export class KernelClient extends EventEmitter {
   private stdin!: zmq.Dealer;
   private iopub!: zmq.Subscriber;
   private child?: ChildProcess;
+  /** True once the current child process has exited or failed to start. */
+  private childGone = false;
   private stderrTail = "";
   private expectingExit = false;
   private closed = false;
@@ -196,7 +198,7 @@ export class KernelClient extends EventEmitter {
 
   /** True while the kernel process runs. See {@link heartbeat} for whether it also answers. */
   isAlive(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+    return this.child !== undefined && !this.childGone && this.child.exitCode === null && this.child.signalCode === null;
   }
 
   /** The last lines the kernel process wrote to stderr (its own, not cell output). */
@@ -235,6 +237,7 @@ export class KernelClient extends EventEmitter {
     const argv = [...(this.options.wrap ?? []), ...command.map((arg) => (arg === CONNECTION_FILE_PLACEHOLDER ? this.connectionFile : arg))];
     this.stderrTail = "";
     this.expectingExit = false;
+    this.childGone = false;
     const child = spawn(argv[0], argv.slice(1), {
       cwd: this.options.cwd,
       env: this.options.env ?? process.env,
@@ -248,11 +251,11 @@ export class KernelClient extends EventEmitter {
     };
     child.stdout?.on("data", keep("stdout"));
     child.stderr?.on("data", keep("stderr"));
-    child.on("error", (err) => {
-      this.stderrTail += `\nCould not start the kernel command "${argv.join(" ")}": ${err.message}`;
-    });
-    child.on("exit", (code, signal) => {
-      if (this.child !== child) return;
+    let gone = false;
+    const onGone = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (gone || this.child !== child) return;
+      gone = true;
+      this.childGone = true;
       const exit: KernelExit = { code, signal, expected: this.expectingExit, stderrTail: this.stderrTail };
       this.lastExit = exit;
       const why = this.describeExit(exit);
@@ -262,12 +265,17 @@ export class KernelClient extends EventEmitter {
       }
       for (const execution of this.executions.values()) execution.finish("died");
       this.emit("exit", exit);
+    };
+    child.on("error", (err) => {
+      this.stderrTail += `\nCould not start the kernel command "${argv.join(" ")}": ${err.message}`;
+      if (child.pid === undefined) onGone(null, null); // never started (ENOENT, EACCES): no "exit" will come
     });
+    child.on("exit", onGone);
   }
 
   /** "the kernel exited with code 1" plus the last lines of its stderr. */
   private describeExit(exit: KernelExit): string {
-    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+    const how = exit.signal ? `was killed by ${exit.signal}` : exit.code === null ? "could not be started" : `exited with code ${exit.code}`;
     // the last lines that say something: stack frames ("    at f (file:1:2)") only repeat where
     const tail = exit.stderrTail
       .trim()
