@@ -41,7 +41,9 @@ test("execute returns streams merged in order, then the execute_result", async (
     { output_type: "stream", name: "stdout", text: "one\ntwo\n" },
     { output_type: "execute_result", execution_count: result.executionCount, data: { "text/plain": "42" }, metadata: {} },
   ]);
-  assert.ok(seen.length >= 2, "onOutput saw the outputs as they came");
+  const streamed = seen.filter((o) => o.output_type === "stream").map((o) => String(o.text)).join("");
+  assert.equal(streamed, "one\ntwo\n", "onOutput saw each chunk once, as it came");
+  assert.equal(seen.at(-1)?.output_type, "execute_result");
   const again = await kernel.execute("answer + 1");
   assert.equal(again.executionCount, (result.executionCount as number) + 1, "state and the execution counter carry over");
   assert.deepEqual(again.outputs[0].data, { "text/plain": "43" });
@@ -171,7 +173,7 @@ test("OutputCollector: streams merge, clear_output(wait) clears before the next 
   const first = new OutputCollector(registry);
   first.add(iopub("display_data", { data: { "text/plain": "0%" }, metadata: {}, transient: { display_id: "bar" } }));
   first.add(iopub("stream", { name: "stdout", text: "a" }));
-  first.add(iopub("stream", { name: "stdout", text: "b" }));
+  assert.deepEqual(first.add(iopub("stream", { name: "stdout", text: "b" })), { output_type: "stream", name: "stdout", text: "b" }, "add returns the chunk");
   first.add(iopub("stream", { name: "stderr", text: "c" }));
   assert.deepEqual(first.outputs.slice(1), [
     { output_type: "stream", name: "stdout", text: "ab" },

@@ -59,7 +59,11 @@ export interface ExecuteOptions {
   /** Let the code ask for input; default: true when `onInput` is given. */
   allowStdin?: boolean;
   stopOnError?: boolean;
-  /** Called with each output as it arrives (and with the changed output when a stream grows or a display updates). */
+  /**
+   * Called once per output message as it arrives, with that message's output: a stream chunk
+   * (not the merged text), display data, an execute result, an error, or an
+   * `update_display_data` output. Summing the chunks' sizes gives the cell's output size.
+   */
   onOutput?: (output: IOutput, message: WireMessage) => void;
   /** Answers the kernel's input_request (a prompt() or readline in the cell). */
   onInput?: (prompt: string, password: boolean) => string | Promise<string>;

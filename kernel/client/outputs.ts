@@ -63,8 +63,10 @@ export class OutputCollector {
   constructor(private readonly registry: DisplayRegistry = new DisplayRegistry()) {}
 
   /**
-   * Applies one iopub message; returns the output it added or changed (undefined for messages
-   * that are not outputs, or for a clear).
+   * Applies one iopub message and returns the output this message carries, as a new object
+   * (undefined for messages that are not outputs, and for clear_output): for a stream, only this
+   * message's text (while {@link outputs} merges it into the previous stream output); for
+   * update_display_data, an "update_display_data" output with the new data.
    */
   add(message: WireMessage): IOutput | undefined {
     const type = message.header.msg_type as string;
@@ -90,13 +92,10 @@ export class OutputCollector {
       const name = content.name === "stderr" ? "stderr" : "stdout";
       const text = String(content.text ?? "");
       const last = this.outputs[this.outputs.length - 1] as IStream | undefined;
-      if (last !== undefined && last.output_type === "stream" && last.name === name) {
-        last.text = String(last.text) + text;
-        return last;
-      }
-      const stream: IStream = { output_type: "stream", name, text };
-      this.outputs.push(stream);
-      return stream;
+      if (last !== undefined && last.output_type === "stream" && last.name === name) last.text = String(last.text) + text;
+      else this.outputs.push({ output_type: "stream", name, text });
+      return { output_type: "stream", name, text }; // this message's chunk only; `outputs` holds the merged text
+
     }
     if (type === "error") {
       const error: IError = {
