@@ -6,6 +6,8 @@
  *   one-line cells (`i + 1`) with type checking on (target p50 <= 15 ms);
  * - the same after `import * as tf from "@tensorflow/tfjs"` has run (target <= 50 ms).
  *
+ * Wall times suffer on a busy machine, so the kernel process's own CPU time per cell is printed too.
+ *
  * Environment: BENCH_CELLS (default 30) cells per measurement; BENCH_STARTS (default 3) cold starts.
  */
 import { spawn } from "child_process";
@@ -123,6 +125,18 @@ async function connectionFile(dir: string): Promise<{ file: string; info: Connec
   return { file, info };
 }
 
+/** CPU time (user + system) the process has used so far, in ms; Linux /proc only, else NaN. Robust to a busy machine, unlike wall time. */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // fields[11], fields[12] are utime and stime (fields 14 and 15 of proc(5)), in clock ticks of 10 ms.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -141,6 +155,9 @@ interface Result {
   coldStartMs: number[];
   trivialP50: number;
   trivialAfterTfP50: number;
+  /** Mean CPU ms of the kernel process per trivial cell, before and after the tfjs import. */
+  trivialCpu: number;
+  trivialAfterTfCpu: number;
   typeCheckOn: boolean;
 }
 
@@ -149,6 +166,8 @@ async function measure(kernel: KernelUnderTest, dir: string): Promise<Result> {
   let trivialP50 = NaN;
   let trivialAfterTfP50 = NaN;
   let typeCheckOn = false;
+  let trivialCpu = NaN;
+  let trivialAfterTfCpu = NaN;
   for (let start = 0; start < STARTS; start++) {
     const { file, info } = await connectionFile(dir);
     const client = new BenchClient(info);
@@ -160,10 +179,14 @@ async function measure(kernel: KernelUnderTest, dir: string): Promise<Result> {
       coldStartMs.push(Number(process.hrtime.bigint() - begin) / 1e6);
       if (start === STARTS - 1) {
         await client.execute("const warm: number = 1; warm");
+        let cpu = cpuMs(child.pid);
         trivialP50 = await cellP50(client, "a");
+        trivialCpu = (cpuMs(child.pid) - cpu) / (CELLS + 2);
         const tf = await client.execute('import * as tf from "@tensorflow/tfjs"; tf.scalar(1).dataSync()[0]');
         if ((tf.content as { status?: string }).status !== "ok") throw new Error(`${kernel.name}: importing tfjs failed: ${JSON.stringify(tf.content)}`);
+        cpu = cpuMs(child.pid);
         trivialAfterTfP50 = await cellP50(client, "b");
+        trivialAfterTfCpu = (cpuMs(child.pid) - cpu) / (CELLS + 2);
         // Last, since a kernel may abort what follows an error.
         const typeError = await client.execute("const notANumber: number = 'text'");
         typeCheckOn = (typeError.content as { status?: string }).status === "error";
@@ -173,7 +196,7 @@ async function measure(kernel: KernelUnderTest, dir: string): Promise<Result> {
       await stop(child);
     }
   }
-  return { coldStartMs, trivialP50, trivialAfterTfP50, typeCheckOn };
+  return { coldStartMs, trivialP50, trivialAfterTfP50, trivialCpu, trivialAfterTfCpu, typeCheckOn };
 }
 
 /** p50 round trip of distinct trivial cells (`i + 1`), after two warm-up cells. */
@@ -200,6 +223,8 @@ async function main(): Promise<void> {
     ["cold start -> kernel_info_reply (median ms)", ...results.map(([, r]) => median(r.coldStartMs).toFixed(0)), "<= 1000"],
     ["trivial cell round trip p50 (ms)", ...results.map(([, r]) => r.trivialP50.toFixed(1)), "<= 15"],
     ["trivial cell after tfjs import p50 (ms)", ...results.map(([, r]) => r.trivialAfterTfP50.toFixed(1)), "<= 50"],
+    ["kernel CPU per trivial cell (mean ms)", ...results.map(([, r]) => r.trivialCpu.toFixed(1)), ""],
+    ["kernel CPU per cell after tfjs (mean ms)", ...results.map(([, r]) => r.trivialAfterTfCpu.toFixed(1)), ""],
     ["type checking on", ...results.map(([, r]) => (r.typeCheckOn ? "yes" : "no")), "yes"],
   ];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
