@@ -13,7 +13,9 @@
  *
  * Sizes (environment): BENCH_SEQ_THROUGHPUT_STEPS (default 10 timed steps per model),
  * BENCH_SEQ_LM_STEPS (default 400 Adam steps), BENCH_SEQ_MINCHAR_ITERATIONS (default 3000),
- * BENCH_SEQ_CAPTION_EPOCHS (default 10), BENCH_SEQ_S2S_EPOCHS (default 10),
+ * BENCH_SEQ_CAPTION_EPOCHS (default 10), BENCH_SEQ_CAPTION_TRAIN (default 2000 scenes; digit strips
+ * use 1.5 times as many), BENCH_SEQ_S2S_EPOCHS (default 10), BENCH_SEQ_S2S_TRAIN (default 4000
+ * pairs), BENCH_SEQ_S2S_HIDDEN (default 128),
  * BENCH_SEQ_ONLY (comma list of sections to run: throughput,lm,captioning,seq2seq).
  * Timings depend on the machine and its load; run on an idle machine to compare.
  */
@@ -40,6 +42,9 @@ const LM_STEPS = env("BENCH_SEQ_LM_STEPS", 400);
 const MINCHAR_ITERATIONS = env("BENCH_SEQ_MINCHAR_ITERATIONS", 3000);
 const CAPTION_EPOCHS = env("BENCH_SEQ_CAPTION_EPOCHS", 10);
 const S2S_EPOCHS = env("BENCH_SEQ_S2S_EPOCHS", 10);
+const CAPTION_TRAIN = env("BENCH_SEQ_CAPTION_TRAIN", 2000);
+const S2S_TRAIN = env("BENCH_SEQ_S2S_TRAIN", 4000);
+const S2S_HIDDEN = env("BENCH_SEQ_S2S_HIDDEN", 128);
 const ONLY = (process.env.BENCH_SEQ_ONLY ?? "throughput,lm,captioning,seq2seq").split(",");
 
 const V_SIZE = 65, E = 32, H = 128, N = 32, T = 64;
@@ -130,9 +135,9 @@ function captioning(name: string, splits: CaptionedImageSplits, maxLength: numbe
 }
 
 function seq2seq(): void {
-  console.log(`\n## 4. Seq2seq: dates in many formats -> ISO (train 4000, test 300, ${S2S_EPOCHS} epochs, H 128)`);
-  const { train, test } = dateTranslationSplits({ train: 4000, validation: 0, test: 300, seed: 0 });
-  const model = Seq2Seq.forPairs(train, { embeddingDim: 32, hiddenSize: 128, learningRate: 0.005, seed: 0 });
+  console.log(`\n## 4. Seq2seq: dates in many formats -> ISO (train ${S2S_TRAIN}, test 300, ${S2S_EPOCHS} epochs, H ${S2S_HIDDEN})`);
+  const { train, test } = dateTranslationSplits({ train: S2S_TRAIN, validation: 0, test: 300, seed: 0 });
+  const model = Seq2Seq.forPairs(train, { embeddingDim: 32, hiddenSize: S2S_HIDDEN, learningRate: 0.01, seed: 0 });
   const start = process.hrtime.bigint();
   model.train(train, { epochs: S2S_EPOCHS, batchSize: 64, onEpoch: (e, l) => console.log(`  epoch ${e}: loss ${fmt(l)} (${fmt(seconds(start), 0)} s)`) });
   const greedy = model.evaluate(test);
@@ -153,8 +158,9 @@ async function main(): Promise<void> {
   if (ONLY.includes("captioning")) {
     console.log(`\n## 3. Captioning BLEU on held-out images (${CAPTION_EPOCHS} epochs, CNN encoder trained with the LSTM decoder)`);
     console.log(`| data | decoding | BLEU-1 | BLEU-2 | BLEU-3 | BLEU-4 | exact match |\n|---|---|---|---|---|---|---|`);
-    captioning("shape scenes (train 2000, test 200)", shapeSceneSplits({ train: 2000, validation: 0, test: 200, seed: 0 }), 10);
-    captioning("MNIST digit strips (train 3000, test 200)", digitStripSplits({ train: 3000, validation: 0, test: 200, seed: 0 }), 6);
+    const strips = Math.round(CAPTION_TRAIN * 1.5);
+    captioning(`shape scenes (train ${CAPTION_TRAIN}, test 200)`, shapeSceneSplits({ train: CAPTION_TRAIN, validation: 0, test: 200, seed: 0 }), 10);
+    captioning(`MNIST digit strips (train ${strips}, test 200)`, digitStripSplits({ train: strips, validation: 0, test: 200, seed: 0 }), 6);
   }
   if (ONLY.includes("seq2seq")) seq2seq();
 }

@@ -32,6 +32,7 @@ export type CellType = "rnn" | "lstm";
 
 /** Names of the parameters, in CS231n's order. */
 export const CAPTIONING_PARAM_NAMES = ["W_embed", "W_proj", "b_proj", "Wx", "Wh", "b", "W_vocab", "b_vocab"] as const;
+/** One of {@link CAPTIONING_PARAM_NAMES}. */
 export type CaptioningParamName = (typeof CAPTIONING_PARAM_NAMES)[number];
 /** The parameters: W_embed [V, W], W_proj [D, H], b_proj [H], Wx [W, gH], Wh [H, gH], b [gH], W_vocab [H, V], b_vocab [V] (g = 1 for rnn, 4 for lstm). */
 export type CaptioningParams = Record<CaptioningParamName, NDArray>;

@@ -20,8 +20,11 @@ export const COLORS = {
 /** Relations used in captions ("a X <relation> a Y"). */
 export const RELATIONS = ["left of", "right of", "above", "below"] as const;
 
+/** "circle" | "square" | "triangle". */
 export type ShapeName = (typeof SHAPES)[number];
+/** A colour word of {@link COLORS}. */
 export type ColorName = keyof typeof COLORS;
+/** "left of" | "right of" | "above" | "below". */
 export type Relation = (typeof RELATIONS)[number];
 
 /** One object of a scene: centre (x, y) in pixels and radius r. */

@@ -69,15 +69,19 @@ export class Vocabulary {
     return this.idxToWord.length;
   }
 
+  /** Index of <NULL> (0). */
   get nullIdx(): number {
     return 0;
   }
+  /** Index of <START> (1). */
   get startIdx(): number {
     return 1;
   }
+  /** Index of <END> (2). */
   get endIdx(): number {
     return 2;
   }
+  /** Index of <UNK> (3). */
   get unkIdx(): number {
     return 3;
   }
