@@ -21,6 +21,12 @@ export class TerminalProgress implements RunProgress {
   private notebookIndex = 0;
   private notebookTotal = 0;
   private started = Date.now();
+  private done = 0;
+  private cells = 0;
+  /** False between notebookStarted and the first cell: the kernel is starting. */
+  private running = false;
+  /** Redraws the terminal line every second, so the clock runs during a long cell. */
+  private ticker?: NodeJS.Timeout;
 
   constructor(private readonly stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr, tty?: boolean) {
     this.tty = tty ?? stream.isTTY === true;
@@ -31,16 +37,24 @@ export class TerminalProgress implements RunProgress {
     this.notebookIndex = index;
     this.notebookTotal = total;
     this.started = Date.now();
-    if (this.tty) this.draw(0, cells);
+    this.running = false;
+    if (this.tty) {
+      this.draw(0, cells);
+      clearInterval(this.ticker);
+      this.ticker = setInterval(() => this.draw(this.done, this.cells), 1000);
+      this.ticker.unref();
+    }
     else this.stream.write(`[${index + 1}/${total}] ${name}: ${cells} code cells\n`);
   }
 
   cellStarted(cell: number, cells: number): void {
+    this.running = true;
     if (this.tty) this.draw(cell, cells);
     else this.stream.write(`[${this.notebookIndex + 1}/${this.notebookTotal}] ${this.notebookName}: cell ${cell + 1}/${cells}\n`);
   }
 
   notebookFinished(name: string, summary: string): void {
+    clearInterval(this.ticker);
     this.endLine();
     this.stream.write(`[${this.notebookIndex + 1}/${this.notebookTotal}] ${name}: ${summary} (${elapsed(Date.now() - this.started)})\n`);
   }
@@ -51,15 +65,18 @@ export class TerminalProgress implements RunProgress {
   }
 
   close(): void {
+    clearInterval(this.ticker);
     this.endLine();
   }
 
   /** [i/n] name [#####-----] cell k/m 0:12, with a bar of the cells done. */
   private draw(done: number, cells: number): void {
+    this.done = done;
+    this.cells = cells;
     const width = 20;
     const filled = cells === 0 ? width : Math.round((done / cells) * width);
     const bar = "#".repeat(filled) + "-".repeat(width - filled);
-    this.line = `[${this.notebookIndex + 1}/${this.notebookTotal}] ${this.notebookName} [${bar}] cell ${Math.min(done + 1, cells)}/${cells} ${elapsed(Date.now() - this.started)}`;
+    this.line = `[${this.notebookIndex + 1}/${this.notebookTotal}] ${this.notebookName} [${bar}] ${this.running ? `cell ${Math.min(done + 1, cells)}/${cells}` : "starting the kernel"} ${elapsed(Date.now() - this.started)}`;
     this.stream.write(`\r${this.line}\x1b[K`);
   }
 
