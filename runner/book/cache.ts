@@ -91,6 +91,7 @@ export function writeCache(outDir: string, cache: CacheFile): void {
   fs.renameSync(file + ".tmp", file);
 }
 
+/** Where the cache file of a book in `outDir` lives: `<outDir>/.book-cache.json`. */
 export function cacheFilePath(outDir: string): string {
   return path.join(outDir, ".book-cache.json");
 }
