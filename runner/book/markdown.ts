@@ -41,6 +41,10 @@ const inlineMath: TokenizerAndRendererExtension = {
 const marked = new Marked({
   gfm: true,
   extensions: [blockMath, inlineMath],
+  // a link to another notebook ("see [Adam](01-adam.ipynb)") points at its page in the book
+  walkTokens(token) {
+    if (token.type === "link" && !/^[a-z][a-z0-9+.-]*:/i.test(token.href)) token.href = token.href.replace(/\.ipynb(?=$|#)/, ".html");
+  },
   renderer: {
     code({ text, lang }: Tokens.Code): string {
       return `<pre class="code"><code class="hljs">${highlightCode(text, lang ?? "")}</code></pre>\n`;

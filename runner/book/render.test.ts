@@ -69,6 +69,7 @@ test("Markdown renders headings, math, tables and highlighted code; $5 stays tex
   assert.match(html, /It costs \$5 and \$6 here, <span class="katex">/);
   assert.match(html, /<table>/);
   assert.match(html, /<span class="hljs-keyword">const<\/span>/);
+  assert.match(renderMarkdown("See [Adam](01-adam.ipynb#update) and [nbformat](https://nbformat.readthedocs.io/x.ipynb)."), /href="01-adam.html#update".*href="https:\/\/nbformat.readthedocs.io\/x.ipynb"/);
   assert.match(renderLatexOutput("\\[x^2\\]"), /katex-display/);
   assert.match(renderLatexOutput("$x$"), /^<span class="katex">/);
 });
