@@ -75,6 +75,13 @@ function generate(n: number, dir: string, specFile: string): Record<string, numb
   return kinds;
 }
 
+/** CPU seconds used so far by this process and its finished children (the kernels): /proc/self/stat utime, stime, cutime, cstime. */
+function cpuSeconds(): number {
+  const fields = fs.readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
+  const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+  return ticks / 100; // USER_HZ is 100 on Linux
+}
+
 async function main(): Promise<void> {
   const n = Number(process.env.BENCH_GRADE_N ?? 200);
   const jobs = Number(process.env.BENCH_GRADE_JOBS ?? os.cpus().length);
@@ -84,6 +91,7 @@ async function main(): Promise<void> {
   const kinds = generate(n, subs, path.join(ASSIGNMENT, "01-adam.grading.json"));
   console.log(`bench:grade: ${n} submissions of 01-adam (${Object.entries(kinds).map(([k, v]) => `${v} ${k}`).join(", ")}), --jobs ${jobs}, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}`);
   const started = Date.now();
+  const cpuBefore = cpuSeconds();
   let shown = 0;
   const outcomes = await gradeAll(
     { assignment: ASSIGNMENT, submissions: subs, out: path.join(work, "out"), jobs, cellSeconds: 10, totalSeconds: 120, memoryMB: 1024, due: "2026-12-01T23:59:00Z", grace: "15m", latePolicy: "per-day:10", quiet: false },
@@ -93,19 +101,24 @@ async function main(): Promise<void> {
     },
   );
   const seconds = (Date.now() - started) / 1000;
+  const cpu = cpuSeconds() - cpuBefore;
   const graded = outcomes.filter((o) => o.state === "graded");
   const sum = (f: (o: (typeof graded)[number]) => number): number => graded.reduce((s, o) => s + f(o), 0);
   const perSub = (ms: number): string => `${(ms / graded.length / 1000).toFixed(2)} s`;
   const start = sum((o) => o.phases?.startMs ?? 0);
   const cells = sum((o) => o.phases?.cellsMs ?? 0);
   const tests = sum((o) => o.phases?.testsMs ?? 0);
+  const stop = sum((o) => o.phases?.stopMs ?? 0);
   const total = sum((o) => o.seconds * 1000);
   console.log(`\ngraded ${graded.length} in ${seconds.toFixed(1)} s: ${((graded.length / seconds) * 60).toFixed(1)} submissions/minute (target >= 60 on 2 cores)`);
+  const cpuPer = cpu / graded.length;
+  console.log(`CPU (grader + kernels): ${cpuPer.toFixed(2)} s per submission; on ${os.cpus().length} otherwise idle cores that allows about ${((os.cpus().length * 60) / cpuPer).toFixed(0)} per minute`);
   console.log("per submission (mean, wall time inside one job):");
-  console.log(`  kernel start + harness   ${perSub(start)}`);
+  console.log(`  wait for kernel, harness ${perSub(start)}`);
   console.log(`  student cells            ${perSub(cells)}`);
   console.log(`  hidden test calls        ${perSub(tests)}`);
-  console.log(`  sanitise, compare, write ${perSub(total - start - cells - tests)}`);
+  console.log(`  kill kernel, clean up    ${perSub(stop)}`);
+  console.log(`  sanitise, compare, write ${perSub(total - start - cells - tests - stop)}`);
   console.log(`  total                    ${perSub(total)}`);
   const scores = new Map<string, number[]>();
   for (const o of graded) {

@@ -6,6 +6,7 @@
 import * as os from "os";
 import * as path from "path";
 import { GradeOutcome, gradeOne, GradeSettings, listSubmissions, loadAssignment, parseLatePolicy, writeAtomically } from "./autograde";
+import { SandboxedKernel, disposeKernel, startSandboxedKernel } from "./autograde/sandboxed-kernel";
 import { Gradebook } from "./gradebook";
 import { DEFAULT_LIMITS, checkLimits, makePrivate, probeProtections, secretPaths, thisInstall } from "./sandbox";
 
@@ -119,16 +120,34 @@ export async function gradeAll(args: GradeArgs, log: (line: string) => void = (l
     const what = outcome.state === "skipped" ? "unchanged, skipped" : `${outcome.score?.score} / ${outcome.score?.maxScore}`;
     log(`[${String(done).padStart(String(submissions.length).length)}/${submissions.length}] ${rate.toFixed(1)}/min, ETA ${duration(eta)}  ${outcome.student}: ${what}`);
   };
+  // Each job keeps one spare kernel starting while it grades, so a kernel's start (the main fixed
+  // cost) overlaps the previous submission. A spare is only ever given to one submission.
   const worker = async (): Promise<void> => {
-    while (!stopping && next < submissions.length) {
-      const submission = submissions[next++];
-      try {
-        const outcome = await gradeOne(submission, settings);
-        outcomes.push(outcome);
-        progress(outcome);
-      } catch (err) {
-        log(`${submission.student}: not graded, the grader failed: ${(err as Error).stack ?? err}`);
+    let spare: Promise<SandboxedKernel> | null = null;
+    const startSpare = (): Promise<SandboxedKernel> => {
+      const starting = startSandboxedKernel(settings);
+      starting.catch(() => undefined); // a failed start is reported by the submission that takes it
+      return starting;
+    };
+    const takeKernel = (): Promise<SandboxedKernel> => {
+      const kernel = spare ?? startSpare();
+      spare = !stopping && next < submissions.length ? startSpare() : null;
+      return kernel;
+    };
+    try {
+      while (!stopping && next < submissions.length) {
+        const submission = submissions[next++];
+        try {
+          const outcome = await gradeOne(submission, settings, takeKernel);
+          outcomes.push(outcome);
+          progress(outcome);
+        } catch (err) {
+          log(`${submission.student}: not graded, the grader failed: ${(err as Error).stack ?? err}`);
+        }
       }
+    } finally {
+      const left = spare as Promise<SandboxedKernel> | null;
+      if (left) await left.then(disposeKernel, () => undefined);
     }
   };
   try {

@@ -12,6 +12,7 @@ import { runSubmission, SubmissionRun } from "./run-submission";
 import { sanitise } from "./sanitise";
 import { scoreSubmission, SubmissionScore } from "./score";
 import type { Submission } from "./submissions";
+import type { SandboxedKernel } from "./sandboxed-kernel";
 
 /** What happened to one submission in a grading run. */
 export interface GradeOutcome {
@@ -37,14 +38,15 @@ export interface GradeSettings {
   log?: (line: string) => void;
 }
 
-const EMPTY_RUN: SubmissionRun = { cells: [], cases: [], restarts: 0, notes: [], phases: { startMs: 0, cellsMs: 0, testsMs: 0 } };
+const EMPTY_RUN: SubmissionRun = { cells: [], cases: [], restarts: 0, notes: [], phases: { startMs: 0, cellsMs: 0, testsMs: 0, stopMs: 0 } };
 
 /**
- * Grades one submission end to end: sanitise, run in its sandboxed kernel, compare in this
+ * Grades one submission end to end (`takeKernel` hands over a kernel started ahead; it is called
+ * only when the submission really needs one): sanitise, run in its sandboxed kernel, compare in this
  * process, then write DIR/<student>/results.json and feedback.html, and last the gradebook row
  * (one transaction), so a submission counts as graded only once all its files are written.
  */
-export async function gradeOne(submission: Submission, settings: GradeSettings): Promise<GradeOutcome> {
+export async function gradeOne(submission: Submission, settings: GradeSettings, takeKernel?: () => Promise<SandboxedKernel>): Promise<GradeOutcome> {
   const started = Date.now();
   const { assignment, gradebook } = settings;
   const contentHash = createHash("sha256").update(submission.bytes).digest("hex");
@@ -62,7 +64,7 @@ export async function gradeOne(submission: Submission, settings: GradeSettings):
   }
   const { notebook, repairs } = parsed ? sanitise(parsed, assignment.release) : { notebook: assignment.release, repairs: [] as string[] };
   const run = parsed
-    ? await runSubmission(notebook, assignment.spec, { student: submission.student, limits: settings.limits, protections: settings.protections, install: settings.install, hide: settings.hide, log: settings.log })
+    ? await runSubmission(notebook, assignment.spec, { student: submission.student, limits: settings.limits, protections: settings.protections, install: settings.install, hide: settings.hide, kernel: takeKernel?.(), log: settings.log })
     : EMPTY_RUN;
   notes.push(...run.notes);
   if (run.restarts > 0) notes.push(`the kernel was restarted ${run.restarts} time${run.restarts === 1 ? "" : "s"} (after a crash or a time limit); the student's cells were replayed each time`);

@@ -1,8 +1,9 @@
 import type { IOutput } from "@jupyterlab/nbformat";
-import { startKernel, KernelClient, KERNEL_MAIN, CONNECTION_FILE_PLACEHOLDER, ExecuteResult, KernelExit } from "../../kernel/client";
+import type { KernelClient, ExecuteResult, KernelExit } from "../../kernel/client";
 import type { GradingSpec, Notebook } from "../assign/format";
 import { cellSource, nbgraderMetadata } from "../assign/format";
-import { KernelInstall, Protections, SandboxLimits, makeScratch, removeScratch, sandboxCommand, sandboxEnv } from "../sandbox";
+import type { KernelInstall, Protections, SandboxLimits } from "../sandbox";
+import { SandboxedKernel, STARTUP_MS, disposeKernel, startSandboxedKernel } from "./sandboxed-kernel";
 import { CallResult, Harness, callCode, newHarness, readCallResult } from "./harness";
 
 /** How one code cell of the sanitised notebook ran in the student's kernel. */
@@ -34,7 +35,7 @@ export interface SubmissionRun {
   /** Submission-level problems, e.g. the total time limit or the output cap. */
   notes: string[];
   /** Milliseconds spent starting kernels, running the student's cells, and running the hidden calls. */
-  phases: { startMs: number; cellsMs: number; testsMs: number };
+  phases: { startMs: number; cellsMs: number; testsMs: number; stopMs: number };
 }
 
 /** Options of {@link runSubmission}. */
@@ -45,6 +46,8 @@ export interface RunOptions {
   install: KernelInstall;
   /** Folders and files the kernel must not see (covered by empty mounts), see secretPaths(). */
   hide?: string[];
+  /** A kernel started ahead for this submission (see gradeAll's pool); started here when absent. */
+  kernel?: Promise<SandboxedKernel>;
   /** Called with a line when something notable happens (kernel restart, limit hit). */
   log?: (line: string) => void;
 }
@@ -63,29 +66,20 @@ function outputBytes(output: IOutput): number {
  */
 export async function runSubmission(notebook: Notebook, spec: GradingSpec, options: RunOptions): Promise<SubmissionRun> {
   const { limits } = options;
-  const run: SubmissionRun = { cells: [], cases: [], restarts: 0, notes: [], phases: { startMs: 0, cellsMs: 0, testsMs: 0 } };
+  const run: SubmissionRun = { cells: [], cases: [], restarts: 0, notes: [], phases: { startMs: 0, cellsMs: 0, testsMs: 0, stopMs: 0 } };
   const deadline = Date.now() + limits.totalSeconds * 1000;
-  const scratch = makeScratch(options.student, options.protections);
   const harness: Harness = newHarness();
   let bytes = 0;
   let overOutput = false;
   let kernel: KernelClient | null = null;
-  let lastExit: KernelExit | undefined;
+  let boxed: SandboxedKernel | null = null;
+  const lastExit = (): KernelExit | undefined => (boxed as SandboxedKernel | null)?.lastExit;
   /** The harness itself failed in a fresh kernel (a grader bug, not the student's): do not retry. */
   let harnessBroken = false;
   /** Cells that crashed or hung a kernel: a replay leaves them out. */
   const fatalCells = new Set<number>();
   /** A replay runs the student's cells before this index (all of them once the hidden tests start). */
   let replayUpTo = Infinity;
-  const command = sandboxCommand([KERNEL_MAIN, CONNECTION_FILE_PLACEHOLDER], {
-    limits,
-    protections: options.protections,
-    install: options.install,
-    scratch,
-    allowWorker: true,
-    handOver: CONNECTION_FILE_PLACEHOLDER,
-    hide: options.hide,
-  });
   const count = (n: number): void => {
     bytes += n;
     if (bytes > limits.outputBytes && !overOutput) {
@@ -119,20 +113,12 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
       if (kernel) {
         run.restarts++;
         options.log?.(`${options.student}: starting a fresh kernel (restart ${run.restarts})`);
-        await kernel.restart(1000);
+        kernel.killNow();
+        await kernel.restart(0);
       } else {
-        kernel = await startKernel({
-          cwd: scratch,
-          env: sandboxEnv(scratch),
-          command,
-          connectionDir: scratch,
-          transport: "ipc",
-          startupTimeoutMs: Math.max(5000, Math.min(STARTUP_MS, remaining())),
-          onProcessOutput: (text) => count(text.length),
-        });
-        kernel.on("exit", (exit: KernelExit) => {
-          lastExit = exit;
-        });
+        boxed = await (options.kernel ?? startSandboxedKernel(options));
+        boxed.onBytes = count;
+        kernel = boxed.client;
       }
     } catch (err) {
       run.notes.push(`the kernel could not start: ${(err as Error).message.split("\n")[0]}`);
@@ -184,7 +170,7 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
       record.status = result.status;
       if (result.status === "error") record.problem = `${result.error?.ename ?? "Error"}: ${result.error?.evalue ?? ""}`;
       else if (result.status === "timeout") record.problem = `stopped: the cell ran longer than the ${limits.cellSeconds} s limit per cell`;
-      else if (result.status === "died") record.problem = overOutput ? `stopped: more than ${limits.outputBytes} bytes of output` : `the kernel crashed in this cell (${describeExit(lastExit)})`;
+      else if (result.status === "died") record.problem = overOutput ? `stopped: more than ${limits.outputBytes} bytes of output` : `the kernel crashed in this cell (${describeExit(lastExit())})`;
       if (result.status === "died" || (result.status === "timeout" && !kernelAlive())) alive = false;
       if (result.status === "died" || result.status === "timeout") fatalCells.add(index);
     }
@@ -218,22 +204,21 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
       if (result.status === "ok") caseRun.result = readCallResult(outputs, harness, caseId);
       else if (result.status === "error") caseRun.result = { ok: false, reason: `${result.error?.ename ?? "Error"}: ${firstLine(result.error?.evalue)}` };
       else if (result.status === "timeout") caseRun.result = { ok: false, reason: `timed out after the ${limits.cellSeconds} s limit` };
-      else caseRun.result = { ok: false, reason: overOutput ? `stopped: more than ${limits.outputBytes} bytes of output` : `the kernel crashed (${describeExit(lastExit)})` };
+      else caseRun.result = { ok: false, reason: overOutput ? `stopped: more than ${limits.outputBytes} bytes of output` : `the kernel crashed (${describeExit(lastExit())})` };
       // A kernel that came back from the interrupt keeps going; a killed or crashed one is replaced.
       if (result.status === "died" || (result.status === "timeout" && !kernelAlive())) alive = false;
     }
     run.phases.testsMs = Date.now() - testsStart;
     if (remaining() <= 0) run.notes.push(`total time limit of ${limits.totalSeconds} s reached`);
   } finally {
-    const k = kernel as KernelClient | null;
-    if (k) await k.shutdown(500).catch(() => k.killNow());
-    removeScratch(scratch);
+    const stopping = Date.now();
+    const used = boxed as SandboxedKernel | null;
+    if (used) await disposeKernel(used);
+    else if (options.kernel) await options.kernel.then(disposeKernel, () => undefined);
+    run.phases.stopMs = Date.now() - stopping;
   }
   return run;
 }
-
-/** How long a fresh kernel may take to start and run the harness cell (TypeScript's first compile). */
-const STARTUP_MS = 60_000;
 
 function firstLine(text: string | undefined): string {
   return (text ?? "").split("\n")[0].slice(0, 300);
