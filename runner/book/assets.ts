@@ -29,6 +29,7 @@ header.book .title { font-weight: 600; }
 nav.pager { display: flex; justify-content: space-between; margin: 2rem 0 1rem; }
 main { max-width: 980px; margin: 0 auto; padding: 1rem 1.5rem 3rem; background: #fff; }
 .cell { margin: 1rem 0; }
+.download { text-align: right; font-size: 0.85em; margin: 0; }
 .cell.code .source { background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 6px; padding: 0.6rem 0.8rem; overflow-x: auto; margin: 0; }
 .cell.code .source code.hljs { padding: 0; background: transparent; }
 .cell.markdown table, .output-html table { border-collapse: collapse; }

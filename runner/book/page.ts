@@ -78,6 +78,7 @@ export function renderNotebookPage(entry: BookEntry, bookTitle: string, previous
 <body>
 ${header(bookTitle)}
 <main>
+<p class="download"><a href="notebooks/${encodeURIComponent(entry.source)}" download>Download the executed notebook (${escapeHtml(entry.source)})</a></p>
 ${failures}
 ${cells}
 ${pager}

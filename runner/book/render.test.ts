@@ -84,6 +84,7 @@ test("a notebook page has its cells, highlighted code, prompts, and loads plotly
   assert.match(page, /<span class="hljs-keyword">const<\/span>/);
   assert.match(page, new RegExp(`<script src="${ASSETS.plotlyJs}"></script>`));
   assert.match(page, /<a href="02-next.html">Next &rarr;<\/a>/);
+  assert.match(page, /<a href="notebooks\/01-adam.ipynb" download>/);
   const plain = renderNotebookPage({ ...entry, notebook: notebook([]), status: "failed", failures: ["01-adam.ipynb, cell 2, line 1: Error: boom"] }, "Book");
   assert.ok(!plain.includes(ASSETS.plotlyJs));
   assert.match(plain, /<div class="failures">.*cell 2, line 1: Error: boom/s);
