@@ -20,7 +20,7 @@ function forward(native: NativeKernels, cpu: MathBackendCPU, x: tf.TensorInfo, f
   const fv = floatValues(cpu, filter);
   if (!xv || !fv || attrs.dataFormat === "NCHW") return null;
   const info = tf.backend_util.computeConv2DInfo(x.shape as Rank4, filter.shape as Rank4, attrs.strides, attrs.dilations, attrs.pad, attrs.dimRoundingMode, false, "channelsLast");
-  const y = new Float32Array(info.batchSize * info.outHeight * info.outWidth * info.outChannels);
+  const y = native.alloc(info.batchSize * info.outHeight * info.outWidth * info.outChannels, false);
   if (y.length > 0) native.conv2d(xv, fv, y, convDims(info));
   return { info: cpu.makeTensorInfo(info.outShape, "float32", y), values: y };
 }
@@ -72,7 +72,7 @@ export function conv2dBackpropFilterKernel(native: NativeKernels): tf.KernelConf
       const dyv = floatValues(cpu, dy);
       if (!xv || !dyv || dataFormat === "NCHW") return cpuKernel(tf.Conv2DBackpropFilter, { inputs, backend: cpu, attrs });
       const info = tf.backend_util.computeConv2DInfo(x.shape as Rank4, filterShape, strides, 1, pad, dimRoundingMode, false, "channelsLast");
-      const dw = new Float32Array(filterShape.reduce((p, q) => p * q, 1));
+      const dw = native.alloc(filterShape.reduce((p, q) => p * q, 1), false);
       if (dw.length > 0) native.conv2dBackpropFilter(xv, dyv, dw, convDims(info));
       return cpu.makeTensorInfo(filterShape, "float32", dw);
     },
@@ -92,7 +92,7 @@ export function conv2dBackpropInputKernel(native: NativeKernels): tf.KernelConfi
       const fv = floatValues(cpu, filter);
       if (!dyv || !fv || dataFormat === "NCHW") return cpuKernel(tf.Conv2DBackpropInput, { inputs, backend: cpu, attrs });
       const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as Rank4, strides, 1, pad, dimRoundingMode, false, "channelsLast");
-      const dx = new Float32Array(inputShape.reduce((p, q) => p * q, 1));
+      const dx = native.alloc(inputShape.reduce((p, q) => p * q, 1), false);
       if (dx.length > 0) native.conv2dBackpropInput(dyv, fv, dx, convDims(info));
       return cpu.makeTensorInfo(inputShape, "float32", dx);
     },

@@ -28,7 +28,7 @@ function nativeBatchMatMul(native: NativeKernels, backend: MathBackendCPU, a: tf
   if (batchA !== batchB && batchA !== 1 && batchB !== 1) return null;
   const outBatchShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
   const batch = Math.max(batchA, batchB);
-  const out = new Float32Array(batch * M * N);
+  const out = native.alloc(batch * M * N, true); // gemm accumulates into it
   // A(i,k) = a[i*aCols + k], or a[k*aCols + i] when transposed
   const [rsa, csa] = transposeA ? [1, aCols] : [aCols, 1];
   const [rsb, csb] = transposeB ? [1, bCols] : [bCols, 1];

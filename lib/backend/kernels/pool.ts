@@ -27,7 +27,7 @@ export function maxPoolKernel(native: NativeKernels): tf.KernelConfig {
       const xv = floatValues(cpu, x);
       if (!xv || x.shape.length !== 4 || xv.length === 0) return cpuKernel(tf.MaxPool, { inputs, backend: cpu, attrs });
       const { info, dims } = poolDims(x.shape, attrs as unknown as tf.MaxPoolAttrs);
-      const y = new Float32Array(info.outShape.reduce((p, q) => p * q, 1));
+      const y = native.alloc(info.outShape.reduce((p, q) => p * q, 1), false);
       if (y.length > 0) native.maxPool(xv, y, dims);
       return cpu.makeTensorInfo(info.outShape, "float32", y);
     },
@@ -46,7 +46,7 @@ export function maxPoolGradKernel(native: NativeKernels): tf.KernelConfig {
       const dyv = floatValues(cpu, dy);
       if (!xv || !dyv || input.shape.length !== 4 || xv.length === 0) return cpuKernel(tf.MaxPoolGrad, { inputs, backend: cpu, attrs });
       const { dims } = poolDims(input.shape, attrs as unknown as tf.MaxPoolAttrs);
-      const dx = new Float32Array(xv.length);
+      const dx = native.alloc(xv.length, false);
       native.maxPoolGrad(xv, dyv, dx, dims);
       return cpu.makeTensorInfo(input.shape, "float32", dx);
     },

@@ -23,7 +23,7 @@ export function sumKernel(native: NativeKernels): tf.KernelConfig {
       const first = axes[0], last = axes[axes.length - 1];
       const prod = (dims: number[]) => dims.reduce((p, q) => p * q, 1);
       const outer = prod(x.shape.slice(0, first)), middle = prod(x.shape.slice(first, last + 1)), inner = prod(x.shape.slice(last + 1));
-      const out = new Float32Array(outer * inner);
+      const out = native.alloc(outer * inner, false);
       native.sumMiddle(xv, out, [outer, middle, inner]);
       const shape = keepDims ? x.shape.map((d, i) => (i >= first && i <= last ? 1 : d)) : x.shape.filter((_, i) => i < first || i > last);
       return cpu.makeTensorInfo(shape, "float32", out);
