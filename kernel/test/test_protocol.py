@@ -282,6 +282,30 @@ class RobustnessTests(KernelSession):
         self.assertRegex(traceback, r"at inner \(cell \[\d+\], line 2\)")
         self.assertRegex(traceback, r"cell \[\d+\], line 5")
 
+    def test_user_expressions_silent_and_store_history(self):
+        msg_id = self.kc.execute("const ue = 21", user_expressions={"double": "ue * 2", "broken": "nope("})
+        reply = self.reply(msg_id)["content"]
+        self.outputs(msg_id)
+        self.assertEqual(reply["user_expressions"]["double"]["data"]["text/plain"], "42")
+        self.assertEqual(reply["user_expressions"]["broken"]["status"], "error")
+        count = reply["execution_count"]
+        msg_id = self.kc.execute("console.log('quiet'); 5", silent=True)
+        reply = self.reply(msg_id)["content"]
+        outputs = self.outputs(msg_id)
+        self.assertEqual(reply["status"], "ok")
+        self.assertEqual([m["msg_type"] for m in outputs if m["msg_type"] in ("execute_input", "execute_result")], [])
+        msg_id = self.kc.execute("6", store_history=False)
+        self.assertEqual(self.reply(msg_id)["content"]["execution_count"], count)
+        self.outputs(msg_id)
+
+    def test_kernel_info_on_control_channel(self):
+        msg = self.kc.session.msg("kernel_info_request", {})
+        self.kc.control_channel.send(msg)
+        reply = self.kc.get_control_msg(timeout=10)
+        self.assertEqual(reply["msg_type"], "kernel_info_reply")
+        self.assertEqual(reply["content"]["language_info"]["name"], "typescript")
+        self.assertEqual(reply["content"]["status"], "ok")
+
     def test_tfjs_banner_does_not_reach_cells(self):
         content, outputs = self.run_cell("import * as tf2 from '@tensorflow/tfjs'; tf2.tensor([1, 2]).sum().dataSync()[0]")
         self.assertEqual(content["status"], "ok")
