@@ -30,9 +30,15 @@ function sources(): string[] {
     .sort();
 }
 
-test("assignments/ holds the source notebooks of topics 1-8", () => {
+/** The assignments of topics 1-8, one folder each. */
+const TOPICS = ["01-adam", "02-optimizers", "03-cnn-design", "04-rnn", "05-deep-rnns", "06-lstm", "07-captioning", "08-sequence-models"];
+
+test("assignments/ holds the source, student notebook and grading spec of topics 1-8", () => {
   const names = sources().map((s) => path.basename(s));
-  assert.ok(names.length >= 1, "no assignments/*/*.source.ipynb found");
+  assert.deepEqual(names, TOPICS.map((t) => `${t}.source.ipynb`));
+  for (const t of TOPICS) {
+    for (const file of [`${t}.ipynb`, `${t}.grading.json`]) assert.ok(fs.existsSync(path.join(ASSIGNMENTS, t, file)), `assignments/${t}/${file} is missing`);
+  }
 });
 
 for (const source of sources()) {
@@ -45,6 +51,11 @@ for (const source of sources()) {
     const specFile = path.join(dir, `${name}.grading.json`);
     assert.equal(fs.readFileSync(studentFile, "utf8"), notebookJson(generated.student), `${studentFile} is stale: run "workbook assign generate ${path.relative(ROOT, source)}"`);
     const committed = JSON.parse(fs.readFileSync(specFile, "utf8")) as GradingSpec;
+    // Nothing of the solutions or hidden tests reaches students.
+    const studentText = fs.readFileSync(studentFile, "utf8");
+    for (const leak of ["BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", 'hiddenTest(\\"']) {
+      assert.ok(!studentText.includes(leak), `${studentFile} contains ${leak}`);
+    }
 
     // The source passes all its tests, and its hidden-test results are the committed ones.
     await computeExpected(generated.spec, nb, source);

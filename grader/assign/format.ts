@@ -146,7 +146,7 @@ export interface HiddenTestCase {
 export interface GradedFunction {
   /** grade_id of the autograded test cell. */
   gradeId: string;
-  /** The student-facing name, e.g. "adamStep" (the function the tests call). */
+  /** The student-facing name, e.g. "adam": the test cell's grade_id without its `test_` prefix (`test_adam`). */
   name: string;
   /** Points of the test cell (nbgrader `points`). */
   points: number;
