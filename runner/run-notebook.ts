@@ -99,6 +99,8 @@ export async function runNotebook(notebookPath: string, options: RunNotebookOpti
   const failures: CellFailure[] = [];
   let interrupted = options.signal?.aborted ?? false;
   let executed = 0;
+  /** The cell that took longest, for the summary line (where to look when a notebook is slow). */
+  let slowest: { cell: number; ms: number } | undefined;
   let kernel: KernelClient | undefined;
   const onAbort = () => {
     interrupted = true;
@@ -123,6 +125,8 @@ export async function runNotebook(notebookPath: string, options: RunNotebookOpti
       const result = await kernel.execute(sourceText(cell.source), { timeoutMs: options.timeoutCellMs });
       cell.outputs = result.outputs;
       cell.execution_count = result.executionCount;
+      if (result.timing && Object.keys(result.timing).length > 0) cell.metadata.execution = result.timing;
+      if (slowest === undefined || result.durationMs > slowest.ms) slowest = { cell: index, ms: result.durationMs };
       if (interrupted) break; // the cell was cut short by the interrupt: keep its outputs, count it as not finished
       executed++;
       if (result.status === "ok" || (result.status === "error" && tags.includes("raises-exception"))) continue;
@@ -153,7 +157,8 @@ export async function runNotebook(notebookPath: string, options: RunNotebookOpti
       : failures.length > 0
         ? `${failures.length} failing cell${failures.length > 1 ? "s" : ""}, ${executed} of ${codeIndices.length} cells run`
         : `ok, ${executed} cells`;
-    progress?.notebookFinished(name, summary);
+    const slow = slowest && slowest.ms >= 1000 ? `; slowest: cell ${slowest.cell + 1}, ${(slowest.ms / 1000).toFixed(1)} s` : "";
+    progress?.notebookFinished(name, summary + slow);
     return { notebook, failures, interrupted, executedCells: executed, codeCells: codeIndices.length, durationMs: Date.now() - started };
   }
 }

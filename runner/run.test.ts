@@ -79,6 +79,7 @@ test("a clean notebook runs; the executed copy is valid nbformat 4.5 with its ou
   assert.deepEqual(first.outputs, [{ output_type: "stream", name: "stdout", text: "42\n" }]);
   assert.deepEqual(second.outputs[0].data, { "text/plain": "80" });
   assert.equal(second.execution_count, 2);
+  assert.equal(typeof (second.metadata.execution as Record<string, string>)["iopub.status.idle"], "string", "timings kept as nbformat's metadata.execution");
   assert.match(run.stderr, /ok\.ipynb: ok, 2 cells/);
 });
 

@@ -37,6 +37,8 @@ test("execute returns streams merged in order, then the execute_result", async (
   const result = await kernel.execute("const answer: number = 6 * 7;\nconsole.log('one');\nconsole.log('two');\nanswer", { onOutput: (o) => seen.push(o) });
   assert.equal(result.status, "ok");
   assert.equal(typeof result.executionCount, "number");
+  assert.deepEqual(Object.keys(result.timing ?? {}).sort(), ["iopub.execute_input", "iopub.status.busy", "iopub.status.idle", "shell.execute_reply"]);
+  assert.ok(Date.parse(result.timing?.["iopub.status.idle"] ?? "") >= Date.parse(result.timing?.["iopub.status.busy"] ?? ""));
   assert.deepEqual(result.outputs, [
     { output_type: "stream", name: "stdout", text: "one\ntwo\n" },
     { output_type: "execute_result", execution_count: result.executionCount, data: { "text/plain": "42" }, metadata: {} },

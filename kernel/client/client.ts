@@ -88,6 +88,12 @@ export interface ExecuteResult {
   error?: { ename: string; evalue: string; traceback: string[] };
   /** Milliseconds from request to idle. */
   durationMs: number;
+  /**
+   * header.date of the kernel's messages for this request, keyed as nbformat's cell
+   * metadata.execution keys them ("iopub.status.busy", "iopub.execute_input",
+   * "shell.execute_reply", "iopub.status.idle"); only those that arrived. Always set by execute().
+   */
+  timing?: Record<string, string>;
 }
 
 /** Why the kernel process ended. */
@@ -120,6 +126,7 @@ interface RunningExecution {
   options: ExecuteOptions;
   reply?: WireMessage;
   idle: boolean;
+  timing: Record<string, string>;
   /** Set when the time limit passed: the result reports "timeout" whatever the reply says. */
   timedOut: boolean;
   finish(status: ExecuteResult["status"]): void;
@@ -318,6 +325,7 @@ export class KernelClient extends EventEmitter {
     const execution = parentId === undefined ? undefined : this.executions.get(parentId);
     if (execution && message.header.msg_type === "execute_reply") {
       execution.reply = message;
+      execution.timing["shell.execute_reply"] = message.header.date;
       if (execution.idle) execution.finish(statusOf(message));
     }
   }
@@ -330,7 +338,11 @@ export class KernelClient extends EventEmitter {
     if (type === "status") this.emit("status", (message.content as { execution_state?: string }).execution_state);
     const execution = parentId === undefined ? undefined : this.executions.get(parentId);
     if (!execution) return;
-    if (type === "status" && (message.content as { execution_state?: string }).execution_state === "idle") {
+    const state = type === "status" ? (message.content as { execution_state?: string }).execution_state : undefined;
+    if (state === "busy") execution.timing["iopub.status.busy"] = message.header.date;
+    if (type === "execute_input") execution.timing["iopub.execute_input"] = message.header.date;
+    if (state === "idle") {
+      execution.timing["iopub.status.idle"] = message.header.date;
       execution.idle = true;
       if (execution.reply) execution.finish(statusOf(execution.reply));
       return;
@@ -455,6 +467,7 @@ export class KernelClient extends EventEmitter {
         collector,
         options,
         idle: false,
+        timing: {},
         timedOut: false,
         finish: (status) => {
           if (!this.executions.has(id)) return;
@@ -469,6 +482,7 @@ export class KernelClient extends EventEmitter {
             executionCount: count,
             error: errorOf(reply, collector.outputs),
             durationMs: Date.now() - started,
+            timing: execution.timing,
           });
         },
       };
