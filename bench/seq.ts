@@ -33,7 +33,8 @@ import { dateTranslationSplits } from "../lib/seq/date-translation";
 import { shapeSceneSplits } from "../lib/captioning/shape-scenes";
 import { digitStripSplits } from "../lib/captioning/digit-strips";
 import { Vocabulary } from "../lib/captioning/vocabulary";
-import { TfCaptioningModel, defaultCaptionEncoder } from "../lib/captioning/tf-captioning-model";
+import { TfCaptioningModel } from "../lib/captioning/tf-captioning-model";
+import { defaultCaptionEncoder } from "../lib/captioning/caption-encoders";
 import { CaptionedImageSplits } from "../lib/captioning/captioned-images";
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);

@@ -13,3 +13,4 @@ export * from "./captioning-rnn";
 export * from "./captioning-solver";
 export * from "./image-features";
 export * from "./tf-captioning-model";
+export * from "./caption-encoders";

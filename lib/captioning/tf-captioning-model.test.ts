@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { TfCaptioningModel, defaultCaptionEncoder } from "./tf-captioning-model";
+import { TfCaptioningModel } from "./tf-captioning-model";
+import { defaultCaptionEncoder, encoderFromClassifier, tiledEncoder } from "./caption-encoders";
 import { generateShapeScenes } from "./shape-scenes";
 import { Vocabulary } from "./vocabulary";
 
@@ -36,4 +37,28 @@ test("an encoder built for other images is refused with both shapes named", () =
   const conv = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [24, 24, 3], filters: 2, kernelSize: 3 })] });
   assert.throws(() => new TfCaptioningModel({ vocab, imageShape: scenes.imageShape, encoder: conv }), /must output features \[N, F\]/);
   conv.dispose();
+});
+
+test("an MNIST classifier becomes a strip encoder: class layer cut off, run on every digit slot", () => {
+  const cnn = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 2, kernelSize: 5, strides: 3, activation: "relu" }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 6, activation: "relu" }),
+      tf.layers.dense({ units: 10, activation: "softmax" }),
+    ],
+  });
+  const features = encoderFromClassifier(cnn);
+  const strips = tiledEncoder(features, 4);
+  assert.deepEqual(strips.outputs[0].shape, [null, 24]);
+  const images = tf.randomUniform([2, 28, 112, 1], 0, 1, "float32", 3) as tf.Tensor4D;
+  const all = strips.predict(images) as tf.Tensor2D;
+  const third = features.predict(tf.slice(images, [0, 0, 56, 0], [2, 28, 28, 1])) as tf.Tensor2D;
+  const diff = tf.max(tf.abs(tf.sub(tf.slice(all, [0, 12], [2, 6]), third))).dataSync()[0];
+  assert.ok(diff < 1e-6, `tile 3 features differ by ${diff}`);
+  const model = new TfCaptioningModel({ vocab, imageShape: [28, 112, 1], encoder: strips, freezeEncoder: true, hiddenDim: 8, wordvecDim: 4 });
+  assert.equal(model.featureDim, 24);
+  assert.throws(() => encoderFromClassifier(cnn, 3), /outputs shape \[.*\], not features \[N, F\]/);
+  tf.dispose([images, all, third]);
+  model.dispose();
 });

@@ -17,6 +17,7 @@ import { beamSearch } from "../seq/beam-search";
 import { CaptionedImageSet, pixelsPerImage } from "./captioned-images";
 import { Vocabulary } from "./vocabulary";
 import { corpusBleu, BleuReport } from "./bleu";
+import { defaultCaptionEncoder } from "./caption-encoders";
 
 /** Options of {@link TfCaptioningModel}. */
 export interface TfCaptioningOptions {
@@ -38,24 +39,6 @@ export interface TfCaptioningOptions {
   learningRate?: number;
   /** Seed of the decoder weights and the batch order (default 0). */
   seed?: number;
-}
-
-/**
- * A small CNN encoder: two conv(3x3, relu) + max-pool blocks, flatten, dense(features, relu).
- * @example const encoder = defaultCaptionEncoder([32, 32, 3], 64);
- */
-export function defaultCaptionEncoder(imageShape: readonly [number, number, number], features = 64, seed = 0): tf.Sequential {
-  const init = (k: number) => tf.initializers.glorotUniform({ seed: seed * 10 + k });
-  return tf.sequential({
-    layers: [
-      tf.layers.conv2d({ inputShape: [...imageShape], filters: 16, kernelSize: 3, padding: "same", activation: "relu", kernelInitializer: init(1) }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({ filters: 32, kernelSize: 3, padding: "same", activation: "relu", kernelInitializer: init(2) }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: features, activation: "relu", kernelInitializer: init(3) }),
-    ],
-  });
 }
 
 /** CNN encoder + LSTM decoder captioning model in tfjs. */
