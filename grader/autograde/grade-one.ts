@@ -63,9 +63,17 @@ export async function gradeOne(submission: Submission, settings: GradeSettings, 
     parsed = null;
   }
   const { notebook, repairs } = parsed ? sanitise(parsed, assignment.release) : { notebook: assignment.release, repairs: [] as string[] };
-  const run = parsed
-    ? await runSubmission(notebook, assignment.spec, { student: submission.student, limits: settings.limits, protections: settings.protections, install: settings.install, hide: settings.hide, kernel: takeKernel?.(), log: settings.log })
-    : EMPTY_RUN;
+  let run = EMPTY_RUN;
+  let graderFailed = false;
+  if (parsed) {
+    try {
+      run = await runSubmission(notebook, assignment.spec, { student: submission.student, limits: settings.limits, protections: settings.protections, install: settings.install, hide: settings.hide, kernel: takeKernel?.(), log: settings.log });
+    } catch (err) {
+      graderFailed = true;
+      // A grader failure must still leave a grade with its reason, never a silent gap.
+      notes.push(`the grader could not run this submission: ${(err as Error).message.split("\n")[0]}; ask the course staff to re-run it`);
+    }
+  }
   notes.push(...run.notes);
   if (run.restarts > 0) notes.push(`the kernel was restarted ${run.restarts} time${run.restarts === 1 ? "" : "s"} (after a crash or a time limit); the student's cells were replayed each time`);
   const late = latePenalty(submission.submittedAt, settings.late);
@@ -75,7 +83,8 @@ export async function gradeOne(submission: Submission, settings: GradeSettings, 
   fs.mkdirSync(dir, { recursive: true });
   writeAtomically(path.join(dir, "results.json"), JSON.stringify(toGradescope(score, seconds, [...repairs, ...notes]), null, 2));
   writeAtomically(path.join(dir, "feedback.html"), feedbackHtml({ student: submission.student, assignment: assignment.spec.assignment, score, notebook, cells: run.cells, repairs, notes }));
-  gradebook.record({ student: submission.student, assignment: assignment.spec.assignment, contentHash, specHash: assignment.specHash, submittedAt: submission.submittedAt, score, notes: [...repairs, ...notes] });
+  // A grader failure is recorded (so grades.csv shows it) but not as done: the next run grades it again.
+  gradebook.record({ student: submission.student, assignment: assignment.spec.assignment, contentHash: graderFailed ? `${contentHash}:grader-failed` : contentHash, specHash: assignment.specHash, submittedAt: submission.submittedAt, score, notes: [...repairs, ...notes] });
   return { student: submission.student, state: "graded", score, seconds, phases: run.phases };
 }
 

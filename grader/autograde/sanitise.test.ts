@@ -39,3 +39,14 @@ test("deleted cells are put back in place; foreign and duplicate grade ids lose 
   assert.ok(repairs.some((r) => /"bonus" is not in the released assignment/.test(r)));
   assert.ok(repairs.some((r) => /duplicate/.test(r)));
 });
+
+test("malformed cells are repaired or dropped, never crash the grader", () => {
+  const nb = submission(ANSWERS.scale, ANSWERS.sum, (cells) => {
+    (cells as unknown[]).push(42, { cell_type: "code", source: { evil: true }, metadata: null, outputs: [] }, { cell_type: "widget", source: "x", metadata: {} });
+  });
+  const { notebook, repairs } = sanitise(nb, releaseNotebook());
+  assert.equal(notebook.cells.length, 7);
+  assert.equal(cellSource(notebook.cells[5]), "");
+  assert.equal(notebook.cells[6].cell_type, "raw");
+  assert.equal(repairs.length, 3);
+});

@@ -36,7 +36,9 @@ export function sanitise(submission: Notebook, release: Notebook): Sanitised {
   });
   const seen = new Set<string>();
   const cells: ICell[] = [];
-  for (const cell of submission.cells ?? []) {
+  for (const raw of submission.cells ?? []) {
+    const cell = wellFormed(raw, repairs);
+    if (!cell) continue;
     const meta = nbgraderMetadata(cell);
     const id = meta?.grade_id;
     const source = released.get(id ?? "");
@@ -86,6 +88,25 @@ export function sanitise(submission: Notebook, release: Notebook): Sanitised {
     (cell as { execution_count: number | null }).execution_count = null;
   }
   return { notebook: { ...clone(release), cells }, repairs };
+}
+
+/**
+ * A submitted cell as nbformat says it must be, or null: a cell that is not an object is dropped,
+ * a source that is not text becomes empty, an unknown cell type becomes a raw cell (never run).
+ */
+function wellFormed(raw: unknown, repairs: string[]): ICell | null {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    repairs.push("a cell that was not a notebook cell was dropped");
+    return null;
+  }
+  const cell = raw as ICell & { metadata?: unknown };
+  const source = cell.source;
+  const okSource = typeof source === "string" || (Array.isArray(source) && source.every((line) => typeof line === "string"));
+  const metadata = cell.metadata !== null && typeof cell.metadata === "object" && !Array.isArray(cell.metadata) ? cell.metadata : {};
+  const type = cell.cell_type === "code" || cell.cell_type === "markdown" ? cell.cell_type : "raw";
+  if (!okSource || type !== cell.cell_type) repairs.push("a malformed cell was repaired (its source or type was not valid nbformat)");
+  const fixed = { ...cell, cell_type: type, source: okSource ? source : "", metadata } as ICell;
+  return fixed;
 }
 
 function textOf(cell: ICell): string {

@@ -106,16 +106,19 @@ test("a sandboxed program cannot start child processes or workers", () => {
   assert.equal((run.out.match(/DENIED ERR_ACCESS_DENIED/g) ?? []).length, 2, run.out);
 });
 
-test("a sandboxed program has no network", { skip: !protections.networkNamespace ? "no network namespace here (reported in protections.lost)" : false }, () => {
+test("a sandboxed program has no network: sockets and fetch fail", { skip: !protections.networkNamespace ? "no network namespace here (reported in protections.lost)" : false }, () => {
   const code = `
     const net = require("net");
     const s = net.connect({ host: "1.1.1.1", port: 80 });
-    s.on("connect", () => { console.log("CONNECTED"); process.exit(0); });
-    s.on("error", (e) => { console.log("NONET " + e.code); process.exit(0); });
-    setTimeout(() => { console.log("NONET timeout"); process.exit(0); }, 5000);`;
+    s.on("connect", () => console.log("CONNECTED"));
+    s.on("error", (e) => console.log("NONET socket " + e.code));
+    fetch("http://1.1.1.1/").then(() => console.log("FETCHED"), (e) => console.log("NONET fetch " + (e.cause && e.cause.code)));
+    setTimeout(() => process.exit(0), 5000);`;
   const run = runSandboxed(code);
   removeScratch(run.scratch);
-  assert.match(run.out, /NONET/, run.out);
+  assert.doesNotMatch(run.out, /CONNECTED|FETCHED/, run.out);
+  assert.match(run.out, /NONET socket ENETUNREACH/, run.out);
+  assert.match(run.out, /NONET fetch ENETUNREACH/, run.out);
 });
 
 test("a memory bomb is stopped at the memory cap", () => {
