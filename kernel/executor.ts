@@ -11,6 +11,7 @@ import { createCellRequire, createConverter, hasSyntaxErrors, isCompleteCode } f
 import type { CompletionInfo, Converter, Diagnostic } from "./typescript";
 import { mapStack, cellFileName, SourceMapper } from "./traceback";
 import { CELL_GLOBALS_DECLARATION } from "./cell-globals";
+import { addLoopChecks } from "./loop-checks";
 
 /** A cell that ran to the end; `value` is its last expression when it has one. */
 export interface CellSuccess {
@@ -49,7 +50,11 @@ export class Executor {
   private rejectInterrupt?: (err: unknown) => void;
   private readonly mapper = new SourceMapper();
 
-  constructor(private readonly cwd: string, onRequire?: (id: string, exported: unknown) => void) {
+  /**
+   * `interrupted` tells whether the user asked to interrupt (the shared flag); loops in cells check it.
+   * `onRequire` sees every module a cell loads.
+   */
+  constructor(private readonly cwd: string, onRequire?: (id: string, exported: unknown) => void, interrupted: () => boolean = () => false) {
     this.locals = {};
     const locals = this.locals;
     // TypeScript compiles named imports to defineProperty(getter); store the value so it stays rewritable (as tslab does).
@@ -61,7 +66,10 @@ export class Executor {
       },
     });
     this.cellRequire = createCellRequire(cwd, onRequire);
-    vm.runInThisContext("(x) => { globalThis.__dlwb__ = x; }")({ exports: this.exportsProxy, require: this.cellRequire });
+    const checkInterrupt = (): void => {
+      if (interrupted()) throw new InterruptError();
+    };
+    vm.runInThisContext("(x) => { globalThis.__dlwb__ = x; }")({ exports: this.exportsProxy, require: this.cellRequire, checkInterrupt });
   }
 
   /** Loads the TypeScript compiler (a few hundred ms); called early so the first cell does not wait. */
@@ -104,8 +112,9 @@ export class Executor {
     }
     const fileName = cellFileName(cell);
     const prefix = converted.hasToplevelAwait ? "(async function (exports, require) {\n" : "(function (exports, require) {\n";
-    const wrapped = `${prefix}${converted.output}\n})(__dlwb__.exports, __dlwb__.require)`;
-    this.mapper.register(fileName, code, converted.output, 1);
+    const output = addLoopChecks(converted.output);
+    const wrapped = `${prefix}${output}\n})(__dlwb__.exports, __dlwb__.require)`;
+    this.mapper.register(fileName, code, output, 1);
     let result: unknown;
     try {
       result = vm.runInThisContext(wrapped, { filename: fileName, breakOnSigint: true, displayErrors: false });

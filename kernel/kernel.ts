@@ -179,7 +179,7 @@ export class Kernel {
     if (!this.executor) {
       this.executor = new Executor(process.cwd(), (id, exported) => {
         if (id.startsWith("@tensorflow/tfjs") && !this.tfjsInterrupt) this.tfjsInterrupt = installTfjsInterrupt(exported, () => Atomics.load(this.flags, Flag.Interrupt) === 1);
-      });
+      }, () => Atomics.load(this.flags, Flag.Interrupt) === 1);
       for (const name of CELL_GLOBAL_NAMES) this.executor.defineGlobal(name, (globalThis as Record<string, unknown>)[name]);
     }
     return this.executor;

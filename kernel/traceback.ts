@@ -22,7 +22,7 @@ function tokens(line: string): string[] {
     .filter((t) => !IGNORED.has(t));
 }
 
-const IGNORED = new Set(["exports", "const", "let", "var", "function", "async", "await", "return", "void", "0", "tsLastExpr", "require", "__esModule", "Object", "defineProperty", "value", "true", "false"]);
+const IGNORED = new Set(["exports", "const", "let", "var", "function", "async", "await", "return", "void", "0", "tsLastExpr", "require", "__esModule", "Object", "defineProperty", "value", "true", "false", "__dlwb__", "checkInterrupt"]);
 
 /** For each line of `emitted`, the 0-based line of `source` it came from (or -1). */
 export function alignLines(source: string, emitted: string): number[] {

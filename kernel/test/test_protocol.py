@@ -92,6 +92,14 @@ class InterruptTests(KernelSession):
         self.assertEqual(content["ename"], "Interrupted")
         self.assertEqual(self.value("before"), "'still here'")
 
+    def test_interrupt_loop_after_an_await(self):
+        self.value("let survivor2 = 'kept'; survivor2")
+        msg_id = self.kc.execute("await new Promise((r) => setTimeout(r, 50));\nlet spins = 0;\nwhile (true) { spins++; }")
+        content, _ = self.interrupt_after(msg_id, 1.0)
+        self.assertEqual(content["status"], "error")
+        self.assertEqual(content["ename"], "Interrupted")
+        self.assertEqual(self.value("await Promise.resolve(survivor2)"), "'kept'")
+
     def test_interrupt_model_fit_at_next_batch(self):
         self.value(
             "import * as tf from '@tensorflow/tfjs';\n"
