@@ -5,7 +5,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { tf, backendReady } from "../backend";
 import { loadMnist, take, seededRandom } from "../data";
-import { setDisplayHost, DisplayHost, Comm } from "../display";
+import { setDisplayHost, DisplayHost, Comm, isDisplayable, JUPYTER_DISPLAY } from "../display";
 import { buildModel, train, evaluate, saveWeights, loadWeights, loadModel, shiftImages, CnnSpec } from "./index";
 
 // A small CNN so these tests stay fast (a few seconds): conv 3x3x8 same, pool 2, dense 10.
@@ -46,8 +46,9 @@ test("an interrupt stops training before the next batch and keeps the weights le
   const before = weightsOf(model);
   let checks = 0;
   const shown: string[] = [];
+  let lastBundle: Record<string, unknown> = {};
   const host: DisplayHost = {
-    display: (_value, options) => { shown.push(options?.displayId ?? ""); },
+    display: (value, options) => { shown.push(options?.displayId ?? ""); lastBundle = isDisplayable(value) ? value[JUPYTER_DISPLAY]() : {}; },
     clearOutput: () => undefined,
     // the user presses interrupt while the third batch runs
     interruptRequested: () => ++checks > 3,
@@ -64,6 +65,9 @@ test("an interrupt stops training before the next batch and keeps the weights le
     setDisplayHost(undefined);
   }
   assert.ok(shown.length >= 1 && shown.every((id) => id === shown[0] && id !== ""), "one updating display");
+  // the display is a live Plotly loss plot whose title is the progress line
+  assert.ok("application/vnd.plotly.v1+json" in lastBundle);
+  assert.match(String(lastBundle["text/plain"]), /epoch 1\/3 .* 3\/32 .*\(interrupted: weights kept\)/);
   const after = weightsOf(model);
   assert.ok(after.some((w, i) => w.some((v, j) => v !== before[i][j])), "the three batches' updates are kept");
 });
