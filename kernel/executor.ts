@@ -191,9 +191,10 @@ export class Executor {
 
   /** Evaluates a JavaScript expression against the cell variables (user_expressions). */
   evaluate(expression: string): unknown {
-    const names = Object.keys(this.locals).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name));
-    const fn = vm.runInThisContext(`(function (__locals) { const { ${names.join(", ")} } = __locals; return (${expression}); })`, {
+    // A sloppy-mode `with` sees every cell variable, whatever its name.
+    const fn = vm.runInThisContext(`(function (__locals) { with (__locals) { return (${expression}\n); } })`, {
       filename: "user_expression",
+      displayErrors: false,
     }) as (locals: Locals) => unknown;
     return fn(this.locals);
   }
