@@ -13,6 +13,7 @@ import type { PartialJSONObject } from "@lumino/coreutils";
 import { computeChecksum, pythonFloatString } from "./checksum";
 import { compareValues } from "./compare";
 import { cellSource, NbgraderCellMetadata, Notebook } from "./format";
+import { computeExpected } from "./expected";
 import { generateAssignment } from "./generate";
 import { AssignmentSourceError } from "./problems";
 import { main } from "../cli-assign";
@@ -194,4 +195,27 @@ test("compareValues: CS231n relative error with shape and worst-element messages
   assert.match(compareValues([1, 2, 3], [1, 2], { kind: "relative-error", threshold: 1e-7 }).message, /length 3 but should have length 2/);
   const banded = compareValues({ analytic: [1, 2], numeric: [1, 2.00002] }, undefined, { kind: "gradient-check", bands: [{ maxRelativeError: 1e-7, credit: 1 }, { maxRelativeError: 1e-4, credit: 0.5 }] });
   assert.equal(banded.credit, 0.5);
+});
+
+test("computeExpected runs the source in our kernel: records each hidden call's result, and refuses a source that fails its own tests", async () => {
+  const helper = code("function hiddenTest(name: string, call: () => unknown, compare: unknown, weight = 1): void {\n  console.log(name, weight, JSON.stringify(compare), JSON.stringify(call()));\n}", nbgrader("helpers", { locked: true }));
+  const tests = code(
+    'if (double([1, 2]).join() !== "2,4") throw new Error("double([1, 2]) should be [2, 4], got " + double([1, 2]));\n// BEGIN HIDDEN TESTS\nhiddenTest("negative numbers", () => double([-1.5, 3]), { kind: "relative-error", threshold: 1e-9 });\n// END HIDDEN TESTS',
+    nbgrader("test_double", { grade: true, locked: true, points: 2 }),
+  );
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "assign-run-"));
+  try {
+    const solution = SOLUTION.replace("export ", "");
+    const good = notebook([helper, code(solution, nbgrader("double", { solution: true })), tests]);
+    const file = path.join(dir, "double.source.ipynb");
+    const { spec } = generateAssignment(good, file, dir);
+    await computeExpected(spec, good, file);
+    assert.deepEqual(spec.autograded[0].hiddenCases[0].expected, [-3, 6]);
+
+    const wrong = notebook([helper, code(solution.replace("2 * v", "2 * v + 1"), nbgrader("double", { solution: true })), tests]);
+    const generated = generateAssignment(wrong, file, dir);
+    await assert.rejects(computeExpected(generated.spec, wrong, file), /cell 2 of the source notebook fails \(Error: double\(\[1, 2\]\) should be \[2, 4\], got 3,5\)/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
