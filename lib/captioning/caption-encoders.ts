@@ -7,7 +7,8 @@ import * as tf from "@tensorflow/tfjs";
 import "../backend";
 
 /**
- * A small CNN encoder: two conv(3x3, relu) + max-pool blocks, flatten, dense(features, relu).
+ * A small CNN encoder: two conv(3x3, relu) + max-pool blocks, flatten, dense(features),
+ * batch normalisation, relu.
  * @example const encoder = defaultCaptionEncoder([32, 32, 3], 64);
  */
 export function defaultCaptionEncoder(imageShape: readonly [number, number, number], features = 64, seed = 0): tf.Sequential {
@@ -19,7 +20,11 @@ export function defaultCaptionEncoder(imageShape: readonly [number, number, numb
       tf.layers.conv2d({ filters: 32, kernelSize: 3, padding: "same", activation: "relu", kernelInitializer: init(2) }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
       tf.layers.flatten(),
-      tf.layers.dense({ units: features, activation: "relu", kernelInitializer: init(3) }),
+      tf.layers.dense({ units: features, kernelInitializer: init(3) }),
+      // batch normalisation: features of mostly-black images are tiny and nearly alike at first;
+      // standardising them across the batch lets h0 differ between images from the first step
+      tf.layers.batchNormalization(),
+      tf.layers.activation({ activation: "relu" }),
     ],
   });
 }
