@@ -1,7 +1,8 @@
 /**
  * Plotly figures (`{ data, layout }`) as `application/vnd.plotly.v1+json`, plus a `text/html`
  * fallback that draws the figure offline: the first figure of a kernel session carries
- * plotly.js itself (from the plotly.js-dist package, inlined once), later ones reuse it.
+ * plotly.js itself (from the plotly.js-dist package, about 10 MB, inlined once), later ones reuse
+ * it. WORKBOOK_PLOTLY_INLINE=0 in the kernel's environment leaves the library out.
  */
 import * as fs from "fs";
 import { randomUUID } from "crypto";
@@ -48,7 +49,8 @@ export function plotlyHtml(figure: PlotlyFigure): string {
   const id = `dl-workbook-plot-${randomUUID()}`;
   const spec = JSON.stringify({ data: figure.data, layout: figure.layout ?? {}, config: { responsive: true, ...(figure.config ?? {}) } }).replace(/<\//g, "<\\/");
   let library = "";
-  if (!plotlyInlined) {
+  // WORKBOOK_PLOTLY_INLINE=0 leaves plotly.js out (smaller notebooks; the figure then draws only where the page has Plotly).
+  if (!plotlyInlined && process.env.WORKBOOK_PLOTLY_INLINE !== "0") {
     library = `<script type="text/javascript">${plotlySource()}\n;(window.__dlwbPlotlyQueue || []).forEach(function (draw) { draw(); }); window.__dlwbPlotlyQueue = [];</script>\n`;
     plotlyInlined = true;
   }
