@@ -67,7 +67,10 @@ function outputBytes(output: IOutput): number {
 export async function runSubmission(notebook: Notebook, spec: GradingSpec, options: RunOptions): Promise<SubmissionRun> {
   const { limits } = options;
   const run: SubmissionRun = { cells: [], cases: [], restarts: 0, notes: [], phases: { startMs: 0, cellsMs: 0, testsMs: 0, stopMs: 0 } };
-  const deadline = Date.now() + limits.totalSeconds * 1000;
+  // The total limit counts the student's time only: it starts once the first kernel is ready.
+  let deadline = Infinity;
+  /** The kernel started ahead, used for the first boot only; later boots start fresh ones. */
+  let ahead = options.kernel;
   const harness: Harness = newHarness();
   let bytes = 0;
   let overOutput = false;
@@ -116,7 +119,9 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
         kernel.killNow();
         await kernel.restart(0);
       } else {
-        boxed = await (options.kernel ?? startSandboxedKernel(options));
+        const pending = ahead ?? startSandboxedKernel(options);
+        ahead = undefined;
+        boxed = await pending;
         boxed.onBytes = count;
         kernel = boxed.client;
       }
@@ -151,6 +156,7 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
 
   try {
     let alive = await boot(false);
+    deadline = Date.now() + limits.totalSeconds * 1000;
     const cellsStart = Date.now();
     for (const { cell, index } of codeCells) {
       const gradeId = nbgraderMetadata(cell)?.grade_id;
@@ -214,7 +220,7 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
     const stopping = Date.now();
     const used = boxed as SandboxedKernel | null;
     if (used) await disposeKernel(used);
-    else if (options.kernel) await options.kernel.then(disposeKernel, () => undefined);
+    if (ahead) await ahead.then(disposeKernel, () => undefined);
     run.phases.stopMs = Date.now() - stopping;
   }
   return run;
