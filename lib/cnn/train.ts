@@ -61,7 +61,8 @@ export interface TrainHistory {
   seconds: number;
 }
 
-function kernels(model: tf.LayersModel): tf.Tensor[] {
+/** The kernels (weight matrices, not biases) of the conv and dense layers: what the L2 penalty sums over. */
+function convAndDenseKernels(model: tf.LayersModel): tf.Tensor[] {
   return model.layers.filter((l) => l.getClassName() === "Conv2D" || l.getClassName() === "Dense").map((l) => l.getWeights()[0]);
 }
 
@@ -130,7 +131,7 @@ export async function train(model: tf.LayersModel, data: TrainData, options: Tra
         batchCorrect = tf.tidy(() => probs.argMax(1).equal(labels).sum().dataSync()[0]);
         // L = mean_i -sum_k y_ik log p_ik  (+ lambda * sum ||W||^2)
         let loss = tf.metrics.categoricalCrossentropy(ys, probs).mean() as tf.Scalar;
-        if (l2 > 0) for (const k of kernels(model)) loss = loss.add(k.square().sum().mul(l2));
+        if (l2 > 0) for (const k of convAndDenseKernels(model)) loss = loss.add(k.square().sum().mul(l2));
         return loss;
       }, true, variables) as tf.Scalar;
       const loss = cost.dataSync()[0];
