@@ -179,5 +179,7 @@ export async function main(args: string[]): Promise<number> {
   return 0;
 }
 
+/** Parses `workbook grade`'s arguments (exported for tests and the Gradescope wrapper). */
 export { parseArgs as parseGradeArgs };
+/** The parsed command line of `workbook grade`. */
 export type { GradeArgs };

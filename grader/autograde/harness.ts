@@ -5,8 +5,9 @@ import type { JsonValue } from "../assign/format";
 /** The MIME type under which a hidden-test call's result comes back from the student's kernel. */
 export const RESULT_MIME = "application/vnd.dl-workbook.result+json";
 
-/** Most numbers/strings one result may hold, and its deepest nesting. */
+/** Most numbers/strings one result may hold (a bigger result is reported as unreadable, scoring 0). */
 export const RESULT_MAX_LEAVES = 1_000_000;
+/** Deepest nesting of arrays/objects in one result. */
 export const RESULT_MAX_DEPTH = 32;
 
 /**

@@ -25,6 +25,7 @@ export interface LateVerdict {
   message: string;
 }
 
+/** No due date: nothing is late. */
 export const NO_LATE_POLICY: LatePolicy = { due: null, graceMinutes: 0, kind: "none", percentPerDay: 0 };
 
 /**
