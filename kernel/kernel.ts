@@ -128,7 +128,12 @@ export class Kernel {
     this.publish(context.parent, "error", { ename: error.ename, evalue: error.evalue, traceback: [`(${what}, after cell [${context.cell}] finished)`, ...error.traceback] });
   }
 
+  /** InterruptCount when the running cell started: an interrupt with the same count is older than the cell. */
+  private interruptsBeforeCell = 0;
+
   private interrupt(): void {
+    // vm re-raises a SIGINT that broke a loop once the loop has ended; by then the next cell may run.
+    if (Atomics.load(this.flags, Flag.InterruptCount) === this.interruptsBeforeCell) return;
     Atomics.store(this.flags, Flag.Interrupt, 1);
     this.executor?.interrupt();
     this.tfjsInterrupt?.();
@@ -295,6 +300,7 @@ export class Kernel {
     if (!silent) this.publish(message, "execute_input", { code, execution_count: count });
     const context: CellContext = { parent: message, cell: count, allowStdin: content.allow_stdin !== false };
     const executor = this.getExecutor();
+    this.interruptsBeforeCell = Atomics.load(this.flags, Flag.InterruptCount);
     Atomics.store(this.flags, Flag.Interrupt, 0);
     Atomics.store(this.flags, Flag.Executing, 1);
     this.runningCell = context;

@@ -49,7 +49,9 @@ export const enum Flag {
   Executing = 2,
   /** 1 while the main thread waits synchronously for an input answer. */
   WaitingForInput = 3,
+  /** How many interrupt_requests have arrived; lets the main thread ignore a late SIGINT from an interrupt it already handled. */
+  InterruptCount = 4,
 }
 
 /** Number of Int32 slots in the shared flags buffer. */
-export const FLAG_COUNT = 4;
+export const FLAG_COUNT = 5;

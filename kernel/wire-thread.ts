@@ -117,6 +117,7 @@ async function run(): Promise<void> {
   };
 
   const interrupt = (): void => {
+    Atomics.add(flags, Flag.InterruptCount, 1);
     Atomics.store(flags, Flag.Interrupt, 1);
     if (Atomics.load(flags, Flag.WaitingForInput) === 1) answerInput({ kind: "interrupted" });
     // A SIGINT breaks a synchronous loop (vm breakOnSigint); the main thread also handles it when idle or awaiting.
