@@ -21,33 +21,37 @@ constexpr int VL = 4;
 typedef float vf __attribute__((vector_size(VL * 4), aligned(4)));
 
 constexpr int MR = 6;        // rows of the register tile
-constexpr int NR = 2 * VL;   // columns of the register tile
+// columns of the register tile: NV vectors, 2 * VL normally, VL when C has at most VL columns
+// (e.g. a convolution with 16 output channels) so that half the tile is not wasted
 constexpr long KC = 384;     // depth of a packed block (A panel + B panel stay in L1/L2)
 constexpr long MC = 16 * MR; // rows of a packed A block (L2)
 constexpr long NC = 4096;    // columns of a packed B block (L3)
 
-// acc[MR x NR] = sum_k a[k][0..MR) outer b[k][0..NR); then C += acc
-static inline void micro_kernel(long kc, const float* __restrict pa, const float* __restrict pb, float* __restrict c, long ldc) {
-  vf acc[MR][2];
+// acc[MR x NR] = sum_k a[k][0..MR) outer b[k][0..NR); then C += acc   (NR = NV * VL)
+template <int NV> static inline void micro_kernel(long kc, const float* __restrict pa, const float* __restrict pb, float* __restrict c, long ldc) {
+  constexpr int NR = NV * VL;
+  vf acc[MR][NV];
 #pragma GCC unroll 6
-  for (int r = 0; r < MR; ++r) acc[r][0] = acc[r][1] = vf{};
+  for (int r = 0; r < MR; ++r)
+#pragma GCC unroll 2
+    for (int v = 0; v < NV; ++v) acc[r][v] = vf{};
   for (long k = 0; k < kc; ++k) {
-    const vf b0 = *reinterpret_cast<const vf*>(pb);
-    const vf b1 = *reinterpret_cast<const vf*>(pb + VL);
+    vf b[NV];
+#pragma GCC unroll 2
+    for (int v = 0; v < NV; ++v) b[v] = *reinterpret_cast<const vf*>(pb + v * VL);
 #pragma GCC unroll 6
     for (int r = 0; r < MR; ++r) {
       const vf a = vf{} + pa[r];
-      acc[r][0] += a * b0;
-      acc[r][1] += a * b1;
+#pragma GCC unroll 2
+      for (int v = 0; v < NV; ++v) acc[r][v] += a * b[v];
     }
     pa += MR;
     pb += NR;
   }
 #pragma GCC unroll 6
-  for (int r = 0; r < MR; ++r) {
-    *reinterpret_cast<vf*>(c + r * ldc) += acc[r][0];
-    *reinterpret_cast<vf*>(c + r * ldc + VL) += acc[r][1];
-  }
+  for (int r = 0; r < MR; ++r)
+#pragma GCC unroll 2
+    for (int v = 0; v < NV; ++v) *reinterpret_cast<vf*>(c + r * ldc + v * VL) += acc[r][v];
 }
 
 // pa[panel][k][r] = A(i0 + panel*MR + r, p0 + k), zero beyond mc
@@ -63,7 +67,7 @@ static void pack_a(long mc, long kc, const float* A, long rsa, long csa, float* 
 }
 
 // pb[panel][k][j] = B(p0 + k, j0 + panel*NR + j), zero beyond nc
-static void pack_b(long kc, long nc, const float* B, long rsb, long csb, float* pb) {
+static void pack_b(long kc, long nc, const float* B, long rsb, long csb, float* pb, long NR) {
   for (long j = 0; j < nc; j += NR) {
     const long cols = std::min<long>(NR, nc - j);
     for (long k = 0; k < kc; ++k) {
@@ -79,8 +83,8 @@ static void pack_b(long kc, long nc, const float* B, long rsb, long csb, float* 
   }
 }
 
-void gemm_serial(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc) {
-  if (M <= 0 || N <= 0 || K <= 0) return;
+template <int NV> static void gemm_blocked(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc) {
+  constexpr long NR = NV * VL;
   thread_local std::vector<float> bufA, bufB;
   bufA.resize(MC * KC);
   bufB.resize(KC * (NC + NR));
@@ -89,7 +93,7 @@ void gemm_serial(long M, long N, long K, const float* A, long rsa, long csa, con
     const long nc = std::min(NC, N - jc);
     for (long pc = 0; pc < K; pc += KC) {
       const long kc = std::min(KC, K - pc);
-      pack_b(kc, nc, B + pc * rsb + jc * csb, rsb, csb, bufB.data());
+      pack_b(kc, nc, B + pc * rsb + jc * csb, rsb, csb, bufB.data(), NR);
       for (long ic = 0; ic < M; ic += MC) {
         const long mc = std::min(MC, M - ic);
         pack_a(mc, kc, A + ic * rsa + pc * csa, rsa, csa, bufA.data());
@@ -101,10 +105,10 @@ void gemm_serial(long M, long N, long K, const float* A, long rsa, long csa, con
             const long rows = std::min<long>(MR, mc - ir);
             float* c = C + (ic + ir) * ldc + jc + jr;
             if (rows == MR && cols == NR) {
-              micro_kernel(kc, pa, pb, c, ldc);
+              micro_kernel<NV>(kc, pa, pb, c, ldc);
             } else {
               std::memset(tile, 0, sizeof(tile));
-              micro_kernel(kc, pa, pb, tile, NR);
+              micro_kernel<NV>(kc, pa, pb, tile, NR);
               for (long r = 0; r < rows; ++r)
                 for (long j = 0; j < cols; ++j) c[r * ldc + j] += tile[r * NR + j];
             }
@@ -113,6 +117,12 @@ void gemm_serial(long M, long N, long K, const float* A, long rsa, long csa, con
       }
     }
   }
+}
+
+void gemm_serial(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc) {
+  if (M <= 0 || N <= 0 || K <= 0) return;
+  if (N <= VL) gemm_blocked<1>(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc);
+  else gemm_blocked<2>(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc);
 }
 
 int default_threads() {
@@ -137,7 +147,7 @@ void gemm(long M, long N, long K, const float* A, long rsa, long csa, const floa
       gemm_serial(i1 - i0, N, K, A + i0 * rsa, rsa, csa, B, rsb, csb, C + i0 * ldc, ldc);
     });
   } else {
-    const long step = ((N + threads - 1) / threads + NR - 1) / NR * NR;
+    const long step = ((N + threads - 1) / threads + 2 * VL - 1) / (2 * VL) * (2 * VL);
     const int T = static_cast<int>((N + step - 1) / step);
     parallel_for(T, [&](int t) {
       const long j0 = t * step, j1 = std::min(N, j0 + step);
