@@ -62,3 +62,12 @@ test("an MNIST classifier becomes a strip encoder: class layer cut off, run on e
   tf.dispose([images, all, third]);
   model.dispose();
 });
+
+test("captioning an image alone gives the same caption as in a batch (encoder in inference mode)", () => {
+  const model = new TfCaptioningModel({ vocab, imageShape: scenes.imageShape, encoder: defaultCaptionEncoder(scenes.imageShape, 16, 1), wordvecDim: 8, hiddenDim: 24, maxLength: 8, learningRate: 0.02, seed: 0 });
+  model.train(scenes, { epochs: 2, batchSize: 16, showProgress: false });
+  const batch = model.caption(scenes, { batchSize: 64 });
+  const alone = model.caption(scenes, { batchSize: 1 }).slice(0, 64);
+  assert.deepEqual(alone, batch);
+  model.dispose();
+});

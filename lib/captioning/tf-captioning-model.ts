@@ -103,9 +103,13 @@ export class TfCaptioningModel {
     return tf.tensor4d(out, [rows.length, ...set.imageShape]);
   }
 
-  /** The initial decoder state from images [N, h, w, c]. */
-  initialState(images: tf.Tensor4D): LstmState {
-    const features = this.encoder.apply(images, { training: !this.freezeEncoder }) as tf.Tensor2D;
+  /**
+   * The initial decoder state from images [N, h, w, c]. `training` puts the encoder's batch
+   * normalisation and dropout in training mode (only while training an unfrozen encoder);
+   * captioning uses inference mode, so one image alone gets the same features as in a batch.
+   */
+  initialState(images: tf.Tensor4D, training = false): LstmState {
+    const features = this.encoder.apply(images, { training: training && !this.freezeEncoder }) as tf.Tensor2D;
     const h = tf.add(tf.matMul(features, this.W_proj), this.b_proj) as tf.Tensor2D;
     return { h, c: tf.zerosLike(h) };
   }
@@ -117,7 +121,7 @@ export class TfCaptioningModel {
     const input = tf.slice(captions, [0, 0], [N, T]);
     const output = tf.reshape(tf.slice(captions, [0, 1], [N, T]), [N * T]);
     const x = tf.reshape(tf.gather(this.W_embed, tf.reshape(input, [N * T])), [N, T, -1]) as tf.Tensor3D;
-    const { hs } = this.lstm.run(x, this.initialState(images));
+    const { hs } = this.lstm.run(x, this.initialState(images, true));
     const logits = tf.add(tf.matMul(tf.reshape(hs, [N * T, this.hiddenDim]), this.W_vocab), this.b_vocab);
     const nll = tf.neg(tf.sum(tf.mul(tf.oneHot(output, this.vocab.size), tf.logSoftmax(logits)), 1));
     const mask = tf.cast(tf.notEqual(output, this.vocab.nullIdx), "float32");
