@@ -1,7 +1,8 @@
 /**
  * Every lecture notebook 1-9 in notebooks/ runs top to bottom in our kernel without an error.
  * Notebooks shrink their workloads when the CI environment variable is set (as in CI); the
- * budget is stated in each notebook and is about 2 minutes for all nine together on 2 cores.
+ * budget is stated in each notebook (about 4 minutes for all nine together on a busy 2-core machine);
+ * the per-cell limit of 10 minutes only catches hangs.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -25,7 +26,7 @@ for (const name of notebooks) {
   test(`lecture notebook ${name} runs top to bottom without error`, async () => {
     const kernel = await startKernel({ cwd: NOTEBOOKS });
     try {
-      const runs = await runNotebookCells(kernel, readNotebook(path.join(NOTEBOOKS, name)), { timeoutMs: 240_000 });
+      const runs = await runNotebookCells(kernel, readNotebook(path.join(NOTEBOOKS, name)), { timeoutMs: 600_000 });
       const failed = runs.find((r) => r.status !== "ok");
       assert.equal(failed, undefined, failed && `${name}: cell ${failed.cellIndex} failed: ${failed.error}`);
       const errorOutputs = runs.flatMap((r) => r.outputs.filter((o) => o.output_type === "error").map(() => r.cellIndex));
