@@ -49,7 +49,7 @@ export interface PythonRun {
 }
 
 /** Runs `python3 -m unittest -v kernel/test/<file>` (from the package root) and returns its exit status and output. */
-export function runPythonTests(file: string, jupyter: TestJupyter, timeoutMs = 240_000): PythonRun {
+export function runPythonTests(file: string, jupyter: TestJupyter, timeoutMs = 480_000): PythonRun {
   const result = spawnSync("/usr/bin/python3", ["-m", "unittest", "-v", path.join("kernel", "test", file)], {
     cwd: PACKAGE_ROOT,
     env: jupyter.env,
