@@ -109,6 +109,19 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
     });
   };
 
+  /**
+   * After a timeout whose interrupt the kernel survived: true when it runs a trivial cell cleanly
+   * (a late interrupt may land on the first cell after it, so two tries), else it gets replaced.
+   */
+  const settled = async (): Promise<boolean> => {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (!kernelAlive()) return false;
+      const probe = await exec("0", null);
+      if (probe.status === "ok") return true;
+    }
+    return false;
+  };
+
   /** Starts a (fresh) kernel and runs the harness; with `replay`, also the student's cells (outputs dropped). */
   const boot = async (replay: boolean): Promise<boolean> => {
     const started = Date.now();
@@ -177,7 +190,7 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
       if (result.status === "error") record.problem = `${result.error?.ename ?? "Error"}: ${result.error?.evalue ?? ""}`;
       else if (result.status === "timeout") record.problem = `stopped: the cell ran longer than the ${limits.cellSeconds} s limit per cell`;
       else if (result.status === "died") record.problem = overOutput ? `stopped: more than ${limits.outputBytes} bytes of output` : `the kernel crashed in this cell (${describeExit(lastExit())})`;
-      if (result.status === "died" || (result.status === "timeout" && !kernelAlive())) alive = false;
+      if (result.status === "died" || (result.status === "timeout" && !(await settled()))) alive = false;
       if (result.status === "died" || result.status === "timeout") fatalCells.add(index);
     }
     replayUpTo = Infinity;
@@ -212,7 +225,7 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
       else if (result.status === "timeout") caseRun.result = { ok: false, reason: `timed out after the ${limits.cellSeconds} s limit` };
       else caseRun.result = { ok: false, reason: overOutput ? `stopped: more than ${limits.outputBytes} bytes of output` : `the kernel crashed (${describeExit(lastExit())})` };
       // A kernel that came back from the interrupt keeps going; a killed or crashed one is replaced.
-      if (result.status === "died" || (result.status === "timeout" && !kernelAlive())) alive = false;
+      if (result.status === "died" || (result.status === "timeout" && !(await settled()))) alive = false;
     }
     run.phases.testsMs = Date.now() - testsStart;
     if (remaining() <= 0) run.notes.push(`total time limit of ${limits.totalSeconds} s reached`);
