@@ -13,6 +13,11 @@ export interface CellContext {
   cell: number;
   /** Whether the front end accepts input_request (execute_request's allow_stdin). */
   allowStdin: boolean;
+  /**
+   * Set when the user interrupted this cell. Code the cell started keeps seeing it after the cell
+   * has ended (a loop whose await was cut short by the interrupt), so it stops at its next check.
+   */
+  interrupted?: boolean;
 }
 
 const storage = new AsyncLocalStorage<CellContext>();

@@ -25,6 +25,9 @@ import { toBundle } from "./display/bundle";
 import { StdinReader } from "./stdin";
 import { installTfjsInterrupt } from "./tfjs-interrupt";
 
+/** How long an interrupted cell may take to stop by itself before its pending await is rejected. */
+const INTERRUPT_GRACE_MS = 1000;
+
 /** The globals of cell-globals.ts that the kernel defines. */
 const CELL_GLOBAL_NAMES = ["display", "clearOutput", "input", "password"];
 
@@ -67,7 +70,7 @@ export class Kernel {
         this.publish(currentCell()?.parent ?? this.lastParent, msgType, content);
       },
       this.comms,
-      () => Atomics.load(this.flags, Flag.Interrupt) === 1,
+      () => Atomics.load(this.flags, Flag.Interrupt) === 1 || currentCell()?.interrupted === true,
     );
     this.history = new History(historyFile(), (text) => this.log(text));
   }
@@ -135,7 +138,13 @@ export class Kernel {
     // vm re-raises a SIGINT that broke a loop once the loop has ended; by then the next cell may run.
     if (Atomics.load(this.flags, Flag.InterruptCount) === this.interruptsBeforeCell) return;
     Atomics.store(this.flags, Flag.Interrupt, 1);
-    this.executor?.interrupt();
+    const cell = this.runningCell;
+    if (cell) cell.interrupted = true;
+    // Code that checks interruptRequested() (training loops, compare) gets a moment to stop by
+    // itself and keep its work; an await that has not settled by then is cut short.
+    setTimeout(() => {
+      if (this.runningCell === cell) this.executor?.interrupt();
+    }, INTERRUPT_GRACE_MS);
     this.tfjsInterrupt?.();
   }
 
