@@ -311,6 +311,7 @@ export class Kernel {
     const executor = this.getExecutor();
     this.interruptsBeforeCell = Atomics.load(this.flags, Flag.InterruptCount);
     Atomics.store(this.flags, Flag.Interrupt, 0);
+    Atomics.add(this.flags, Flag.CellSerial, 1);
     Atomics.store(this.flags, Flag.Executing, 1);
     this.runningCell = context;
     let outcome;

@@ -51,7 +51,9 @@ export const enum Flag {
   WaitingForInput = 3,
   /** How many interrupt_requests have arrived; lets the main thread ignore a late SIGINT from an interrupt it already handled. */
   InterruptCount = 4,
+  /** Incremented by the main thread each time a cell starts; tells a late SIGINT which cell it was meant for. */
+  CellSerial = 5,
 }
 
 /** Number of Int32 slots in the shared flags buffer. */
-export const FLAG_COUNT = 5;
+export const FLAG_COUNT = 6;

@@ -20,6 +20,9 @@ import { Flag } from "./threads";
 import type { Channel, InputAnswer, ToMain, ToWire, WireThreadData } from "./threads";
 import { kernelInfo } from "./info";
 
+/** How long after interrupt_request a cell still running gets a SIGINT. */
+const SIGINT_DELAY_MS = 200;
+
 const zmq = loadZeromq();
 type Socket = Zmq.Socket;
 const data = workerData as WireThreadData;
@@ -120,9 +123,16 @@ async function run(): Promise<void> {
     Atomics.add(flags, Flag.InterruptCount, 1);
     Atomics.store(flags, Flag.Interrupt, 1);
     if (Atomics.load(flags, Flag.WaitingForInput) === 1) answerInput({ kind: "interrupted" });
-    // A SIGINT breaks a synchronous loop (vm breakOnSigint); the main thread also handles it when idle or awaiting.
-    if (Atomics.load(flags, Flag.Executing) === 1) process.kill(process.pid, "SIGINT");
     toMain({ kind: "interrupt" });
+    // Loops written in a cell stop on the flag by themselves. A SIGINT (vm breakOnSigint) breaks
+    // synchronous code without loop checks, e.g. inside a library; it goes only to a cell still
+    // running a moment later, so a signal that arrives late cannot break the cell after it.
+    if (Atomics.load(flags, Flag.Executing) === 1) {
+      const serial = Atomics.load(flags, Flag.CellSerial);
+      setTimeout(() => {
+        if (Atomics.load(flags, Flag.Executing) === 1 && Atomics.load(flags, Flag.CellSerial) === serial) process.kill(process.pid, "SIGINT");
+      }, SIGINT_DELAY_MS);
+    }
   };
 
   /** Sends what is queued, then closes every socket (a process that exits with open sockets aborts in zeromq). */
