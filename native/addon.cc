@@ -3,9 +3,7 @@
 #include <node_api.h>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
 #include <string>
-#include <unordered_map>
 #include <vector>
 #include "conv.h"
 #include "elementwise.h"
@@ -227,67 +225,24 @@ napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// Output buffers. Kernels produce tens of megabytes of activations per training step; as plain
-// Float32Arrays those count as external memory and push V8 into frequent full garbage collections.
-// alloc() hands out Float32Arrays over memory we manage: a block returns to a size-keyed free list
-// when V8 collects its array (so it is reused only once nothing can reach it), up to 512 MiB cached.
-struct BlockPool {
-  std::mutex lock;
-  std::unordered_map<size_t, std::vector<void*>> free_blocks;
-  size_t cached = 0;
-};
-BlockPool g_pool;
-constexpr size_t kPoolLimit = 512u << 20;
-
-void release_block(napi_env, void* data, void* hint) {
-  const size_t bytes = reinterpret_cast<size_t>(hint);
-  std::lock_guard<std::mutex> guard(g_pool.lock);
-  if (g_pool.cached + bytes <= kPoolLimit) {
-    g_pool.free_blocks[bytes].push_back(data);
-    g_pool.cached += bytes;
-  } else {
-    std::free(data);
-  }
-}
-
-// alloc(n, zero): a Float32Array of n elements (zero-filled when zero is true)
+// Output buffers. alloc() returns a Float32Array over an ArrayBuffer that V8 itself owns.
+// (It used to hand out external buffers from a pool refilled by Node-API finalizers, but Node runs
+// those finalizers from a setImmediate after GC, so a synchronous training loop never gave a block
+// back: RSS grew by every step's activations, hundreds of MB per batch, while tf.memory() stayed
+// flat. V8-owned memory is counted towards V8's heap limits and freed by the collector itself.)
+// alloc(n, zero): a Float32Array of n elements (always zero-filled: V8 hands out zeroed memory)
 napi_value Alloc(napi_env env, napi_callback_info info) {
   Args a;
   if (!get_args(env, info, a, 2, "alloc")) return nullptr;
   int64_t n = 0;
-  bool zero = true;
   napi_get_value_int64(env, a.argv[0], &n);
-  napi_get_value_bool(env, a.argv[1], &zero);
   if (n <= 0) n = 0;
   const size_t bytes = static_cast<size_t>(n) * sizeof(float);
-  void* block = nullptr;
-  if (bytes > 0) {
-    {
-      std::lock_guard<std::mutex> guard(g_pool.lock);
-      auto it = g_pool.free_blocks.find(bytes);
-      if (it != g_pool.free_blocks.end() && !it->second.empty()) {
-        block = it->second.back();
-        it->second.pop_back();
-        g_pool.cached -= bytes;
-      }
-    }
-    if (!block) block = std::aligned_alloc(64, (bytes + 63) / 64 * 64);
-    if (!block) {
-      napi_throw_range_error(env, nullptr, "workbook_native.alloc: out of memory");
-      return nullptr;
-    }
-    if (zero) std::memset(block, 0, bytes);
-  }
+  void* data = nullptr;
   napi_value buffer, array;
-  if (bytes == 0) {
-    void* unused;
-    napi_create_arraybuffer(env, 0, &unused, &buffer);
-  } else if (napi_create_external_arraybuffer(env, block, bytes, release_block, reinterpret_cast<void*>(bytes), &buffer) != napi_ok) {
-    std::free(block);
-    // runtimes that forbid external buffers: a plain one
-    void* data;
-    napi_create_arraybuffer(env, bytes, &data, &buffer);
-    std::memset(data, 0, bytes);
+  if (napi_create_arraybuffer(env, bytes, &data, &buffer) != napi_ok) {
+    napi_throw_range_error(env, nullptr, "workbook_native.alloc: out of memory");
+    return nullptr;
   }
   napi_create_typedarray(env, napi_float32_array, static_cast<size_t>(n), buffer, 0, &array);
   return array;

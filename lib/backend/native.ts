@@ -32,7 +32,7 @@ export interface NativeKernels {
   maxPool(x: Float32Array, y: Float32Array, dims: PoolDims): void;
   /** dx[first argmax of each window] += dy (dx overwritten). */
   maxPoolGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, dims: PoolDims): void;
-  /** A Float32Array of n elements over memory the addon recycles once V8 collects the array (zero-filled when `zero`). */
+  /** A zero-filled Float32Array of n elements on a V8-owned ArrayBuffer (freed by V8's collector; `zero` is kept for callers and always holds). */
   alloc(n: number, zero: boolean): Float32Array;
   /** Sets the number of threads (0: WORKBOOK_THREADS or all cores); returns the number in use. */
   setThreads(n: number): number;
