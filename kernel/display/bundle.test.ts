@@ -4,7 +4,7 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { toBundle } from "./bundle";
 import { isPlotlyFigure } from "./plotly";
-import { encodePng } from "./png";
+import { encodePng } from "../../lib/display/png";
 
 test("an object's own Symbol.for('Jupyter.display') bundle wins, with a text/plain added", () => {
   const value = { [Symbol.for("Jupyter.display")]: () => ({ "text/html": "<b>own</b>" }) };

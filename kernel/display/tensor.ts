@@ -4,7 +4,7 @@
  * ([h, w, 1|3|4] with h, w >= 8) as a PNG.
  */
 import type { MimeBundle } from "../../lib/display";
-import { encodePng } from "./png";
+import { encodePng } from "../../lib/display/png";
 
 /** The part of tf.Tensor the display needs (duck-typed, so the kernel never loads tfjs itself). */
 export interface TensorLike {

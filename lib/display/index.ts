@@ -171,3 +171,6 @@ export function png(bytes: Uint8Array): RichOutput {
 export function jpeg(bytes: Uint8Array): RichOutput {
   return new RichOutput({ "image/jpeg": Buffer.from(bytes).toString("base64"), "text/plain": `[JPEG image, ${bytes.length} bytes]` });
 }
+
+/** The PNG encoder behind image displays (gray, RGB, RGBA bytes). */
+export { encodePng } from "./png";

@@ -1,6 +1,6 @@
 /**
- * A minimal PNG encoder (8-bit grayscale, RGB or RGBA, no interlace) so tensors that look like
- * images can be shown as image/png without a native image library.
+ * The project's one PNG encoder (8-bit grayscale, RGB or RGBA, no interlace): tensors, digit grids
+ * and captioned images are shown as image/png with it, no native image library needed.
  * PNG = signature, IHDR, IDAT (zlib of rows, each prefixed by filter byte 0), IEND.
  */
 import { deflateSync } from "zlib";
