@@ -7,11 +7,12 @@
  * interrupt_request breaks `while (true) {}`; an awaited promise is raced against an interrupt.
  */
 import * as vm from "vm";
-import { createCellRequire, createConverter, hasSyntaxErrors, isCompleteCode } from "./typescript";
+import { createCellRequire, createConverter, hasSyntaxErrors, isCompleteCode, tslabTypeScript } from "./typescript";
 import type { CompletionInfo, Converter, Diagnostic } from "./typescript";
 import { mapStack, cellFileName, SourceMapper } from "./traceback";
 import { CELL_GLOBALS_DECLARATION } from "./cell-globals";
 import { addLoopChecks } from "./loop-checks";
+import { hasTopLevelAwait, rewriteCell } from "./cell-rewrite";
 
 /** A cell that ran to the end; `value` is its last expression when it has one. */
 export interface CellSuccess {
@@ -104,21 +105,24 @@ export class Executor {
 
   /** Type checks, converts and runs one cell. `cell` numbers it in tracebacks. */
   async run(code: string, cell: number, interruptedAlready: () => boolean): Promise<CellOutcome> {
-    const converted = this.conv().convert(this.declarations(), code);
-    if (converted.diagnostics.length > 0) return typeErrors(converted.diagnostics, code, cell);
+    const ts = tslabTypeScript();
+    const rewrite = rewriteCell(ts, code);
+    const converted = this.conv().convert(this.declarations(), rewrite.code);
+    if (converted.diagnostics.length > 0) return typeErrors(converted.diagnostics.map((d) => toCellPositions(d, code, rewrite.toOriginal)), code, cell);
     if (!converted.output) {
       this.prevDecl = stripGlobals(converted.declOutput ?? "");
       return { status: "ok", hasValue: false };
     }
     const fileName = cellFileName(cell);
-    const prefix = converted.hasToplevelAwait ? "(async function (exports, require) {\n" : "(function (exports, require) {\n";
+    const isAsync = converted.hasToplevelAwait === true || hasTopLevelAwait(ts, rewrite.code);
+    const prefix = isAsync ? "(async function (exports, require) {\n" : "(function (exports, require) {\n";
     const output = addLoopChecks(converted.output);
     const wrapped = `${prefix}${output}\n})(__dlwb__.exports, __dlwb__.require)`;
     this.mapper.register(fileName, code, output, 1);
     let result: unknown;
     try {
       result = vm.runInThisContext(wrapped, { filename: fileName, breakOnSigint: true, displayErrors: false });
-      if (converted.hasToplevelAwait) {
+      if (isAsync) {
         const interrupted = new Promise<never>((_, reject) => {
           this.rejectInterrupt = reject;
         });
@@ -203,6 +207,18 @@ export class Executor {
 /** Removes the kernel's global declarations from a declaration output so they are not repeated. */
 function stripGlobals(decl: string): string {
   return decl.includes("declare global") ? decl.replace(CELL_GLOBALS_DECLARATION, "") : decl;
+}
+
+/** A diagnostic of the rewritten cell (cell-rewrite.ts) with its offsets, lines and columns in the cell as written. */
+function toCellPositions(d: Diagnostic, code: string, toOriginal: (offset: number) => number): Diagnostic {
+  if (d.fileName) return d;
+  const at = (offset: number): Diagnostic["start"] => {
+    const original = Math.min(code.length, toOriginal(offset));
+    const before = code.slice(0, original);
+    const line = before.split("\n").length - 1;
+    return { offset: original, line, character: original - (before.lastIndexOf("\n") + 1) };
+  };
+  return { ...d, start: at(d.start.offset), end: at(d.end.offset) };
 }
 
 /** Type errors as one Jupyter error: every diagnostic with its cell line, column and the code line. */
