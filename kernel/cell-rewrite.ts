@@ -93,6 +93,8 @@ export function hasTopLevelAwait(ts: typeof TS, code: string): boolean {
   const visit = (node: TS.Node): boolean => {
     if (ts.isFunctionLike(node) || ts.isClassLike(node) || ts.isModuleDeclaration(node)) return false;
     if (ts.isAwaitExpression(node)) return true;
+    // A cell is parsed as a script, where `await (p)` reads as a call of a function named await.
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "await") return true;
     if (ts.isForOfStatement(node) && node.awaitModifier) return true;
     return ts.forEachChild(node, visit) ?? false;
   };

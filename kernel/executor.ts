@@ -91,6 +91,12 @@ export class Executor {
     return CELL_GLOBALS_DECLARATION + "\n" + this.prevDecl;
   }
 
+  /** Stops the TypeScript service's file watchers, so a process that used this executor can exit. */
+  dispose(): void {
+    this.converter?.close();
+    this.converter = undefined;
+  }
+
   /** Interrupts the awaited part of the running cell, if any. */
   interrupt(): void {
     this.rejectInterrupt?.(new InterruptError());
