@@ -6,6 +6,7 @@ import * as path from "path";
 import { pathToFileURL } from "url";
 import { buildBook } from "./book/build";
 import { TerminalProgress } from "./progress";
+import { optionValue, timeoutCellSeconds } from "./args";
 
 const USAGE = `Usage: workbook book [options]
 
@@ -37,20 +38,12 @@ export function parseBookArgs(args: string[]): BookArgs {
   const parsed: BookArgs = { out: "book-out", notebooks: "notebooks", timeoutCellS: 600, force: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    const value = (): string => {
-      const v = args[++i];
-      if (v === undefined || v.startsWith("--")) throw new Error(`workbook book: ${arg} needs a value.`);
-      return v;
-    };
+    const value = (): string => optionValue("book", arg, args[++i]);
     if (arg === "--out") parsed.out = value();
     else if (arg === "--notebooks") parsed.notebooks = value();
     else if (arg === "--force") parsed.force = true;
-    else if (arg === "--timeout-cell") {
-      const text = value();
-      const seconds = Number(text);
-      if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`workbook book: --timeout-cell takes a number of seconds greater than 0, not "${text}".`);
-      parsed.timeoutCellS = seconds;
-    } else throw new Error(`workbook book: unknown argument "${arg}". Run "workbook book --help" for the options.`);
+    else if (arg === "--timeout-cell") parsed.timeoutCellS = timeoutCellSeconds("book", value());
+    else throw new Error(`workbook book: unknown argument "${arg}". Run "workbook book --help" for the options.`);
   }
   return parsed;
 }

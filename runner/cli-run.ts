@@ -9,6 +9,7 @@ import { runNotebook, RunNotebookResult } from "./run-notebook";
 import { writeNotebook } from "./notebook";
 import { validateNotebook } from "./schema";
 import { TerminalProgress } from "./progress";
+import { optionValue, timeoutCellSeconds } from "./args";
 
 const USAGE = `Usage: workbook run <notebooks...> [options]
 
@@ -40,20 +41,12 @@ export function parseRunArgs(args: string[]): RunArgs {
   const parsed: RunArgs = { notebooks: [], out: "executed", continueOnError: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    const value = (): string => {
-      const v = args[++i];
-      if (v === undefined || v.startsWith("--")) throw new Error(`workbook run: ${arg} needs a value.`);
-      return v;
-    };
+    const value = (): string => optionValue("run", arg, args[++i]);
     if (arg === "--out") parsed.out = value();
     else if (arg === "--cwd") parsed.cwd = value();
     else if (arg === "--continue-on-error") parsed.continueOnError = true;
-    else if (arg === "--timeout-cell") {
-      const text = value();
-      const seconds = Number(text);
-      if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`workbook run: --timeout-cell takes a number of seconds greater than 0, not "${text}".`);
-      parsed.timeoutCellS = seconds;
-    } else if (arg.startsWith("-")) throw new Error(`workbook run: unknown option "${arg}". Run "workbook run --help" for the options.`);
+    else if (arg === "--timeout-cell") parsed.timeoutCellS = timeoutCellSeconds("run", value());
+    else if (arg.startsWith("-")) throw new Error(`workbook run: unknown option "${arg}". Run "workbook run --help" for the options.`);
     else parsed.notebooks.push(arg);
   }
   if (parsed.notebooks.length === 0) throw new Error('workbook run: name at least one notebook, e.g. "workbook run notebooks/01-adam.ipynb".');
