@@ -11,13 +11,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { WorkbookOptimizer } from "./workbookOptimizer";
 
-/** Reads a config dictionary back (tfjs deserialization). */
-function numbers(config: tf.serialization.ConfigDict): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(config)) if (typeof v === "number") out[k] = v;
-  return out;
-}
-
 /** Vanilla SGD: `w <- w - learningRate * dw` (see `sgd`). */
 export class SgdOptimizer extends WorkbookOptimizer {
   static className = "WorkbookSgd";
@@ -32,9 +25,6 @@ export class SgdOptimizer extends WorkbookOptimizer {
   }
   getConfig(): tf.serialization.ConfigDict {
     return { learningRate: this.learningRate };
-  }
-  static fromConfig<T extends tf.serialization.Serializable>(cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
-    return new cls(numbers(config));
   }
 }
 
@@ -58,9 +48,6 @@ export class SgdMomentumOptimizer extends WorkbookOptimizer {
   }
   getConfig(): tf.serialization.ConfigDict {
     return { learningRate: this.learningRate, momentum: this.momentum };
-  }
-  static fromConfig<T extends tf.serialization.Serializable>(cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
-    return new cls(numbers(config));
   }
 }
 
@@ -102,9 +89,6 @@ export class AdagradOptimizer extends WorkbookOptimizer {
   getConfig(): tf.serialization.ConfigDict {
     return { learningRate: this.learningRate, epsilon: this.epsilon, initialCache: this.initialCache };
   }
-  static fromConfig<T extends tf.serialization.Serializable>(cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
-    return new cls(numbers(config));
-  }
 }
 
 /** RMSProp: `cache <- decayRate cache + (1 - decayRate) dw^2`, `w <- w - learningRate dw / (sqrt(cache) + epsilon)` (see `rmsprop`). */
@@ -129,9 +113,6 @@ export class RmspropOptimizer extends WorkbookOptimizer {
   }
   getConfig(): tf.serialization.ConfigDict {
     return { learningRate: this.learningRate, decayRate: this.decayRate, epsilon: this.epsilon };
-  }
-  static fromConfig<T extends tf.serialization.Serializable>(cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
-    return new cls(numbers(config));
   }
 }
 
@@ -181,9 +162,6 @@ export class AdamOptimizer extends WorkbookOptimizer {
   }
   getConfig(): tf.serialization.ConfigDict {
     return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, weightDecay: this.weightDecay };
-  }
-  static fromConfig<T extends tf.serialization.Serializable>(cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
-    return new cls(numbers(config));
   }
 }
 

@@ -20,6 +20,13 @@ export abstract class WorkbookOptimizer extends tf.Optimizer {
   private static slotCounter = 0;
   private readonly slots = new Map<string, tf.Variable>();
 
+  /** Rebuilds an optimizer from its getConfig() numbers (tfjs deserialization); every subclass inherits it. */
+  static fromConfig<T extends tf.serialization.Serializable>(cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
+    const hyperparameters: Record<string, number> = {};
+    for (const [k, v] of Object.entries(config)) if (typeof v === "number") hyperparameters[k] = v;
+    return new cls(hyperparameters);
+  }
+
   /**
    * The state variable `slotName` of variable `varName` (e.g. "dense/kernel" + "m"), created as
    * zeros (or `initial`) like `like` on first use.
