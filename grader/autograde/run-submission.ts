@@ -81,6 +81,16 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
   let harnessBroken = false;
   /** Cells that crashed or hung a kernel: a replay leaves them out. */
   const fatalCells = new Set<number>();
+  /** Cells that ended with an error when they first ran. */
+  const failedCells = new Set<number>();
+  /**
+   * Something in the current kernel ended with an error (a cell, or a call that threw). Code that
+   * fails can leave a timer or a memory hoard behind that kills the *next* cell, so a crash after
+   * such a failure is retried once in a fresh kernel before it is blamed on the cell it hit.
+   */
+  let failedSinceBoot = false;
+  /** After such a retry, replays also leave out the cells that failed (they may be what broke the kernel). */
+  let replayWithoutFailed = false;
   /** A replay runs the student's cells before this index (all of them once the hidden tests start). */
   let replayUpTo = Infinity;
   const count = (n: number): void => {
@@ -98,7 +108,7 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
 
   const exec = async (code: string, keep: IOutput[] | null, timeoutMs = cellTimeout()): Promise<ExecuteResult> => {
     if (!kernel || !kernel.isAlive()) return { status: "died", outputs: [], executionCount: null, durationMs: 0 };
-    return kernel.execute(code, {
+    const result = await kernel.execute(code, {
       timeoutMs,
       interruptGraceMs: 2000,
       stopOnError: false,
@@ -107,6 +117,8 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
         if (keep && !overOutput) keep.push(output);
       },
     });
+    if (result.status === "error") failedSinceBoot = true;
+    return result;
   };
 
   /**
@@ -125,6 +137,7 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
   /** Starts a (fresh) kernel and runs the harness; with `replay`, also the student's cells (outputs dropped). */
   const boot = async (replay: boolean): Promise<boolean> => {
     const started = Date.now();
+    failedSinceBoot = false;
     try {
       if (kernel) {
         run.restarts++;
@@ -155,7 +168,7 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
     if (replay) {
       // Replays the cells that already ran, except those that crashed or hung the kernel.
       for (const { cell, index } of codeCells) {
-        if (index >= replayUpTo || fatalCells.has(index)) continue;
+        if (index >= replayUpTo || fatalCells.has(index) || (replayWithoutFailed && failedCells.has(index))) continue;
         if (remaining() <= 0) return false;
         const r = await exec(cellSource(cell), null);
         if (r.status === "died" || r.status === "timeout") {
@@ -165,6 +178,22 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
       }
     }
     return true;
+  };
+
+  /** The execution crashed the kernel or ran past its time limit. */
+  const stopped = (status: ExecuteResult["status"]): boolean => status === "died" || status === "timeout";
+  /** True when an execution that just ended with `status` left the kernel dead or stuck. */
+  const lost = async (status: ExecuteResult["status"]): Promise<boolean> => status === "died" || (status === "timeout" && !(await settled()));
+  /**
+   * An execution crashed or hung right after something failed in the same kernel: start a fresh
+   * kernel whose replay leaves the failed cells out, so it can be tried once more. False when the
+   * kernel had no failure to blame, or a fresh one could not be started.
+   */
+  const retryClean = async (what: string): Promise<boolean> => {
+    if (!failedSinceBoot || overOutput || harnessBroken || remaining() <= 0) return false;
+    replayWithoutFailed = true;
+    run.notes.push(`${what} was tried again in a fresh kernel without the cells that failed before it, which may have left the kernel broken`);
+    return boot(true);
   };
 
   try {
@@ -185,12 +214,18 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
         record.problem = "not run: the kernel could not be restarted";
         continue;
       }
-      const result = await exec(cellSource(cell), record.outputs);
+      let result = await exec(cellSource(cell), record.outputs);
+      if (stopped(result.status) && (await retryClean(`cell ${index + 1}`))) {
+        record.outputs.length = 0;
+        result = await exec(cellSource(cell), record.outputs);
+      }
+      const gone = await lost(result.status);
       record.status = result.status;
+      if (result.status === "error") failedCells.add(index);
       if (result.status === "error") record.problem = `${result.error?.ename ?? "Error"}: ${result.error?.evalue ?? ""}`;
       else if (result.status === "timeout") record.problem = `stopped: the cell ran longer than the ${limits.cellSeconds} s limit per cell`;
       else if (result.status === "died") record.problem = overOutput ? `stopped: more than ${limits.outputBytes} bytes of output` : `the kernel crashed in this cell (${describeExit(lastExit())})`;
-      if (result.status === "died" || (result.status === "timeout" && !(await settled()))) alive = false;
+      if (gone) alive = false;
       if (result.status === "died" || result.status === "timeout") fatalCells.add(index);
     }
     replayUpTo = Infinity;
@@ -216,16 +251,20 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
         continue;
       }
       const caseId = `${caseRun.gradeId}#${caseRun.caseIndex}`;
-      const outputs: IOutput[] = [];
-      const result = await exec(callCode(harness, caseId, testCase.call), null);
-      outputs.push(...result.outputs);
+      let result = await exec(callCode(harness, caseId, testCase.call), null);
+      if (stopped(result.status) && (await retryClean(`hidden test ${caseId}`))) {
+        result = await exec(callCode(harness, caseId, testCase.call), null);
+      }
+      const gone = await lost(result.status);
       caseRun.status = result.status;
-      if (result.status === "ok") caseRun.result = readCallResult(outputs, harness, caseId);
+      if (result.status === "ok") caseRun.result = readCallResult(result.outputs, harness, caseId);
       else if (result.status === "error") caseRun.result = { ok: false, reason: `${result.error?.ename ?? "Error"}: ${firstLine(result.error?.evalue)}` };
       else if (result.status === "timeout") caseRun.result = { ok: false, reason: `timed out after the ${limits.cellSeconds} s limit` };
       else caseRun.result = { ok: false, reason: overOutput ? `stopped: more than ${limits.outputBytes} bytes of output` : `the kernel crashed (${describeExit(lastExit())})` };
+      // A call that threw may have left something behind, like a failed cell.
+      if (!caseRun.result.ok) failedSinceBoot = true;
       // A kernel that came back from the interrupt keeps going; a killed or crashed one is replaced.
-      if (result.status === "died" || (result.status === "timeout" && !(await settled()))) alive = false;
+      if (gone) alive = false;
     }
     run.phases.testsMs = Date.now() - testsStart;
     if (remaining() <= 0) run.notes.push(`total time limit of ${limits.totalSeconds} s reached`);

@@ -1,5 +1,5 @@
 import { startKernel, KernelClient, KERNEL_MAIN, CONNECTION_FILE_PLACEHOLDER, KernelExit } from "../../kernel/client";
-import { KernelInstall, Protections, SandboxLimits, makeScratch, removeScratch, sandboxCommand, sandboxEnv } from "../sandbox";
+import { KernelInstall, Protections, SandboxLimits, makeScratch, removeScratch, sandboxCommand, sandboxEnv, withOwnUser } from "../sandbox";
 
 /**
  * How long a fresh kernel may take to start and warm up. TypeScript's first compile takes a few
@@ -38,10 +38,12 @@ export interface KernelSetup {
  */
 export async function startSandboxedKernel(setup: KernelSetup): Promise<SandboxedKernel> {
   const started = Date.now();
-  const scratch = makeScratch("kernel", setup.protections);
+  // a user of its own, so the process cap counts this kernel's threads alone
+  const protections = withOwnUser(setup.protections);
+  const scratch = makeScratch("kernel", protections);
   const command = sandboxCommand([KERNEL_MAIN, CONNECTION_FILE_PLACEHOLDER], {
     limits: setup.limits,
-    protections: setup.protections,
+    protections,
     install: setup.install,
     scratch,
     allowWorker: true,

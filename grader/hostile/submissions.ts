@@ -109,4 +109,10 @@ export const HOSTILE: HostileCase[] = [
     reason: /wrong|Error/,
     notebook: () => submission("function scale(x: number[], a: number): number[] {\n  return x;\n}", ANSWERS.sum, (cells) => void cells.splice(2, 1)),
   },
+  {
+    student: "h19-poison-kernel",
+    attack: "leaves a timer behind that blocks the kernel forever, then fails, so that the next cell hangs",
+    reason: /not done yet/,
+    notebook: () => submission(scaleDoing(`setInterval(() => {\n  for (;;) {}\n}, 10);\nthrow new Error("scale is not done yet");`), ANSWERS.sum),
+  },
 ];

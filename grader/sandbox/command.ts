@@ -55,7 +55,7 @@ const PREPARE_SCRIPT = [
  * outermost layer first:
  *
  *   unshare -n -m  sh -c <cover secrets with empty mounts; chown connection file>
- *     prlimit --as --fsize --nproc --cpu  setpriv --reuid=nobody --pdeathsig=KILL
+ *     prlimit --as --fsize --nproc --cpu  setpriv --reuid=<its own uid> --pdeathsig=KILL
  *     node --experimental-permission --allow-fs-read=<package, scratch> --allow-fs-write=<scratch>
  *          --allow-addons --max-old-space-size=<memory> <script> <args>
  *

@@ -13,7 +13,7 @@ export interface SandboxLimits {
   outputBytes: number;
   /** Largest file, in MiB, the kernel may write into its scratch folder (RLIMIT_FSIZE). */
   fileMB: number;
-  /** Processes and threads the sandbox user may own (RLIMIT_NPROC); Node's permission model already forbids child processes. */
+  /** Processes and threads one kernel may own (RLIMIT_NPROC, per kernel: each runs as a user of its own); Node's permission model already forbids child processes. */
   processes: number;
 }
 

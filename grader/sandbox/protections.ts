@@ -9,7 +9,7 @@ export interface Protections {
   networkNamespace: boolean;
   /** `unshare -m`: a private mount namespace in which the grader's secret folders are covered by empty mounts. */
   mountNamespace: boolean;
-  /** `setpriv`: the kernel runs as an unprivileged user (nobody), so file modes and RLIMIT_NPROC apply. */
+  /** `setpriv`: the kernel runs as an unprivileged user (group nogroup; each kernel gets a user id of its own, see withOwnUser), so file modes and RLIMIT_NPROC apply. */
   unprivilegedUser: { uid: number; gid: number } | null;
   /** `prlimit`: address space, file size, process count and CPU-time limits on the kernel process. */
   resourceLimits: boolean;
@@ -48,3 +48,22 @@ export function probeProtections(): Protections {
   cached = { networkNamespace, mountNamespace, unprivilegedUser, resourceLimits, nodePermissions, lost };
   return cached;
 }
+
+/** First user id of the range sandboxed programs run as: far above any login or system user. */
+const SANDBOX_UID_BASE = 1_900_000_000;
+let sandboxUsers = 0;
+
+/**
+ * The protections for one sandboxed program, with a user id of its own. RLIMIT_NPROC counts the
+ * processes and threads of a *user*, so with one shared user (nobody) a fork bomb in one
+ * submission would leave no threads for the kernels of the submissions graded beside it; with a
+ * user per kernel the cap holds each kernel alone, and kernels cannot signal each other either.
+ * Example: `withOwnUser(probeProtections()).unprivilegedUser` -> `{ uid: 1900123001, gid: 65534 }`.
+ */
+export function withOwnUser(protections: Protections): Protections {
+  if (!protections.unprivilegedUser) return protections;
+  sandboxUsers = (sandboxUsers + 1) % 1000;
+  const uid = SANDBOX_UID_BASE + (process.pid % 100_000) * 1000 + sandboxUsers;
+  return { ...protections, unprivilegedUser: { uid, gid: protections.unprivilegedUser.gid } };
+}
+

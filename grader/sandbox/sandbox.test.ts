@@ -1,10 +1,10 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DEFAULT_LIMITS, SandboxLimits, makePrivate, makeScratch, probeProtections, removeScratch, sandboxCommand, sandboxEnv, secretPaths, thisInstall } from "./index";
+import { DEFAULT_LIMITS, SandboxLimits, makePrivate, makeScratch, probeProtections, removeScratch, sandboxCommand, sandboxEnv, secretPaths, thisInstall, withOwnUser } from "./index";
 
 // Each test runs a small Node program inside the sandbox exactly as the kernel is run, and checks
 // that one limit holds. A layer the machine lacks is reported by probeProtections().lost and the
@@ -141,3 +141,41 @@ test("a file bigger than the file-size cap cannot be written", { skip: !protecti
   assert.doesNotMatch(run.out, /WROTE 8MB/, run.out);
   assert.ok(size <= 2 * 1024 * 1024, `file grew to ${size} bytes`);
 });
+
+test("the process cap holds each kernel alone: a thread bomb in one leaves a second free to start threads", { skip: protections.unprivilegedUser === null || !protections.resourceLimits ? "needs root for setpriv and prlimit (reported in protections.lost)" : false }, async () => {
+  // 24 threads per sandbox user; a 16 GiB heap cap (virtual: each worker reserves address space
+  // for its code) so that the address-space cap is not what stops the bomb
+  const limits = { ...DEFAULT_LIMITS, processes: 24, memoryMB: 16384 };
+  const start = (code: string): { argv: string[]; scratch: string; uid: number } => {
+    const own = withOwnUser(protections);
+    const scratch = makeScratch("sandbox-test", own);
+    return { argv: sandboxCommand(["-e", code], { limits, protections: own, install, scratch, allowWorker: true }), scratch, uid: own.unprivilegedUser!.uid };
+  };
+  const bomb = start(`
+    const { Worker } = require("worker_threads"); const held = [];
+    try { for (let i = 0; i < 1000; i++) held.push(new Worker("setInterval(() => {}, 1000)", { eval: true })); } catch (e) { console.log("CAPPED " + (e.code || e.message)); }
+    console.log("HOLDING " + held.length);
+    setTimeout(() => process.exit(0), 60000);`);
+  const child = spawn(bomb.argv[0], bomb.argv.slice(1), { cwd: bomb.scratch, env: sandboxEnv(bomb.scratch) });
+  let bombOut = "";
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on("data", (d: Buffer) => {
+      bombOut += d.toString();
+      if (/HOLDING \d+/.test(bombOut)) resolve();
+    });
+    child.on("exit", () => reject(new Error(`the bomb ended before it held its threads: ${bombOut}`)));
+  });
+  const neighbour = start(`
+    const { Worker } = require("worker_threads");
+    const ws = [1, 2, 3, 4].map(() => new Worker("require('worker_threads').parentPort.postMessage(process.getuid())", { eval: true }));
+    Promise.all(ws.map((w) => new Promise((r) => w.once("message", r)))).then((uids) => { console.log("NEIGHBOUR OK " + uids.join(",")); process.exit(0); });`);
+  const run = spawnSync(neighbour.argv[0], neighbour.argv.slice(1), { cwd: neighbour.scratch, env: sandboxEnv(neighbour.scratch), encoding: "utf8", timeout: 60_000 });
+  child.kill("SIGKILL");
+  removeScratch(bomb.scratch);
+  removeScratch(neighbour.scratch);
+  assert.match(bombOut, /CAPPED/, "the bomb must hit the cap");
+  assert.ok(Number(/HOLDING (\d+)/.exec(bombOut)![1]) < 24, bombOut);
+  assert.notEqual(bomb.uid, neighbour.uid);
+  assert.match(run.stdout, new RegExp(`NEIGHBOUR OK ${[1, 2, 3, 4].map(() => neighbour.uid).join(",")}`), `${run.stdout}${run.stderr}`);
+});
+
