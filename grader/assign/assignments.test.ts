@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { startKernel } from "../../kernel/client";
-import { compareValues } from "./compare";
+import { compareResult } from "../autograde/compare";
 import { runNotebookCells } from "./execute";
 import { computeExpected } from "./expected";
 import type { GradingSpec } from "./format";
@@ -68,7 +68,7 @@ for (const source of sources()) {
       g.hiddenCases.forEach((c, j) => {
         const stored = committed.autograded[i].hiddenCases[j].expected;
         if (c.expected === undefined) return assert.equal(stored, undefined);
-        const outcome = compareValues(c.expected, stored, { kind: "relative-error", threshold: 1e-9 });
+        const outcome = compareResult(c.expected, stored, { kind: "relative-error", threshold: 1e-9 });
         assert.equal(outcome.credit, 1, `${g.gradeId} "${c.name}": recomputed expected value differs from ${specFile}: ${outcome.message}`);
       }),
     );

@@ -1,11 +1,12 @@
 /**
  * Expected values for the hidden tests: the source notebook (the instructor's solution) runs in
  * a fresh kernel; every cell must pass, then each hidden case's call is evaluated there and its
- * result recorded in the spec. Gradient-check cases are evaluated too and must reach full credit.
+ * result recorded in the spec. A gradient-check case's solution must pass its own check (analytic
+ * against numeric, full credit); its numeric gradient is what students' gradients are graded against.
  */
 import * as path from "path";
 import { startKernel } from "../../kernel/client";
-import { compareValues } from "./compare";
+import { compareResult } from "../autograde/compare";
 import { evaluateCall, runNotebookCells } from "./execute";
 import type { GradingSpec, Notebook } from "./format";
 
@@ -44,8 +45,10 @@ export async function computeExpected(spec: GradingSpec, source: Notebook, sourc
           throw new Error(`${sourceFile}: hidden test "${testCase.name}" of ${graded.gradeId} (cell ${graded.cellIndex}): ${(err as Error).message}`);
         }
         if (testCase.compare.kind === "gradient-check") {
-          const outcome = compareValues(value, undefined, testCase.compare);
-          if (outcome.credit < 1) throw new Error(`${sourceFile}: hidden test "${testCase.name}" of ${graded.gradeId}: the solution itself fails its gradient check (${outcome.message}).`);
+          const numeric = value !== null && typeof value === "object" && !Array.isArray(value) ? value.numeric : undefined;
+          const outcome = compareResult(value, numeric, testCase.compare);
+          if (numeric === undefined || outcome.credit < 1) throw new Error(`${sourceFile}: hidden test "${testCase.name}" of ${graded.gradeId}: the solution itself fails its gradient check (${outcome.message}).`);
+          testCase.expected = numeric;
         } else {
           testCase.expected = value;
         }

@@ -88,9 +88,12 @@ export interface CellMetadataWithNbgrader {
  *   every numeric leaf; shapes (array lengths, object keys) must match. Full credit when the error
  *   is at most `threshold`; with `bands`, the credit of the first band whose `maxRelativeError` the
  *   error does not exceed (bands in increasing order; none matched: 0).
- * - `gradient-check`: the call itself returns `{ analytic, numeric }` (the student's backward pass
- *   and a numeric gradient of the student's forward pass, e.g. from dl-workbook/gradcheck); they
- *   are compared with each other by relative error, with bands. `expected` is not used.
+ * - `gradient-check`: the call returns `{ analytic, numeric }` (a backward pass and a numeric
+ *   gradient of the forward pass at the same inputs, e.g. from dl-workbook/gradcheck), as in the
+ *   notebook's public tests. At generation the solution's two must agree within the first band, and
+ *   the solution's `numeric` becomes `expected`; grading compares the student's `analytic` with it
+ *   by relative error, with bands. The student's own `numeric` is never trusted: it is computed in
+ *   the student's kernel, where a patched forward pass or gradient helper could make it anything.
  * - `exact`: deep equality of JSON values (numbers compared with ===).
  */
 export type Comparison =
@@ -133,7 +136,7 @@ export interface HiddenTestCase {
   weight: number;
   /**
    * The instructor solution's result for `call`, recorded by `generate` from running the source
-   * notebook. Absent for `gradient-check` cases (they compare the student's own two results).
+   * notebook; for `gradient-check` cases, the solution's numeric gradient.
    */
   expected?: JsonValue;
 }

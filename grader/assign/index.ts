@@ -14,7 +14,6 @@ export { computeChecksum, isGrade, isLocked, isSolution, pythonFloatString } fro
 export { assignmentName, checkSource, generateAssignment, gradedFunctionName, notebookJson, readNotebook, writeAssignment, GeneratedAssignment, TEST_GRADE_ID_PREFIX } from "./generate";
 export { computeExpected, ComputeExpectedOptions } from "./expected";
 export { evaluateCall, runNotebookCells, CellRun, RunCellsOptions } from "./execute";
-export { compareValues, ComparisonOutcome } from "./compare";
 export { extractHiddenTests, asComparison, HIDDEN_TEST_FUNCTION, ExtractedCase } from "./hidden-tests";
 export { findRegions, markerOnLine, MarkerRegion, MarkerProblem, RegionKind } from "./markers";
 export { enclosingFunctionName } from "./enclosing-function";

@@ -32,12 +32,24 @@ test("a wrong answer's message gives the error and worst element but not the exp
   assert.doesNotMatch(verdict.message, /0\.123456/);
 });
 
-test("gradient check compares the student's analytic and numeric gradients by bands", () => {
+test("gradient check grades the student's analytic gradient against the solution's numeric gradient, by bands", () => {
   const cmp = { kind: "gradient-check" as const, bands: [{ maxRelativeError: 1e-7, credit: 1 }, { maxRelativeError: 1e-4, credit: 0.5 }] };
-  assert.equal(compareResult({ analytic: [1, 2], numeric: [1, 2 + 1e-9] }, undefined, cmp).credit, 1);
-  assert.equal(compareResult({ analytic: [1, 2], numeric: [1, 2.0001] }, undefined, cmp).credit, 0.5);
-  assert.equal(compareResult({ analytic: [1, 2], numeric: [1, 3] }, undefined, cmp).credit, 0);
-  assert.equal(compareResult([1, 2], undefined, cmp).credit, 0);
+  const solutionNumeric = [1, 2 + 1e-9];
+  assert.equal(compareResult({ analytic: [1, 2], numeric: [9, 9] }, solutionNumeric, cmp).credit, 1);
+  assert.equal(compareResult({ analytic: [1, 2.0001], numeric: [1, 2.0001] }, solutionNumeric, cmp).credit, 0.5);
+  assert.equal(compareResult({ analytic: [1, 3], numeric: [1, 3] }, solutionNumeric, cmp).credit, 0);
+  assert.match(compareResult({ analytic: [1, 2, 3], numeric: [1, 2, 3] }, solutionNumeric, cmp).message, /wrong gradient shape/);
+  assert.equal(compareResult([1, 2], solutionNumeric, cmp).credit, 0);
+  assert.equal(compareResult({ analytic: [1, 2], numeric: [1, 2] }, undefined, cmp).credit, 0, "no recorded gradient: no credit");
+});
+
+test("a forged gradient check (the student's numeric gradient made to equal a wrong analytic one) earns nothing", () => {
+  // e.g. a patched evalNumericalGradientArray or NDArray.prototype.add in the student's kernel
+  const cmp = { kind: "gradient-check" as const, bands: [{ maxRelativeError: 1e-6, credit: 1 }, { maxRelativeError: 1e-4, credit: 0.5 }] };
+  const forged = { analytic: [[0, 0], [0, 0]], numeric: [[0, 0], [0, 0]] };
+  const verdict = compareResult(forged, [[0.31, -1.2], [0.05, 2.4]], cmp);
+  assert.equal(verdict.credit, 0);
+  assert.match(verdict.message, /relative error 1\.00e\+0/);
 });
 
 test("exact comparison and band order", () => {

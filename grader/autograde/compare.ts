@@ -110,17 +110,18 @@ const fmt = (x: number): string => (Number.isFinite(x) ? x.toExponential(2) : St
  * Example: compareResult([1, 2], [1, 2], { kind: "relative-error", threshold: 1e-7 }).credit === 1
  */
 export function compareResult(actual: JsonValue, expected: JsonValue | undefined, comparison: Comparison): CaseVerdict {
+  if (expected === undefined) return { credit: 0, message: "the grading spec has no expected value for this case; ask the instructor to regenerate it" };
   if (comparison.kind === "gradient-check") {
-    if (actual === null || typeof actual !== "object" || Array.isArray(actual) || !("analytic" in actual) || !("numeric" in actual)) {
+    if (actual === null || typeof actual !== "object" || Array.isArray(actual) || !("analytic" in actual)) {
       return { credit: 0, message: `the gradient check must give { analytic, numeric }, got ${describe(actual)}` };
     }
-    const mismatch = structureMismatch(actual.analytic, actual.numeric, "");
-    if (mismatch) return { credit: 0, message: `analytic and numeric gradients differ in shape: ${mismatch}` };
-    const { error, worst } = relativeError(actual.analytic, actual.numeric);
+    // expected: the numeric gradient of the solution's forward pass at the same inputs
+    const mismatch = structureMismatch(actual.analytic, expected, "");
+    if (mismatch) return { credit: 0, message: `wrong gradient shape: ${mismatch}` };
+    const { error, worst } = relativeError(actual.analytic, expected);
     const credit = bandCredit(error, comparison.bands);
-    return { credit, relativeError: error, worstElement: worst, message: `gradient check: relative error ${fmt(error)} (worst element ${worst || "the value"}), credit ${Math.round(credit * 100)}%` };
+    return { credit, relativeError: error, worstElement: worst, message: `gradient check against the numeric gradient: relative error ${fmt(error)} (worst element ${worst || "the value"}), credit ${Math.round(credit * 100)}%` };
   }
-  if (expected === undefined) return { credit: 0, message: "the grading spec has no expected value for this case; ask the instructor to regenerate it" };
   if (comparison.kind === "exact") {
     return deepEqual(actual, expected) ? { credit: 1, message: "correct" } : { credit: 0, message: `wrong result (${describe(actual)})` };
   }
