@@ -143,8 +143,9 @@ export interface HiddenTestCase {
 
 /**
  * One graded function: an autograded test cell and the hidden cases it owns.
- * Score = points * (publicTestsWeight * [test cell ran without error] + sum_i weight_i * credit_i)
- *                / (publicTestsWeight + sum_i weight_i).
+ * Score = points * (publicTestsWeight * [test cell ran without error] * hidden + sum_i weight_i * credit_i)
+ *                / (publicTestsWeight + sum_i weight_i), with hidden = sum_i weight_i * credit_i / sum_i weight_i
+ * (see scoreSubmission: the public share counts only as far as the hidden cases confirm it).
  */
 export interface GradedFunction {
   /** grade_id of the autograded test cell. */

@@ -115,4 +115,10 @@ export const HOSTILE: HostileCase[] = [
     reason: /not done yet/,
     notebook: () => submission(scaleDoing(`setInterval(() => {\n  for (;;) {}\n}, 10);\nthrow new Error("scale is not done yet");`), ANSWERS.sum),
   },
+  {
+    student: "h20-hardcode-public-test",
+    attack: "answers the public test's exact inputs by rote and nothing else",
+    reason: /wrong/,
+    notebook: () => submission("function scale(x: number[], a: number): number[] {\n  return x.length === 2 && x[0] === 1 && x[1] === 2 && a === 3 ? [3, 6] : x;\n}", ANSWERS.sum),
+  },
 ];
