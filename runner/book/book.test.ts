@@ -86,6 +86,16 @@ test("an unchanged notebook is not run again; a changed one is", async () => {
   assert.deepEqual(third.entries.map((e) => e.status), ["cached", "ok"]);
   assert.match(page("02-second.html"), /changed\n/);
   assert.deepEqual(Object.keys(readCache(outDir).notebooks).sort(), ["01-outputs.ipynb", "02-second.ipynb"]);
+
+  // a Markdown edit re-renders the page from the cached outputs, without running the notebook
+  const first = path.join(notebooksDir, "01-outputs.ipynb");
+  const edited = JSON.parse(fs.readFileSync(first, "utf8")) as INotebookContent;
+  edited.cells.push({ cell_type: "markdown", id: "added-prose", metadata: {}, source: "A paragraph added after the run." });
+  fs.writeFileSync(first, JSON.stringify(edited));
+  const fourth = await buildBook({ notebooksDir, outDir });
+  assert.equal(fourth.ran, 0);
+  assert.match(page("01-outputs.html"), /A paragraph added after the run\./);
+  assert.match(page("01-outputs.html"), /class="plotly-spec"/, "the cached outputs stay");
 });
 
 test("a failing notebook is marked on its page and in the index, and is not cached", async () => {

@@ -10,7 +10,7 @@ import { readNotebook, writeNotebook } from "../notebook";
 import { runNotebook } from "../run-notebook";
 import type { RunProgress } from "../progress";
 import { copyAssets } from "./assets";
-import { libraryFingerprint, notebookHash, readCache, writeCache } from "./cache";
+import { libraryFingerprint, notebookHash, readCache, withCachedOutputs, writeCache } from "./cache";
 import { BookEntry, notebookTitle, renderIndexPage, renderNotebookPage } from "./page";
 
 /** Options of {@link buildBook}. */
@@ -82,7 +82,9 @@ export async function buildBook(options: BuildBookOptions): Promise<BuildBookRes
     let status: BookEntry["status"];
     let failures: string[] = [];
     if (!options.force && record?.hash === hash && fs.existsSync(executedPath)) {
-      notebook = readNotebook(executedPath);
+      // the code is unchanged; Markdown edits since that run show without running it again
+      notebook = withCachedOutputs(original, readNotebook(executedPath));
+      writeNotebook(executedPath, notebook);
       status = "cached";
       cached++;
       options.progress?.message(`[${i + 1}/${sources.length}] ${source}: unchanged since ${record.ranAt}, using the cached run`);

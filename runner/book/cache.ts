@@ -1,11 +1,13 @@
 /**
- * The book's cache: a notebook whose cells and library did not change since its last clean run
- * is not run again. The key is sha256(cell types and sources, package version, compiled library).
+ * The book's cache: a notebook whose code and library did not change since its last clean run
+ * is not run again. The key is sha256(code cells' sources, package version, compiled library);
+ * Markdown does not change what runs, so an edited explanation re-renders the page from the
+ * cached outputs without running the notebook again.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { createHash } from "crypto";
-import type { INotebookContent } from "@jupyterlab/nbformat";
+import type { ICell, ICodeCell, INotebookContent } from "@jupyterlab/nbformat";
 import { sourceText } from "../notebook";
 
 /** The package root (dist/runner/book/../../..). */
@@ -57,7 +59,7 @@ export function libraryFingerprint(root = PACKAGE_ROOT): string {
 }
 
 /**
- * The cache key of a notebook: its cells' types and sources (not outputs or metadata) and the
+ * The cache key of a notebook: its code cells' sources (not Markdown, outputs or metadata) and the
  * library fingerprint.
  *
  * @example
@@ -67,10 +69,27 @@ export function notebookHash(notebook: INotebookContent, library: string): strin
   const hash = createHash("sha256");
   hash.update(library);
   for (const cell of notebook.cells) {
-    hash.update(`\u0000${cell.cell_type}\u0000`);
+    if (cell.cell_type !== "code") continue;
+    hash.update("\u0000code\u0000");
     hash.update(sourceText(cell.source));
   }
   return hash.digest("hex");
+}
+
+/**
+ * The current notebook with the outputs of its cached run: every cell (Markdown and its
+ * attachments included) comes from `current`, each code cell's outputs and execution count from
+ * the code cell in the same place of `cached`. Both have the same code cells (their keys match).
+ */
+export function withCachedOutputs(current: INotebookContent, cached: INotebookContent): INotebookContent {
+  const ranCells = cached.cells.filter((cell): cell is ICodeCell => cell.cell_type === "code");
+  let next = 0;
+  const cells = current.cells.map((cell): ICell => {
+    if (cell.cell_type !== "code") return cell;
+    const ran = ranCells[next++];
+    return ran ? { ...cell, outputs: ran.outputs, execution_count: ran.execution_count } : cell;
+  });
+  return { ...current, cells };
 }
 
 /** Reads `<outDir>/.book-cache.json`; a missing or unreadable file is an empty cache. */

@@ -1,5 +1,6 @@
 /** Markdown cells to HTML: marked for the Markdown, KaTeX for $...$ and $$...$$, highlight.js for code. */
-import { Marked, type TokenizerAndRendererExtension, type Tokens } from "marked";
+import type { IAttachments } from "@jupyterlab/nbformat";
+import { Marked, type Token, type TokenizerAndRendererExtension, type Tokens } from "marked";
 import { highlightCode } from "./highlight";
 import { renderTex } from "./math";
 
@@ -41,10 +42,6 @@ const inlineMath: TokenizerAndRendererExtension = {
 const marked = new Marked({
   gfm: true,
   extensions: [blockMath, inlineMath],
-  // a link to another notebook ("see [Adam](01-adam.ipynb)") points at its page in the book
-  walkTokens(token) {
-    if (token.type === "link" && !/^[a-z][a-z0-9+.-]*:/i.test(token.href)) token.href = token.href.replace(/\.ipynb(?=$|#)/, ".html");
-  },
   renderer: {
     code({ text, lang }: Tokens.Code): string {
       return `<pre class="code"><code class="hljs">${highlightCode(text, lang ?? "")}</code></pre>\n`;
@@ -52,12 +49,36 @@ const marked = new Marked({
   },
 });
 
+/** A markdown cell's attachments (nbformat): file name -> { MIME type: base64 data }. */
+export type Attachments = IAttachments;
+
+/** `attachment:plot.png` -> a data URI of that attachment, or undefined when the cell has no such file. */
+function attachmentUri(href: string, attachments: Attachments | undefined): string | undefined {
+  if (!attachments || !href.startsWith("attachment:")) return undefined;
+  const bundle = attachments[decodeURIComponent(href.slice("attachment:".length))];
+  const mime = bundle && Object.keys(bundle).find((m) => m.startsWith("image/"));
+  if (!bundle || !mime) return undefined;
+  const data = bundle[mime];
+  return `data:${mime};base64,${(Array.isArray(data) ? data.join("") : String(data)).replace(/\s/g, "")}`;
+}
+
 /**
- * Markdown (GitHub flavour) with LaTeX math to HTML.
+ * Markdown (GitHub flavour) with LaTeX math to HTML. A link to another notebook ("see
+ * [Adam](01-adam.ipynb)") points at its page in the book; an image of the cell's attachments
+ * (`![plot](attachment:plot.png)`, as Jupyter writes a pasted image) is embedded as a data URI.
  *
  * @example
  * renderMarkdown("# Adam\nThe update $w \\leftarrow w - \\eta \\hat m / (\\sqrt{\\hat v} + \\epsilon)$.");
  */
-export function renderMarkdown(text: string): string {
-  return marked.parse(text, { async: false }) as string;
+export function renderMarkdown(text: string, attachments?: Attachments): string {
+  const walkTokens = (token: Token): void => {
+    if (token.type === "link" && !/^[a-z][a-z0-9+.-]*:/i.test(token.href)) token.href = token.href.replace(/\.ipynb(?=$|#)/, ".html");
+    if (token.type === "image") token.href = attachmentUri(token.href, attachments) ?? token.href;
+  };
+  const html = marked.parse(text, { async: false, walkTokens }) as string;
+  // <img src="attachment:..."> written as HTML inside the Markdown
+  return html.replace(/(<img\b[^>]*\bsrc=")(attachment:[^"]+)"/g, (all, head: string, href: string) => {
+    const uri = attachmentUri(href, attachments);
+    return uri ? `${head}${uri}"` : all;
+  });
 }

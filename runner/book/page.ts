@@ -1,5 +1,5 @@
 /** HTML pages of the book: one per notebook, and the index that lists them. */
-import type { ICell, INotebookContent } from "@jupyterlab/nbformat";
+import type { ICell, IMarkdownCell, INotebookContent } from "@jupyterlab/nbformat";
 import { isCodeCell, sourceText } from "../notebook";
 import { ASSETS } from "./assets";
 import { escapeHtml, highlightCode } from "./highlight";
@@ -56,7 +56,7 @@ function header(bookTitle: string): string {
 
 function renderCell(cell: ICell, index: number, context: OutputContext): string {
   const source = sourceText(cell.source);
-  if (cell.cell_type === "markdown") return `<section class="cell markdown" id="cell-${index + 1}">${renderMarkdown(source)}</section>`;
+  if (cell.cell_type === "markdown") return `<section class="cell markdown" id="cell-${index + 1}">${renderMarkdown(source, (cell as IMarkdownCell).attachments)}</section>`;
   if (isCodeCell(cell)) {
     const prompt = `In [${cell.execution_count ?? " "}]:`;
     const outputs = cell.outputs.map((o) => renderOutput(o, context)).join("\n");

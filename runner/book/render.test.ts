@@ -3,10 +3,10 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { INotebookContent, IOutput } from "@jupyterlab/nbformat";
+import type { ICodeCell, INotebookContent, IOutput } from "@jupyterlab/nbformat";
 import { ansiToHtml } from "./ansi";
 import { copyAssets, ASSETS } from "./assets";
-import { notebookHash } from "./cache";
+import { notebookHash, withCachedOutputs } from "./cache";
 import { renderMarkdown } from "./markdown";
 import { renderLatexOutput } from "./math";
 import { collapseCarriageReturns, renderOutput, scriptJson } from "./outputs";
@@ -74,6 +74,14 @@ test("Markdown renders headings, math, tables and highlighted code; $5 stays tex
   assert.match(renderLatexOutput("$x$"), /^<span class="katex">/);
 });
 
+test("a markdown cell's attached images are embedded as data URIs, in Markdown and in HTML", () => {
+  const png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+  const attachments = { "loss curve.png": { "image/png": png } };
+  const html = renderMarkdown("![loss](attachment:loss%20curve.png) and <img src=\"attachment:loss curve.png\" width=\"20\"> but ![gone](attachment:missing.png)", attachments);
+  assert.equal((html.match(new RegExp(`src="data:image/png;base64,${png.replace(/[+/=]/g, "\\$&")}"`, "g")) ?? []).length, 2, html);
+  assert.match(html, /src="attachment:missing.png"/, "an attachment the cell lacks is left as written");
+});
+
 test("a notebook page has its cells, highlighted code, prompts, and loads plotly.js only when needed", () => {
   const withPlot = notebook([{ output_type: "display_data", data: { "application/vnd.plotly.v1+json": { data: [] } }, metadata: {} }]);
   const entry: BookEntry = { source: "01-adam.ipynb", page: "01-adam.html", title: notebookTitle(withPlot, "x"), notebook: withPlot, status: "ok", failures: [] };
@@ -93,7 +101,7 @@ test("a notebook page has its cells, highlighted code, prompts, and loads plotly
   assert.match(index, /class="status cached"/);
 });
 
-test("the cache key follows cell sources and the library, not outputs", () => {
+test("the cache key follows code cells and the library, not outputs or Markdown", () => {
   const a = notebook([]);
   const b = notebook([{ output_type: "stream", name: "stdout", text: "different output" }]);
   assert.equal(notebookHash(a, "lib1"), notebookHash(b, "lib1"));
@@ -101,6 +109,19 @@ test("the cache key follows cell sources and the library, not outputs", () => {
   const c = notebook([]);
   c.cells[1].source = "const x: number = 2;\nx";
   assert.notEqual(notebookHash(a, "lib1"), notebookHash(c, "lib1"));
+  const prose = notebook([]);
+  prose.cells[0].source = "# Adam, explained better";
+  assert.equal(notebookHash(a, "lib1"), notebookHash(prose, "lib1"));
+});
+
+test("a cached run shows the current Markdown with the cached outputs", () => {
+  const ran = notebook([{ output_type: "stream", name: "stdout", text: "from the cached run" }]);
+  const current = notebook([]);
+  current.cells[0].source = "# Adam, explained better";
+  current.cells.splice(1, 0, { cell_type: "markdown", source: "A new paragraph.", metadata: {} });
+  const merged = withCachedOutputs(current, ran);
+  assert.deepEqual(merged.cells.map((c) => c.source), ["# Adam, explained better", "A new paragraph.", current.cells[2].source]);
+  assert.deepEqual((merged.cells[2] as ICodeCell).outputs, (ran.cells[1] as ICodeCell).outputs);
 });
 
 test("assets are copied locally: KaTeX CSS with its fonts, plotly.js, highlight theme", () => {
