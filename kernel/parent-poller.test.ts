@@ -54,6 +54,12 @@ test("the watch fires once when the kernel is re-parented or the parent no longe
   assert.equal(await watchFor(100, 500, { ppid: () => 500, exists: () => true }), 0);
 });
 
+test("a JPY_PARENT_PID that names no running process at start is not watched", async () => {
+  const watch = watchParent(500, () => assert.fail("a parent that never existed cannot go"), 10, { ppid: () => 77, exists: () => false });
+  assert.equal(watch.watching, false);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+});
+
 /** True when `pid` is no running process: kill says ESRCH, or it is a zombie nobody reaped yet. */
 function ended(pid: number): boolean {
   if (!processExists(pid)) return true;

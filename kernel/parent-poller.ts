@@ -13,7 +13,8 @@
  * - `kill(pid, 0)` fails with ESRCH (no such process). EPERM means the process exists but belongs
  *   to another user, as when the grader's sandbox runs the kernel under a user id of its own.
  *
- * Without `JPY_PARENT_PID` nothing is watched. On Windows jupyter_client passes a process handle
+ * Without `JPY_PARENT_PID` nothing is watched, nor when it names no running process at start (a
+ * value left over in a shell's environment). On Windows jupyter_client passes a process handle
  * there instead of an id, which Node cannot wait on, so nothing is watched either.
  */
 
@@ -50,6 +51,8 @@ export function processExists(pid: number, probe: SignalProbe = (p, s) => proces
 
 /** A running watch on the parent process. */
 export interface ParentWatch {
+  /** False when the parent did not exist at start, so nothing is watched. */
+  readonly watching: boolean;
   /** Stops watching (the kernel is shutting down for another reason). */
   stop(): void;
 }
@@ -66,8 +69,10 @@ const SYSTEM: ParentProbes = { ppid: () => process.ppid, exists: (pid) => proces
 /**
  * Calls `onGone` once, on the first check that finds process `parentPid` gone (see the file
  * comment), then stops. The timer is unref'd: watching never keeps a process alive by itself.
+ * A parent that does not exist at start is not watched (`watching` is false).
  */
 export function watchParent(parentPid: number, onGone: () => void, intervalMs = PARENT_POLL_MS, probes: ParentProbes = SYSTEM): ParentWatch {
+  if (!probes.exists(parentPid)) return { watching: false, stop: () => undefined };
   // Only a kernel started directly by its parent can tell by re-parenting (a wrapper such as a sandbox sits in between otherwise).
   const wasChild = probes.ppid() === parentPid;
   const timer = setInterval(() => {
@@ -77,5 +82,5 @@ export function watchParent(parentPid: number, onGone: () => void, intervalMs = 
     onGone();
   }, intervalMs);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return { watching: true, stop: () => clearInterval(timer) };
 }

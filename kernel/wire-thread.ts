@@ -234,10 +234,11 @@ async function run(): Promise<void> {
 
   const parentPid = parentPidFromEnv(process.env);
   if (parentPid !== undefined) {
-    watchParent(parentPid, () => {
+    const watch = watchParent(parentPid, () => {
       log(`the front end that started this kernel (process ${parentPid}, from ${PARENT_PID_VARIABLE}) is gone; shutting down`);
       shutdown(false);
     });
+    if (!watch.watching) log(`${PARENT_PID_VARIABLE}=${parentPid} names no running process; the kernel will not stop when its front end does (unset ${PARENT_PID_VARIABLE} to silence this)`);
   }
 
   toMain({ kind: "ready" });
