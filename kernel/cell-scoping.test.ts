@@ -1,4 +1,7 @@
-/** Cells that read earlier cells' variables through shorthand properties, renamed destructuring, `await (p)` and `export`. */
+/**
+ * Cells that read earlier cells' variables through shorthand properties, renamed destructuring,
+ * `await (p)` and `export`, and names that start with `__` (which TypeScript escapes internally).
+ */
 import { after, test } from "node:test";
 import * as assert from "node:assert/strict";
 import { Executor } from "./executor";
@@ -54,4 +57,41 @@ test("type errors in a rewritten cell keep the cell's line and column", async ()
   const second = await run("const q = { a: 1, load }; const bad: number = 'x';");
   assert.equal(second.status, "error");
   if (second.status === "error") assert.match(second.evalue, /^line 1, column 33:/);
+});
+
+test("names starting with two underscores are declared in one cell and used in later ones", async () => {
+  assert.equal(await value("const __x = 1; __x"), 1);
+  assert.equal(await value("__x + 1"), 2);
+  assert.equal(await value("const ___y = 2; ___y"), 2);
+  assert.equal(await value("___y * 10"), 20);
+  await value("const __proto_like = 5;");
+  assert.equal(await value("__proto_like"), 5);
+  await value("function __double(__n: number): number { return 2 * __n; }");
+  assert.equal(await value("__double(__x + ___y)"), 6);
+  await value("const { a: __a, b: [__b], __c } = { a: 1, b: [2], __c: 3 };");
+  assert.deepEqual(await value("[__a, __b, __c]"), [1, 2, 3]);
+  assert.deepEqual(await value("({ __c, __x })"), { __c: 3, __x: 1 });
+  assert.equal(await value("const __arrow = (__p: number) => __p + __a; __arrow(10)"), 11);
+});
+
+test("a variable named __proto__ is a cell variable, not the prototype of the variables", async () => {
+  await value("let __proto__ = 7;");
+  assert.equal(await value("__proto__"), 7);
+  assert.equal(await value("__proto__ = 8; __proto__ + 1"), 9);
+});
+
+test("types, classes and imports named with two underscores reach later cells", async () => {
+  await value("type __Point = { x: number }; interface __Holder { p: __Point }");
+  assert.equal(await value("const __held: __Holder = { p: { x: 4 } }; __held.p.x"), 4);
+  await value("import * as __path from \"path\";");
+  assert.equal(await value("__path.basename(\"/a/b.txt\")"), "b.txt");
+  await value("class __Counter { n = 1 }");
+  // re-using a class's name for a type keeps its value usable (tslab declares it as `let __Counter: any`)
+  assert.equal(await value("type __Counter = number; const counted: __Counter = 2; counted"), 2);
+  assert.equal(await value("new __Counter().n"), 1);
+});
+
+test("completion offers names that start with two underscores", async () => {
+  await value("const __completeMe = 1;");
+  assert.ok(executor.complete("__comp", 6).candidates.includes("__completeMe"));
 });

@@ -56,7 +56,8 @@ export class Executor {
    * `onRequire` sees every module a cell loads.
    */
   constructor(private readonly cwd: string, onRequire?: (id: string, exported: unknown) => void, interrupted: () => boolean = () => false) {
-    this.locals = {};
+    // No prototype: a cell variable named `__proto__` (or `constructor`) is a plain property like any other.
+    this.locals = Object.create(null) as Locals;
     const locals = this.locals;
     // TypeScript compiles named imports to defineProperty(getter); store the value so it stays rewritable (as tslab does).
     this.exportsProxy = new Proxy(locals, {

@@ -12,6 +12,7 @@ import * as path from "path";
 import Module from "module";
 import type * as TS from "typescript";
 import { PACKAGE_ROOT } from "./info";
+import { CONVERTER_FIXES, requireFixed } from "./tslab-fixes";
 
 /** The parts of tslab's converter the kernel uses (tslab/dist/converter.d.ts). */
 export interface Diagnostic {
@@ -51,6 +52,11 @@ interface TslabConverterModule {
 }
 
 const TSLAB_DIR = path.dirname(require.resolve("tslab/package.json", { paths: [PACKAGE_ROOT] }));
+
+/** tslab's converter module, with the kernel's fixes for `__`-prefixed names (tslab-fixes.ts). */
+function tslabConverter(): TslabConverterModule {
+  return requireFixed(path.join(TSLAB_DIR, "dist", "converter.js"), CONVERTER_FIXES) as TslabConverterModule;
+}
 
 /** Packages that always come from this package, so cells see the versions the library was built with. */
 const PINNED = ["dl-workbook", "@tensorflow/"];
@@ -105,14 +111,12 @@ export function tslabTypeScript(): typeof TS {
 export function createConverter(): Converter {
   const ts = tslabTypeScript();
   patchSys(ts, process.cwd());
-  const converter = require(path.join(TSLAB_DIR, "dist", "converter.js")) as TslabConverterModule;
-  return converter.createConverter({});
+  return tslabConverter().createConverter({});
 }
 
 /** tslab's check of whether a cell's code is complete (used for is_complete_request). */
 export function isCompleteCode(code: string): { completed: boolean; indent?: string } {
-  const converter = require(path.join(TSLAB_DIR, "dist", "converter.js")) as TslabConverterModule;
-  return converter.isCompleteCode(code);
+  return tslabConverter().isCompleteCode(code);
 }
 
 /**

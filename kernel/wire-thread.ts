@@ -9,6 +9,8 @@
  * - stdin: delivers input_reply to a main thread waiting synchronously in `input()`;
  * - iopub and replies: sends what the main thread posts.
  * Messages with a bad signature are dropped and logged on stderr, never handed on.
+ * It also watches the front end that started the kernel (JPY_PARENT_PID, parent-poller.ts) and
+ * shuts the kernel down when that process is gone, even while a cell blocks the main thread.
  */
 import * as fs from "fs";
 import { parentPort, workerData } from "worker_threads";
@@ -19,6 +21,7 @@ import type { WireMessage } from "./wire";
 import { Flag } from "./threads";
 import type { Channel, InputAnswer, ToMain, ToWire, WireThreadData } from "./threads";
 import { kernelInfo } from "./info";
+import { parentPidFromEnv, PARENT_PID_VARIABLE, watchParent } from "./parent-poller";
 
 /** How long after interrupt_request a cell still running gets a SIGINT. */
 const SIGINT_DELAY_MS = 200;
@@ -141,7 +144,10 @@ async function run(): Promise<void> {
     for (const socket of [shell, control, stdin, iopub, hb]) socket.close();
   };
 
+  let shuttingDown = false;
   const shutdown = (restart: boolean): void => {
+    if (shuttingDown) return;
+    shuttingDown = true;
     toMain({ kind: "shutdown", restart });
     // If the main thread is stuck in a loop it cannot exit by itself: break it, then end the process.
     setTimeout(() => {
@@ -225,6 +231,15 @@ async function run(): Promise<void> {
     const value = (message.content as { value?: unknown }).value;
     answerInput({ kind: "value", value: typeof value === "string" ? value : String(value ?? "") });
   });
+
+  const parentPid = parentPidFromEnv(process.env);
+  if (parentPid !== undefined) {
+    const watch = watchParent(parentPid, () => {
+      log(`the front end that started this kernel (process ${parentPid}, from ${PARENT_PID_VARIABLE}) is gone; shutting down`);
+      shutdown(false);
+    });
+    if (!watch.watching) log(`${PARENT_PID_VARIABLE}=${parentPid} names no running process; the kernel will not stop when its front end does (unset ${PARENT_PID_VARIABLE} to silence this)`);
+  }
 
   toMain({ kind: "ready" });
 }

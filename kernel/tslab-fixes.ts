@@ -1,0 +1,79 @@
+/**
+ * tslab's converter, loaded with fixes for names that start with two underscores.
+ *
+ * TypeScript stores such names escaped in its symbol tables: `__x` is kept as `___x`, `___y` as
+ * `____y` (`ts.escapeLeadingUnderscores`), so they cannot clash with its internal names such as
+ * `__function`. tslab 1.0.22's converter reads names out of those tables and writes them back
+ * into TypeScript source without unescaping them. A cell `const __x = 1` therefore became
+ * `const __x = 1; export { ___x }` ("Cannot find name '___x'"), and the name never reached
+ * later cells. The fixes below unescape the names at each place where the converter turns a
+ * symbol table key back into source text.
+ *
+ * tslab is pinned to one version (package.json), so each fix is an exact replacement in its
+ * dist/converter.js that must match exactly once; if tslab changes, loading fails and says so.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as vm from "vm";
+import Module from "module";
+
+/** One exact text replacement in a dependency's JavaScript, with the reason it is needed. */
+export interface SourceFix {
+  /** What the fix is for, shown when it no longer applies. */
+  why: string;
+  find: string;
+  replace: string;
+}
+
+/** The fixes to tslab 1.0.22's dist/converter.js (see the file comment). */
+export const CONVERTER_FIXES: readonly SourceFix[] = [
+  {
+    why: "convert() exports every top-level name of the cell with `export { <names> }`; the names came escaped (`___x` for `__x`)",
+    find: "keys.add(key);",
+    replace: "keys.add(ts.unescapeLeadingUnderscores(key));",
+  },
+  {
+    why: "remainingDecls() declares a class's value name that a later cell re-used as a type as `let <name>: any`; the name came escaped",
+    find: "anyVarsDecls.push(`let ${name}: any;\\n`);",
+    replace: "anyVarsDecls.push(`let ${ts.unescapeLeadingUnderscores(name)}: any;\\n`);",
+  },
+  {
+    why: "complete() matches candidates against the word being typed; the word came escaped, so `__x` never completed",
+    find: "let name = id.escapedText.toString();",
+    replace: "let name = ts.idText(id);",
+  },
+];
+
+/** `source` with every fix applied; throws when a fix does not match exactly once (the dependency changed). */
+export function applyFixes(source: string, fixes: readonly SourceFix[], file: string): string {
+  let out = source;
+  for (const fix of fixes) {
+    const count = out.split(fix.find).length - 1;
+    if (count !== 1) {
+      throw new Error(
+        `Cannot apply the kernel's fix to ${file}: expected the text ${JSON.stringify(fix.find)} once, found it ${count} times ` +
+          `(fix: ${fix.why}). The installed tslab differs from the version package.json pins; reinstall with \`npm ci\`, ` +
+          `or update kernel/tslab-fixes.ts for the new version.`,
+      );
+    }
+    out = out.replace(fix.find, () => fix.replace);
+  }
+  return out;
+}
+
+const loaded = new Map<string, unknown>();
+
+/**
+ * Loads the CommonJS module `file` as `require` would, with `fixes` applied to its source; the
+ * module's own `require` resolves from its real directory. Each file loads once per process.
+ */
+export function requireFixed(file: string, fixes: readonly SourceFix[]): unknown {
+  const cached = loaded.get(file);
+  if (cached !== undefined) return cached;
+  const source = applyFixes(fs.readFileSync(file, "utf8"), fixes, file);
+  const moduleObject: { exports: unknown } = { exports: {} };
+  const body = vm.compileFunction(source, ["exports", "require", "module", "__filename", "__dirname"], { filename: file });
+  body.call(moduleObject.exports, moduleObject.exports, Module.createRequire(file), moduleObject, file, path.dirname(file));
+  loaded.set(file, moduleObject.exports);
+  return moduleObject.exports;
+}
