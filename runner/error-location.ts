@@ -11,12 +11,20 @@ export function stripAnsi(text: string): string {
  * Understands the forms kernels write: "at cell [3], line 4" (this project's kernel),
  * "line 4, column 2: ..." (its TypeScript errors), "Cell In[3], line 4" (IPython),
  * "<cell>:4:7" or "cell 3:4:7" stack frames, and TypeScript diagnostics "4:7 - error TS2322".
+ * With the failing cell's `executionCount`, frames of other cells (a function defined in an
+ * earlier cell that threw) are passed over, so the line is always one of the failing cell.
  *
  * @example
  * errorLine("x is not a function", ["TypeError: x is not a function", "    at cell [2], line 3"]); // 3
+ * errorLine("boom", ["Error: boom", "    at risky (cell [1], line 3)", "    at cell [2], line 5"], 2); // 5
  */
-export function errorLine(evalue: string, traceback: string[]): number | undefined {
-  const text = stripAnsi([evalue, ...traceback].join("\n"));
+export function errorLine(evalue: string, traceback: string[], executionCount?: number | null): number | undefined {
+  const lines = stripAnsi([evalue, ...traceback].join("\n")).split("\n");
+  const ownCell = (line: string): boolean => {
+    const frame = /\bcell \[(\d+)\]/i.exec(line);
+    return executionCount === undefined || executionCount === null || !frame || Number(frame[1]) === executionCount;
+  };
+  const text = lines.filter(ownCell).join("\n");
   const patterns = [
     /\bcell \[\d*\],? line (\d+)/i,
     /^line (\d+), column \d+/im,

@@ -135,7 +135,7 @@ export async function runNotebook(notebookPath: string, options: RunNotebookOpti
         notebook: notebookPath,
         cellIndex: index,
         cellId: String(cell.id),
-        line: errorLine(error.evalue, error.traceback),
+        line: errorLine(error.evalue, error.traceback, result.executionCount),
         kind: result.status === "timeout" ? ("timeout" as const) : result.status === "died" ? ("died" as const) : ("error" as const),
         ename: error.ename,
         evalue: stripAnsi(result.status === "died" ? kernel.processStderr().trim().split("\n").slice(-3).join(" ") : error.evalue),

@@ -154,6 +154,10 @@ test("error lines are read from the kernel's tracebacks and TypeScript errors", 
   assert.equal(errorLine("boom", ["Error: boom", "    at cell [2], line 7", "    at cell [2], line 7"]), 7);
   assert.equal(errorLine("line 3, column 5: Type 'number' is not assignable to type 'string'.", []), 3);
   assert.equal(errorLine("no location", ["Error: no location"]), undefined);
+  // a function from cell [1] threw while cell [2] ran: the line is cell [2]'s
+  const earlier = ["Error: boom", "    at risky (cell [1], line 3)", "        throw new Error('boom');", "    at cell [2], line 5"];
+  assert.equal(errorLine("boom", earlier, 2), 5);
+  assert.equal(errorLine("boom", earlier.slice(0, 3), 2), undefined, "no frame of the failing cell: no line rather than another cell's");
 });
 
 test("progress: plain lines for logs, one line redrawn in place on a terminal", () => {
