@@ -3,8 +3,10 @@
  * the same seed sees the same shuffles and initial weights.
  */
 
+import { mulberry32, type Uniform } from "../ndarray/mulberry32";
+
 /** A function returning uniform numbers in [0, 1). */
-export type Random = () => number;
+export type Random = Uniform;
 
 /**
  * Creates a seeded uniform generator.
@@ -14,14 +16,8 @@ export type Random = () => number;
  * rand(); // 0.26642920868471265, the same on every machine
  */
 export function seededRandom(seed: number): Random {
-  let state = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  // the seed is mixed with the golden-ratio constant, so small seeds start far apart
+  return mulberry32(Math.floor(seed) ^ 0x9e3779b9);
 }
 
 /** A standard normal sample by the Box-Muller transform: z = sqrt(-2 ln u1) cos(2 pi u2). */

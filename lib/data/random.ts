@@ -3,19 +3,14 @@
  * same 50K/10K split and the same batch order on every machine.
  */
 
+import { mulberry32 } from "../ndarray/mulberry32";
+
 /**
- * A seeded uniform generator on [0, 1) (mulberry32: a 32-bit state advanced by a Weyl step and mixed).
+ * A seeded uniform generator on [0, 1) (mulberry32).
  * @example const rand = seededRandom(42); rand(); // 0.6011...
  */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 /**

@@ -3,24 +3,22 @@
  * and sampling, so that a seed gives the same data on every machine and every version.
  */
 
+import { mulberry32, type Uniform } from "../ndarray/mulberry32";
+
 /** A seeded source of uniform, normal and categorical draws. */
 export class SeededRandom {
-  private state: number;
+  private readonly next: Uniform;
   private spareNormal: number | undefined;
 
   /** @param seed any integer; the same seed gives the same sequence. */
   constructor(seed: number) {
-    this.state = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0;
+    // the seed is mixed with the golden-ratio constant, so small seeds start far apart
+    this.next = mulberry32(Math.trunc(seed) ^ 0x9e3779b9);
   }
 
   /** Uniform in [0, 1). */
   uniform(): number {
-    // mulberry32
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let z = this.state;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
+    return this.next();
   }
 
   /** Integer in [0, n). */
