@@ -95,3 +95,22 @@ test("completion offers names that start with two underscores", async () => {
   await value("const __completeMe = 1;");
   assert.ok(executor.complete("__comp", 6).candidates.includes("__completeMe"));
 });
+
+test("what a cell defined before it threw stays defined for later cells, types included", async () => {
+  const failed = await run("function doubled(x: number) { return 2 * x; }\nclass Counter { constructor(public n: number) {} }\ninterface Pair { a: number; b: number }\nconst seven = 7;\nthrow new Error('a failing check after the definitions');");
+  assert.equal(failed.status, "error");
+  assert.equal(await value("doubled(seven)"), 14);
+  assert.equal(await value("new Counter(3).n"), 3);
+  assert.deepEqual(await value("const pair: Pair = { a: 1, b: 2 }; pair"), { a: 1, b: 2 });
+});
+
+test("what an interrupted cell defined before the interrupt stays defined", async () => {
+  cellNumber += 1;
+  let interrupt = false;
+  setTimeout(() => (interrupt = true), 50);
+  const pending = executor.run("const trained = { weights: [1, 2] };\nawait new Promise((resolve) => setTimeout(resolve, 60_000));", cellNumber, () => interrupt);
+  setTimeout(() => executor.interrupt(), 100);
+  const outcome = await pending;
+  assert.equal(outcome.status, "error");
+  assert.deepEqual(await value("trained.weights"), [1, 2]);
+});

@@ -139,6 +139,11 @@ export class Executor {
       // An interrupt that stopped tfjs training lets fit() resolve normally: the cell still counts as interrupted.
       if (interruptedAlready()) throw new InterruptError();
     } catch (err) {
+      // What the cell defined before it threw (or was interrupted) stays defined, values and
+      // types alike, as in IPython: a function followed by a failing call of it is not lost, nor
+      // a model whose training was interrupted. (Names declared after the throw keep their type
+      // but hold undefined.)
+      this.prevDecl = stripGlobals(converted.declOutput ?? "");
       return this.runtimeError(err);
     } finally {
       this.rejectInterrupt = undefined;
