@@ -38,7 +38,7 @@ export interface GradeSettings {
   log?: (line: string) => void;
 }
 
-const EMPTY_RUN: SubmissionRun = { cells: [], cases: [], restarts: 0, notes: [], phases: { startMs: 0, cellsMs: 0, testsMs: 0, stopMs: 0 } };
+const EMPTY_RUN: SubmissionRun = { cells: [], cases: [], restarts: 0, notes: [], batched: [], phases: { startMs: 0, cellsMs: 0, testsMs: 0, stopMs: 0 } };
 
 /**
  * Grades one submission end to end (`takeKernel` hands over a kernel started ahead; it is called
