@@ -48,8 +48,12 @@ test("the hidden cases of one function come back from one batch, each with its o
 });
 
 test("a batch that crashes, throws or hangs is run again case by case, and each case scores on its own", async () => {
-  // scale misbehaves only for some factors: 13 kills the kernel, 17 throws, 19 loops forever.
+  // scale misbehaves only for some factors: 13 kills the kernel, 17 throws, 19 loops forever;
+  // from 21 on it prints 30 kB, and 29 throws after printing (the batch's output is not held
+  // against the 100 kB cap, so the same three calls run one by one stay under it).
   const scale = `function scale(x: number[], a: number): number[] {
+  if (a > 20) console.log("x".repeat(30000));
+  if (a === 29) throw new Error("twenty-nine is not allowed");
   if (a === 13) process.kill(process.pid, "SIGKILL");
   if (a === 17) throw new Error("seventeen is not allowed");
   if (a === 19) for (;;) {}
@@ -58,8 +62,10 @@ test("a batch that crashes, throws or hangs is run again case by case, and each 
   const spec = specWith({
     crashes: [scaleCase([1, 2], 2), scaleCase([1], 13), scaleCase([4, 5], 3), scaleCase([1], 17), scaleCase([6], 5)],
     hangs: [scaleCase([2], 6), scaleCase([1], 19), scaleCase([3], 7)],
+    prints: [scaleCase([1], 21), scaleCase([2], 22), scaleCase([3], 29)],
   });
-  const run = await runSubmission(submission(scale, ANSWERS.sum), spec, { ...options, student: "batch-fallback" });
+  const limits = { ...options.limits, outputBytes: 100_000 };
+  const run = await runSubmission(submission(scale, ANSWERS.sum), spec, { ...options, limits, student: "batch-fallback" });
   assert.deepEqual(run.batched, []);
   const expectOk = (gradeId: string, i: number): void => {
     const c = caseOf(run.cases, gradeId, i);
@@ -68,6 +74,11 @@ test("a batch that crashes, throws or hangs is run again case by case, and each 
   };
   for (const i of [0, 2, 4]) expectOk("crashes", i);
   for (const i of [0, 2]) expectOk("hangs", i);
+  for (const i of [0, 1]) expectOk("prints", i);
+  const printedThenThrew = caseOf(run.cases, "prints", 2);
+  assert.equal(printedThenThrew.status, "error");
+  assert.match(printedThenThrew.result.ok ? "" : printedThenThrew.result.reason, /twenty-nine is not allowed/);
+  assert.ok(!run.notes.some((n) => /output limit/.test(n)), run.notes.join("; "));
   const crashed = caseOf(run.cases, "crashes", 1);
   assert.equal(crashed.status, "died");
   assert.match(crashed.result.ok ? "" : crashed.result.reason, /crashed/);

@@ -275,8 +275,8 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
      * Runs all hidden cases of one graded function in a single cell (one type check and one
      * round trip instead of one per case). True when every case came back with a readable value;
      * otherwise nothing of the batch counts, and the caller runs the cases one by one. The time a
-     * failed batch took is given back to the total limit, so the per-case run has what it would
-     * have had without the batch.
+     * failed batch took is given back to the total limit, and its output to the output cap, so the
+     * per-case run has what it would have had without the batch.
      */
     const runBatch = async (group: CaseRun[]): Promise<boolean> => {
       if (group.length < 2 || remaining() <= 0 || overOutput || harnessBroken) return false;
@@ -285,6 +285,7 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
       const graded = spec.autograded.find((g) => g.gradeId === group[0].gradeId)!;
       const batchId = `${graded.gradeId}#batch`;
       const started = Date.now();
+      const bytesBefore = bytes;
       const result = await exec(batchCallCode(harness, batchId, group.map((c) => graded.hiddenCases[c.caseIndex].call)), null);
       const values = result.status === "ok" ? readCallResult(result.outputs, harness, batchId) : null;
       if (values?.ok && Array.isArray(values.value) && values.value.length === group.length) {
@@ -301,6 +302,9 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
       failedSinceBoot = true;
       if (await lost(result.status)) alive = false;
       deadline += Date.now() - started;
+      // Its output is not held against the cap either (unless it already broke it: the same calls
+      // one by one would print the same and break it too).
+      if (!overOutput) bytes = bytesBefore;
       return false;
     };
 
