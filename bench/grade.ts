@@ -75,11 +75,12 @@ function generate(n: number, dir: string, specFile: string): Record<string, numb
   return kinds;
 }
 
-/** CPU seconds used so far by this process and its finished children (the kernels): /proc/self/stat utime, stime, cutime, cstime. */
-function cpuSeconds(): number {
+/** CPU seconds used so far by this process (utime, stime) and by its finished children, the kernels (cutime, cstime), from /proc/self/stat. */
+function cpuSeconds(): { grader: number; kernels: number } {
   const fields = fs.readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
-  const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
-  return ticks / 100; // USER_HZ is 100 on Linux
+  const ticks = (indexes: number[]): number => indexes.reduce((sum, i) => sum + Number(fields[i]), 0);
+  // USER_HZ is 100 on Linux
+  return { grader: ticks([11, 12]) / 100, kernels: ticks([13, 14]) / 100 };
 }
 
 async function main(): Promise<void> {
@@ -101,7 +102,10 @@ async function main(): Promise<void> {
     },
   );
   const seconds = (Date.now() - started) / 1000;
-  const cpu = cpuSeconds() - cpuBefore;
+  const cpuAfter = cpuSeconds();
+  const graderCpu = cpuAfter.grader - cpuBefore.grader;
+  const kernelsCpu = cpuAfter.kernels - cpuBefore.kernels;
+  const cpu = graderCpu + kernelsCpu;
   const graded = outcomes.filter((o) => o.state === "graded");
   const sum = (f: (o: (typeof graded)[number]) => number): number => graded.reduce((s, o) => s + f(o), 0);
   const perSub = (ms: number): string => `${(ms / graded.length / 1000).toFixed(2)} s`;
@@ -113,6 +117,10 @@ async function main(): Promise<void> {
   console.log(`\ngraded ${graded.length} in ${seconds.toFixed(1)} s: ${((graded.length / seconds) * 60).toFixed(1)} submissions/minute (target >= 60 on 2 cores)`);
   const cpuPer = cpu / graded.length;
   console.log(`CPU (grader + kernels): ${cpuPer.toFixed(2)} s per submission; on ${os.cpus().length} otherwise idle cores that allows about ${((os.cpus().length * 60) / cpuPer).toFixed(0)} per minute`);
+  console.log(`  of which the grader process ${(graderCpu / graded.length).toFixed(2)} s, the kernels ${(kernelsCpu / graded.length).toFixed(2)} s; load average now ${os.loadavg()[0].toFixed(1)}`);
+  const restarts = sum((o) => o.restarts ?? 0);
+  const batched = sum((o) => o.batched ?? 0);
+  console.log(`  fresh kernels after a crash or time limit: ${restarts}; graded functions whose hidden cases ran as one batch: ${batched}`);
   console.log("per submission (mean, wall time inside one job):");
   console.log(`  wait for kernel, harness ${perSub(start)}`);
   console.log(`  student cells            ${perSub(cells)}`);

@@ -22,6 +22,10 @@ export interface GradeOutcome {
   score?: SubmissionScore;
   seconds: number;
   phases?: SubmissionRun["phases"];
+  /** Fresh kernels started after a crash or a time limit. */
+  restarts?: number;
+  /** How many graded functions had all their hidden cases run as one batch. */
+  batched?: number;
 }
 
 /** Settings shared by all submissions of one run. */
@@ -38,7 +42,7 @@ export interface GradeSettings {
   log?: (line: string) => void;
 }
 
-const EMPTY_RUN: SubmissionRun = { cells: [], cases: [], restarts: 0, notes: [], phases: { startMs: 0, cellsMs: 0, testsMs: 0, stopMs: 0 } };
+const EMPTY_RUN: SubmissionRun = { cells: [], cases: [], restarts: 0, notes: [], batched: [], phases: { startMs: 0, cellsMs: 0, testsMs: 0, stopMs: 0 } };
 
 /**
  * Grades one submission end to end (`takeKernel` hands over a kernel started ahead; it is called
@@ -85,7 +89,7 @@ export async function gradeOne(submission: Submission, settings: GradeSettings, 
   writeAtomically(path.join(dir, "feedback.html"), feedbackHtml({ student: submission.student, assignment: assignment.spec.assignment, score, notebook, cells: run.cells, repairs, notes }));
   // A grader failure is recorded (so grades.csv shows it) but not as done: the next run grades it again.
   gradebook.record({ student: submission.student, assignment: assignment.spec.assignment, contentHash: graderFailed ? `${contentHash}:grader-failed` : contentHash, specHash: assignment.specHash, submittedAt: submission.submittedAt, score, notes: [...repairs, ...notes] });
-  return { student: submission.student, state: "graded", score, seconds, phases: run.phases };
+  return { student: submission.student, state: "graded", score, seconds, phases: run.phases, restarts: run.restarts, batched: run.batched.length };
 }
 
 /** Writes via a temporary file and rename, so a crash never leaves half a file. */

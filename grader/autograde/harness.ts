@@ -86,6 +86,19 @@ export function callCode(harness: Harness, caseId: string, call: string): string
   return `const ${variable}Call = async () => (\n${call}\n);\nconst ${variable} = await ${variable}Call();\n${harness.name}.report(${JSON.stringify(caseId)}, ${variable})`;
 }
 
+/**
+ * One cell that calls several hidden test cases of one graded function in order and reports all
+ * their values as one result, an array (case `i` at index `i`), under `batchId`. Any case that
+ * throws, hangs or crashes fails the whole cell, and the grader then runs the cases one by one
+ * with {@link callCode}, so limits and credit stay per case; the batch only saves executions.
+ */
+export function batchCallCode(harness: Harness, batchId: string, calls: string[]): string {
+  const variable = `${harness.name}Batch${batchId.replace(/[^A-Za-z0-9]/g, "_")}`;
+  // Array elements are evaluated in order, each awaited before the next call starts.
+  const values = calls.map((call) => `  await (async () => (\n${call}\n))(),`).join("\n");
+  return `const ${variable}Call = async () => [\n${values}\n];\nconst ${variable} = await ${variable}Call();\n${harness.name}.report(${JSON.stringify(batchId)}, ${variable})`;
+}
+
 /** What a call cell gave back: a value (decoded), or why there is none. */
 export type CallResult = { ok: true; value: JsonValue } | { ok: false; reason: string };
 

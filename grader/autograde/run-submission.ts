@@ -4,7 +4,7 @@ import type { GradingSpec, Notebook } from "../assign/format";
 import { cellSource, nbgraderMetadata } from "../assign/format";
 import type { KernelInstall, Protections, SandboxLimits } from "../sandbox";
 import { SandboxedKernel, STARTUP_MS, disposeKernel, startSandboxedKernel } from "./sandboxed-kernel";
-import { CallResult, Harness, callCode, newHarness, readCallResult } from "./harness";
+import { CallResult, Harness, batchCallCode, callCode, newHarness, readCallResult } from "./harness";
 
 /** How one code cell of the sanitised notebook ran in the student's kernel. */
 export interface CellRun {
@@ -34,6 +34,8 @@ export interface SubmissionRun {
   restarts: number;
   /** Submission-level problems, e.g. the total time limit or the output cap. */
   notes: string[];
+  /** Grade ids whose hidden cases all came back from one batch cell (the others ran case by case). */
+  batched: string[];
   /** Milliseconds spent starting kernels, running the student's cells, and running the hidden calls. */
   phases: { startMs: number; cellsMs: number; testsMs: number; stopMs: number };
 }
@@ -60,13 +62,14 @@ function outputBytes(output: IOutput): number {
 
 /**
  * Runs a sanitised submission in its own sandboxed kernel: the harness cell, then every code cell
- * (per-cell limit, total limit, output cap), then each hidden test case as a call. A crash or a
+ * (per-cell limit, total limit, output cap), then the hidden test cases as calls: all cases of one
+ * graded function in one cell, and case by case when that batch fails in any way. A crash or a
  * kill scores only the cell or case that caused it: a fresh kernel replays the student's cells
  * (without keeping their outputs again) and the remaining cases go on.
  */
 export async function runSubmission(notebook: Notebook, spec: GradingSpec, options: RunOptions): Promise<SubmissionRun> {
   const { limits } = options;
-  const run: SubmissionRun = { cells: [], cases: [], restarts: 0, notes: [], phases: { startMs: 0, cellsMs: 0, testsMs: 0, stopMs: 0 } };
+  const run: SubmissionRun = { cells: [], cases: [], restarts: 0, notes: [], batched: [], phases: { startMs: 0, cellsMs: 0, testsMs: 0, stopMs: 0 } };
   // The total limit counts the student's time only: it starts once the first kernel is ready.
   let deadline = Infinity;
   /** The kernel started ahead, used for the first boot only; later boots start fresh ones. */
@@ -235,20 +238,21 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
     for (const graded of spec.autograded) {
       graded.hiddenCases.forEach((_, caseIndex) => run.cases.push({ gradeId: graded.gradeId, caseIndex, status: "aborted", result: { ok: false, reason: "not run" } }));
     }
-    for (const caseRun of run.cases) {
+    /** Runs one hidden case in a cell of its own (the exact, per-case way). */
+    const runCase = async (caseRun: CaseRun): Promise<void> => {
       const testCase = spec.autograded.find((g) => g.gradeId === caseRun.gradeId)!.hiddenCases[caseRun.caseIndex];
       if (remaining() <= 0) {
         caseRun.result = { ok: false, reason: `not run: the submission used up its total time limit of ${limits.totalSeconds} s` };
-        continue;
+        return;
       }
       if (overOutput) {
         caseRun.result = { ok: false, reason: `not run: the submission printed more than ${limits.outputBytes} bytes` };
-        continue;
+        return;
       }
       if (!alive && !harnessBroken) alive = await boot(true);
       if (!alive) {
         caseRun.result = { ok: false, reason: "not run: the kernel could not be restarted with the student's cells" };
-        continue;
+        return;
       }
       const caseId = `${caseRun.gradeId}#${caseRun.caseIndex}`;
       let result = await exec(callCode(harness, caseId, testCase.call), null);
@@ -265,6 +269,49 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
       if (!caseRun.result.ok) failedSinceBoot = true;
       // A kernel that came back from the interrupt keeps going; a killed or crashed one is replaced.
       if (gone) alive = false;
+    };
+
+    /**
+     * Runs all hidden cases of one graded function in a single cell (one type check and one
+     * round trip instead of one per case). True when every case came back with a readable value;
+     * otherwise nothing of the batch counts, and the caller runs the cases one by one. The time a
+     * failed batch took is given back to the total limit, and its output to the output cap, so the
+     * per-case run has what it would have had without the batch.
+     */
+    const runBatch = async (group: CaseRun[]): Promise<boolean> => {
+      if (group.length < 2 || remaining() <= 0 || overOutput || harnessBroken) return false;
+      if (!alive) alive = await boot(true);
+      if (!alive) return false;
+      const graded = spec.autograded.find((g) => g.gradeId === group[0].gradeId)!;
+      const batchId = `${graded.gradeId}#batch`;
+      const started = Date.now();
+      const bytesBefore = bytes;
+      const result = await exec(batchCallCode(harness, batchId, group.map((c) => graded.hiddenCases[c.caseIndex].call)), null);
+      const values = result.status === "ok" ? readCallResult(result.outputs, harness, batchId) : null;
+      if (values?.ok && Array.isArray(values.value) && values.value.length === group.length) {
+        const list = values.value;
+        group.forEach((caseRun, i) => {
+          caseRun.status = "ok";
+          caseRun.result = { ok: true, value: list[i] };
+        });
+        run.batched.push(graded.gradeId);
+        return true;
+      }
+      // Something in the batch failed: it may have left a timer or a hoard behind, so a crash
+      // in the per-case run gets its clean retry; a lost kernel is replaced by the next case.
+      failedSinceBoot = true;
+      if (await lost(result.status)) alive = false;
+      deadline += Date.now() - started;
+      // Its output is not held against the cap either (unless it already broke it: the same calls
+      // one by one would print the same and break it too).
+      if (!overOutput) bytes = bytesBefore;
+      return false;
+    };
+
+    for (const graded of spec.autograded) {
+      const group = run.cases.filter((c) => c.gradeId === graded.gradeId);
+      if (await runBatch(group)) continue;
+      for (const caseRun of group) await runCase(caseRun);
     }
     run.phases.testsMs = Date.now() - testsStart;
     if (remaining() <= 0) run.notes.push(`total time limit of ${limits.totalSeconds} s reached`);

@@ -1,3 +1,4 @@
+import * as fs from "fs";
 import * as path from "path";
 import type { SandboxLimits } from "./limits";
 import type { Protections } from "./protections";
@@ -24,7 +25,22 @@ export function thisInstall(): KernelInstall {
  * empty mounts, see {@link secretPaths}.
  */
 export function readablePaths(install: KernelInstall, scratch: string): string[] {
-  return [install.packageRoot, "/etc/alpine-release", scratch];
+  return [install.packageRoot, ...linkedDependencies(install), "/etc/alpine-release", scratch];
+}
+
+/**
+ * The real folder of the package's node_modules when it is a symbolic link to somewhere else (a
+ * git worktree or a shared install): Node loads modules by their real path, so the kernel must
+ * read that folder too. Empty for an ordinary install, where node_modules is inside the package.
+ */
+function linkedDependencies(install: KernelInstall): string[] {
+  const modules = path.join(install.packageRoot, "node_modules");
+  try {
+    const real = fs.realpathSync(modules);
+    return real === modules || real.startsWith(install.packageRoot + path.sep) ? [] : [real];
+  } catch {
+    return [];
+  }
 }
 
 /**

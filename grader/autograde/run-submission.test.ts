@@ -1,0 +1,94 @@
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import type { GradingSpec, HiddenTestCase } from "../assign/format";
+import { ANSWERS, REFERENCE, gradingSpec, submission } from "../hostile/fixture";
+import { DEFAULT_LIMITS, probeProtections, secretPaths, thisInstall } from "../sandbox";
+import { CaseRun, runSubmission } from "./run-submission";
+
+// The hidden cases of one graded function run as one batch cell; when the batch fails in any way
+// the cases run again one by one, so each case still gets its own value, error, time limit or crash.
+// Budget: a few kernel starts and two 5 s time limits, about 30-60 s on 2 cores.
+
+const install = thisInstall();
+const options = {
+  limits: { ...DEFAULT_LIMITS, cellSeconds: 5, totalSeconds: 120, memoryMB: 512 },
+  protections: probeProtections(),
+  install,
+  hide: secretPaths(install),
+};
+
+/** A hidden case of the fixture's scale(x, a), expected value from the reference solution. */
+function scaleCase(x: number[], a: number): HiddenTestCase {
+  return { name: `scale by ${a}`, call: `scale(${JSON.stringify(x)}, ${a})`, compare: { kind: "relative-error", threshold: 1e-9 }, weight: 1, expected: REFERENCE.scale(x, a) };
+}
+
+/** The fixture's spec with the given groups of scale cases in place of its own. */
+function specWith(groups: Record<string, HiddenTestCase[]>): GradingSpec {
+  const base = gradingSpec();
+  const template = base.autograded[0];
+  return { ...base, autograded: Object.entries(groups).map(([gradeId, hiddenCases]) => ({ ...template, gradeId, hiddenCases })) };
+}
+
+function caseOf(cases: CaseRun[], gradeId: string, caseIndex: number): CaseRun {
+  const found = cases.find((c) => c.gradeId === gradeId && c.caseIndex === caseIndex);
+  assert.ok(found, `no result for ${gradeId}#${caseIndex}`);
+  return found;
+}
+
+test("the hidden cases of one function come back from one batch, each with its own value", async () => {
+  const spec = specWith({ "test-scale": [scaleCase([1, 2], 2), scaleCase([0.5, -3], -4), scaleCase([7], 0.25)] });
+  const run = await runSubmission(submission(ANSWERS.scale, ANSWERS.sum), spec, { ...options, student: "batch-ok" });
+  assert.deepEqual(run.batched, ["test-scale"]);
+  assert.equal(run.restarts, 0);
+  spec.autograded[0].hiddenCases.forEach((hidden, i) => {
+    const c = caseOf(run.cases, "test-scale", i);
+    assert.equal(c.status, "ok");
+    assert.deepEqual(c.result, { ok: true, value: hidden.expected });
+  });
+});
+
+test("a batch that crashes, throws or hangs is run again case by case, and each case scores on its own", async () => {
+  // scale misbehaves only for some factors: 13 kills the kernel, 17 throws, 19 loops forever;
+  // from 21 on it prints 30 kB, and 29 throws after printing (the batch's output is not held
+  // against the 100 kB cap, so the same three calls run one by one stay under it).
+  const scale = `function scale(x: number[], a: number): number[] {
+  if (a > 20) console.log("x".repeat(30000));
+  if (a === 29) throw new Error("twenty-nine is not allowed");
+  if (a === 13) process.kill(process.pid, "SIGKILL");
+  if (a === 17) throw new Error("seventeen is not allowed");
+  if (a === 19) for (;;) {}
+  return x.map((v) => a * v);
+}`;
+  const spec = specWith({
+    crashes: [scaleCase([1, 2], 2), scaleCase([1], 13), scaleCase([4, 5], 3), scaleCase([1], 17), scaleCase([6], 5)],
+    hangs: [scaleCase([2], 6), scaleCase([1], 19), scaleCase([3], 7)],
+    prints: [scaleCase([1], 21), scaleCase([2], 22), scaleCase([3], 29)],
+  });
+  const limits = { ...options.limits, outputBytes: 100_000 };
+  const run = await runSubmission(submission(scale, ANSWERS.sum), spec, { ...options, limits, student: "batch-fallback" });
+  assert.deepEqual(run.batched, []);
+  const expectOk = (gradeId: string, i: number): void => {
+    const c = caseOf(run.cases, gradeId, i);
+    assert.equal(c.status, "ok", `${gradeId}#${i}: ${JSON.stringify(c.result)}`);
+    assert.deepEqual(c.result, { ok: true, value: spec.autograded.find((g) => g.gradeId === gradeId)!.hiddenCases[i].expected });
+  };
+  for (const i of [0, 2, 4]) expectOk("crashes", i);
+  for (const i of [0, 2]) expectOk("hangs", i);
+  for (const i of [0, 1]) expectOk("prints", i);
+  const printedThenThrew = caseOf(run.cases, "prints", 2);
+  assert.equal(printedThenThrew.status, "error");
+  assert.match(printedThenThrew.result.ok ? "" : printedThenThrew.result.reason, /twenty-nine is not allowed/);
+  assert.ok(!run.notes.some((n) => /output limit/.test(n)), run.notes.join("; "));
+  const crashed = caseOf(run.cases, "crashes", 1);
+  assert.equal(crashed.status, "died");
+  assert.match(crashed.result.ok ? "" : crashed.result.reason, /crashed/);
+  const threw = caseOf(run.cases, "crashes", 3);
+  assert.equal(threw.status, "error");
+  assert.match(threw.result.ok ? "" : threw.result.reason, /seventeen is not allowed/);
+  const hung = caseOf(run.cases, "hangs", 1);
+  assert.equal(hung.status, "timeout");
+  assert.match(hung.result.ok ? "" : hung.result.reason, /timed out after the 5 s limit/);
+  // the crash in the batch and the crash of its own case each cost a fresh kernel
+  assert.ok(run.restarts >= 2, `restarts: ${run.restarts}`);
+  assert.ok(!run.notes.some((n) => /total time limit/.test(n)), run.notes.join("; "));
+});
