@@ -226,7 +226,7 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
       record.status = result.status;
       if (result.status === "error") failedCells.add(index);
       if (result.status === "error") record.problem = `${result.error?.ename ?? "Error"}: ${result.error?.evalue ?? ""}`;
-      else if (result.status === "timeout") record.problem = `stopped: the cell ran longer than the ${limits.cellSeconds} s limit per cell`;
+      else if (result.status === "timeout") record.problem = remaining() <= 0 ? `stopped: the submission reached its total time limit of ${limits.totalSeconds} s` : `stopped: the cell ran longer than the ${limits.cellSeconds} s limit per cell`;
       else if (result.status === "died") record.problem = overOutput ? `stopped: more than ${limits.outputBytes} bytes of output` : `the kernel crashed in this cell (${describeExit(lastExit())})`;
       if (gone) alive = false;
       if (result.status === "died" || result.status === "timeout") fatalCells.add(index);
@@ -240,7 +240,8 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
     }
     /** Runs one hidden case in a cell of its own (the exact, per-case way). */
     const runCase = async (caseRun: CaseRun): Promise<void> => {
-      const testCase = spec.autograded.find((g) => g.gradeId === caseRun.gradeId)!.hiddenCases[caseRun.caseIndex];
+      const graded = spec.autograded.find((g) => g.gradeId === caseRun.gradeId)!;
+      const testCase = graded.hiddenCases[caseRun.caseIndex];
       if (remaining() <= 0) {
         caseRun.result = { ok: false, reason: `not run: the submission used up its total time limit of ${limits.totalSeconds} s` };
         return;
@@ -256,14 +257,14 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
       }
       const caseId = `${caseRun.gradeId}#${caseRun.caseIndex}`;
       let result = await exec(callCode(harness, caseId, testCase.call), null);
-      if (stopped(result.status) && (await retryClean(`hidden test ${caseId}`))) {
+      if (stopped(result.status) && (await retryClean(`the hidden test "${graded.name}: ${testCase.name}"`))) {
         result = await exec(callCode(harness, caseId, testCase.call), null);
       }
       const gone = await lost(result.status);
       caseRun.status = result.status;
       if (result.status === "ok") caseRun.result = readCallResult(result.outputs, harness, caseId);
       else if (result.status === "error") caseRun.result = { ok: false, reason: `${result.error?.ename ?? "Error"}: ${firstLine(result.error?.evalue)}` };
-      else if (result.status === "timeout") caseRun.result = { ok: false, reason: `timed out after the ${limits.cellSeconds} s limit` };
+      else if (result.status === "timeout") caseRun.result = { ok: false, reason: remaining() <= 0 ? `stopped: the submission reached its total time limit of ${limits.totalSeconds} s` : `timed out after the ${limits.cellSeconds} s limit` };
       else caseRun.result = { ok: false, reason: overOutput ? `stopped: more than ${limits.outputBytes} bytes of output` : `the kernel crashed (${describeExit(lastExit())})` };
       // A call that threw may have left something behind, like a failed cell.
       if (!caseRun.result.ok) failedSinceBoot = true;

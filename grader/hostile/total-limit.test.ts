@@ -42,4 +42,7 @@ test("a submission that passes its total time limit is stopped there; the rest i
   const hiddenScale = r.tests.filter((t) => t.name.startsWith("scale:") && !t.name.endsWith("public tests"));
   for (const t of hiddenScale) assert.match(t.output, /not run: the submission used up its total time limit of 6 s/);
   assert.equal(r.score, 0);
+  // the second wait was cut by the total limit, and its feedback says so (not the per-cell limit)
+  const feedback = fs.readFileSync(path.join(outDir, "slow", "feedback.html"), "utf8");
+  assert.match(feedback, /stopped: the submission reached its total time limit of 6 s/);
 });
