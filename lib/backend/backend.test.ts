@@ -130,6 +130,36 @@ test("element-wise ops with broadcasting (equal, scalar, trailing vector, other)
   });
 });
 
+test("slices, splits and unstacks, contiguous and strided, float32 and int32, equal tfjs CPU exactly", { skip: nativeKernels ? false : "the workbook backend needs the native addon" }, async () => {
+  const compute = (): tf.Tensor[] => {
+    const x = tf.tensor3d(data(4 * 6 * 8, 71, true), [4, 6, 8]);
+    const ints = tf.tensor3d(Int32Array.from({ length: 4 * 6 * 8 }, (_, i) => i), [4, 6, 8], "int32");
+    const gates = tf.tensor2d(data(5 * 12, 72, true), [5, 12]);
+    return [
+      tf.slice(x, [1, 2, 3], [2, 3, 4]), tf.slice(x, [0, 1, 0], [4, 2, 8]), tf.slice(x, [2, 0, 0], [1, 6, 8]), tf.slice(x, [0, 0, 7], [4, 6, 1]), tf.slice(ints, [1, 1, 1], [3, 4, 5]),
+      ...tf.split(gates, 4, 1), ...tf.split(x, [1, 3, 2], 1), ...tf.split(ints, 2, 2),
+      ...tf.unstack(x, 1), ...tf.unstack(x, 2), ...tf.unstack(ints, 0),
+      // gradients flow back through them (concat and stack)
+      tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.split(v, 4, 1)[2], tf.unstack(v.reshape([5, 4, 3]), 1)[1])))(gates),
+    ];
+  };
+  const ours = await on("workbook", compute);
+  const cpu = await on("cpu", compute);
+  assert.equal(ours.length, cpu.length);
+  ours.forEach((o, i) => assert.deepEqual(Array.from(o), Array.from(cpu[i]), `output ${i}`));
+});
+
+test("UnsortedSegmentSum with repeated and out-of-range ids equals tfjs CPU", { skip: nativeKernels ? false : "the workbook backend needs the native addon" }, async () => {
+  const compute = (): tf.Tensor[] => {
+    const x = tf.tensor3d(data(6 * 4 * 5, 81, true), [6, 4, 5]);
+    const ids = tf.tensor1d([0, 2, 2, 9, -1, 3], "int32");
+    return [tf.unsortedSegmentSum(x, ids, 4), tf.unsortedSegmentSum(tf.tensor1d(data(6, 82, true)), tf.tensor1d([5, 0, 5, 1, 0, 0], "int32"), 6)];
+  };
+  const ours = await on("workbook", compute);
+  const cpu = await on("cpu", compute);
+  ours.forEach((o, i) => assert.ok(scaledError(o, cpu[i]) < 1e-6, `output ${i}: scaled error ${scaledError(o, cpu[i])}`));
+});
+
 test("max and average pooling with their gradients", async () => {
   await sameAsCpu(fast, "pooling", (s) => {
     const x = tf.tensor4d(data(2 * 8 * 8 * 3, 31, s), [2, 8, 8, 3]);

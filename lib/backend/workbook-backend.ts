@@ -3,7 +3,9 @@
  * dominate training replaced by native ones: matmul (plain, batched, fused with bias and
  * activation), convolution (forward, fused, and both gradients), and the memory-bound ops on every
  * activation where tfjs's CPU kernels take slow general paths: broadcasting element-wise ops,
- * relu and step, Sum over contiguous axes, max pooling and its gradient. Everything else (gather and UnsortedSegmentSum, the LSTM
+ * relu and step, Sum over contiguous axes, max pooling and its gradient; and in TypeScript, slices
+ * that are not one contiguous block (Slice, SplitV, Unpack) and the embedding gradient
+ * (UnsortedSegmentSum). Everything else (gather, the LSTM
  * gate non-linearities, ...) is the CPU kernel registered again under our name.
  */
 import * as tf from "@tensorflow/tfjs";
@@ -14,6 +16,8 @@ import { conv2dBackpropFilterKernel, conv2dBackpropInputKernel, conv2dKernel, fu
 import { binaryKernels, unaryKernels } from "./kernels/elementwise";
 import { sumKernel } from "./kernels/reduce";
 import { maxPoolGradKernel, maxPoolKernel } from "./kernels/pool";
+import { sliceKernel, splitVKernel, unpackKernel } from "./kernels/slice";
+import { unsortedSegmentSumKernel } from "./kernels/segment-sum";
 
 /** The backend's name, as `tf.getBackend()` reports it. */
 export const WORKBOOK_BACKEND = "workbook";
@@ -30,7 +34,7 @@ export const NATIVE_KERNEL_NAMES: readonly string[] = [tf.BatchMatMul, tf._Fused
 export function registerWorkbookBackend(native: NativeKernels, priority = 3): void {
   if (tf.findBackendFactory(WORKBOOK_BACKEND)) return;
   tf.registerBackend(WORKBOOK_BACKEND, () => new QuietBackendCPU(), priority);
-  const ours = [batchMatMulKernel(native), fusedMatMulKernel(native), conv2dKernel(native), fusedConv2dKernel(native), conv2dBackpropFilterKernel(native), conv2dBackpropInputKernel(native), ...binaryKernels(native), ...unaryKernels(native), sumKernel(native), maxPoolKernel(native), maxPoolGradKernel(native)];
+  const ours = [batchMatMulKernel(native), fusedMatMulKernel(native), conv2dKernel(native), fusedConv2dKernel(native), conv2dBackpropFilterKernel(native), conv2dBackpropInputKernel(native), ...binaryKernels(native), ...unaryKernels(native), sumKernel(native), maxPoolKernel(native), maxPoolGradKernel(native), sliceKernel(), splitVKernel(), unpackKernel(), unsortedSegmentSumKernel()];
   const overridden = new Set(ours.map((k) => k.kernelName));
   for (const kernel of tf.getKernelsForBackend("cpu")) {
     if (!overridden.has(kernel.kernelName)) tf.registerKernel({ ...kernel, backendName: WORKBOOK_BACKEND });
