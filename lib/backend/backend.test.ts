@@ -160,6 +160,17 @@ test("UnsortedSegmentSum with repeated and out-of-range ids equals tfjs CPU", { 
   ours.forEach((o, i) => assert.ok(scaledError(o, cpu[i]) < 1e-6, `output ${i}: scaled error ${scaledError(o, cpu[i])}`));
 });
 
+test("sqrt, square, exp, log, sigmoid and tanh equal tfjs CPU exactly", { skip: nativeKernels ? false : "the workbook backend needs the native addon" }, async () => {
+  const compute = (): tf.Tensor[] => {
+    const positive = tf.tensor2d(data(40 * 30, 91), [40, 30]);
+    const signed = tf.tensor2d(data(40 * 30, 92, true), [40, 30]).mul(4);
+    return [tf.sqrt(positive), tf.square(signed), tf.exp(signed), tf.log(positive), tf.sigmoid(signed), tf.tanh(signed), tf.sqrt(tf.tensor1d([-1, 0, 4]))];
+  };
+  const ours = await on("workbook", compute);
+  const cpu = await on("cpu", compute);
+  ours.forEach((o, i) => assert.deepEqual(Array.from(o), Array.from(cpu[i]), `output ${i}`));
+});
+
 test("max and average pooling with their gradients", async () => {
   await sameAsCpu(fast, "pooling", (s) => {
     const x = tf.tensor4d(data(2 * 8 * 8 * 3, 31, s), [2, 8, 8, 3]);

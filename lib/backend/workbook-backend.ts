@@ -5,8 +5,8 @@
  * activation where tfjs's CPU kernels take slow general paths: broadcasting element-wise ops,
  * relu and step, Sum over contiguous axes, max pooling and its gradient; and in TypeScript, slices
  * that are not one contiguous block (Slice, SplitV, Unpack) and the embedding gradient
- * (UnsortedSegmentSum). Everything else (gather, the LSTM
- * gate non-linearities, ...) is the CPU kernel registered again under our name.
+ * (UnsortedSegmentSum), and sqrt, square, exp, log, sigmoid and tanh in loops of their own.
+ * Everything else (gather, softmax, ...) is the CPU kernel registered again under our name.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { NativeKernels } from "./native";
@@ -18,6 +18,7 @@ import { sumKernel } from "./kernels/reduce";
 import { maxPoolGradKernel, maxPoolKernel } from "./kernels/pool";
 import { sliceKernel, splitVKernel, unpackKernel } from "./kernels/slice";
 import { unsortedSegmentSumKernel } from "./kernels/segment-sum";
+import { unaryMathKernels } from "./kernels/unary-math";
 
 /** The backend's name, as `tf.getBackend()` reports it. */
 export const WORKBOOK_BACKEND = "workbook";
@@ -34,7 +35,7 @@ export const NATIVE_KERNEL_NAMES: readonly string[] = [tf.BatchMatMul, tf._Fused
 export function registerWorkbookBackend(native: NativeKernels, priority = 3): void {
   if (tf.findBackendFactory(WORKBOOK_BACKEND)) return;
   tf.registerBackend(WORKBOOK_BACKEND, () => new QuietBackendCPU(), priority);
-  const ours = [batchMatMulKernel(native), fusedMatMulKernel(native), conv2dKernel(native), fusedConv2dKernel(native), conv2dBackpropFilterKernel(native), conv2dBackpropInputKernel(native), ...binaryKernels(native), ...unaryKernels(native), sumKernel(native), maxPoolKernel(native), maxPoolGradKernel(native), sliceKernel(), splitVKernel(), unpackKernel(), unsortedSegmentSumKernel()];
+  const ours = [batchMatMulKernel(native), fusedMatMulKernel(native), conv2dKernel(native), fusedConv2dKernel(native), conv2dBackpropFilterKernel(native), conv2dBackpropInputKernel(native), ...binaryKernels(native), ...unaryKernels(native), sumKernel(native), maxPoolKernel(native), maxPoolGradKernel(native), sliceKernel(), splitVKernel(), unpackKernel(), unsortedSegmentSumKernel(), ...unaryMathKernels()];
   const overridden = new Set(ours.map((k) => k.kernelName));
   for (const kernel of tf.getKernelsForBackend("cpu")) {
     if (!overridden.has(kernel.kernelName)) tf.registerKernel({ ...kernel, backendName: WORKBOOK_BACKEND });
