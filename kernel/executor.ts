@@ -116,10 +116,11 @@ export class Executor {
     const rewrite = rewriteCell(ts, code);
     const converted = this.conv().convert(this.declarations(), rewrite.code);
     if (converted.diagnostics.length > 0) return typeErrors(converted.diagnostics.map((d) => toCellPositions(d, code, rewrite.toOriginal)), code, cell);
-    if (!converted.output) {
-      this.prevDecl = stripGlobals(converted.declOutput ?? "");
-      return { status: "ok", hasValue: false };
-    }
+    // A cell that type checks defines its names for later cells, also when it throws or is
+    // interrupted while running: what it defined before that stays defined, values and types
+    // alike, as in IPython (names declared after the throw keep their type but hold undefined).
+    this.prevDecl = stripGlobals(converted.declOutput ?? "");
+    if (!converted.output) return { status: "ok", hasValue: false };
     const fileName = cellFileName(cell);
     const isAsync = converted.hasToplevelAwait === true || hasTopLevelAwait(ts, rewrite.code);
     const prefix = isAsync ? "(async function (exports, require) {\n" : "(function (exports, require) {\n";
@@ -139,16 +140,10 @@ export class Executor {
       // An interrupt that stopped tfjs training lets fit() resolve normally: the cell still counts as interrupted.
       if (interruptedAlready()) throw new InterruptError();
     } catch (err) {
-      // What the cell defined before it threw (or was interrupted) stays defined, values and
-      // types alike, as in IPython: a function followed by a failing call of it is not lost, nor
-      // a model whose training was interrupted. (Names declared after the throw keep their type
-      // but hold undefined.)
-      this.prevDecl = stripGlobals(converted.declOutput ?? "");
       return this.runtimeError(err);
     } finally {
       this.rejectInterrupt = undefined;
     }
-    this.prevDecl = stripGlobals(converted.declOutput ?? "");
     if (converted.lastExpressionVar && converted.lastExpressionVar in this.locals) {
       const value = this.locals[converted.lastExpressionVar];
       delete this.locals[converted.lastExpressionVar];

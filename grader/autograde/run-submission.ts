@@ -107,6 +107,10 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
   const codeCells = notebook.cells.map((cell, index) => ({ cell, index })).filter(({ cell }) => cell.cell_type === "code");
   const kernelAlive = (): boolean => kernel !== null && (kernel as KernelClient).isAlive();
   const remaining = (): number => deadline - Date.now();
+  /** Why an execution cut short by the total time limit stopped. */
+  const totalLimitReached = `stopped: the submission reached its total time limit of ${limits.totalSeconds} s`;
+  /** The execution crashed the kernel or ran past its time limit. */
+  const stopped = (status: ExecuteResult["status"]): boolean => status === "died" || status === "timeout";
   const cellTimeout = (): number => Math.max(1, Math.min(limits.cellSeconds * 1000, remaining()));
 
   const exec = async (code: string, keep: IOutput[] | null, timeoutMs = cellTimeout()): Promise<ExecuteResult> => {
@@ -174,7 +178,7 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
         if (index >= replayUpTo || fatalCells.has(index) || (replayWithoutFailed && failedCells.has(index))) continue;
         if (remaining() <= 0) return false;
         const r = await exec(cellSource(cell), null);
-        if (r.status === "died" || r.status === "timeout") {
+        if (stopped(r.status)) {
           fatalCells.add(index);
           return false;
         }
@@ -183,8 +187,6 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
     return true;
   };
 
-  /** The execution crashed the kernel or ran past its time limit. */
-  const stopped = (status: ExecuteResult["status"]): boolean => status === "died" || status === "timeout";
   /** True when an execution that just ended with `status` left the kernel dead or stuck. */
   const lost = async (status: ExecuteResult["status"]): Promise<boolean> => status === "died" || (status === "timeout" && !(await settled()));
   /**
@@ -224,12 +226,13 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
       }
       const gone = await lost(result.status);
       record.status = result.status;
-      if (result.status === "error") failedCells.add(index);
-      if (result.status === "error") record.problem = `${result.error?.ename ?? "Error"}: ${result.error?.evalue ?? ""}`;
-      else if (result.status === "timeout") record.problem = remaining() <= 0 ? `stopped: the submission reached its total time limit of ${limits.totalSeconds} s` : `stopped: the cell ran longer than the ${limits.cellSeconds} s limit per cell`;
+      if (result.status === "error") {
+        failedCells.add(index);
+        record.problem = `${result.error?.ename ?? "Error"}: ${result.error?.evalue ?? ""}`;
+      } else if (result.status === "timeout") record.problem = remaining() <= 0 ? totalLimitReached : `stopped: the cell ran longer than the ${limits.cellSeconds} s limit per cell`;
       else if (result.status === "died") record.problem = overOutput ? `stopped: more than ${limits.outputBytes} bytes of output` : `the kernel crashed in this cell (${describeExit(lastExit())})`;
       if (gone) alive = false;
-      if (result.status === "died" || result.status === "timeout") fatalCells.add(index);
+      if (stopped(result.status)) fatalCells.add(index);
     }
     replayUpTo = Infinity;
     run.phases.cellsMs = Date.now() - cellsStart;
@@ -264,7 +267,7 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
       caseRun.status = result.status;
       if (result.status === "ok") caseRun.result = readCallResult(result.outputs, harness, caseId);
       else if (result.status === "error") caseRun.result = { ok: false, reason: `${result.error?.ename ?? "Error"}: ${firstLine(result.error?.evalue)}` };
-      else if (result.status === "timeout") caseRun.result = { ok: false, reason: remaining() <= 0 ? `stopped: the submission reached its total time limit of ${limits.totalSeconds} s` : `timed out after the ${limits.cellSeconds} s limit` };
+      else if (result.status === "timeout") caseRun.result = { ok: false, reason: remaining() <= 0 ? totalLimitReached : `timed out after the ${limits.cellSeconds} s limit` };
       else caseRun.result = { ok: false, reason: overOutput ? `stopped: more than ${limits.outputBytes} bytes of output` : `the kernel crashed (${describeExit(lastExit())})` };
       // A call that threw may have left something behind, like a failed cell.
       if (!caseRun.result.ok) failedSinceBoot = true;

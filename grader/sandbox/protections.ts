@@ -66,4 +66,3 @@ export function withOwnUser(protections: Protections): Protections {
   const uid = SANDBOX_UID_BASE + (process.pid % 100_000) * 1000 + sandboxUsers;
   return { ...protections, unprivilegedUser: { uid, gid: protections.unprivilegedUser.gid } };
 }
-

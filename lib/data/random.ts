@@ -6,12 +6,10 @@
 import { mulberry32 } from "../ndarray/mulberry32";
 
 /**
- * A seeded uniform generator on [0, 1) (mulberry32).
+ * A seeded uniform generator on [0, 1) (mulberry32, seeded with the seed as it is).
  * @example const rand = seededRandom(42); rand(); // 0.6011...
  */
-export function seededRandom(seed: number): () => number {
-  return mulberry32(seed);
-}
+export const seededRandom = mulberry32;
 
 /**
  * A seeded random permutation of 0..n-1 (Fisher-Yates: swap i with a uniform j <= i, i from n-1 down).

@@ -13,6 +13,11 @@ import { copyAssets } from "./assets";
 import { libraryFingerprint, notebookHash, readCache, withCachedOutputs, writeCache } from "./cache";
 import { BookEntry, notebookTitle, renderIndexPage, renderNotebookPage } from "./page";
 
+/** A notebook's cells other than code (Markdown with its attachments, raw), to tell whether they changed. */
+function prose(notebook: INotebookContent): string {
+  return JSON.stringify(notebook.cells.filter((cell) => cell.cell_type !== "code"));
+}
+
 /** Options of {@link buildBook}. */
 export interface BuildBookOptions {
   /** Folder of the lecture notebooks (*.ipynb, in file-name order). */
@@ -83,8 +88,9 @@ export async function buildBook(options: BuildBookOptions): Promise<BuildBookRes
     let failures: string[] = [];
     if (!options.force && record?.hash === hash && fs.existsSync(executedPath)) {
       // the code is unchanged; Markdown edits since that run show without running it again
-      notebook = withCachedOutputs(original, readNotebook(executedPath));
-      writeNotebook(executedPath, notebook);
+      const ran = readNotebook(executedPath);
+      notebook = withCachedOutputs(original, ran);
+      if (prose(notebook) !== prose(ran)) writeNotebook(executedPath, notebook);
       status = "cached";
       cached++;
       options.progress?.message(`[${i + 1}/${sources.length}] ${source}: unchanged since ${record.ranAt}, using the cached run`);
