@@ -8,7 +8,7 @@ import * as path from "path";
 import { GradeOutcome, gradeOne, GradeSettings, listSubmissions, loadAssignment, parseLatePolicy, writeAtomically } from "./autograde";
 import { SandboxedKernel, disposeKernel, startSandboxedKernel } from "./autograde/sandboxed-kernel";
 import { Gradebook } from "./gradebook";
-import { DEFAULT_LIMITS, checkLimits, makePrivate, probeProtections, secretPaths, thisInstall } from "./sandbox";
+import { DEFAULT_LIMITS, checkLimits, makePrivate, probeProtections, secretPaths, thisInstall, withKernelSnapshot } from "./sandbox";
 
 const USAGE = `Usage: workbook grade <assignment> <submissions> [options]
 
@@ -97,7 +97,7 @@ export async function gradeAll(args: GradeArgs, log: (line: string) => void = (l
   makePrivate(outDir);
   const gradebook = Gradebook.open(path.join(outDir, "gradebook.sqlite"));
   gradebook.ensureAssignment(assignment.spec.assignment, assignment.spec.totalPoints, assignment.specHash);
-  const install = thisInstall();
+  const install = withKernelSnapshot(thisInstall(), limits, log);
   const hide = secretPaths(install, [path.dirname(assignment.specFile), args.submissions, outDir]);
   const settings: GradeSettings = { assignment, outDir, gradebook, limits, protections, install, hide, late, log: args.quiet ? undefined : log };
   const outcomes: GradeOutcome[] = [];

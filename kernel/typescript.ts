@@ -101,10 +101,14 @@ function patchSys(ts: typeof TS, cwd: string): void {
   sys.realpath = (p) => (realpath ? realpath(to(p)) : to(p));
 }
 
+/** Where the TypeScript compiler bundled with tslab lives (its lib/typescript.js). */
+export function tslabTypeScriptPath(): string {
+  return require.resolve("@tslab/typescript-for-tslab", { paths: [TSLAB_DIR] });
+}
+
 /** The TypeScript compiler bundled with tslab (the version that type checks cells). */
 export function tslabTypeScript(): typeof TS {
-  const tsPath = require.resolve("@tslab/typescript-for-tslab", { paths: [TSLAB_DIR] });
-  return require(tsPath) as typeof TS;
+  return require(tslabTypeScriptPath()) as typeof TS;
 }
 
 /** Creates tslab's converter for the current directory, with resolution falling back to this package. */

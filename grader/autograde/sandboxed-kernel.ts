@@ -1,5 +1,5 @@
-import { startKernel, KernelClient, KERNEL_MAIN, CONNECTION_FILE_PLACEHOLDER, KernelExit } from "../../kernel/client";
-import { KernelInstall, Protections, SandboxLimits, makeScratch, removeScratch, sandboxCommand, sandboxEnv, withOwnUser } from "../sandbox";
+import { startKernel, KernelClient, CONNECTION_FILE_PLACEHOLDER, KernelExit } from "../../kernel/client";
+import { KernelInstall, Protections, SandboxLimits, kernelStartArgs, makeScratch, removeScratch, sandboxCommand, sandboxEnv, withOwnUser } from "../sandbox";
 
 /**
  * How long a fresh kernel may take to start and warm up. TypeScript's first compile takes a few
@@ -41,7 +41,7 @@ export async function startSandboxedKernel(setup: KernelSetup): Promise<Sandboxe
   // a user of its own, so the process cap counts this kernel's threads alone
   const protections = withOwnUser(setup.protections);
   const scratch = makeScratch("kernel", protections);
-  const command = sandboxCommand([KERNEL_MAIN, CONNECTION_FILE_PLACEHOLDER], {
+  const command = sandboxCommand([...kernelStartArgs(setup.install), CONNECTION_FILE_PLACEHOLDER], {
     limits: setup.limits,
     protections,
     install: setup.install,

@@ -1,0 +1,150 @@
+/**
+ * The kernel's startup snapshot file: built once per Node binary and package state, reused by
+ * every kernel started after that (the grader starts one per submission).
+ *
+ * ```ts
+ * const flags = ["--max-old-space-size=1024"];                   // V8 flags must be the same when built and used
+ * const snapshot = ensureKernelSnapshot(flags);                  // builds it the first time (a few seconds)
+ * spawn(process.execPath, [...flags, "--snapshot-blob", snapshot.blob, connectionFile]);
+ * ```
+ *
+ * The snapshot is rebuilt when Node, tslab's TypeScript, the builder, or any declaration file it
+ * holds has changed; a kernel never depends on it being current, since a file whose text differs
+ * is parsed afresh.
+ */
+import { spawnSync } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { PACKAGE_ROOT } from "../info";
+import { tslabTypeScriptPath } from "../typescript";
+import type { SnapshotConfig } from "./config";
+
+/** A built snapshot: the blob to pass to `node --snapshot-blob`, and how it came to be. */
+export interface KernelSnapshot {
+  blob: string;
+  /** Declaration files parsed into it. */
+  declarationFiles: number;
+  /** Milliseconds spent building it now; 0 when an up-to-date one was found. */
+  buildMs: number;
+}
+
+/** What {@link ensureKernelSnapshot} records next to the blob to tell whether it is still current. */
+interface Manifest {
+  key: string;
+  /** Every declaration file in the snapshot: [size, mtimeMs]. */
+  files: Record<string, [number, number]>;
+}
+
+const BUILDER = path.join(__dirname, "builder.js");
+const KERNEL_MAIN = path.join(__dirname, "..", "main.js");
+
+/** The package's public entry points (package.json `exports` types) and tfjs: what cells import. */
+function warmImports(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as { exports: Record<string, string | { types?: string }> };
+  const entries = Object.values(pkg.exports)
+    .map((e) => (typeof e === "object" ? e.types : undefined))
+    .filter((t): t is string => t !== undefined)
+    .map((t) => path.join(PACKAGE_ROOT, t).replace(/\.d\.ts$/, ""));
+  return [...entries, "@tensorflow/tfjs"];
+}
+
+/** Node, tslab's TypeScript and the builder: a snapshot is only valid for the same ones. */
+function stateKey(typescript: string): string {
+  const hash = crypto.createHash("sha256");
+  const stamp = (f: string): string => {
+    const s = fs.statSync(f);
+    return `${f}:${s.size}:${s.mtimeMs}`;
+  };
+  for (const part of [process.version, process.arch, process.platform, process.execPath, stamp(process.execPath), stamp(typescript), stamp(BUILDER), stamp(path.join(__dirname, "config.js")), PACKAGE_ROOT]) hash.update(part + "\n");
+  return hash.digest("hex").slice(0, 16);
+}
+
+/** V8 refuses a snapshot built under other V8 flags (even another heap limit), so each set of flags has its own. */
+function flagsKey(v8Flags: readonly string[]): string {
+  return crypto.createHash("sha256").update(v8Flags.join("\n")).digest("hex").slice(0, 8);
+}
+
+/** The package's build/ folder when it is writable (a checkout, a local install), else one in the temporary folder. */
+function snapshotDir(): string {
+  for (const dir of [path.join(PACKAGE_ROOT, "build", "kernel-snapshot"), path.join(os.tmpdir(), `dl-workbook-kernel-snapshot-${os.userInfo().uid}`)]) {
+    try {
+      fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+      fs.accessSync(dir, fs.constants.W_OK);
+      return dir;
+    } catch {
+      // not writable: try the next
+    }
+  }
+  throw new Error(`cannot create a folder for the kernel snapshot in ${path.join(PACKAGE_ROOT, "build")} or ${os.tmpdir()}`);
+}
+
+function isCurrent(manifestFile: string, key: string): Manifest | undefined {
+  try {
+    const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8")) as Manifest;
+    if (manifest.key !== key) return undefined;
+    for (const [file, [size, mtimeMs]] of Object.entries(manifest.files)) {
+      const s = fs.statSync(file);
+      if (s.size !== size || s.mtimeMs !== mtimeMs) return undefined;
+    }
+    return manifest;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Returns an up-to-date kernel snapshot for kernels started with `v8Flags` (such as
+ * `--max-old-space-size=1024`), building it first when there is none (a few seconds).
+ * Throws with the builder's own message when Node cannot build one; callers then start kernels
+ * the ordinary way.
+ */
+export function ensureKernelSnapshot(v8Flags: readonly string[] = []): KernelSnapshot {
+  const typescript = tslabTypeScriptPath();
+  const state = stateKey(typescript);
+  const key = `${state}-${flagsKey(v8Flags)}`;
+  const dir = snapshotDir();
+  const blob = path.join(dir, `kernel-${key}.blob`);
+  const manifestFile = `${blob}.json`;
+  const current = fs.existsSync(blob) ? isCurrent(manifestFile, key) : undefined;
+  if (current) return { blob, declarationFiles: Object.keys(current.files).length, buildMs: 0 };
+
+  const started = Date.now();
+  // written under temporary names and renamed, so a grader running beside this one never reads half a file
+  const partial = `${blob}.${process.pid}.partial`;
+  const list = `${partial}.files`;
+  const config: SnapshotConfig = {
+    typescript,
+    kernelMain: KERNEL_MAIN,
+    packageRoot: PACKAGE_ROOT,
+    typeRoot: path.join(PACKAGE_ROOT, "node_modules", "@types"),
+    imports: warmImports(),
+    manifest: list,
+  };
+  try {
+    const run = spawnSync(process.execPath, [...v8Flags, "--snapshot-blob", partial, "--build-snapshot", "--no-warnings", BUILDER], {
+      env: { ...process.env, WORKBOOK_SNAPSHOT_CONFIG: JSON.stringify(config) },
+      encoding: "utf8",
+    });
+    if (run.status !== 0 || !fs.existsSync(partial)) {
+      throw new Error(`building the kernel snapshot failed (${run.error?.message ?? `exit ${run.status ?? run.signal}`}):\n${(run.stderr ?? "").trim().split("\n").slice(-8).join("\n")}`);
+    }
+    const files: Manifest["files"] = {};
+    for (const file of JSON.parse(fs.readFileSync(list, "utf8")) as string[]) {
+      const s = fs.statSync(file);
+      files[file] = [s.size, s.mtimeMs];
+    }
+    // readable by the sandboxed kernels, which run as users of their own
+    fs.chmodSync(partial, 0o644);
+    fs.renameSync(partial, blob);
+    // snapshots of an earlier Node or package state are not used again
+    for (const old of fs.readdirSync(dir)) if (/^kernel-.*\.blob(\.json)?$/.test(old) && !old.startsWith(`kernel-${state}-`)) fs.rmSync(path.join(dir, old), { force: true });
+    fs.writeFileSync(manifestFile, JSON.stringify({ key, files } satisfies Manifest), { mode: 0o644 });
+    return { blob, declarationFiles: Object.keys(files).length, buildMs: Date.now() - started };
+  } finally {
+    fs.rmSync(partial, { force: true });
+    fs.rmSync(list, { force: true });
+  }
+}
+

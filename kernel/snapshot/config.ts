@@ -1,0 +1,52 @@
+/**
+ * What the kernel snapshot's builder (builder.ts) and the code that builds and uses the snapshot
+ * (blob.ts) agree on. Built-in modules only: the builder loads this file without a package `require`.
+ */
+
+/** The paths the builder needs, passed as JSON in WORKBOOK_SNAPSHOT_CONFIG. */
+export interface SnapshotConfig {
+  /** tslab's TypeScript (lib/typescript.js), the compiler the kernel type checks cells with. */
+  typescript: string;
+  /** dist/kernel/main.js, which the snapshot runs after it is deserialized. */
+  kernelMain: string;
+  /** The package root; the warm-up file is placed there so package imports resolve as in a kernel. */
+  packageRoot: string;
+  /** Where automatic type packages come from (`<package>/node_modules/@types`, as the kernel redirects them). */
+  typeRoot: string;
+  /** Module specifiers (or absolute paths) the warm-up file imports: every public entry point. */
+  imports: string[];
+  /** Where the builder writes the list of declaration files it kept (JSON array of paths), if set. */
+  manifest?: string;
+}
+
+/** What a kernel started from the snapshot reports on `process[SNAPSHOT_MARK]`. */
+export interface SnapshotStats {
+  /** Declaration files parsed and bound in the snapshot. */
+  declarationFiles: number;
+  /** How many times a program took a kept file. */
+  hits(): number;
+  /** Declaration files in the snapshot that were parsed afresh all the same: their text or parse options differed. */
+  missed(): string[];
+}
+
+/** The property of `process` on which a kernel started from the snapshot exposes {@link SnapshotStats}. */
+export const SNAPSHOT_MARK = Symbol.for("dl-workbook.kernelSnapshot");
+
+/** The name of the (virtual) file the warm-up type checks, in the package root. */
+export const WARM_FILE_NAME = "__workbook_snapshot_warm_up__.ts";
+
+/**
+ * The one change to TypeScript's source: its internal createSourceFile asks the builder's store
+ * (`workbookSourceFiles`, a parameter of the module wrapper) before parsing. Exact text of
+ * TypeScript 5.0 (the version tslab 1.0.22 pins); the builder fails if it does not match once.
+ */
+export function createSourceFilePatch(): { find: string; replace: string } {
+  const signature = "function createSourceFile(fileName, sourceText, languageVersionOrOptions, setParentNodes = false, scriptKind) {";
+  return {
+    find: signature,
+    replace:
+      signature +
+      "\n    return workbookSourceFiles.parse(fileName, sourceText, languageVersionOrOptions, setParentNodes, scriptKind, parseSourceFileUncached);\n  }\n  " +
+      signature.replace("createSourceFile", "parseSourceFileUncached"),
+  };
+}
