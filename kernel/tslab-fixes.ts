@@ -28,9 +28,43 @@ export interface SourceFix {
 /** The fixes to tslab 1.0.22's dist/converter.js (see the file comment). */
 export const CONVERTER_FIXES: readonly SourceFix[] = [
   {
-    why: "convert() exports every top-level name of the cell with `export { <names> }`; the names came escaped (`___x` for `__x`)",
-    find: "keys.add(key);",
-    replace: "keys.add(ts.unescapeLeadingUnderscores(key));",
+    why:
+      "convert() exports every top-level name of the cell with `export { <names> }`. It found the names by building a whole program " +
+      "for the cell and then a second one with the export line (about 35 ms each, with every declaration file); parsing and binding " +
+      "the cell alone gives the same names, so one program per cell is enough. The names also came escaped (`___x` for `__x`)",
+    find: [
+      "        updateContent(prevDecl, src);",
+      "        let declsFile = builder.getSourceFile(declFilename);",
+      "        let srcFile = builder.getSourceFile(srcFilename);",
+      "        const locals = srcFile.locals;",
+      "        const keys = new Set();",
+      "        if (locals) {",
+      "            locals.forEach((_, key) => {",
+      "                keys.add(key);",
+      "            });",
+      "        }",
+      "        if (keys.size > 0) {",
+      "            // Export all local variables.",
+      "            // TODO: Disallow \"export\" in the input.",
+      "            const suffix = \"\\nexport {\" + Array.from(keys).join(\", \") + \"}\";",
+      "            updateContent(prevDecl, src + suffix);",
+      "            declsFile = builder.getSourceFile(declFilename);",
+      "            srcFile = builder.getSourceFile(srcFilename);",
+      "        }",
+    ].join("\n"),
+    replace: [
+      "        const cellAlone = ts.createSourceFile(srcFilename, srcPrefix + src, transpileTarget, false, ts.ScriptKind.TS);",
+      "        ts.bindSourceFile(cellAlone, {});",
+      "        const keys = new Set();",
+      "        if (cellAlone.locals) {",
+      "            cellAlone.locals.forEach((_, key) => {",
+      "                keys.add(ts.unescapeLeadingUnderscores(key));",
+      "            });",
+      "        }",
+      "        updateContent(prevDecl, keys.size > 0 ? src + \"\\nexport {\" + Array.from(keys).join(\", \") + \"}\" : src);",
+      "        let declsFile = builder.getSourceFile(declFilename);",
+      "        let srcFile = builder.getSourceFile(srcFilename);",
+    ].join("\n"),
   },
   {
     why: "remainingDecls() declares a class's value name that a later cell re-used as a type as `let <name>: any`; the name came escaped",
