@@ -92,3 +92,17 @@ test("a batch that crashes, throws or hangs is run again case by case, and each 
   assert.ok(run.restarts >= 2, `restarts: ${run.restarts}`);
   assert.ok(!run.notes.some((n) => /total time limit/.test(n)), run.notes.join("; "));
 });
+
+test("a function that hangs on every input skips its batch and spends the time limit once per case, not twice", async () => {
+  // The public test cell already hangs, so no batch is tried; every hidden case after the first
+  // starts in a fresh kernel (the case before it failed) instead of hanging there and again in a fresh one.
+  const scale = "function scale(x: number[], a: number): number[] {\n  for (;;) {}\n}";
+  const spec = specWith({ hangs: [scaleCase([1], 2), scaleCase([2], 3), scaleCase([3], 4)] });
+  const run = await runSubmission(submission(scale, ANSWERS.sum), spec, { ...options, student: "always-hangs" });
+  assert.equal(run.cells.find((c) => c.index === spec.autograded[0].cellIndex)?.status, "timeout");
+  assert.deepEqual(run.batched, []);
+  for (let i = 0; i < 3; i++) assert.equal(caseOf(run.cases, "hangs", i).status, "timeout");
+  assert.ok(run.notes.some((n) => /hung or crashed the kernel; its remaining hidden tests ran one by one/.test(n)), run.notes.join("; "));
+  assert.ok(!run.notes.some((n) => /was tried again/.test(n)), run.notes.join("; "));
+  assert.equal(run.restarts, 2);
+});

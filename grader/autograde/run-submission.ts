@@ -1,6 +1,6 @@
 import type { IOutput } from "@jupyterlab/nbformat";
 import type { KernelClient, ExecuteResult, KernelExit } from "../../kernel/client";
-import type { GradingSpec, Notebook } from "../assign/format";
+import type { GradedFunction, GradingSpec, Notebook } from "../assign/format";
 import { cellSource, nbgraderMetadata } from "../assign/format";
 import type { KernelInstall, Protections, SandboxLimits } from "../sandbox";
 import { SandboxedKernel, STARTUP_MS, disposeKernel, startSandboxedKernel } from "./sandboxed-kernel";
@@ -96,6 +96,13 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
   let replayWithoutFailed = false;
   /** A replay runs the student's cells before this index (all of them once the hidden tests start). */
   let replayUpTo = Infinity;
+  /**
+   * Graded functions that hung or crashed a kernel (in their public test cell, their batch or a
+   * hidden case). Their later cases start in a fresh kernel when something failed in the current
+   * one, instead of running there first and then again in a fresh one: a function that loops
+   * forever would cost the time limit twice per case.
+   */
+  const hangs = new Set<string>();
   const count = (n: number): void => {
     bytes += n;
     if (bytes > limits.outputBytes && !overOutput) {
@@ -241,6 +248,11 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
     for (const graded of spec.autograded) {
       graded.hiddenCases.forEach((_, caseIndex) => run.cases.push({ gradeId: graded.gradeId, caseIndex, status: "aborted", result: { ok: false, reason: "not run" } }));
     }
+    const noteHang = (graded: GradedFunction): void => {
+      if (hangs.has(graded.gradeId)) return;
+      hangs.add(graded.gradeId);
+      run.notes.push(`${graded.name} hung or crashed the kernel; its remaining hidden tests ran one by one, in a fresh kernel whenever something had failed before them`);
+    };
     /** Runs one hidden case in a cell of its own (the exact, per-case way). */
     const runCase = async (caseRun: CaseRun): Promise<void> => {
       const graded = spec.autograded.find((g) => g.gradeId === caseRun.gradeId)!;
@@ -258,6 +270,14 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
         caseRun.result = { ok: false, reason: "not run: the kernel could not be restarted with the student's cells" };
         return;
       }
+      if (failedSinceBoot && hangs.has(graded.gradeId)) {
+        replayWithoutFailed = true;
+        alive = await boot(true);
+        if (!alive) {
+          caseRun.result = { ok: false, reason: "not run: the kernel could not be restarted with the student's cells" };
+          return;
+        }
+      }
       const caseId = `${caseRun.gradeId}#${caseRun.caseIndex}`;
       let result = await exec(callCode(harness, caseId, testCase.call), null);
       if (stopped(result.status) && (await retryClean(`the hidden test "${graded.name}: ${testCase.name}"`))) {
@@ -271,6 +291,7 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
       else caseRun.result = { ok: false, reason: overOutput ? `stopped: more than ${limits.outputBytes} bytes of output` : `the kernel crashed (${describeExit(lastExit())})` };
       // A call that threw may have left something behind, like a failed cell.
       if (!caseRun.result.ok) failedSinceBoot = true;
+      if (stopped(result.status)) noteHang(graded);
       // A kernel that came back from the interrupt keeps going; a killed or crashed one is replaced.
       if (gone) alive = false;
     };
@@ -304,6 +325,7 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
       // Something in the batch failed: it may have left a timer or a hoard behind, so a crash
       // in the per-case run gets its clean retry; a lost kernel is replaced by the next case.
       failedSinceBoot = true;
+      if (stopped(result.status)) noteHang(graded);
       if (await lost(result.status)) alive = false;
       deadline += Date.now() - started;
       // Its output is not held against the cap either (unless it already broke it: the same calls
@@ -314,7 +336,10 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
 
     for (const graded of spec.autograded) {
       const group = run.cases.filter((c) => c.gradeId === graded.gradeId);
-      if (await runBatch(group)) continue;
+      // a function whose public test hung or crashed the kernel would most likely take its batch down too
+      const publicTest = run.cells.find((c) => c.index === graded.cellIndex);
+      if (publicTest && (publicTest.status === "timeout" || publicTest.status === "died")) noteHang(graded);
+      else if (await runBatch(group)) continue;
       for (const caseRun of group) await runCase(caseRun);
     }
     run.phases.testsMs = Date.now() - testsStart;

@@ -48,7 +48,8 @@ export const HOSTILE: HostileCase[] = [
   {
     student: "h11-fork-bomb",
     attack: "spawns processes and threads without end",
-    reason: /ERR_ACCESS_DENIED|Access to this API|crash|Worker|resource|memory/i,
+    // EAGAIN: the thread cap (RLIMIT_NPROC) refused the next thread
+    reason: /ERR_ACCESS_DENIED|Access to this API|crash|Worker|resource|memory|EAGAIN/i,
     notebook: () => submission(scaleDoing(`try { for (;;) require("child_process").fork("-e"); } catch (e) { const { Worker } = require("worker_threads"); for (let i = 0; i < 100000; i++) new Worker("setInterval(() => {}, 1000)", { eval: true }); throw e; }`), ANSWERS.sum),
   },
   { student: "h12-output-flood", attack: "prints a billion lines", reason: /bytes of output|bytes/, notebook: () => submission(scaleDoing(`for (let i = 0; i < 1e9; i++) console.log("line " + i + " of a billion");\nreturn x;`), ANSWERS.sum) },
