@@ -7,6 +7,7 @@
  * interrupt_request breaks `while (true) {}`; an awaited promise is raced against an interrupt.
  */
 import * as vm from "vm";
+import { LocalModules } from "./local-modules";
 import { createCellRequire, createConverter, hasSyntaxErrors, isCompleteCode, tslabTypeScript } from "./typescript";
 import type { CompletionInfo, Converter, Diagnostic } from "./typescript";
 import { mapStack, cellFileName, SourceMapper } from "./traceback";
@@ -48,6 +49,8 @@ export class Executor {
   private readonly locals: Locals;
   private readonly exportsProxy: Locals;
   private readonly cellRequire: NodeJS.Require;
+  /** The notebook folder's own .ts files that cells import, compiled with them. */
+  private readonly localModules = new LocalModules();
   private rejectInterrupt?: (err: unknown) => void;
   private readonly mapper = new SourceMapper();
 
@@ -67,7 +70,7 @@ export class Executor {
         return true;
       },
     });
-    this.cellRequire = createCellRequire(cwd, onRequire);
+    this.cellRequire = createCellRequire(cwd, onRequire, this.localModules);
     const checkInterrupt = (): void => {
       if (interrupted()) throw new InterruptError();
     };
@@ -120,6 +123,7 @@ export class Executor {
     // interrupted while running: what it defined before that stays defined, values and types
     // alike, as in IPython (names declared after the throw keep their type but hold undefined).
     this.prevDecl = stripGlobals(converted.declOutput ?? "");
+    if (converted.sideOutputs) this.localModules.update(converted.sideOutputs);
     if (!converted.output) return { status: "ok", hasValue: false };
     const fileName = cellFileName(cell);
     const isAsync = converted.hasToplevelAwait === true || hasTopLevelAwait(ts, rewrite.code);

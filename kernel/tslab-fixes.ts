@@ -1,13 +1,12 @@
 /**
- * tslab's converter, loaded with fixes for names that start with two underscores.
- *
- * TypeScript stores such names escaped in its symbol tables: `__x` is kept as `___x`, `___y` as
- * `____y` (`ts.escapeLeadingUnderscores`), so they cannot clash with its internal names such as
- * `__function`. tslab 1.0.22's converter reads names out of those tables and writes them back
- * into TypeScript source without unescaping them. A cell `const __x = 1` therefore became
- * `const __x = 1; export { ___x }` ("Cannot find name '___x'"), and the name never reached
- * later cells. The fixes below unescape the names at each place where the converter turns a
- * symbol table key back into source text.
+ * tslab's converter, loaded with fixes. Each fix below says what it repairs:
+ * - names that start with two underscores. TypeScript stores such names escaped in its symbol
+ *   tables (`__x` is kept as `___x`); tslab 1.0.22's converter wrote them back into TypeScript
+ *   source without unescaping them, so `const __x = 1` became `export { ___x }` ("Cannot find
+ *   name '___x'") and the name never reached later cells;
+ * - a second whole program per cell, built only to learn the cell's top-level names;
+ * - its timers for TypeScript's watch program, which broke every cell after a file appeared in a
+ *   watched folder.
  *
  * tslab is pinned to one version (package.json), so each fix is an exact replacement in its
  * dist/converter.js that must match exactly once; if tslab changes, loading fails and says so.
@@ -64,6 +63,50 @@ export const CONVERTER_FIXES: readonly SourceFix[] = [
       "        updateContent(prevDecl, keys.size > 0 ? src + \"\\nexport {\" + Array.from(keys).join(\", \") + \"}\" : src);",
       "        let declsFile = builder.getSourceFile(declFilename);",
       "        let srcFile = builder.getSourceFile(srcFilename);",
+    ].join("\n"),
+  },
+  {
+    why:
+      "the converter ran TypeScript's watch program with room for one pending timer, the program update; when a file appeared " +
+      "in a folder TypeScript watches (the notebook's folder, node_modules), TypeScript also scheduled its invalidation of failed " +
+      "module lookups, and every cell after that failed with \"Unexpected pending rebuildTimer\" until the kernel was restarted. " +
+      "Pending timers now queue, and the converter runs them all, in order, before it reads the program",
+    find: [
+      "        if (rebuildTimer) {",
+      '            throw new Error("Unexpected pending rebuildTimer");',
+      "        }",
+      "        rebuildTimer = {",
+      "            callback: () => {",
+      "                callback();",
+      "                rebuildTimer = null;",
+      "            },",
+      "        };",
+      "        return rebuildTimer;",
+      "    };",
+      "    sys.clearTimeout = (timeoutId) => {",
+      "        if (rebuildTimer === timeoutId) {",
+      "            rebuildTimer = null;",
+      "            return;",
+      "        }",
+      '        throw new Error("clearing unexpected tiemr");',
+      "    };",
+    ].join("\n"),
+    replace: [
+      "        const timer = { callback };",
+      "        pendingTimers.push(timer);",
+      "        rebuildTimer = { callback: runPendingTimers };",
+      "        return timer;",
+      "    };",
+      "    const pendingTimers = [];",
+      "    function runPendingTimers() {",
+      "        while (pendingTimers.length > 0) pendingTimers.shift().callback();",
+      "        rebuildTimer = null;",
+      "    }",
+      "    sys.clearTimeout = (timeoutId) => {",
+      "        const index = pendingTimers.indexOf(timeoutId);",
+      "        if (index >= 0) pendingTimers.splice(index, 1);",
+      "        if (pendingTimers.length === 0) rebuildTimer = null;",
+      "    };",
     ].join("\n"),
   },
   {

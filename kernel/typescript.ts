@@ -12,6 +12,7 @@ import * as path from "path";
 import Module from "module";
 import type * as TS from "typescript";
 import { PACKAGE_ROOT } from "./info";
+import type { LocalModules } from "./local-modules";
 import { CONVERTER_FIXES, requireFixed } from "./tslab-fixes";
 
 /** The parts of tslab's converter the kernel uses (tslab/dist/converter.d.ts). */
@@ -125,15 +126,17 @@ export function isCompleteCode(code: string): { completed: boolean; indent?: str
 
 /**
  * `require` for cells: `dl-workbook` and `@tensorflow/*` from this package; other bare names from
- * the notebook's directory first, then from this package; relative paths from the notebook's directory.
+ * the notebook's directory first, then from this package; relative paths from the notebook's
+ * directory, where the folder's own TypeScript files come from `local` (compiled with the cells).
+ * `cwd` is the folder relative paths start from (a local file's own folder, for its requires).
  */
-export function createCellRequire(cwd: string, onLoad?: (id: string, exported: unknown) => void): NodeJS.Require {
+export function createCellRequire(cwd: string, onLoad?: (id: string, exported: unknown) => void, local?: LocalModules): NodeJS.Require {
   const fromCwd = Module.createRequire(path.join(cwd, "__cell__.js"));
   const fromPackage = Module.createRequire(path.join(PACKAGE_ROOT, "__cell__.js"));
   const cellRequire = ((id: string): unknown => {
     let exported: unknown;
     const bare = !id.startsWith(".") && !path.isAbsolute(id);
-    if (!bare) exported = fromCwd(id);
+    if (!bare) exported = local?.load(id, cwd, (dir) => createCellRequire(dir, onLoad, local)) ?? fromCwd(id);
     else if (PINNED.some((prefix) => id === prefix || id.startsWith(prefix))) exported = fromPackage(id);
     else {
       try {
