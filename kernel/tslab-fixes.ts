@@ -4,7 +4,8 @@
  *   tables (`__x` is kept as `___x`); tslab 1.0.22's converter wrote them back into TypeScript
  *   source without unescaping them, so `const __x = 1` became `export { ___x }` ("Cannot find
  *   name '___x'") and the name never reached later cells;
- * - a second whole program per cell, built only to learn the cell's top-level names;
+ * - a second whole program per cell, built only to learn the cell's top-level names, and the
+ *   bookkeeping of TypeScript's BuilderProgram around each one;
  * - its timers for TypeScript's watch program, which broke every cell after a file appeared in a
  *   watched folder.
  *
@@ -110,6 +111,13 @@ export const CONVERTER_FIXES: readonly SourceFix[] = [
     ].join("\n"),
   },
   {
+    why:
+      "the watch program wrapped each cell's program in a BuilderProgram, which records a dependency graph and signatures of " +
+      "all 800 files a dl-workbook import brings in (15 ms per cell); the converter gets a plain program (kernel/plain-program.ts)",
+    find: "}, sys, null, function (d) {",
+    replace: "}, sys, workbookCreateProgram, function (d) {",
+  },
+  {
     why: "remainingDecls() declares a class's value name that a later cell re-used as a type as `let <name>: any`; the name came escaped",
     find: "anyVarsDecls.push(`let ${name}: any;\\n`);",
     replace: "anyVarsDecls.push(`let ${ts.unescapeLeadingUnderscores(name)}: any;\\n`);",
@@ -142,15 +150,17 @@ const loaded = new Map<string, unknown>();
 
 /**
  * Loads the CommonJS module `file` as `require` would, with `fixes` applied to its source; the
- * module's own `require` resolves from its real directory. Each file loads once per process.
+ * module's own `require` resolves from its real directory, and `bindings` are names in its scope
+ * that the fixes refer to. Each file loads once per process.
  */
-export function requireFixed(file: string, fixes: readonly SourceFix[]): unknown {
+export function requireFixed(file: string, fixes: readonly SourceFix[], bindings: Record<string, unknown> = {}): unknown {
   const cached = loaded.get(file);
   if (cached !== undefined) return cached;
   const source = applyFixes(fs.readFileSync(file, "utf8"), fixes, file);
   const moduleObject: { exports: unknown } = { exports: {} };
-  const body = vm.compileFunction(source, ["exports", "require", "module", "__filename", "__dirname"], { filename: file });
-  body.call(moduleObject.exports, moduleObject.exports, Module.createRequire(file), moduleObject, file, path.dirname(file));
+  const names = Object.keys(bindings);
+  const body = vm.compileFunction(source, ["exports", "require", "module", "__filename", "__dirname", ...names], { filename: file });
+  body.call(moduleObject.exports, moduleObject.exports, Module.createRequire(file), moduleObject, file, path.dirname(file), ...names.map((n) => bindings[n]));
   loaded.set(file, moduleObject.exports);
   return moduleObject.exports;
 }

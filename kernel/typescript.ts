@@ -13,6 +13,7 @@ import Module from "module";
 import type * as TS from "typescript";
 import { PACKAGE_ROOT } from "./info";
 import type { LocalModules } from "./local-modules";
+import { plainProgramFactory } from "./plain-program";
 import { CONVERTER_FIXES, requireFixed } from "./tslab-fixes";
 
 /** The parts of tslab's converter the kernel uses (tslab/dist/converter.d.ts). */
@@ -54,9 +55,9 @@ interface TslabConverterModule {
 
 const TSLAB_DIR = path.dirname(require.resolve("tslab/package.json", { paths: [PACKAGE_ROOT] }));
 
-/** tslab's converter module, with the kernel's fixes for `__`-prefixed names (tslab-fixes.ts). */
+/** tslab's converter module, with the kernel's fixes (tslab-fixes.ts). */
 function tslabConverter(): TslabConverterModule {
-  return requireFixed(path.join(TSLAB_DIR, "dist", "converter.js"), CONVERTER_FIXES) as TslabConverterModule;
+  return requireFixed(path.join(TSLAB_DIR, "dist", "converter.js"), CONVERTER_FIXES, { workbookCreateProgram: plainProgramFactory(tslabTypeScript()) }) as TslabConverterModule;
 }
 
 /** Packages that always come from this package, so cells see the versions the library was built with. */
