@@ -57,9 +57,12 @@ export function kernelV8Flags(limits: SandboxLimits): string[] {
   return [`--max-old-space-size=${limits.memoryMB}`, "--interrupt-budget=1000000", "--single-threaded-gc", "--min-semi-space-size=16", `--initial-heap-size=${initialHeap}`];
 }
 
-/** The Node arguments that start the kernel, before its connection file. */
+/**
+ * The Node arguments that start the kernel, before its connection file. Without its snapshot file
+ * (a rebuild of the package during a long run replaces it) the kernel starts from its script.
+ */
 export function kernelStartArgs(install: KernelInstall): string[] {
-  return install.snapshotBlob ? ["--snapshot-blob", install.snapshotBlob] : [install.kernelMain];
+  return install.snapshotBlob && fs.existsSync(install.snapshotBlob) ? ["--snapshot-blob", install.snapshotBlob] : [install.kernelMain];
 }
 
 /**

@@ -4,7 +4,7 @@ import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DEFAULT_LIMITS, SandboxLimits, makePrivate, makeScratch, probeProtections, removeScratch, sandboxCommand, sandboxEnv, secretPaths, thisInstall, withOwnUser } from "./index";
+import { DEFAULT_LIMITS, SandboxLimits, kernelStartArgs, makePrivate, makeScratch, probeProtections, removeScratch, sandboxCommand, sandboxEnv, secretPaths, thisInstall, withOwnUser } from "./index";
 
 // Each test runs a small Node program inside the sandbox exactly as the kernel is run, and checks
 // that one limit holds. A layer the machine lacks is reported by probeProtections().lost and the
@@ -179,3 +179,12 @@ test("the process cap holds each kernel alone: a thread bomb in one leaves a sec
   assert.match(run.stdout, new RegExp(`NEIGHBOUR OK ${[1, 2, 3, 4].map(() => neighbour.uid).join(",")}`), `${run.stdout}${run.stderr}`);
 });
 
+
+test("kernels start from the snapshot file while it exists, and from the kernel's script once it is gone", () => {
+  const blob = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "workbook-blob-")), "kernel.blob");
+  fs.writeFileSync(blob, "");
+  assert.deepEqual(kernelStartArgs({ ...install, snapshotBlob: blob }), ["--snapshot-blob", blob]);
+  fs.rmSync(path.dirname(blob), { recursive: true });
+  assert.deepEqual(kernelStartArgs({ ...install, snapshotBlob: blob }), [install.kernelMain]);
+  assert.deepEqual(kernelStartArgs(install), [install.kernelMain]);
+});
