@@ -71,14 +71,29 @@ function ended(pid: number): boolean {
   }
 }
 
+/** Our own client as a front end: starts a kernel, runs `cell` if given, prints its pid and waits. */
+const OUR_CLIENT_FRONT_END = `
+const { startKernel } = require(${JSON.stringify(path.join(PACKAGE_ROOT, "dist", "kernel", "client"))});
+(async () => {
+  const kernel = await startKernel({ cwd: process.cwd() });
+  if (process.argv[1]) void kernel.execute(process.argv[1]);
+  console.log("kernel pid " + kernel.pid);
+  setInterval(() => undefined, 1000);
+})();`;
+
 /**
- * Starts the kernel from Python (kernel/test/start_kernel_and_wait.py, running `cell` if given),
- * SIGKILLs that Python process and checks that the kernel ends by itself within 15 s.
+ * Starts the kernel from a front end (Python's jupyter_client running kernel/test/start_kernel_and_wait.py,
+ * or our own client), running `cell` if given, SIGKILLs the front end and checks that the kernel
+ * ends by itself within 15 s.
  */
-async function killFrontEndAndExpectKernelGone(cell?: string): Promise<void> {
+async function killFrontEndAndExpectKernelGone(cell?: string, frontEndKind: "jupyter_client" | "our client" = "jupyter_client"): Promise<void> {
   const jupyter = testJupyter();
   const script = path.join(PACKAGE_ROOT, "kernel", "test", "start_kernel_and_wait.py");
-  const frontEnd = spawn("/usr/bin/python3", [script, ...(cell === undefined ? [] : [cell])], { cwd: jupyter.dir, env: jupyter.env, stdio: ["ignore", "pipe", "pipe"] });
+  const cellArgs = cell === undefined ? [] : [cell];
+  const frontEnd =
+    frontEndKind === "jupyter_client"
+      ? spawn("/usr/bin/python3", [script, ...cellArgs], { cwd: jupyter.dir, env: jupyter.env, stdio: ["ignore", "pipe", "pipe"] })
+      : spawn(process.execPath, ["-e", OUR_CLIENT_FRONT_END, ...cellArgs], { cwd: jupyter.dir, env: jupyter.env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   frontEnd.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   frontEnd.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -99,7 +114,8 @@ async function killFrontEndAndExpectKernelGone(cell?: string): Promise<void> {
     const deadline = Date.now() + 15_000;
     while (!ended(kernelPid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(ended(kernelPid), true, `the kernel (pid ${kernelPid}) still runs 15 s after its front end was killed:\n${output}`);
-    assert.match(output, /front end that started this kernel \(process \d+, from JPY_PARENT_PID\) is gone; shutting down/);
+    // our client pipes the kernel's stderr to itself, so the kernel's goodbye dies with it
+    if (frontEndKind === "jupyter_client") assert.match(output, /front end that started this kernel \(process \d+, from JPY_PARENT_PID\) is gone; shutting down/);
   } finally {
     if (frontEnd.exitCode === null && frontEnd.signalCode === null) frontEnd.kill("SIGKILL");
     if (kernelPid !== undefined && !ended(kernelPid)) process.kill(kernelPid, "SIGKILL");
@@ -113,4 +129,8 @@ test("the kernel shuts down by itself when the jupyter_client process that start
 
 test("a kernel busy in `while (true) {}` also shuts down when its front end is killed", { skip: process.platform === "win32" }, async () => {
   await killFrontEndAndExpectKernelGone("let spins = 0;\nwhile (true) { spins++; }");
+});
+
+test("a kernel started by our own client (workbook run, the book, the grader) shuts down when that process is killed", { skip: process.platform === "win32" }, async () => {
+  await killFrontEndAndExpectKernelGone("let spins = 0;\nwhile (true) { spins++; }", "our client");
 });

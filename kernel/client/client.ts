@@ -9,6 +9,7 @@ import type { IOutput } from "@jupyterlab/nbformat";
 import { ConnectionInfo, Signer, WireMessage, decode, encode, newHeader, socketAddress } from "../wire";
 import { writeConnectionFile } from "./connection";
 import { DisplayRegistry, OutputCollector } from "./outputs";
+import { PARENT_PID_VARIABLE } from "../parent-poller";
 
 /** The compiled kernel of this package: dist/kernel/main.js. */
 export const KERNEL_MAIN = path.join(__dirname, "..", "main.js");
@@ -25,7 +26,7 @@ export function defaultKernelCommand(): string[] {
 export interface StartKernelOptions {
   /** Working directory of the kernel process (where a notebook's relative paths resolve). */
   cwd?: string;
-  /** The kernel's whole environment. Default: this process's environment. */
+  /** The kernel's whole environment (plus JPY_PARENT_PID, this process, which the kernel watches). Default: this process's environment. */
   env?: NodeJS.ProcessEnv;
   /**
    * The kernel command as argv; `{connection_file}` is replaced by the connection file's path
@@ -251,7 +252,8 @@ export class KernelClient extends EventEmitter {
     this.childGone = false;
     const child = spawn(argv[0], argv.slice(1), {
       cwd: this.options.cwd,
-      env: this.options.env ?? process.env,
+      // as jupyter_client does: the kernel shuts itself down if this process dies without stopping it
+      env: { ...(this.options.env ?? process.env), [PARENT_PID_VARIABLE]: String(process.pid) },
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.child = child;
