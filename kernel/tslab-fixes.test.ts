@@ -5,6 +5,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { applyFixes, CONVERTER_FIXES } from "./tslab-fixes";
 import type { SourceFix } from "./tslab-fixes";
+import { TYPESCRIPT_FIXES } from "./snapshot/config";
+import { tslabTypeScriptPath } from "./typescript";
 
 const fix: SourceFix = { why: "an example", find: "keys.add(key);", replace: "keys.add(unescape(key));" };
 
@@ -21,4 +23,10 @@ test("every fix applies to the tslab converter that package.json pins", () => {
   const file = path.join(path.dirname(require.resolve("tslab/package.json")), "dist", "converter.js");
   const fixed = applyFixes(fs.readFileSync(file, "utf8"), CONVERTER_FIXES, file);
   for (const { replace } of CONVERTER_FIXES) assert.ok(fixed.includes(replace));
+});
+
+test("the kernel snapshot's fix applies to the TypeScript that tslab pins", () => {
+  const file = tslabTypeScriptPath();
+  const fixed = applyFixes(fs.readFileSync(file, "utf8"), TYPESCRIPT_FIXES, file);
+  for (const { replace } of TYPESCRIPT_FIXES) assert.ok(fixed.includes(replace));
 });

@@ -138,7 +138,7 @@ export function applyFixes(source: string, fixes: readonly SourceFix[], file: st
       throw new Error(
         `Cannot apply the kernel's fix to ${file}: expected the text ${JSON.stringify(fix.find)} once, found it ${count} times ` +
           `(fix: ${fix.why}). The installed tslab differs from the version package.json pins; reinstall with \`npm ci\`, ` +
-          `or update kernel/tslab-fixes.ts for the new version.`,
+          `or update its fixes (kernel/tslab-fixes.ts; kernel/snapshot/config.ts for TypeScript) for the new version.`,
       );
     }
     out = out.replace(fix.find, () => fix.replace);

@@ -10,7 +10,7 @@
  * Node runs this file with a `require` that knows only built-in modules, so it imports nothing of
  * the package: TypeScript is loaded from its file with `vm`, and the paths come in the
  * WORKBOOK_SNAPSHOT_CONFIG environment variable (see {@link SnapshotConfig}, written by blob.ts).
- * Its one sibling, config.js, is loaded the same way.
+ * So are config.js and ../tslab-fixes.js (whose applyFixes patches TypeScript), which need built-ins only.
  */
 // A script, not a module: Node's snapshot builder gives it `require` but no `exports`.
 const fs: typeof import("fs") = require("fs");
@@ -35,7 +35,8 @@ function loadBuiltinOnly<T>(file: string, extra: Record<string, unknown> = {}, s
   return mod.exports;
 }
 
-const { SNAPSHOT_MARK, WARM_FILE_NAME, createSourceFilePatch } = loadBuiltinOnly<Config>(path.join(__dirname, "config.js"));
+const { SNAPSHOT_MARK, WARM_FILE_NAME, TYPESCRIPT_FIXES } = loadBuiltinOnly<Config>(path.join(__dirname, "config.js"));
+const { applyFixes } = loadBuiltinOnly<typeof import("../tslab-fixes")>(path.join(__dirname, "..", "tslab-fixes.js"));
 
 /** The arguments of TypeScript's internal `createSourceFile`, and its parser without the store. */
 type ParseArgs = [fileName: string, text: string, languageVersionOrOptions: import("typescript").ScriptTarget | import("typescript").CreateSourceFileOptions, setParentNodes?: boolean, scriptKind?: ScriptKind];
@@ -79,11 +80,7 @@ function sameParse(file: SourceFile, options: ParseArgs[2]): boolean {
 
 /** Loads TypeScript from its file (no package `require` here), with the store patched into createSourceFile. */
 function loadTypeScript(file: string, store: SourceFileStore): TS {
-  const source = fs.readFileSync(file, "utf8");
-  const patch = createSourceFilePatch();
-  const count = source.split(patch.find).length - 1;
-  if (count !== 1) throw new Error(`${file}: expected TypeScript's createSourceFile once, found it ${count} times; the kernel snapshot supports the TypeScript that tslab pins`);
-  return loadBuiltinOnly<TS>(file, { workbookSourceFiles: store }, source.replace(patch.find, () => patch.replace));
+  return loadBuiltinOnly<TS>(file, { workbookSourceFiles: store }, applyFixes(fs.readFileSync(file, "utf8"), TYPESCRIPT_FIXES, file));
 }
 
 /**

@@ -2,6 +2,7 @@
  * What the kernel snapshot's builder (builder.ts) and the code that builds and uses the snapshot
  * (blob.ts) agree on. Built-in modules only: the builder loads this file without a package `require`.
  */
+import type { SourceFix } from "../tslab-fixes";
 
 /** The paths the builder needs, passed as JSON in WORKBOOK_SNAPSHOT_CONFIG. */
 export interface SnapshotConfig {
@@ -35,18 +36,20 @@ export const SNAPSHOT_MARK = Symbol.for("dl-workbook.kernelSnapshot");
 /** The name of the (virtual) file the warm-up type checks, in the package root. */
 export const WARM_FILE_NAME = "__workbook_snapshot_warm_up__.ts";
 
+const CREATE_SOURCE_FILE = "function createSourceFile(fileName, sourceText, languageVersionOrOptions, setParentNodes = false, scriptKind) {";
+
 /**
- * The one change to TypeScript's source: its internal createSourceFile asks the builder's store
- * (`workbookSourceFiles`, a parameter of the module wrapper) before parsing. Exact text of
- * TypeScript 5.0 (the version tslab 1.0.22 pins); the builder fails if it does not match once.
+ * The one change to TypeScript's source, applied like the converter's fixes (tslab-fixes.ts): its
+ * internal createSourceFile asks the builder's store (`workbookSourceFiles`, a parameter of the
+ * module wrapper) before parsing. Exact text of TypeScript 5.0 (the version tslab 1.0.22 pins).
  */
-export function createSourceFilePatch(): { find: string; replace: string } {
-  const signature = "function createSourceFile(fileName, sourceText, languageVersionOrOptions, setParentNodes = false, scriptKind) {";
-  return {
-    find: signature,
+export const TYPESCRIPT_FIXES: readonly SourceFix[] = [
+  {
+    why: "createSourceFile hands out the declaration files parsed while the snapshot was built",
+    find: CREATE_SOURCE_FILE,
     replace:
-      signature +
+      CREATE_SOURCE_FILE +
       "\n    return workbookSourceFiles.parse(fileName, sourceText, languageVersionOrOptions, setParentNodes, scriptKind, parseSourceFileUncached);\n  }\n  " +
-      signature.replace("createSourceFile", "parseSourceFileUncached"),
-  };
-}
+      CREATE_SOURCE_FILE.replace("createSourceFile", "parseSourceFileUncached"),
+  },
+];
