@@ -7,3 +7,4 @@
 import "./backend";
 export * from "./ndarray";
 export { display, createDisplayHandle, DisplayHandle, interruptRequested, JUPYTER_DISPLAY, MimeBundle, Displayable, isDisplayable, plainText } from "./display";
+export { claim, ClaimError, CheckedClaim, Evidence } from "./claims";

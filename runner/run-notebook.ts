@@ -69,6 +69,8 @@ export function describeFailure(failure: Omit<CellFailure, "message">, timeoutMs
   }
   if (failure.kind === "died") return `${where}: the kernel died while running this cell. ${failure.evalue}`;
   const value = failure.evalue.split("\n")[0];
+  // claim(...) in a cell tagged "claim": the notebook's text no longer matches its outputs
+  if (failure.ename === "ClaimError") return `${where}: claim failed: ${value}`;
   return `${where}: ${failure.ename}${value ? `: ${value}` : ""}`;
 }
 
