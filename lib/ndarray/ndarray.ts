@@ -219,10 +219,13 @@ export class NDArray {
     return binaryOp(this, other, Math.max, "maximum");
   }
 
-  /** Elementwise `f(x)`. `x.map(v => v * v)` */
-  map(f: (value: number, flatIndex: number) => number): NDArray {
+  /**
+   * Elementwise `f(x)`. `x.map(v => v * v)`; a boolean result is stored as 1/0, so
+   * `y.map(w => w !== NULL)` is a mask (numpy's `y != NULL`).
+   */
+  map(f: (value: number, flatIndex: number) => number | boolean): NDArray {
     const out = new Float64Array(this.size);
-    for (let i = 0; i < out.length; i++) out[i] = f(this.data[i], i);
+    for (let i = 0; i < out.length; i++) out[i] = Number(f(this.data[i], i));
     return new NDArray(this.shape, out);
   }
 
