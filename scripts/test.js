@@ -27,6 +27,7 @@ const UNIT_TESTS = [
   "grader/autograde/submissions",
   "grader/cli-grade",
   "grader/gradebook/gradebook",
+  "kernel/client/imports",
   "kernel/display/bundle",
   "kernel/history",
   "kernel/kernelspec",
