@@ -1,13 +1,16 @@
 // Runs the compiled test files (dist/**/*.test.js) with Node's test runner.
 //   node scripts/test.js           every test file (`npm test`)
 //   node scripts/test.js --unit    the fast tier (`npm run test:unit`): the files in UNIT_TESTS below,
-//                                  which need neither Python, Chromium nor a kernel process
+//                                  which need neither Python, Chromium nor a kernel process; one file
+//                                  per core at a time (the full suite runs one at a time: its kernels,
+//                                  browsers and timing checks share the machine)
 // WORKBOOK_TEST_FILTER=<substring> keeps only the test files whose path contains it.
 // Workloads: the tests run with CI=true, so notebooks and demos take their small workloads, whatever
 // CI says in the caller's environment (a newcomer's `npm test` has none). WORKBOOK_FULL=1 removes CI
 // instead, and everything runs at the student's size.
 const { spawnSync } = require("child_process");
 const fs = require("fs");
+const os = require("os");
 const path = require("path");
 
 const root = path.join(__dirname, "..", "dist");
@@ -121,6 +124,7 @@ console.log(
     : `Running ${files.length} test files with CI's small workloads (CI=true); WORKBOOK_FULL=1 npm test runs them at the student's size.`,
 );
 const started = Date.now();
-const result = spawnSync(process.execPath, ["--test", "--test-concurrency=1", "--test-reporter=spec", ...files], { stdio: "inherit", env });
+const concurrency = unit ? Math.max(1, os.cpus().length) : 1;
+const result = spawnSync(process.execPath, ["--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...files], { stdio: "inherit", env });
 console.log(`${unit ? "Unit tests" : "Tests"}: ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 process.exit(result.status ?? 1);
