@@ -25,9 +25,12 @@ export const CELL_GLOBALS_DECLARATION = `declare global {
   const display: CellDisplay;
   /** Clears this cell's output (wait: until new output arrives). */
   function clearOutput(wait?: boolean): void;
-  /** Asks the person at the notebook for a line of text (like Python's input()). */
+  /**
+   * Asks the person at the notebook for a line of text (like Python's input()). The front end shows
+   * the prompt exactly as given, so end it with a space: const name = input("Your name? ");
+   */
   function input(prompt?: string): string;
-  /** Like input(), with the typed text hidden (for passwords). */
+  /** Like input(), with the typed text hidden (for passwords), e.g. password("API key: "). */
   function password(prompt?: string): string;
 }
 `;

@@ -18,8 +18,10 @@
  * there instead of an id, which Node cannot wait on, so nothing is watched either.
  */
 
-/** The environment variable in which jupyter_client names the process that started the kernel. */
-export const PARENT_PID_VARIABLE = "JPY_PARENT_PID";
+import { PARENT_PID_VARIABLE } from "./wire/environment";
+
+/** The environment variable in which jupyter_client names the process that started the kernel (defined with the wire protocol). */
+export { PARENT_PID_VARIABLE };
 
 /** How often the parent is checked. */
 export const PARENT_POLL_MS = 1000;

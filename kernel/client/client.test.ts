@@ -81,7 +81,7 @@ test("input() in a cell is answered by onInput over the stdin channel", async ()
   assert.equal(result.status, "ok");
   assert.deepEqual(prompts, ["Your name? "]);
   assert.deepEqual(result.outputs.at(-1)?.data, { "text/plain": "'hello Ada'" });
-  const refused = await kernel.execute('input("x")');
+  const refused = await kernel.execute('input("Your name? ")');
   assert.equal(refused.status, "error", "without onInput the client sends allow_stdin: false");
 });
 

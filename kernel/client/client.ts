@@ -6,10 +6,9 @@ import { randomUUID } from "crypto";
 import * as zmq from "zeromq";
 import type { KernelMessage } from "@jupyterlab/services";
 import type { IOutput } from "@jupyterlab/nbformat";
-import { ConnectionInfo, Signer, WireMessage, decode, encode, newHeader, socketAddress } from "../wire";
+import { ConnectionInfo, PARENT_PID_VARIABLE, Signer, WireMessage, decode, encode, newHeader, socketAddress } from "../wire";
 import { writeConnectionFile } from "./connection";
 import { DisplayRegistry, OutputCollector } from "./outputs";
-import { PARENT_PID_VARIABLE } from "../parent-poller";
 
 /** The compiled kernel of this package: dist/kernel/main.js. */
 export const KERNEL_MAIN = path.join(__dirname, "..", "main.js");

@@ -135,12 +135,12 @@ class StdinTests(KernelSession):
         self.assertEqual(self.stdout(self.outputs(msg_id)), "hello Ada\n")
 
     def test_input_without_stdin_is_a_clear_error(self):
-        content, outputs = self.run_cell("input('x')", allow_stdin=False)
+        content, outputs = self.run_cell("input('Your name? ')", allow_stdin=False)
         self.assertEqual(content["status"], "error")
         self.assertIn("allow_stdin", content["evalue"])
 
     def test_interrupt_while_waiting_for_input(self):
-        msg_id = self.kc.execute("input('waiting')", allow_stdin=True)
+        msg_id = self.kc.execute("input('Waiting for you: ')", allow_stdin=True)
         self.kc.get_stdin_msg(timeout=TIMEOUT)
         content, _ = self.interrupt_after(msg_id, 0.3)
         self.assertEqual(content["ename"], "Interrupted")

@@ -1,6 +1,33 @@
 /** Turning what a notebook passes (nested numbers or an NDArray) into an NDArray, with clear errors. */
 import { NDArray, ArrayLike, NestedNumbers, shapeString } from "./ndarray";
 
+/** Nested booleans, as a comparison gives them: `[[true, false]]`. */
+export type NestedBooleans = boolean | NestedBooleans[];
+
+/**
+ * What a mask argument accepts: anything {@link ArrayLike} of 0/1 weights, nested booleans
+ * (`true` is 1, `false` 0), or the Uint8Array of a boolean tfjs tensor's `dataSync()`.
+ */
+export type MaskLike = ArrayLike | NestedBooleans | (NestedNumbers | NestedBooleans)[] | Uint8Array;
+
+/** What a value is, for error messages: "a boolean (true)", "a string ("3")", "an array", "null". */
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  switch (typeof value) {
+    case "boolean":
+      return `a boolean (${value})`;
+    case "string":
+      return `a string (${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}...` : value)})`;
+    case "undefined":
+      return "undefined";
+    case "object":
+      return `an object (${(value as object).constructor?.name ?? "Object"})`;
+    default:
+      return `a ${typeof value}`;
+  }
+}
+
 /**
  * `x` as an {@link NDArray}: an NDArray is returned as is (not copied), nested number arrays are
  * copied into a new one, a number becomes a 0-d array, a Float64Array/Float32Array a 1-D copy.
@@ -32,14 +59,17 @@ export function asNDArray(x: ArrayLike, fnName = "asNDArray", argName = "x"): ND
   let at = 0;
   const fill = (value: NestedNumbers, axis: number, path: number[]): void => {
     if (axis === shape.length) {
-      if (typeof value !== "number") {
+      if (Array.isArray(value)) {
         throw new Error(`Error in ${fnName}: argument ${argName} is ragged: element [${path.join(",")}] is an array but elements of shape ${shapeString(shape)} are numbers`);
+      }
+      if (typeof value !== "number") {
+        throw new Error(`Error in ${fnName}: argument ${argName} must hold numbers, but element [${path.join(",")}] is ${describe(value)}`);
       }
       data[at++] = value;
       return;
     }
     if (!Array.isArray(value)) {
-      throw new Error(`Error in ${fnName}: argument ${argName} is ragged: element [${path.join(",")}] is ${typeof value} where an array of length ${shape[axis]} was expected (shape ${shapeString(shape)})`);
+      throw new Error(`Error in ${fnName}: argument ${argName} is ragged: element [${path.join(",")}] is ${describe(value)} where an array of length ${shape[axis]} was expected (shape ${shapeString(shape)})`);
     }
     if (value.length !== shape[axis]) {
       throw new Error(`Error in ${fnName}: argument ${argName} is ragged: element [${path.join(",")}] has length ${value.length} but the first one along axis ${axis} has length ${shape[axis]}`);
@@ -48,6 +78,23 @@ export function asNDArray(x: ArrayLike, fnName = "asNDArray", argName = "x"): ND
   };
   fill(x, 0, []);
   return new NDArray(shape, data);
+}
+
+/**
+ * A mask as an {@link NDArray} of weights: booleans become 1 (`true`) and 0 (`false`), a Uint8Array
+ * (a boolean tfjs tensor's `dataSync()`) a 1-D array of 0/1; numbers and NDArrays are taken as they
+ * are ({@link asNDArray}, with its errors naming `fnName` and `argName`).
+ *
+ * @example
+ * ```ts
+ * asMask([[true, false]], "temporalSoftmaxLoss", "mask").toArray(); // [[1, 0]]
+ * ```
+ */
+export function asMask(mask: MaskLike, fnName = "asMask", argName = "mask"): NDArray {
+  if (mask instanceof Uint8Array) return new NDArray([mask.length], Float64Array.from(mask));
+  // true -> 1, false -> 0, at any depth
+  const toNumbers = (value: unknown): unknown => (typeof value === "boolean" ? Number(value) : Array.isArray(value) ? value.map(toNumbers) : value);
+  return asNDArray(toNumbers(mask) as ArrayLike, fnName, argName);
 }
 
 /**

@@ -1,21 +1,25 @@
 /** Making arrays: zeros, ones, filled, ranges. */
-import { NDArray } from "./ndarray";
+import { NDArray, shapeArgument } from "./ndarray";
 
 /**
- * An array of zeros. `zeros(N, H)` has shape `[N, H]`.
+ * An array of zeros. `zeros(N, H)` (or `zeros([N, H])`, `zeros(x.shape)`) has shape `[N, H]`.
  *
  * @example
  * ```ts
  * const h0 = zeros(2, 5);
  * ```
  */
-export function zeros(...shape: number[]): NDArray {
-  return new NDArray(shape);
+export function zeros(shape: readonly number[]): NDArray;
+export function zeros(...shape: number[]): NDArray;
+export function zeros(...args: (number | readonly number[])[]): NDArray {
+  return new NDArray(shapeArgument(args, "zeros"));
 }
 
-/** An array of ones. `ones(3)` is `[1, 1, 1]`. */
-export function ones(...shape: number[]): NDArray {
-  return full(shape, 1);
+/** An array of ones. `ones(3)` is `[1, 1, 1]`; `ones([2, 2])` and `ones(2, 2)` are the same. */
+export function ones(shape: readonly number[]): NDArray;
+export function ones(...shape: number[]): NDArray;
+export function ones(...args: (number | readonly number[])[]): NDArray {
+  return full(shapeArgument(args, "ones"), 1);
 }
 
 /** An array of `shape` with every element `value`. `full([2, 2], 0.5)` */

@@ -3,8 +3,8 @@
  * ({@link asNDArray}), creation (`zeros`, `linspace`, ...), the seeded {@link rng}, and the
  * operations the from-scratch layers need (matmul, transpose, broadcasting, slicing, concat).
  */
-export { NDArray, NestedNumbers, ArrayLike, sigmoid, sizeOf, stridesOf, shapeString } from "./ndarray";
-export { asNDArray, expectRank, expectSameDim } from "./asNDArray";
+export { NDArray, NestedNumbers, ArrayLike, sigmoid, sizeOf, stridesOf, shapeString, shapeArgument } from "./ndarray";
+export { asNDArray, asMask, MaskLike, NestedBooleans, expectRank, expectSameDim } from "./asNDArray";
 export { zeros, ones, full, zerosLike, linspace, arange } from "./create";
 export { Rng, rng } from "./random";
 export { matmul } from "./matmul";

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { NDArray, asNDArray, linspace, rng, concat, stack, zeros, arange } from "./index";
+import { NDArray, asNDArray, asMask, linspace, rng, concat, stack, zeros, ones, arange } from "./index";
 import { JUPYTER_DISPLAY } from "../display";
 
 test("asNDArray converts nested arrays and names the function and argument when ragged", () => {
@@ -79,4 +79,35 @@ test("an NDArray displays as an HTML table, summarised when big", () => {
   assert.ok(html.includes("…"));
   assert.ok((html.match(/<tr>/g) ?? []).length <= 8);
   assert.match(String(big), /\.\.\./);
+});
+
+test("reshape, zeros and ones take the shape as sizes or as one array, as numpy does", () => {
+  // issue 12: x.reshape([2, 3]) failed with "cannot reshape 6 elements into [2,3]"
+  const x = arange(6);
+  const y = arange(6).reshape(3, 2);
+  assert.deepEqual(x.reshape([2, 3]).toArray(), [[0, 1, 2], [3, 4, 5]]);
+  assert.deepEqual(x.reshape(2, 3).toArray(), x.reshape([2, 3]).toArray());
+  assert.deepEqual(x.reshape(y.shape).shape, [3, 2]);
+  assert.deepEqual(x.reshape([-1, 2]).shape, [3, 2]);
+  assert.deepEqual(x.reshape([6]).shape, [6]);
+  assert.deepEqual(asNDArray(5).reshape([]).shape, []);
+  assert.throws(() => x.reshape([4, 2]), /Error in reshape: cannot reshape an array of shape \[6\] \(6 elements\) into \[4,2\]/);
+  assert.throws(() => x.reshape([2, 3] as unknown as number, 1), /Error in reshape: give the shape as separate sizes reshape\(2, 3\) or as one array reshape\(\[2, 3\]\), got an array \[2,3\] among 2 arguments/);
+  assert.deepEqual(zeros([2, 3]).shape, [2, 3]);
+  assert.deepEqual(zeros(y.shape).shape, [3, 2]);
+  assert.deepEqual(ones([2, 2]).toArray(), [[1, 1], [1, 1]]);
+  assert.deepEqual(ones(3).toArray(), [1, 1, 1]);
+});
+
+test("asNDArray names what a wrong element is; asMask reads booleans as 1/0", () => {
+  assert.throws(() => asNDArray([[true, false]] as unknown as number[][], "f", "mask"), /Error in f: argument mask must hold numbers, but element \[0,0\] is a boolean \(true\)/);
+  assert.throws(() => asNDArray([[1, [2]]] as unknown as number[][], "f", "x"), /Error in f: argument x is ragged: element \[0,1\] is an array but elements of shape \[1,2\] are numbers/);
+  assert.throws(() => asNDArray([[1, 2], 3] as unknown as number[][], "f", "x"), /Error in f: argument x is ragged: element \[1\] is a number where an array of length 2 was expected/);
+  assert.throws(() => asNDArray([[1, null]] as unknown as number[][], "f", "x"), /element \[0,1\] is null/);
+  assert.deepEqual(asMask([[true, false], [false, true]]).toArray(), [[1, 0], [0, 1]]);
+  assert.deepEqual(asMask([[1, 0]]).toArray(), [[1, 0]]);
+  assert.deepEqual(asMask(Uint8Array.of(1, 0, 1)).toArray(), [1, 0, 1]);
+  const m = asNDArray([[1, 0]]);
+  assert.equal(asMask(m), m, "an NDArray is taken as it is");
+  assert.deepEqual(arange(4).map((v) => v % 2 === 0).toArray(), [1, 0, 1, 0]);
 });

@@ -45,6 +45,29 @@ export function shapeString(shape: readonly number[]): string {
 }
 
 /**
+ * A shape given either way numpy takes one: separate sizes `(2, 3)` or one array `([2, 3])`, e.g.
+ * another array's `shape`. `fnName` goes into the error for a mix of both or a non-number.
+ *
+ * @example
+ * ```ts
+ * shapeArgument([[2, 3]], "reshape"); // [2, 3]
+ * shapeArgument([2, 3], "reshape");   // [2, 3]
+ * ```
+ */
+export function shapeArgument(args: readonly (number | readonly number[])[], fnName: string): number[] {
+  if (args.length === 1 && Array.isArray(args[0])) return [...(args[0] as readonly number[])];
+  const sizes: number[] = [];
+  for (const arg of args) {
+    if (typeof arg !== "number") {
+      const got = Array.isArray(arg) ? `an array [${arg.join(",")}] among ${args.length} arguments` : typeof arg;
+      throw new Error(`Error in ${fnName}: give the shape as separate sizes ${fnName}(2, 3) or as one array ${fnName}([2, 3]), got ${got}`);
+    }
+    sizes.push(arg);
+  }
+  return sizes;
+}
+
+/**
  * A row-major float64 n-d array.
  *
  * `shape` lists the size of each axis; `data` holds the elements with the last axis fastest.
@@ -142,8 +165,14 @@ export class NDArray {
     return new NDArray(this.shape, Float64Array.from(this.data));
   }
 
-  /** The same elements with a new shape; one entry may be -1 (inferred). `x.reshape(N, -1)` */
-  reshape(...shape: number[]): NDArray {
+  /**
+   * The same elements with a new shape, given as sizes or as one array (numpy takes both); one
+   * entry may be -1 (inferred). `x.reshape(N, -1)`, `x.reshape([2, 3])`, `x.reshape(y.shape)`
+   */
+  reshape(shape: readonly number[]): NDArray;
+  reshape(...shape: number[]): NDArray;
+  reshape(...args: (number | readonly number[])[]): NDArray {
+    const shape = shapeArgument(args, "reshape");
     const known = shape.filter((d) => d !== -1);
     const inferred = shape.length - known.length;
     if (inferred > 1) throw new Error(`Error in reshape: at most one axis may be -1, got ${shapeString(shape)}`);
@@ -190,10 +219,13 @@ export class NDArray {
     return binaryOp(this, other, Math.max, "maximum");
   }
 
-  /** Elementwise `f(x)`. `x.map(v => v * v)` */
-  map(f: (value: number, flatIndex: number) => number): NDArray {
+  /**
+   * Elementwise `f(x)`. `x.map(v => v * v)`; a boolean result is stored as 1/0, so
+   * `y.map(w => w !== NULL)` is a mask (numpy's `y != NULL`).
+   */
+  map(f: (value: number, flatIndex: number) => number | boolean): NDArray {
     const out = new Float64Array(this.size);
-    for (let i = 0; i < out.length; i++) out[i] = f(this.data[i], i);
+    for (let i = 0; i < out.length; i++) out[i] = Number(f(this.data[i], i));
     return new NDArray(this.shape, out);
   }
 

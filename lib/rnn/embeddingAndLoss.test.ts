@@ -59,3 +59,31 @@ test("temporalSoftmaxLoss: CS231n's sanity values, masking, and the gradient che
   // masked positions get no gradient
   for (let i = 0; i < N * T; i++) if (mask.data[i] === 0) assert.ok(new NDArray([V], dx.data.slice(i * V, (i + 1) * V)).norm() === 0);
 });
+
+test("temporalSoftmaxLoss takes a boolean mask as 1/0: nested booleans, y.map(w => w !== NULL), a tfjs bool's Uint8Array", () => {
+  // issue 12: [[true, false]] was refused with "mask is ragged: element [0,0] is an array"
+  const r = rng(434);
+  const [N, T, V] = [2, 3, 4];
+  const x = r.randn(N, T, V);
+  const y = r.randint(0, V, [N, T]);
+  const NULL = 0;
+  const numbers = y.map((w) => (w !== NULL ? 1 : 0));
+  const expected = temporalSoftmaxLoss(x, y, numbers);
+  const nested = (numbers.toArray() as number[][]).map((row) => row.map((m) => m === 1));
+  const fromMap = y.map((w) => w !== NULL);
+  const bytes = Uint8Array.from(numbers.data);
+  for (const [name, mask] of [["nested booleans", nested], ["y.map(w => w !== NULL)", fromMap]] as const) {
+    const got = temporalSoftmaxLoss(x, y, mask);
+    // identical (relative error 0): the same weights, summed in the same order
+    assert.equal(got.loss, expected.loss, name);
+    assert.deepEqual(got.dx.data, expected.dx.data, name);
+  }
+  assert.throws(() => temporalSoftmaxLoss(x, y, bytes), /mask must be \[N, T\] = \[2,3\]/, "a flat Uint8Array is 1-D: reshape it");
+  assert.equal(temporalSoftmaxLoss(x, y, new NDArray([N, T], Float64Array.from(bytes))).loss, expected.loss);
+  // true keeps a position, false drops it: an all-false mask gives no loss and no gradient
+  const none = temporalSoftmaxLoss(x, y, [[false, false, false], [false, false, false]]);
+  assert.equal(none.loss, 0);
+  assert.equal(none.dx.norm(), 0);
+  // a mask of strings is named as such, not as "an array"
+  assert.throws(() => temporalSoftmaxLoss(x, y, [["1", "0", "1"], ["1", "1", "1"]] as unknown as number[][]), /Error in temporalSoftmaxLoss: argument mask must hold numbers, but element \[0,0\] is a string \("1"\)/);
+});

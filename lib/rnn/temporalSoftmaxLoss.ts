@@ -1,6 +1,6 @@
 /** Softmax cross-entropy at every time step, masked, summed over time and averaged over the batch. */
 import { NDArray, ArrayLike } from "../ndarray/ndarray";
-import { asNDArray, expectRank } from "../ndarray/asNDArray";
+import { asMask, asNDArray, expectRank, MaskLike } from "../ndarray/asNDArray";
 
 /**
  * Temporal softmax loss: with `p = softmax(x[n, t, :])`,
@@ -8,15 +8,15 @@ import { asNDArray, expectRank } from "../ndarray/asNDArray";
  * `dx[n, t, :] = mask[n,t] (p - onehot(y[n,t])) / N`.
  * The mask drops padding (`<NULL>`) positions from both.
  *
- * Shapes: `x [N, T, V]` scores, `y [N, T]` integers in `[0, V)`, `mask [N, T]` of 0/1 (default all 1)
- * -> `loss` a number, `dx [N, T, V]`.
+ * Shapes: `x [N, T, V]` scores, `y [N, T]` integers in `[0, V)`, `mask [N, T]` of 0/1 or of booleans
+ * (`true` keeps a position; default all 1) -> `loss` a number, `dx [N, T, V]`.
  *
  * @example
  * ```ts
- * const { loss, dx } = temporalSoftmaxLoss(scores, captionsOut, captionsOut.map(w => (w !== NULL ? 1 : 0)));
+ * const { loss, dx } = temporalSoftmaxLoss(scores, captionsOut, captionsOut.map((w) => w !== NULL));
  * ```
  */
-export function temporalSoftmaxLoss(x: ArrayLike, y: ArrayLike, mask?: ArrayLike): { loss: number; dx: NDArray } {
+export function temporalSoftmaxLoss(x: ArrayLike, y: ArrayLike, mask?: MaskLike): { loss: number; dx: NDArray } {
   const fn = "temporalSoftmaxLoss";
   const X = asNDArray(x, fn, "x");
   const Y = asNDArray(y, fn, "y");
@@ -26,7 +26,7 @@ export function temporalSoftmaxLoss(x: ArrayLike, y: ArrayLike, mask?: ArrayLike
   if (Y.shape[0] !== N || Y.shape[1] !== T) {
     throw new Error(`Error in ${fn}: y must be [N, T] = [${N},${T}] to match x [${X.shape}], got [${Y.shape}]`);
   }
-  const M = mask === undefined ? undefined : asNDArray(mask, fn, "mask");
+  const M = mask === undefined ? undefined : asMask(mask, fn, "mask");
   if (M && (M.ndim !== 2 || M.shape[0] !== N || M.shape[1] !== T)) {
     throw new Error(`Error in ${fn}: mask must be [N, T] = [${N},${T}] to match x [${X.shape}], got [${M.shape}]`);
   }

@@ -10,7 +10,7 @@ import { readNotebook, writeNotebook } from "../notebook";
 import { runNotebook } from "../run-notebook";
 import type { RunProgress } from "../progress";
 import { copyAssets } from "./assets";
-import { libraryFingerprint, notebookHash, readCache, withCachedOutputs, writeCache } from "./cache";
+import { libraryFingerprint, notebookHash, readCache, withCachedOutputs, workloadKey, writeCache } from "./cache";
 import { BookEntry, notebookTitle, renderIndexPage, renderNotebookPage } from "./page";
 
 /** A notebook's cells other than code (Markdown with its attachments, raw), to tell whether they changed. */
@@ -68,7 +68,8 @@ export async function buildBook(options: BuildBookOptions): Promise<BuildBookRes
   copyAssets(options.outDir);
 
   const cache = readCache(options.outDir);
-  const library = libraryFingerprint();
+  // the library and the workload the kernel will pick (CI's or the student's)
+  const library = `${libraryFingerprint()}\u0000${workloadKey(options.kernel?.env ?? process.env)}`;
   const entries: BookEntry[] = [];
   let ran = 0;
   let cached = 0;

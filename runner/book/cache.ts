@@ -1,6 +1,7 @@
 /**
  * The book's cache: a notebook whose code and library did not change since its last clean run
- * is not run again. The key is sha256(code cells' sources, package version, compiled library);
+ * is not run again. The key is sha256(code cells' sources, package version, compiled library,
+ * the workload's environment); only a run in which every cell passed (every claim held) is kept;
  * Markdown does not change what runs, so an edited explanation re-renders the page from the
  * cached outputs without running the notebook again.
  */
@@ -56,6 +57,18 @@ export function libraryFingerprint(root = PACKAGE_ROOT): string {
   const fingerprint = hash.digest("hex");
   if (root === PACKAGE_ROOT) libraryFingerprintMemo = fingerprint;
   return fingerprint;
+}
+
+/**
+ * The environment that picks a notebook's workload, as part of the cache key: notebooks read
+ * `process.env.CI` to choose small runs, so a run at CI's size (where a claim may be checked in a
+ * weaker form) must not stand in for one at the student's size, nor the other way round.
+ *
+ * @example
+ * workloadKey({ CI: "true" }); // 'CI="true"'
+ */
+export function workloadKey(env: NodeJS.ProcessEnv = process.env): string {
+  return `CI=${env.CI === undefined ? "(unset)" : JSON.stringify(env.CI)}`;
 }
 
 /**
