@@ -1,8 +1,9 @@
 /**
  * A real front end: Debian's Jupyter Notebook server on loopback (token off, a temporary
  * directory) with this kernel, driven by headless Chromium through playwright-core. Opens a
- * notebook, runs all cells, and checks that a Plotly figure (drawn by the offline plotly.js the
- * kernel inlines) and a tensor table rendered. The screenshot is kept in artifacts/.
+ * notebook, runs all cells, and checks that a Plotly figure built by the library (drawn by the
+ * offline plotly.js the kernel inlines, with its title and axis titles in the SVG) and a tensor
+ * table rendered. The screenshot is kept in artifacts/.
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
@@ -18,7 +19,8 @@ import { PACKAGE_ROOT } from "./info";
 
 const CELLS = [
   "import * as tf from '@tensorflow/tfjs';\ntf.tensor2d([[1, 2], [3, 4]])",
-  "display({ data: [{ x: [1, 2, 3, 4], y: [4, 1, 3, 2], type: 'scatter', name: 'loss' }], layout: { title: { text: 'browser test' } } })",
+  // A figure the library builds (not a hand-written layout), so its title and axis titles are the library's own.
+  "import { linePlot } from 'dl-workbook/plot';\nlinePlot([{ name: 'loss', x: [1, 2, 3, 4], y: [4, 1, 3, 2] }], { title: 'browser test', xTitle: 'training step', yTitle: 'loss value' })",
 ];
 
 function notebook(): INotebookContent {
@@ -90,7 +92,12 @@ test("Jupyter Notebook in headless Chromium runs a notebook and renders a Plotly
     // plotly.js draws its SVG into the figure's div once the inlined library has loaded.
     const plot = page.locator("div.dl-workbook-plotly .main-svg").first();
     await plot.waitFor({ timeout: 60_000 });
-    assert.match(await page.locator("div.dl-workbook-plotly").first().innerText(), /browser test/);
+    // plotly.js writes the layout title into text.gtitle and the axis titles into text.xtitle / text.ytitle;
+    // a title given as a bare string is silently not drawn, so these find nothing.
+    const svgText = async (selector: string): Promise<string[]> => page.locator(`div.dl-workbook-plotly ${selector}`).allTextContents();
+    assert.deepEqual(await svgText("text.gtitle"), ["browser test"], "the figure's title is drawn in its SVG");
+    assert.deepEqual(await svgText("text.xtitle"), ["training step"], "the x axis title is drawn");
+    assert.deepEqual(await svgText("text.ytitle"), ["loss value"], "the y axis title is drawn");
     fs.mkdirSync(path.join(PACKAGE_ROOT, "artifacts"), { recursive: true });
     await page.screenshot({ path: path.join(PACKAGE_ROOT, "artifacts", "kernel-notebook.png"), fullPage: true });
   } finally {

@@ -62,6 +62,13 @@ function resolve(choice: OptimizerChoice, surface: Surface): TrajectoryOptimizer
   return withConfig(choice.name ?? choice.rule, rule, { learningRate, ...(choice.config as Partial<{ learningRate: number }>) });
 }
 
+/**
+ * One colour per optimizer, by its position in `optimizers` (Plotly's default colour sequence).
+ * Set on every trace of a run, in every panel and frame: left to itself, Plotly colours traces by
+ * their index in the figure, so a run's loss curve would not match its path or legend entry.
+ */
+export const OPTIMIZER_COLORS: readonly string[] = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+
 /** `v` to 5 significant digits, which keeps figure JSON small (paths are drawn, not recomputed). */
 function short(v: number): number {
   return Number(v.toPrecision(5));
@@ -125,13 +132,21 @@ export class OptimizerComparison {
     return this.surface.minimum !== undefined;
   }
 
+  /** The colour of the optimizer named `name`, the same in every panel and frame. */
+  color(name: string): string {
+    const i = this.runs.findIndex((run) => run.name === name);
+    if (i < 0) throw new Error(`OptimizerComparison.color: no optimizer named "${name}"; runs are ${this.runs.map((x) => x.name).join(", ")}`);
+    return OPTIMIZER_COLORS[i % OPTIMIZER_COLORS.length];
+  }
+
   private pathTrace(run: OptimizerRun, upTo: number, axes: Partial<ScatterTrace>): ScatterTrace {
-    return { type: "scatter", mode: "lines+markers", name: run.name, legendgroup: run.name, x: run.x.slice(0, upTo).map(short), y: run.y.slice(0, upTo).map(short), marker: { size: 3 }, ...axes };
+    const color = this.color(run.name);
+    return { type: "scatter", mode: "lines+markers", name: run.name, legendgroup: run.name, x: run.x.slice(0, upTo).map(short), y: run.y.slice(0, upTo).map(short), line: { color }, marker: { size: 3, color }, ...axes };
   }
 
   private lossTrace(run: OptimizerRun, upTo: number, axes: Partial<ScatterTrace>): ScatterTrace {
     const shown = this.shownLoss(run);
-    return { type: "scatter", mode: "lines", name: run.name, legendgroup: run.name, showlegend: false, x: shown.slice(0, upTo).map((_, i) => i), y: shown.slice(0, upTo).map(short), ...axes };
+    return { type: "scatter", mode: "lines", name: run.name, legendgroup: run.name, showlegend: false, x: shown.slice(0, upTo).map((_, i) => i), y: shown.slice(0, upTo).map(short), line: { color: this.color(run.name) }, ...axes };
   }
 
   private contour(axes: Partial<Trace>): Trace {
@@ -143,16 +158,16 @@ export class OptimizerComparison {
   /** Contours of the surface with one path per optimizer. */
   contourFigure(): Figure {
     const s = this.surface;
-    const layout: Layout = { title: `${s.name}: ${s.formula}`, xaxis: { title: "x", range: s.xRange }, yaxis: { title: "y", range: s.yRange } };
+    const layout: Layout = { title: { text: `${s.name}: ${s.formula}` }, xaxis: { title: { text: "x" }, range: s.xRange }, yaxis: { title: { text: "y" }, range: s.yRange } };
     return new Figure({ data: [this.contour({}), ...this.runs.map((r) => this.pathTrace(r, r.x.length, {}))], layout });
   }
 
   /** Loss against step, on a log scale of `f - f*` when the minimum is known. */
   lossFigure(): Figure {
     const layout: Layout = {
-      title: `${this.surface.name}: ${this.logLoss ? "f - f* (log scale)" : "f"} against step`,
-      xaxis: { title: "step" },
-      yaxis: { title: this.logLoss ? "f - f*" : "f", ...(this.logLoss ? { type: "log" as const } : {}) },
+      title: { text: `${this.surface.name}: ${this.logLoss ? "f - f* (log scale)" : "f"} against step` },
+      xaxis: { title: { text: "step" } },
+      yaxis: { title: { text: this.logLoss ? "f - f*" : "f" }, ...(this.logLoss ? { type: "log" as const } : {}) },
     };
     return new Figure({ data: this.runs.map((r) => ({ ...this.lossTrace(r, r.loss.length, {}), showlegend: true })), layout });
   }
@@ -178,17 +193,17 @@ export class OptimizerComparison {
     const frames: Frame[] = this.frameSteps().map((step) => ({
       name: String(step),
       traces: moving,
-      data: this.runs.map((r) => ({ x: upTo(r.x, step), y: upTo(r.y, step) })),
+      data: this.runs.map((r) => ({ x: upTo(r.x, step), y: upTo(r.y, step), line: { color: this.color(r.name) }, marker: { size: 3, color: this.color(r.name) } })),
     }));
     const lossValues = this.runs.flatMap((r) => this.shownLoss(r)).filter((v) => Number.isFinite(v) && v > 0);
     const yRange2: [number, number] | undefined =
       this.logLoss && lossValues.length > 0 ? [Math.log10(Math.min(...lossValues)) - 0.2, Math.log10(Math.max(...lossValues)) + 0.2] : undefined;
     const layout: Layout = {
-      title: `${s.name}: ${s.formula}, ${this.steps} steps`,
-      xaxis: { title: "x", range: s.xRange, domain: [0, 0.55] },
-      yaxis: { title: "y", range: s.yRange },
-      xaxis2: { title: "step", range: [0, this.steps], domain: [0.65, 1], anchor: "y2" },
-      yaxis2: { title: this.logLoss ? "f - f* (log)" : "f", anchor: "x2", ...(this.logLoss ? { type: "log" } : {}), ...(yRange2 ? { range: yRange2 } : {}) },
+      title: { text: `${s.name}: ${s.formula}, ${this.steps} steps` },
+      xaxis: { title: { text: "x" }, range: s.xRange, domain: [0, 0.55] },
+      yaxis: { title: { text: "y" }, range: s.yRange },
+      xaxis2: { title: { text: "step" }, range: [0, this.steps], domain: [0.65, 1], anchor: "y2" },
+      yaxis2: { title: { text: this.logLoss ? "f - f* (log)" : "f" }, anchor: "x2", ...(this.logLoss ? { type: "log" } : {}), ...(yRange2 ? { range: yRange2 } : {}) },
       width: 950,
       height: 450,
       ...animationControls(frames.map((f) => f.name)),

@@ -17,4 +17,4 @@ export {
   AdamHyperparameters,
 } from "./tfjs/optimizers";
 export { Surface, quadraticBowl, illConditionedBowl, beale, rosenbrock, saddle, customSurface, surfaceFromTf, CustomSurfaceSpec, surfaces } from "./surfaces";
-export { compareOptimizers, withConfig, OptimizerComparison, OptimizerRun, OptimizerChoice, TrajectoryOptimizer, CompareOptimizersSpec } from "./compareOptimizers";
+export { compareOptimizers, withConfig, OPTIMIZER_COLORS, OptimizerComparison, OptimizerRun, OptimizerChoice, TrajectoryOptimizer, CompareOptimizersSpec } from "./compareOptimizers";

@@ -50,18 +50,29 @@ export function quadraticBowl(a = 1, b = 1): Surface {
 }
 
 /**
- * The ill-conditioned bowl of the lecture, `f = 0.1 x^2 + 2 y^2` (condition number 20): SGD
- * zig-zags across the steep y direction and crawls along x; momentum and Adam do not.
+ * The long valley `f = x^2 + 100 y^2` (condition number 100; assignment 2 asks about it). One
+ * learning rate serves both directions, and the steep one caps it: SGD diverges above
+ * `eta = 2 / 200 = 0.01`. At the suggested `eta = 0.008` SGD zig-zags across the valley (y is
+ * multiplied by `1 - 200 eta = -0.6` each step) and crawls along it (x by `1 - 2 eta = 0.984`).
+ * Momentum (0.9, `eta = 0.005`) shrinks both directions by `sqrt(0.9) = 0.95` a step, and
+ * the adaptive rules step about `eta` in each coordinate whatever its gradient.
+ * (With a condition number of 20 the cap costs little: SGD would still shrink x by 0.9 a step.)
+ *
+ * @example
+ * ```ts
+ * compareOptimizers({ surface: illConditionedBowl(), steps: 100, optimizers: ["sgd", "sgdMomentum", "adam"] });
+ * ```
  */
 export function illConditionedBowl(): Surface {
   return {
-    ...quadraticBowl(0.1, 2),
+    ...quadraticBowl(1, 100),
     name: "ill-conditioned bowl",
-    xRange: [-7, 7],
-    yRange: [-3, 3],
-    start: [-6, 2],
-    // SGD at 0.4 overshoots along y (factor 1 - 4 * 0.4 = -0.6 per step) and creeps along x (0.92)
-    learningRates: { sgd: 0.4, momentum: 0.02, adaptive: 0.1 },
+    formula: "x^2 + 100 y^2",
+    xRange: [-2.5, 2.5],
+    yRange: [-1.25, 1.25],
+    start: [-2, 1],
+    // SGD: y factor 1 - 200 * 0.008 = -0.6 (zig-zag), x factor 1 - 2 * 0.008 = 0.984 (crawl)
+    learningRates: { sgd: 0.008, momentum: 0.005, adaptive: 0.1 },
   };
 }
 

@@ -7,7 +7,7 @@ import { Layout } from "./types";
  *
  * @example
  * ```ts
- * figure({ data, frames, layout: { ...animationControls(frames.map(f => f.name)), title: "paths" } });
+ * figure({ data, frames, layout: { ...animationControls(frames.map(f => f.name)), title: { text: "paths" } } });
  * ```
  */
 export function animationControls(frameNames: string[], frameDurationMs = 60): Pick<Layout, "updatemenus" | "sliders"> {

@@ -42,8 +42,8 @@ export function barChart(categories: string[], series: BarSeries[] | BarSeries, 
     if (s.error) trace.error_y = { type: "data", array: s.error, visible: true };
     return trace;
   });
-  const layout: Layout = { barmode: "group", xaxis: { title: options.xTitle ?? "" }, yaxis: { title: options.yTitle ?? "", ...(options.logY ? { type: "log" } : {}) } };
-  if (options.title) layout.title = options.title;
+  const layout: Layout = { barmode: "group", xaxis: { title: { text: options.xTitle ?? "" } }, yaxis: { title: { text: options.yTitle ?? "" }, ...(options.logY ? { type: "log" } : {}) } };
+  if (options.title) layout.title = { text: options.title };
   if (options.width) layout.width = options.width;
   if (options.height) layout.height = options.height;
   return new Figure({ data, layout });

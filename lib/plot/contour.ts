@@ -65,10 +65,10 @@ export function contourTrace(f: (x: number, y: number) => number, xRange: [numbe
 export function contourPlot(f: (x: number, y: number) => number, xRange: [number, number], yRange: [number, number], options: ContourOptions = {}): Figure {
   const paths: ScatterTrace[] = (options.paths ?? []).map((p) => ({ type: "scatter", mode: "lines+markers", name: p.name, x: p.x, y: p.y, marker: { size: 3 } }));
   const layout: Layout = {
-    xaxis: { title: "x", range: xRange },
-    yaxis: { title: "y", range: yRange },
+    xaxis: { title: { text: "x" }, range: xRange },
+    yaxis: { title: { text: "y" }, range: yRange },
   };
-  if (options.title) layout.title = options.title;
+  if (options.title) layout.title = { text: options.title };
   if (options.width) layout.width = options.width;
   if (options.height) layout.height = options.height;
   return new Figure({ data: [contourTrace(f, xRange, yRange, options), ...paths], layout });

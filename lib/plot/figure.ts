@@ -11,7 +11,7 @@ export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
  *
  * @example
  * ```ts
- * const fig = figure({ data: [{ type: "scatter", x: [0, 1, 2], y: [1, 0.5, 0.2] }], layout: { title: "loss" } });
+ * const fig = figure({ data: [{ type: "scatter", x: [0, 1, 2], y: [1, 0.5, 0.2] }], layout: { title: { text: "loss" } } });
  * fig; // displays the plot in the notebook
  * ```
  */
@@ -31,8 +31,7 @@ export class Figure {
 
   /** The figure's title text, if any. */
   get title(): string | undefined {
-    const t = this.layout.title;
-    return typeof t === "string" ? t : t?.text;
+    return this.layout.title?.text;
   }
 
   /** The Plotly JSON `{ data, layout, frames? }`. */
@@ -64,7 +63,7 @@ export class Figure {
  *
  * @example
  * ```ts
- * figure({ data: [{ type: "bar", x: ["sgd", "adam"], y: [0.91, 0.97] }], layout: { title: "accuracy" } });
+ * figure({ data: [{ type: "bar", x: ["sgd", "adam"], y: [0.91, 0.97] }], layout: { title: { text: "accuracy" } } });
  * ```
  */
 export function figure(spec: FigureSpec): Figure {

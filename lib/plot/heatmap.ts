@@ -42,7 +42,7 @@ export function heatmap(matrix: ArrayLike, options: HeatmapOptions = {}): Figure
     trace.texttemplate = "%{text}";
   }
   const layout: Layout = { yaxis: { autorange: "reversed" } };
-  if (options.title) layout.title = options.title;
+  if (options.title) layout.title = { text: options.title };
   if (options.width) layout.width = options.width;
   if (options.height) layout.height = options.height;
   return new Figure({ data: [trace], layout });
@@ -83,7 +83,7 @@ export function imageGrid(images: ArrayLike, options: ImageGridOptions = {}): Fi
     margin: { l: 10, r: 10, t: options.title ? 50 : 10, b: 10 },
     annotations: [] as Record<string, unknown>[],
   };
-  if (options.title) layout.title = options.title;
+  if (options.title) layout.title = { text: options.title };
   const annotations: Record<string, unknown>[] = [];
   for (let n = 0; n < N; n++) {
     const suffix = n === 0 ? "" : String(n + 1);

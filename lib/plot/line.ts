@@ -55,10 +55,10 @@ export function linePlot(series: Series[] | Series, options: LinePlotOptions = {
     if (s.x && s.x.length !== s.y.length) throw new Error(`Error in linePlot: series ${i}${s.name ? ` ("${s.name}")` : ""} has ${s.x.length} x values but ${s.y.length} y values`);
   });
   const layout: Layout = {
-    xaxis: { title: options.xTitle ?? "", ...(options.logX ? { type: "log" } : {}) },
-    yaxis: { title: options.yTitle ?? "", ...(options.logY ? { type: "log" } : {}) },
+    xaxis: { title: { text: options.xTitle ?? "" }, ...(options.logX ? { type: "log" } : {}) },
+    yaxis: { title: { text: options.yTitle ?? "" }, ...(options.logY ? { type: "log" } : {}) },
   };
-  if (options.title) layout.title = options.title;
+  if (options.title) layout.title = { text: options.title };
   if (options.width) layout.width = options.width;
   if (options.height) layout.height = options.height;
   return new Figure({ data: list.map((s) => lineTrace(s, options.markers)), layout });

@@ -1,11 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { figure, linePlot, contourPlot, barChart, heatmap, imageGrid, animationControls, PLOTLY_MIME, FigureSpec } from "./index";
+import { figure, linePlot, contourPlot, barChart, heatmap, imageGrid, animationControls, PLOTLY_MIME, FigureSpec, Figure, Layout, Title } from "./index";
 import { JUPYTER_DISPLAY } from "../display";
 import { arange } from "../ndarray";
 
 test("a figure displays as Plotly JSON with a short text summary", () => {
-  const fig = figure({ data: [{ type: "scatter", x: [0, 1], y: [1, 0] }], layout: { title: "loss" } });
+  const fig = figure({ data: [{ type: "scatter", x: [0, 1], y: [1, 0] }], layout: { title: { text: "loss" } } });
   const bundle = fig[JUPYTER_DISPLAY]();
   assert.deepEqual(Object.keys(bundle).sort(), [PLOTLY_MIME, "text/plain"].sort());
   const json = bundle[PLOTLY_MIME] as FigureSpec;
@@ -42,4 +42,48 @@ test("helpers build line, contour, bar, heatmap and image-grid figures", () => {
   assert.equal(grid.data[1].xaxis, "x2");
   assert.deepEqual(grid.data[1].z, [[9, 10, 11], [12, 13, 14], [15, 16, 17]]);
   assert.throws(() => imageGrid([[1, 2]]), /Error in imageGrid: images must be 3-D/);
+});
+
+/** Every title a figure carries: the layout's, each axis's (xaxis, yaxis2, ...) and each colour bar's. */
+function titlesOf(fig: Figure): { where: string; title: unknown }[] {
+  const found: { where: string; title: unknown }[] = [];
+  if (fig.layout.title !== undefined) found.push({ where: "layout.title", title: fig.layout.title });
+  for (const [key, value] of Object.entries(fig.layout)) {
+    if (/^[xy]axis\d*$/.test(key) && value && typeof value === "object" && "title" in value) found.push({ where: `layout.${key}.title`, title: (value as { title: unknown }).title });
+  }
+  fig.data.forEach((trace, i) => {
+    const bar = trace.colorbar as { title?: unknown } | undefined;
+    if (bar?.title !== undefined) found.push({ where: `data[${i}].colorbar.title`, title: bar.title });
+  });
+  return found;
+}
+
+test("every helper writes its titles as { text } objects (plotly.js-dist 4 draws no string title)", () => {
+  const figures: [string, Figure][] = [
+    ["linePlot", linePlot([{ name: "a", y: [1, 2] }], { title: "loss", xTitle: "step", yTitle: "f" })],
+    ["contourPlot", contourPlot((x, y) => x * y, [-1, 1], [-1, 1], { title: "saddle", resolution: 4 })],
+    ["barChart", barChart(["a"], [{ y: [1] }], { title: "accuracy", xTitle: "data set", yTitle: "acc" })],
+    ["heatmap", heatmap([[1]], { title: "attention" })],
+    ["imageGrid", imageGrid([[[0, 1], [1, 0]]], { title: "digits" })],
+  ];
+  for (const [name, fig] of figures) {
+    const titles = titlesOf(fig);
+    assert.ok(titles.length > 0 && titles[0].where === "layout.title", `${name}: has a layout title`);
+    for (const { where, title } of titles) {
+      assert.equal(typeof title, "object", `${name}: ${where} is an object`);
+      assert.equal(typeof (title as Title).text, "string", `${name}: ${where}.text is a string`);
+    }
+  }
+  assert.equal(linePlot([{ y: [1] }], { title: "loss", xTitle: "step" }).layout.xaxis?.title?.text, "step");
+  assert.equal(linePlot([{ y: [1] }], { title: "loss" }).title, "loss");
+  // The string form must not compile, on the layout, an axis, a numbered axis or a colour bar.
+  // @ts-expect-error a bare string title
+  const bare: Layout = { title: "loss" };
+  // @ts-expect-error a bare string axis title
+  const axis: Layout = { xaxis: { title: "step" } };
+  // @ts-expect-error a bare string title on a subplot's axis
+  const axis2: Layout = { yaxis2: { title: "f" } };
+  // @ts-expect-error a bare string colour-bar title
+  const bar = figure({ data: [{ type: "contour", z: [[1]], colorbar: { title: "f" } }] });
+  assert.ok(bare && axis && axis2 && bar);
 });

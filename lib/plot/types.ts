@@ -3,6 +3,22 @@
  * attributes we rely on; Plotly has many more, which stay allowed (values typed `unknown`).
  */
 
+/**
+ * A title: the plotly.js this package uses (plotly.js-dist 4) draws only the object form
+ * `{ text: "loss" }` and silently ignores a bare string, so every title here is an object.
+ */
+export interface Title {
+  text: string;
+  font?: { size?: number; color?: string; family?: string; [attribute: string]: unknown };
+  [attribute: string]: unknown;
+}
+
+/** A colour bar beside a contour or heatmap; its title is a {@link Title} object too. */
+export interface ColorBar {
+  title?: Title;
+  [attribute: string]: unknown;
+}
+
 /** One axis of values: numbers, or category labels. */
 export type Values = number[] | string[];
 
@@ -68,6 +84,7 @@ export interface ContourTrace extends TraceBase {
   ncontours?: number;
   contours?: { coloring?: "fill" | "heatmap" | "lines" | "none"; showlabels?: boolean; [attribute: string]: unknown };
   showscale?: boolean;
+  colorbar?: ColorBar;
 }
 
 /** Bars, optionally with error bars. */
@@ -95,6 +112,7 @@ export interface HeatmapTrace extends TraceBase {
   zmax?: number;
   text?: string[][];
   texttemplate?: string;
+  colorbar?: ColorBar;
 }
 
 /** Any trace this library builds. */
@@ -102,7 +120,8 @@ export type Trace = ScatterTrace | ContourTrace | BarTrace | HeatmapTrace;
 
 /** One axis of the layout. */
 export interface AxisLayout {
-  title?: string | { text: string };
+  /** `{ text: "step" }`; a bare string does not compile (plotly.js would not draw it). */
+  title?: Title;
   type?: "linear" | "log" | "category";
   range?: [number, number];
   autorange?: boolean | "reversed";
@@ -126,9 +145,12 @@ export interface Slider {
   [attribute: string]: unknown;
 }
 
-/** Figure layout: title, axes (`xaxis`, `yaxis`, `xaxis2`, ...), size, grid, animation controls. */
+/**
+ * Figure layout: title, axes (`xaxis`, `yaxis`, `xaxis2`, ...), size, grid, animation controls.
+ * Titles are objects, `title: { text: "loss" }`: plotly.js ignores the string form.
+ */
 export interface Layout {
-  title?: string | { text: string };
+  title?: Title;
   width?: number;
   height?: number;
   showlegend?: boolean;
@@ -138,6 +160,9 @@ export interface Layout {
   barmode?: "group" | "stack" | "overlay";
   updatemenus?: UpdateMenu[];
   sliders?: Slider[];
+  /** The further axes of subplots: `xaxis2`, `yaxis3`, ... */
+  [axis: `xaxis${number}`]: AxisLayout | undefined;
+  [axis: `yaxis${number}`]: AxisLayout | undefined;
   [attribute: string]: unknown;
 }
 
