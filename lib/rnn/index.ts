@@ -33,3 +33,4 @@ export { longTermDependencyData, LongTermDependencyData, COUNTRY_LANGUAGE, FILLE
 export { initSequenceClassifier, sequenceClassifierLoss, SequenceClassifierParams } from "./demos/sequenceClassifier";
 export { longTermDependency, LongTermDependencySpec, LongTermDependencyResult, LongTermDependencyRun } from "./demos/longTermDependency";
 export { randomOrthogonal } from "./demos/orthogonal";
+export { nextWordDemo, NextWordDemoSpec, NextWordDemoResult, NextWordStep, wordTokens, NEXT_WORD_SENTENCE, NEXT_WORD_CORPUS } from "./demos/nextWord";
