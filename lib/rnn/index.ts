@@ -29,7 +29,8 @@ export {
 } from "./pyramid";
 export { lstmGatesToTfjs, lstmGatesFromTfjs } from "./tfjsGateOrder";
 export { gradientFlow, GradientFlowSpec, GradientFlowResult, GradientFlowCurve } from "./demos/gradientFlow";
-export { longTermDependencyData, LongTermDependencyData, COUNTRY_LANGUAGE, FILLER_WORDS } from "./demos/longTermDependencyData";
+export { longTermDependencyData, LongTermDependencyData, DependencyTask, dependencyTaskWords, COUNTRY_LANGUAGE, SUBJECT_PLACE, FILLER_WORDS } from "./demos/longTermDependencyData";
 export { initSequenceClassifier, sequenceClassifierLoss, SequenceClassifierParams } from "./demos/sequenceClassifier";
-export { longTermDependency, LongTermDependencySpec, LongTermDependencyResult, LongTermDependencyRun } from "./demos/longTermDependency";
+export { longTermDependency, LongTermDependencySpec, LongTermDependencyResult, LongTermDependencyRun, DependencyPrediction } from "./demos/longTermDependency";
 export { randomOrthogonal } from "./demos/orthogonal";
+export { nextWordDemo, NextWordDemoSpec, NextWordDemoResult, NextWordStep, wordTokens, NEXT_WORD_SENTENCE, NEXT_WORD_CORPUS } from "./demos/nextWord";

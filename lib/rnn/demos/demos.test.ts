@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { gradientFlow, longTermDependency, longTermDependencyData, sequenceClassifierLoss, initSequenceClassifier, randomOrthogonal } from "../index";
+import { gradientFlow, longTermDependency, longTermDependencyData, sequenceClassifierLoss, initSequenceClassifier, randomOrthogonal, COUNTRY_LANGUAGE } from "../index";
 import { gradCheck } from "../../gradcheck";
 import { rng } from "../../ndarray";
 import { JUPYTER_DISPLAY } from "../../display";
@@ -36,6 +36,26 @@ test("the long-term dependency data reads as the slide's sentence", () => {
   assert.equal({ india: "hindi", france: "french", japan: "japanese", brazil: "portuguese" }[country], language);
 });
 
+test("the short-gap data reads as the slide's 'the clouds are in the sky'", () => {
+  const data = longTermDependencyData({ task: "sky", gap: 0, n: 40, seed: 2 });
+  assert.deepEqual(data.x.shape, [40, 5]);
+  assert.equal(data.task, "sky");
+  const sentences = Array.from({ length: 40 }, (_, i) => data.sentence(i));
+  assert.ok(sentences.includes("the clouds are in the -> sky"), sentences.join("; "));
+  for (const s of sentences) assert.match(s, /^the (clouds|fish|cars|books) are in the -> (sky|sea|street|library)$/);
+  assert.throws(() => longTermDependencyData({ task: "moon" as "sky", gap: 0, n: 1 }), /task must be "language" or "sky"/);
+});
+
+test("longTermDependency on the short gap: the plain RNN completes 'the clouds are in the' with 'sky'", () => {
+  const result = longTermDependency({ task: "sky", gaps: [0], iterations: 100, testSize: 100, progress: false });
+  assert.equal(result.chance, 0.25);
+  assert.ok(result.accuracy("rnn", 0) >= 0.95, String(result));
+  const p = result.predict("rnn", 0, "The clouds are in the");
+  assert.equal(p.answer, "sky");
+  assert.ok(Math.abs(Object.values(p.probabilities).reduce((a, b) => a + b, 0) - 1) < 1e-12);
+  assert.match(String(result), /^Short-gap dependency/);
+});
+
 test("the sequence classifier's backward pass passes the gradient check (1e-6)", () => {
   for (const cell of ["rnn", "lstm"] as const) {
     const r = rng(5);
@@ -57,6 +77,13 @@ test("longTermDependency: at gap 16 the LSTM learns the country (>= 0.9) while t
   const result = longTermDependency({ gaps: [16], iterations: 200, testSize: 100, progress: false });
   assert.ok(result.accuracy("lstm", 16) >= 0.9, String(result));
   assert.ok(result.accuracy("rnn", 16) <= 0.5, String(result));
+  // the LSTM's answer follows the country; the RNN's cannot see it 16 words back
+  const fillers = "and then we moved to a new city where people often talk about food music the weather";
+  const answers = (cell: "rnn" | "lstm") => COUNTRY_LANGUAGE.map(([country]) => result.predict(cell, 16, `i grew up in ${country} ${fillers} i speak fluent`).answer);
+  assert.deepEqual(answers("lstm"), COUNTRY_LANGUAGE.map((p) => p[1]));
+  assert.ok(new Set(answers("rnn")).size <= 2, `rnn answers ${answers("rnn")}`);
+  assert.throws(() => result.predict("rnn", 16, "i grew up in atlantis"), /predict: .*unknown: atlantis/);
+  assert.throws(() => result.predict("rnn", 8, "i speak fluent"), /no run for rnn at gap 8/);
   const bundle = result[JUPYTER_DISPLAY]();
   assert.match(String(bundle["text/plain"]), /chance 0.25/);
   assert.equal((bundle[PLOTLY_MIME] as FigureSpec).data.length, 3);
