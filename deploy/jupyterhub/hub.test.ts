@@ -222,6 +222,7 @@ function probeCell(otherHome: string): string {
     `  otherNotebook: tryRead(${JSON.stringify(path.join(otherHome, LECTURE))}),`,
     `  otherHome: tryList(${JSON.stringify(otherHome)}),`,
     `  solutions: tryRead(${JSON.stringify(SECRET)}),`,
+    "  rssMB: Math.round(process.memoryUsage().rss / 2 ** 20),",
     "}));",
   ].join("\n");
 }
@@ -233,6 +234,8 @@ interface Probe {
   otherNotebook: string;
   otherHome: string;
   solutions: string;
+  /** The kernel's resident memory after the notebook, in MiB (reported, not checked beyond > 0). */
+  rssMB: number;
 }
 
 const reason = skipReason();
@@ -338,8 +341,12 @@ test("the class on JupyterHub: two students' servers spawned through the REST AP
       const spawned = await hubRequest(base, adminToken, "POST", `/hub/api/users/${user}/server`);
       assert.ok(spawned.status === 201 || spawned.status === 202, `POST /hub/api/users/${user}/server: ${spawned.status} ${JSON.stringify(spawned.json)}\n${logTail()}`);
     }
-    for (const user of users) await waitForServer(base, adminToken, user, "ready", 90_000);
+    const serverPids: number[] = [];
+    for (const user of users) serverPids.push((await waitForServer(base, adminToken, user, "ready", 90_000))?.state?.pid ?? 0);
     timings.spawnBothMs = Date.now() - spawnStarted;
+    // The single-user server's resident memory (the Notebook server, before any kernel), in MiB.
+    const vmRss = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+    timings.server_rss_mb = Math.round(vmRss(serverPids[0]));
     const tokens = new Map<string, string>();
     for (const user of users) {
       const created = await hubRequest(base, adminToken, "POST", `/hub/api/users/${user}/tokens`, { note: "hub.test", expires_in: 600 });
@@ -385,7 +392,9 @@ test("the class on JupyterHub: two students' servers spawned through the REST AP
 
       const probeRun = run.extra[0];
       assert.equal(probeRun.status, "ok", `${user}: the probe cell: ${outputText(probeRun.outputs)}`);
-      const probe = JSON.parse(outputText(probeRun.outputs).trim()) as Probe;
+      const { rssMB, ...probe } = JSON.parse(outputText(probeRun.outputs).trim()) as Probe;
+      assert.ok(rssMB > 0, `${user}: kernel rss ${rssMB}`);
+      timings[`kernel_rss_mb_${i === 0 ? "a" : "b"}`] = rssMB;
       assert.deepEqual(probe, {
         user,
         ci: "true",
