@@ -411,6 +411,16 @@ test("the class on JupyterHub: two students' servers spawned through the REST AP
     assert.equal(own.status, 200);
     const other = await hubRequest(base, tokens.get(a) as string, "GET", `/user/${b}/api/contents/dl-workbook`);
     assert.equal(other.status, 403, `${a}'s token on ${b}'s server: ${other.status} ${JSON.stringify(other.json).slice(0, 200)}`);
+    // The student's UI is the classic Notebook's: the server's root redirects to the course folder's
+    // file list, and the lecture opens in the notebook editor.
+    const root = await hubRequest(base, tokens.get(a) as string, "GET", `/user/${a}/`);
+    assert.equal(root.status, 302);
+    const tree = await fetch(`${base}/user/${a}/tree/dl-workbook`, { headers: { Authorization: `token ${tokens.get(a)}` } });
+    assert.equal(tree.status, 200);
+    assert.match(await tree.text(), /id="notebook_list"/);
+    const editor = await fetch(`${base}/user/${a}/notebooks/${LECTURE}`, { headers: { Authorization: `token ${tokens.get(a)}` } });
+    assert.equal(editor.status, 200);
+    assert.match(await editor.text(), /id="notebook_name"/);
 
     // 6. A restart keeps the student's edits and brings back a deleted notebook; stopping a server
     // ends every process of that student.
