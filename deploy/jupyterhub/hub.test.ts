@@ -46,6 +46,9 @@ function skipReason(): string | undefined {
   for (const tool of ["useradd", "userdel", "runuser", "prlimit", "pgrep"]) {
     if (!which(tool)) return `${tool} is missing (Debian's passwd, util-linux and procps provide it)`;
   }
+  if (spawnSync("runuser", ["-u", "nobody", "--", process.execPath, "--version"]).status !== 0) {
+    return `${process.execPath} cannot be run by other users: the kernelspec names this node, and students' kernels run it; install Node where every account can run it (e.g. /usr/bin/node)`;
+  }
   const kernelMain = path.join(PACKAGE_ROOT, "dist", "kernel", "main.js");
   if (spawnSync("runuser", ["-u", "nobody", "--", "test", "-r", kernelMain]).status !== 0) {
     return `${kernelMain} is not readable by other users (a folder above ${PACKAGE_ROOT} lacks o+x): students' kernels run the package from there; check out the course under a world-readable folder`;
