@@ -1,0 +1,493 @@
+/**
+ * The class deployment on JupyterHub (deploy/jupyterhub/jupyterhub_config.py), end to end: Debian's
+ * jupyterhub 3.0 on a free port with its local process spawner and the dummy authenticator, two
+ * students created with useradd, each student's server spawned through the Hub's REST API, the
+ * lecture notebook 01-adam.ipynb (the copy in the student's home) run cell by cell in each
+ * student's dl-workbook kernel over the kernel websocket through the Hub's proxy, and everything
+ * stopped: no Hub, proxy, server or kernel left, the users removed.
+ *
+ * The websocket client is @jupyterlab/services (already a dependency: the client JupyterLab itself
+ * uses; under Node it speaks through the `ws` package it depends on), not kernel/client, which
+ * talks ZeroMQ to a kernel process it starts itself.
+ *
+ * Needs root (useradd; the spawner switches to each student's uid) and `apt-get install jupyterhub`;
+ * skipped with the reason otherwise. About 30 s on a 2-core machine.
+ */
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import { ChildProcess, spawn, spawnSync } from "child_process";
+import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import { KernelManager, KernelMessage, ServerConnection, SessionManager } from "@jupyterlab/services";
+import type { IOutput } from "@jupyterlab/nbformat";
+import { PACKAGE_ROOT } from "../../kernel/info";
+import { OutputCollector } from "../../kernel/client/outputs";
+import type { Header, WireMessage } from "../../kernel/wire";
+
+const CONFIG = path.join(PACKAGE_ROOT, "deploy", "jupyterhub", "jupyterhub_config.py");
+const LECTURE = "dl-workbook/notebooks/01-adam.ipynb";
+const SECRET = path.join(PACKAGE_ROOT, "assignments", "01-adam", "01-adam.grading.json");
+/** The per-process address-space limit jupyterhub_config.py sets with prlimit (8 GiB). */
+const ADDRESS_SPACE_BYTES = 8 * 1024 ** 3;
+
+function which(command: string): string | undefined {
+  const found = spawnSync("sh", ["-c", `command -v ${command}`], { encoding: "utf8" });
+  return found.status === 0 ? found.stdout.trim() : undefined;
+}
+
+/** Why this test cannot run here, or undefined when it can. */
+function skipReason(): string | undefined {
+  if (process.platform !== "linux") return "JupyterHub's local process spawner test runs on Linux only";
+  if (process.getuid?.() !== 0) return "needs root: the local process spawner starts each student's server as a real system user (useradd), as CI does";
+  if (!fs.existsSync("/usr/bin/jupyterhub")) return "Debian's jupyterhub is not installed (apt-get install jupyterhub)";
+  for (const tool of ["useradd", "userdel", "runuser", "prlimit", "pgrep"]) {
+    if (!which(tool)) return `${tool} is missing (Debian's passwd, util-linux and procps provide it)`;
+  }
+  if (spawnSync("runuser", ["-u", "nobody", "--", process.execPath, "--version"]).status !== 0) {
+    return `${process.execPath} cannot be run by other users: the kernelspec names this node, and students' kernels run it; install Node where every account can run it (e.g. /usr/bin/node)`;
+  }
+  const kernelMain = path.join(PACKAGE_ROOT, "dist", "kernel", "main.js");
+  if (spawnSync("runuser", ["-u", "nobody", "--", "test", "-r", kernelMain]).status !== 0) {
+    return `${kernelMain} is not readable by other users (a folder above ${PACKAGE_ROOT} lacks o+x): students' kernels run the package from there; check out the course under a world-readable folder`;
+  }
+  return undefined;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address() as net.AddressInfo;
+      server.close(() => resolve(address.port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Process ids owned by a user (pgrep -u), empty when none. */
+function processesOf(user: string): number[] {
+  const found = spawnSync("pgrep", ["-u", user], { encoding: "utf8" });
+  return found.stdout.split("\n").filter(Boolean).map(Number);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Everything the test started, so that `finally` can remove it whatever failed. */
+interface Started {
+  dir: string;
+  users: string[];
+  hub?: ChildProcess;
+  modes: Map<string, number>;
+}
+
+/** A JSON request to the Hub (REST API under /hub/api or a user's server under /user/NAME). */
+async function hubRequest(base: string, token: string, method: string, route: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  const response = await fetch(`${base}${route}`, {
+    method,
+    headers: { Authorization: `token ${token}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    redirect: "manual",
+  });
+  const text = await response.text();
+  let json: unknown = text;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON (an HTML error page): keep the text for the assertion message
+  }
+  return { status: response.status, json };
+}
+
+interface ServerModel {
+  ready: boolean;
+  pending: string | null;
+  url: string;
+  state?: { pid?: number };
+}
+
+/** Waits until the Hub reports the user's default server ready (or gone, with `stopped`). */
+async function waitForServer(base: string, token: string, user: string, want: "ready" | "stopped", timeoutMs: number): Promise<ServerModel | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { status, json } = await hubRequest(base, token, "GET", `/hub/api/users/${user}`);
+    assert.equal(status, 200, `GET /hub/api/users/${user}: ${JSON.stringify(json)}`);
+    const server = (json as { servers: Record<string, ServerModel> }).servers[""];
+    if (want === "ready" && server?.ready) return server;
+    if (want === "stopped" && server === undefined) return undefined;
+    if (Date.now() > deadline) assert.fail(`${user}'s server is not ${want} after ${timeoutMs / 1000} s: ${JSON.stringify(server)}`);
+    await sleep(250);
+  }
+}
+
+/** One executed code cell. */
+interface CellRun {
+  index: number;
+  status: string;
+  outputs: IOutput[];
+}
+
+function outputText(outputs: IOutput[]): string {
+  return outputs
+    .map((o) => {
+      if (o.output_type === "stream") return String(o.text);
+      if (o.output_type === "error") return `${String(o.ename)}: ${String(o.evalue)}`;
+      const data = (o as { data?: Record<string, unknown> }).data ?? {};
+      const plain = data["text/plain"];
+      return Array.isArray(plain) ? plain.join("") : String(plain ?? "");
+    })
+    .join("\n");
+}
+
+/**
+ * Runs a notebook's code cells in order in a new session of the user's server, through the Hub's
+ * proxy: REST for the session, the kernel websocket for execute_request/iopub. Stops at the first
+ * cell that does not reply "ok", like a notebook run.
+ */
+async function runOnHub(base: string, user: string, token: string, notebook: string, extraCells: string[]): Promise<{ kernelName: string; cells: CellRun[]; extra: CellRun[]; ms: number }> {
+  const serverSettings = ServerConnection.makeSettings({ baseUrl: `${base}/user/${user}/`, token });
+  const contents = await hubRequest(base, token, "GET", `/user/${user}/api/contents/${notebook}?content=1`);
+  assert.equal(contents.status, 200, `GET ${notebook} from ${user}'s server: ${JSON.stringify(contents.json).slice(0, 300)}`);
+  const nb = (contents.json as { content: { cells: { cell_type: string; source: string | string[] }[] } }).content;
+  const kernelManager = new KernelManager({ serverSettings });
+  const sessionManager = new SessionManager({ serverSettings, kernelManager });
+  const started = Date.now();
+  try {
+    const session = await sessionManager.startNew({ path: notebook, name: path.basename(notebook), type: "notebook", kernel: { name: "dl-workbook" } });
+    const kernel = session.kernel;
+    assert.ok(kernel, `${user}: the session for ${notebook} has no kernel`);
+    const execute = async (code: string, index: number): Promise<CellRun> => {
+      const collector = new OutputCollector();
+      const future = kernel.requestExecute({ code, stop_on_error: true });
+      future.onIOPub = (msg: KernelMessage.IIOPubMessage) => {
+        const wire: WireMessage = {
+          identities: [],
+          header: msg.header as Header,
+          parent_header: msg.parent_header as Header,
+          metadata: msg.metadata as Record<string, unknown>,
+          content: msg.content as unknown as Record<string, unknown>,
+          buffers: [],
+        };
+        collector.add(wire);
+      };
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${user}: cell ${index} of ${notebook} gave no execute_reply within 120 s`)), 120_000);
+      });
+      try {
+        const reply = await Promise.race([future.done, timeout]);
+        return { index, status: reply.content.status, outputs: collector.outputs };
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    const cells: CellRun[] = [];
+    for (const [index, cell] of nb.cells.entries()) {
+      if (cell.cell_type !== "code") continue;
+      const run = await execute(Array.isArray(cell.source) ? cell.source.join("") : cell.source, index);
+      cells.push(run);
+      if (run.status !== "ok") break;
+    }
+    const extra: CellRun[] = [];
+    for (const [i, code] of extraCells.entries()) extra.push(await execute(code, nb.cells.length + i));
+    const kernelName = kernel.name;
+    await session.shutdown();
+    return { kernelName, cells, extra, ms: Date.now() - started };
+  } finally {
+    sessionManager.dispose();
+    kernelManager.dispose();
+  }
+}
+
+/** A cell that reports, as one JSON line, who runs the kernel and what it may read. */
+function probeCell(otherHome: string): string {
+  return [
+    'import * as fs from "fs";',
+    'import * as os from "os";',
+    "const tryRead = (file: string): string => { try { fs.readFileSync(file); return \"read\"; } catch (e) { return String((e as NodeJS.ErrnoException).code); } };",
+    "const tryList = (dir: string): string => { try { fs.readdirSync(dir); return \"listed\"; } catch (e) { return String((e as NodeJS.ErrnoException).code); } };",
+    'const limit = /^Max address space\\s+(\\d+)/m.exec(fs.readFileSync("/proc/self/limits", "utf8"));',
+    "console.log(JSON.stringify({",
+    "  user: os.userInfo().username,",
+    "  ci: process.env.CI,",
+    "  addressSpace: limit ? Number(limit[1]) : null,",
+    `  otherNotebook: tryRead(${JSON.stringify(path.join(otherHome, LECTURE))}),`,
+    `  otherHome: tryList(${JSON.stringify(otherHome)}),`,
+    `  solutions: tryRead(${JSON.stringify(SECRET)}),`,
+    "  rssMB: Math.round(process.memoryUsage().rss / 2 ** 20),",
+    "}));",
+  ].join("\n");
+}
+
+interface Probe {
+  user: string;
+  ci: string;
+  addressSpace: number | null;
+  otherNotebook: string;
+  otherHome: string;
+  solutions: string;
+  /** The kernel's resident memory after the notebook, in MiB (reported, not checked beyond > 0). */
+  rssMB: number;
+}
+
+const reason = skipReason();
+
+test("the class on JupyterHub: two students' servers spawned through the REST API run 01-adam in their dl-workbook kernels over the proxy's websocket, isolated, then everything stops", { skip: reason, timeout: 300_000 }, async (t) => {
+  const suffix = randomBytes(3).toString("hex");
+  const started: Started = { dir: fs.mkdtempSync(path.join(os.tmpdir(), "workbook-hub-")), users: [], modes: new Map() };
+  const users = [`wbhub${suffix}a`, `wbhub${suffix}b`];
+  const timings: Record<string, number> = {};
+  const t0 = Date.now();
+  try {
+    // Homes live under the test's folder, which students must be able to enter.
+    fs.chmodSync(started.dir, 0o755);
+    const homes = new Map<string, string>();
+    for (const user of users) {
+      const home = path.join(started.dir, "home", user);
+      fs.mkdirSync(path.dirname(home), { recursive: true, mode: 0o755 });
+      const added = spawnSync("useradd", ["--create-home", "--home-dir", home, "--shell", "/bin/bash", "--comment", "dl-workbook hub test", user], { encoding: "utf8" });
+      assert.equal(added.status, 0, `useradd ${user}: ${added.stderr}`);
+      started.users.push(user);
+      homes.set(user, home);
+    }
+
+    // The kernelspec, with the README's command line, into a prefix the Hub's JUPYTER_PATH names
+    // (the test leaves /usr/local alone); jupyterhub_config.py passes JUPYTER_PATH to the servers.
+    const prefix = path.join(started.dir, "prefix");
+    const install = spawnSync(process.execPath, [path.join(PACKAGE_ROOT, "dist", "bin", "workbook.js"), "kernel", "install", "--prefix", prefix], { encoding: "utf8" });
+    assert.equal(install.status, 0, `workbook kernel install --prefix ${prefix}: ${install.stderr}`);
+    fs.chmodSync(prefix, 0o755);
+
+    const [port, hubPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+    const adminToken = randomBytes(24).toString("hex");
+    const overlay = path.join(started.dir, "jupyterhub_config.py");
+    fs.writeFileSync(
+      overlay,
+      [
+        "c = get_config()  # noqa",
+        `load_subconfig(${JSON.stringify(CONFIG)})`,
+        'c.JupyterHub.authenticator_class = "dummy"',
+        `c.DummyAuthenticator.password = ${JSON.stringify(randomBytes(12).toString("hex"))}`,
+        `c.Authenticator.allowed_users = {${users.map((u) => JSON.stringify(u)).join(", ")}}`,
+        `c.JupyterHub.bind_url = "http://127.0.0.1:${port}"`,
+        'c.JupyterHub.hub_ip = "127.0.0.1"',
+        `c.JupyterHub.hub_port = ${hubPort}`,
+        `c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:${apiPort}"`,
+        `c.JupyterHub.db_url = "sqlite:///${path.join(started.dir, "jupyterhub.sqlite")}"`,
+        `c.JupyterHub.cookie_secret_file = ${JSON.stringify(path.join(started.dir, "jupyterhub_cookie_secret"))}`,
+        `c.JupyterHub.services = [{"name": "workbook-test", "api_token": ${JSON.stringify(adminToken)}}]`,
+        'c.JupyterHub.load_roles = [{"name": "workbook-test", "scopes": ["admin:users", "admin:servers", "tokens"], "services": ["workbook-test"]}]',
+        'c.Spawner.environment["CI"] = "true"',
+        "",
+      ].join("\n"),
+      { mode: 0o600 },
+    );
+    const hubEnv: NodeJS.ProcessEnv = { PATH: "/usr/local/bin:/usr/bin:/bin", LANG: "C.UTF-8", HOME: started.dir, JUPYTER_PATH: path.join(prefix, "share", "jupyter") };
+    const hubLog = path.join(started.dir, "hub.log");
+    const startHub = (): ChildProcess => {
+      const out = fs.openSync(hubLog, "a");
+      const hub = spawn("/usr/bin/jupyterhub", ["-f", overlay], { cwd: started.dir, env: hubEnv, stdio: ["ignore", out, out] });
+      fs.closeSync(out);
+      return hub;
+    };
+    const logTail = () => fs.readFileSync(hubLog, "utf8").split("\n").slice(-40).join("\n");
+
+    // 1. The Hub refuses to start while students could read the solutions in assignments/.
+    const secrets = fs.readdirSync(path.join(PACKAGE_ROOT, "assignments")).flatMap((dir) =>
+      fs
+        .readdirSync(path.join(PACKAGE_ROOT, "assignments", dir))
+        .filter((f) => f.endsWith(".source.ipynb") || f.endsWith(".grading.json"))
+        .map((f) => path.join(PACKAGE_ROOT, "assignments", dir, f)),
+    );
+    assert.ok(secrets.includes(SECRET), `${SECRET} is missing`);
+    for (const file of secrets) started.modes.set(file, fs.statSync(file).mode & 0o7777);
+    fs.chmodSync(SECRET, 0o644);
+    const refused = startHub();
+    const refusedCode = await new Promise<number | null>((resolve) => refused.once("exit", (code) => resolve(code)));
+    assert.equal(refusedCode, 1, `jupyterhub with readable solutions exited with ${refusedCode}, not 1:\n${logTail()}`);
+    assert.match(fs.readFileSync(hubLog, "utf8"), /readable by students[^\n]*Run: chmod go-rwx/);
+    // The README's command: chmod go-rwx assignments/*/*.source.ipynb assignments/*/*.grading.json
+    for (const file of secrets) fs.chmodSync(file, fs.statSync(file).mode & 0o700);
+
+    // 2. The Hub and its proxy.
+    const hubStarted = Date.now();
+    started.hub = startHub();
+    const hub = started.hub;
+    let hubExit: number | null | undefined;
+    hub.once("exit", (code) => (hubExit = code));
+    const base = `http://127.0.0.1:${port}`;
+    for (;;) {
+      if (hubExit !== undefined) assert.fail(`jupyterhub exited with ${hubExit} while starting:\n${logTail()}`);
+      const up = await hubRequest(base, adminToken, "GET", "/hub/api/users").catch(() => undefined);
+      if (up?.status === 200) break;
+      if (Date.now() - hubStarted > 60_000) assert.fail(`jupyterhub did not answer on ${base} within 60 s:\n${logTail()}`);
+      await sleep(200);
+    }
+    timings.hubStartMs = Date.now() - hubStarted;
+    const proxyPid = Number(fs.readFileSync(path.join(started.dir, "jupyterhub-proxy.pid"), "utf8"));
+    assert.ok(isAlive(proxyPid), "configurable-http-proxy is not running");
+
+    // 3. Each student's server through the REST API; a token for each student.
+    const spawnStarted = Date.now();
+    for (const user of users) {
+      const spawned = await hubRequest(base, adminToken, "POST", `/hub/api/users/${user}/server`);
+      assert.ok(spawned.status === 201 || spawned.status === 202, `POST /hub/api/users/${user}/server: ${spawned.status} ${JSON.stringify(spawned.json)}\n${logTail()}`);
+    }
+    const serverPids: number[] = [];
+    for (const user of users) serverPids.push((await waitForServer(base, adminToken, user, "ready", 90_000))?.state?.pid ?? 0);
+    timings.spawnBothMs = Date.now() - spawnStarted;
+    // The single-user server's resident memory (the Notebook server, before any kernel), in MiB.
+    const vmRss = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+    timings.server_rss_mb = Math.round(vmRss(serverPids[0]));
+    const tokens = new Map<string, string>();
+    for (const user of users) {
+      const created = await hubRequest(base, adminToken, "POST", `/hub/api/users/${user}/tokens`, { note: "hub.test", expires_in: 600 });
+      assert.equal(created.status, 201, `POST /hub/api/users/${user}/tokens: ${JSON.stringify(created.json)}`);
+      tokens.set(user, (created.json as { token: string }).token);
+    }
+
+    // The pre-spawn copy: every lecture and student notebook, no solution file, a private home.
+    for (const user of users) {
+      const home = homes.get(user) as string;
+      assert.equal(fs.statSync(home).mode & 0o777, 0o700, `${home} is not private after the spawn`);
+      const copied = spawnSync("find", [path.join(home, "dl-workbook"), "-type", "f"], { encoding: "utf8" }).stdout.split("\n").filter(Boolean);
+      const lectures = fs.readdirSync(path.join(PACKAGE_ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb"));
+      const assignments = fs.readdirSync(path.join(PACKAGE_ROOT, "assignments"));
+      assert.equal(copied.length, lectures.length + assignments.length, `${user}'s copy: ${copied.join(", ")}`);
+      for (const f of lectures) assert.ok(copied.includes(path.join(home, "dl-workbook", "notebooks", f)), `${user} lacks notebooks/${f}`);
+      for (const a of assignments) assert.ok(copied.includes(path.join(home, "dl-workbook", "assignments", a, `${a}.ipynb`)), `${user} lacks assignments/${a}/${a}.ipynb`);
+      assert.ok(!copied.some((f) => f.endsWith(".source.ipynb") || f.endsWith(".grading.json")), `${user} received a solution file`);
+      assert.equal(fs.statSync(path.join(home, LECTURE)).uid, fs.statSync(home).uid, `${user}'s ${LECTURE} is not owned by ${user}`);
+    }
+
+    // 4. The lecture notebook in both students' kernels at once, over the websocket.
+    const runStarted = Date.now();
+    const runs = await Promise.all(
+      users.map((user, i) => runOnHub(base, user, tokens.get(user) as string, LECTURE, [probeCell(homes.get(users[1 - i]) as string)])),
+    );
+    timings.runBothMs = Date.now() - runStarted;
+    for (const [i, run] of runs.entries()) {
+      const user = users[i];
+      timings[`run_${i === 0 ? "a" : "b"}_ms`] = run.ms;
+      assert.equal(run.kernelName, "dl-workbook");
+      const failed = run.cells.find((c) => c.status !== "ok");
+      assert.equal(failed, undefined, `${user}: cell ${failed?.index} of ${LECTURE} ended "${failed?.status}": ${outputText(failed?.outputs ?? []).slice(0, 800)}`);
+      assert.equal(run.cells.length, 11, `${user}: ${run.cells.length} code cells ran, the notebook has 11`);
+      const text = run.cells.map((c) => outputText(c.outputs)).join("\n");
+      assert.ok(!run.cells.some((c) => c.outputs.some((o) => o.output_type === "error")), `${user}: an error output`);
+      // The bias-correction ratio at step 1, sqrt(1 - 0.999) / (1 - 0.9) = 3.162, printed by cell 6.
+      assert.match(text, /step 1: ratio 3\.162/);
+      // CI=true from the spawner's environment reached the kernel: the Rosenbrock runs take 100 steps, not 500.
+      assert.match(text, /from \(-1\.2, 1\), 100 steps:/);
+      const claims = text.split("\n").filter((line) => /^[✓✗]/.test(line));
+      assert.ok(claims.length >= 12 && claims.every((line) => line.startsWith("✓")), `${user}: claims ${claims.join(" | ")}`);
+
+      const probeRun = run.extra[0];
+      assert.equal(probeRun.status, "ok", `${user}: the probe cell: ${outputText(probeRun.outputs)}`);
+      const { rssMB, ...probe } = JSON.parse(outputText(probeRun.outputs).trim()) as Probe;
+      assert.ok(rssMB > 0, `${user}: kernel rss ${rssMB}`);
+      timings[`kernel_rss_mb_${i === 0 ? "a" : "b"}`] = rssMB;
+      assert.deepEqual(probe, {
+        user,
+        ci: "true",
+        addressSpace: ADDRESS_SPACE_BYTES,
+        otherNotebook: "EACCES",
+        otherHome: "EACCES",
+        solutions: "EACCES",
+      });
+    }
+
+    // 5. One student's token opens only that student's server.
+    const [a, b] = users;
+    const own = await hubRequest(base, tokens.get(a) as string, "GET", `/user/${a}/api/contents/dl-workbook`);
+    assert.equal(own.status, 200);
+    const other = await hubRequest(base, tokens.get(a) as string, "GET", `/user/${b}/api/contents/dl-workbook`);
+    assert.equal(other.status, 403, `${a}'s token on ${b}'s server: ${other.status} ${JSON.stringify(other.json).slice(0, 200)}`);
+    // The student's UI is the classic Notebook's: the server's root redirects to the course folder's
+    // file list, and the lecture opens in the notebook editor.
+    const root = await hubRequest(base, tokens.get(a) as string, "GET", `/user/${a}/`);
+    assert.equal(root.status, 302);
+    const tree = await fetch(`${base}/user/${a}/tree/dl-workbook`, { headers: { Authorization: `token ${tokens.get(a)}` } });
+    assert.equal(tree.status, 200);
+    assert.match(await tree.text(), /id="notebook_list"/);
+    const editor = await fetch(`${base}/user/${a}/notebooks/${LECTURE}`, { headers: { Authorization: `token ${tokens.get(a)}` } });
+    assert.equal(editor.status, 200);
+    assert.match(await editor.text(), /id="notebook_name"/);
+
+    // 6. A restart keeps the student's edits and brings back a deleted notebook; stopping a server
+    // ends every process of that student.
+    const edited = path.join(homes.get(a) as string, LECTURE);
+    const removed = path.join(homes.get(a) as string, "dl-workbook", "notebooks", "02-optimizers.ipynb");
+    const editedNb = await hubRequest(base, tokens.get(a) as string, "GET", `/user/${a}/api/contents/${LECTURE}?content=1`);
+    const model = editedNb.json as { content: { cells: unknown[] } };
+    model.content.cells.push({ cell_type: "markdown", id: "student-note", metadata: {}, source: "My notes on Adam." });
+    const saved = await hubRequest(base, tokens.get(a) as string, "PUT", `/user/${a}/api/contents/${LECTURE}`, { type: "notebook", format: "json", content: model.content });
+    assert.equal(saved.status, 200, `saving ${LECTURE} as ${a}: ${JSON.stringify(saved.json).slice(0, 200)}`);
+    const deleted = await hubRequest(base, tokens.get(a) as string, "DELETE", `/user/${a}/api/contents/dl-workbook/notebooks/02-optimizers.ipynb`);
+    assert.equal(deleted.status, 204);
+    const stopped = await hubRequest(base, adminToken, "DELETE", `/hub/api/users/${a}/server`);
+    assert.ok(stopped.status === 204 || stopped.status === 202, `DELETE /hub/api/users/${a}/server: ${stopped.status}`);
+    await waitForServer(base, adminToken, a, "stopped", 30_000);
+    await sleep(500);
+    assert.deepEqual(processesOf(a), [], `${a} still has processes after the server stopped`);
+    const respawnStarted = Date.now();
+    const respawn = await hubRequest(base, adminToken, "POST", `/hub/api/users/${a}/server`);
+    assert.ok(respawn.status === 201 || respawn.status === 202, `respawning ${a}: ${respawn.status}`);
+    await waitForServer(base, adminToken, a, "ready", 90_000);
+    timings.respawnMs = Date.now() - respawnStarted;
+    assert.match(fs.readFileSync(edited, "utf8"), /My notes on Adam\./, "the respawn overwrote the student's edited notebook");
+    assert.ok(fs.existsSync(removed), "the respawn did not bring back the deleted notebook");
+
+    // 7. Stop: the servers through the API, then the Hub (SIGTERM), which stops its proxy.
+    for (const user of users) {
+      const stop = await hubRequest(base, adminToken, "DELETE", `/hub/api/users/${user}/server`);
+      assert.ok(stop.status === 204 || stop.status === 202, `DELETE /hub/api/users/${user}/server: ${stop.status}`);
+      await waitForServer(base, adminToken, user, "stopped", 30_000);
+    }
+    const stopStarted = Date.now();
+    hub.kill("SIGTERM");
+    for (let i = 0; hubExit === undefined && i < 300; i++) await sleep(100);
+    assert.notEqual(hubExit, undefined, "jupyterhub did not exit within 30 s of SIGTERM");
+    timings.hubStopMs = Date.now() - stopStarted;
+    for (let i = 0; isAlive(proxyPid) && i < 50; i++) await sleep(100);
+    assert.equal(isAlive(proxyPid), false, `configurable-http-proxy (pid ${proxyPid}) outlived the Hub`);
+    for (const user of users) assert.deepEqual(processesOf(user), [], `${user} still has processes (a server or kernel) after the Hub stopped`);
+    timings.totalMs = Date.now() - t0;
+    t.diagnostic(`timings: ${JSON.stringify(timings)}`);
+  } finally {
+    // Whatever failed: nothing of the test stays behind.
+    if (started.hub && started.hub.exitCode === null && started.hub.signalCode === null) {
+      started.hub.kill("SIGTERM");
+      await sleep(3000);
+      if (started.hub.exitCode === null && started.hub.signalCode === null) started.hub.kill("SIGKILL");
+    }
+    const proxyPidFile = path.join(started.dir, "jupyterhub-proxy.pid");
+    if (fs.existsSync(proxyPidFile)) {
+      const pid = Number(fs.readFileSync(proxyPidFile, "utf8"));
+      if (pid > 0 && isAlive(pid) && fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("configurable-http-proxy")) process.kill(pid, "SIGKILL");
+    }
+    for (const user of started.users) {
+      for (const pid of processesOf(user)) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+      spawnSync("userdel", ["--force", "--remove", user]);
+    }
+    for (const [file, mode] of started.modes) fs.chmodSync(file, mode);
+    fs.rmSync(started.dir, { recursive: true, force: true });
+  }
+});
