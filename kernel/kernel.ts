@@ -24,9 +24,13 @@ import type { CellError } from "./executor";
 import { toBundle } from "./display/bundle";
 import { StdinReader } from "./stdin";
 import { installTfjsInterrupt } from "./tfjs-interrupt";
+import { refreshKernelspecSnapshotInBackground } from "./snapshot/launcher";
 
 /** How long an interrupted cell may take to stop by itself before its pending await is rejected. */
 const INTERRUPT_GRACE_MS = 1000;
+
+/** How long after its warm-up a kernel started by the kernelspec's launcher checks that its snapshot is current. */
+const SNAPSHOT_CHECK_DELAY_MS = 5000;
 
 /** The globals of cell-globals.ts that the kernel defines. */
 const CELL_GLOBAL_NAMES = ["display", "clearOutput", "input", "password"];
@@ -187,6 +191,8 @@ export class Kernel {
     } catch (err) {
       this.log(`could not load the TypeScript compiler: ${(err as Error).stack}`);
     }
+    // started by the kernelspec's launcher: rebuild a missing or stale snapshot for the next start
+    setTimeout(() => refreshKernelspecSnapshotInBackground(), SNAPSHOT_CHECK_DELAY_MS).unref();
   }
 
   private getExecutor(): Executor {

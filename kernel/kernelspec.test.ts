@@ -4,14 +4,16 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { installKernelspec, listKernelspecs, uninstallKernelspec } from "./kernelspec";
+import { installKernelspec, LAUNCHER_NAME, listKernelspecs, uninstallKernelspec } from "./kernelspec";
 import type { KernelJson } from "./kernelspec";
 import { main } from "./cli";
 
 test("installKernelspec writes kernel.json and logos into <prefix>/share/jupyter/kernels/dl-workbook", () => {
   const prefix = fs.mkdtempSync(path.join(os.tmpdir(), "dl-workbook-spec-"));
-  const dir = installKernelspec({ scope: "prefix", prefix, quiet: true });
+  // without the snapshot: node and the kernel script
+  const dir = installKernelspec({ scope: "prefix", prefix, quiet: true, snapshot: false });
   assert.equal(dir, path.join(prefix, "share", "jupyter", "kernels", "dl-workbook"));
+  assert.equal(fs.existsSync(path.join(dir, LAUNCHER_NAME)), false);
   const spec = JSON.parse(fs.readFileSync(path.join(dir, "kernel.json"), "utf8")) as KernelJson;
   assert.equal(spec.display_name, "TypeScript (DL Workbook)");
   assert.equal(spec.language, "typescript");
@@ -21,8 +23,13 @@ test("installKernelspec writes kernel.json and logos into <prefix>/share/jupyter
   assert.ok(fs.existsSync(spec.argv[1]));
   assert.equal(spec.argv[2], "{connection_file}");
   for (const logo of ["logo-32x32.png", "logo-64x64.png", "logo-svg.svg"]) assert.ok(fs.existsSync(path.join(dir, logo)), logo);
-  // Idempotent.
+  // Idempotent; by default (POSIX) through the launcher, which starts from the snapshot when it matches this Node
   assert.equal(installKernelspec({ scope: "prefix", prefix, quiet: true }), dir);
+  const launched = JSON.parse(fs.readFileSync(path.join(dir, "kernel.json"), "utf8")) as KernelJson;
+  assert.deepEqual(launched.argv, ["/bin/sh", path.join(dir, LAUNCHER_NAME), "{connection_file}"]);
+  const launcher = fs.readFileSync(path.join(dir, LAUNCHER_NAME), "utf8");
+  assert.ok(launcher.includes(`node='${process.execPath}'`), launcher);
+  assert.match(launcher, /exec "\$node" --snapshot-blob "\$blob" "\$@"/);
   const saved = process.env.JUPYTER_PATH;
   process.env.JUPYTER_PATH = path.join(prefix, "share", "jupyter");
   try {
