@@ -64,9 +64,8 @@ def start(name, last):
             break
         row = {"kernel": name, "first_reply_ms": 1000 * first_reply, "ready_ms": 1000 * (time.perf_counter() - t0)}
         if last:
-            status, value = run_cell(kc, "1 + 1")
+            run_cell(kc, "1 + 1")
             row["first_cell_ms"] = 1000 * (time.perf_counter() - t0)
-            row["first_cell_ok"] = status == "ok" and value == "2"
             status, _ = run_cell(kc, "const notANumber: number = 'text'")
             row["type_checking"] = status == "error"
             _, value = run_cell(kc, PROBE)
