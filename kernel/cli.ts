@@ -21,7 +21,12 @@ Writes the kernelspec "${KERNEL_NAME}" (TypeScript (DL Workbook)) so JupyterLab,
   --user        for the current user (default; what npm install does)
   --sys-prefix  into the Python environment that runs Jupyter ($CONDA_PREFIX, $VIRTUAL_ENV, or jupyter on PATH)
   --prefix DIR  into DIR/share/jupyter/kernels (then add DIR/share/jupyter to JUPYTER_PATH)
-  --quiet       print nothing`,
+  --quiet       print nothing
+
+Also builds the kernel's startup snapshot for this Node (a few seconds, once) and writes the launcher
+start-kernel.sh that kernel.json runs: it starts the kernel from the snapshot when the snapshot was
+built by this Node binary, else from dist/kernel/main.js (WORKBOOK_KERNEL_NO_SNAPSHOT=1 forces that).
+On Windows kernel.json runs dist/kernel/main.js directly.`,
   uninstall: `Usage: workbook kernel uninstall [--user | --sys-prefix | --prefix DIR]
 
 Removes the "${KERNEL_NAME}" kernelspec from that location (default --user).`,

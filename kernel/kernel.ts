@@ -24,7 +24,6 @@ import type { CellError } from "./executor";
 import { toBundle } from "./display/bundle";
 import { StdinReader } from "./stdin";
 import { installTfjsInterrupt } from "./tfjs-interrupt";
-import { refreshKernelspecSnapshotInBackground } from "./snapshot/launcher";
 
 /** How long an interrupted cell may take to stop by itself before its pending await is rejected. */
 const INTERRUPT_GRACE_MS = 1000;
@@ -192,7 +191,8 @@ export class Kernel {
       this.log(`could not load the TypeScript compiler: ${(err as Error).stack}`);
     }
     // started by the kernelspec's launcher: rebuild a missing or stale snapshot for the next start
-    setTimeout(() => refreshKernelspecSnapshotInBackground(), SNAPSHOT_CHECK_DELAY_MS).unref();
+    // (loaded only then: the check reads the snapshot's manifest and stats its files)
+    setTimeout(() => void import("./snapshot/launcher").then((launcher) => launcher.refreshKernelspecSnapshotInBackground(), () => undefined), SNAPSHOT_CHECK_DELAY_MS).unref();
   }
 
   private getExecutor(): Executor {

@@ -126,3 +126,21 @@ test("launcherScript quotes its paths for sh and starts the script when there is
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a missing pointer makes the snapshot need a refresh, and refresh.js (what a kernel starts in the background) restores it", () => {
+  const pointer = kernelspecPointerFile();
+  const saved = fs.existsSync(pointer) ? fs.readFileSync(pointer, "utf8") : undefined;
+  try {
+    fs.rmSync(pointer, { force: true });
+    assert.equal(kernelspecSnapshotNeedsRefresh(), true);
+    const run = spawnSync(process.execPath, [path.join(__dirname, "snapshot", "refresh.js")], { encoding: "utf8", timeout: 240_000 });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(kernelspecSnapshotNeedsRefresh(), false);
+    const [blob, stamp, version] = fs.readFileSync(pointer, "utf8").split("\n");
+    assert.ok(fs.existsSync(blob), blob);
+    assert.equal(stamp, nodeStamp());
+    assert.equal(version, process.version);
+  } finally {
+    if (saved !== undefined && !fs.existsSync(pointer)) fs.writeFileSync(pointer, saved);
+  }
+});
