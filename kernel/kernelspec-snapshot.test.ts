@@ -26,6 +26,8 @@ interface StartResult {
   ready_ms: number;
   cell: CellResult;
   type_error: CellResult;
+  /** A RangeError thrown in a function: its traceback must name the cell's lines. */
+  runtime_error: CellResult;
   /** Declaration files the kernel took from the snapshot; -1 when it started from its script. */
   snapshot_hits: number;
 }
@@ -49,6 +51,8 @@ function assertWorks(result: StartResult): void {
   assert.equal(result.cell.result, "[ 2, 2 ]");
   assert.equal(result.type_error.status, "error");
   assert.match(result.type_error.error ?? "", /not assignable to type 'number'/);
+  assert.equal(result.runtime_error.status, "error");
+  assert.match(result.runtime_error.error ?? "", /at inner \(cell \[\d+\], line 2\)/);
 }
 
 function launcherOf(jupyter: TestJupyter): string {

@@ -20,7 +20,7 @@ def run_cell(kc, code):
         if msg["msg_type"] == "execute_result":
             result = msg["content"]["data"]["text/plain"]
         if msg["msg_type"] == "error":
-            error = msg["content"]["evalue"]
+            error = msg["content"]["evalue"] + "\n" + "\n".join(msg["content"]["traceback"])
         if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
             break
     while True:
@@ -39,8 +39,9 @@ try:
     ready_ms = 1000 * (time.perf_counter() - started)
     cell = run_cell(kc, 'import { asNDArray } from "dl-workbook";\nasNDArray([[1, 2], [3, 4]], "test", "x").shape')
     type_error = run_cell(kc, 'const n: number = "text";')
+    runtime_error = run_cell("function inner(n: number): number {\n  if (n > 2) throw new RangeError('too big: ' + n);\n  return n;\n}\ninner(5);")
     probe = run_cell(kc, 'const stats = (process as any)[Symbol.for("dl-workbook.kernelSnapshot")];\nstats === undefined ? -1 : stats.hits()')
-    print(json.dumps({"ready_ms": ready_ms, "cell": cell, "type_error": type_error, "snapshot_hits": int(probe["result"] or "-2")}), flush=True)
+    print(json.dumps({"ready_ms": ready_ms, "cell": cell, "type_error": type_error, "runtime_error": runtime_error, "snapshot_hits": int(probe["result"] or "-2")}), flush=True)
 finally:
     kc.stop_channels()
     km.shutdown_kernel(now=True)
