@@ -39,7 +39,7 @@ try:
     ready_ms = 1000 * (time.perf_counter() - started)
     cell = run_cell(kc, 'import { asNDArray } from "dl-workbook";\nasNDArray([[1, 2], [3, 4]], "test", "x").shape')
     type_error = run_cell(kc, 'const n: number = "text";')
-    runtime_error = run_cell("function inner(n: number): number {\n  if (n > 2) throw new RangeError('too big: ' + n);\n  return n;\n}\ninner(5);")
+    runtime_error = run_cell(kc, "function inner(n: number): number {\n  if (n > 2) throw new RangeError('too big: ' + n);\n  return n;\n}\ninner(5);")
     probe = run_cell(kc, 'const stats = (process as any)[Symbol.for("dl-workbook.kernelSnapshot")];\nstats === undefined ? -1 : stats.hits()')
     print(json.dumps({"ready_ms": ready_ms, "cell": cell, "type_error": type_error, "runtime_error": runtime_error, "snapshot_hits": int(probe["result"] or "-2")}), flush=True)
 finally:
