@@ -73,6 +73,10 @@ test("the installed kernelspec runs the launcher, which starts the kernel from t
   try {
     const spec = JSON.parse(fs.readFileSync(path.join(path.dirname(launcherOf(jupyter)), "kernel.json"), "utf8")) as KernelJson;
     assert.deepEqual(spec.argv, ["/bin/sh", launcherOf(jupyter), "{connection_file}"]);
+    const launcher = fs.readFileSync(launcherOf(jupyter), "utf8");
+    assert.ok(launcher.includes(`node='${process.execPath}'`), launcher);
+    assert.ok(launcher.includes(`pointer='${kernelspecPointerFile()}'`), launcher);
+    assert.ok(launcher.includes('exec "$node" --snapshot-blob "$blob" "$@"'), launcher);
     assert.equal(kernelspecSnapshotNeedsRefresh(), false, "installKernelspec left the snapshot or its pointer stale");
     const result = startThroughJupyter(jupyter);
     assertWorks(result);
