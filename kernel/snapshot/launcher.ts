@@ -151,12 +151,13 @@ export function launcherScript(paths: LauncherPaths): string {
 }
 
 /**
- * In a kernel started by the launcher (REFRESH_VARIABLE is "1"): when the snapshot is missing or
- * stale, rebuilds it in a detached, low-priority process so the next kernel starts from it.
- * Returns whether a rebuild was started. Never throws (a kernel must not fail for this).
+ * In a kernel started by the launcher (`enabled`: REFRESH_VARIABLE was "1"): when the snapshot is
+ * missing or stale, rebuilds it in a detached, low-priority process so the next kernel starts from
+ * it. Returns whether a rebuild was started. Never throws (a kernel must not fail for this).
+ * @example refreshKernelspecSnapshotInBackground(process.env.WORKBOOK_SNAPSHOT_REFRESH === "1")
  */
-export function refreshKernelspecSnapshotInBackground(): boolean {
-  if (process.env[REFRESH_VARIABLE] !== "1") return false;
+export function refreshKernelspecSnapshotInBackground(enabled: boolean = process.env[REFRESH_VARIABLE] === "1"): boolean {
+  if (!enabled) return false;
   try {
     if (!kernelspecSnapshotNeedsRefresh()) return false;
     const child = spawn(process.execPath, [path.join(__dirname, "refresh.js")], { detached: true, stdio: "ignore", env: { ...process.env, [REFRESH_VARIABLE]: "0" } });
