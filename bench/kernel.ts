@@ -250,6 +250,8 @@ function pythonWithJupyterClient(): string | undefined {
 function measureThroughJupyter(dir: string): JupyterStart[] | string {
   const python = pythonWithJupyterClient();
   if (!python) return "skipped: no python3 with jupyter_client (apt-get install python3-jupyter-client)";
+  const script = path.join(PACKAGE_ROOT, "bench", "kernel_start.py");
+  if (!fs.existsSync(script)) return `skipped: ${script} is missing (run the benchmark from a checkout)`;
   const prefix = path.join(dir, "jupyter");
   const built = Date.now();
   installKernelspec({ scope: "prefix", prefix, quiet: true });
@@ -263,7 +265,7 @@ function measureThroughJupyter(dir: string): JupyterStart[] | string {
   writeSpec(SCRIPT_SPEC, [process.execPath, path.join(PACKAGE_ROOT, "dist", "kernel", "main.js"), "{connection_file}"]);
   writeSpec(TSLAB_SPEC, [process.execPath, path.join(PACKAGE_ROOT, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"]);
   console.log(`\nThrough jupyter_client (${python}): ${JUPYTER_STARTS} cold starts per kernelspec, taking turns (install with the snapshot: ${(installMs / 1000).toFixed(1)} s) ...`);
-  const run = spawnSync(python, [path.join(PACKAGE_ROOT, "bench", "kernel_start.py"), String(JUPYTER_STARTS), KERNEL_NAME, SCRIPT_SPEC, TSLAB_SPEC], {
+  const run = spawnSync(python, [script, String(JUPYTER_STARTS), KERNEL_NAME, SCRIPT_SPEC, TSLAB_SPEC], {
     cwd: dir,
     encoding: "utf8",
     env: {
