@@ -8,9 +8,17 @@
  *
  * Wall times suffer on a busy machine, so the kernel process's own CPU time per cell is printed too.
  *
- * Environment: BENCH_CELLS (default 30) cells per measurement; BENCH_STARTS (default 3) cold starts.
+ * Then, through jupyter_client as Jupyter starts kernels (bench/kernel_start.py, Debian's
+ * python3-jupyter-client): each kernelspec's cold start, from KernelManager.start_kernel() to the
+ * first kernel_info_reply, median of BENCH_JUPYTER_STARTS (default 10) starts, the kernels taking
+ * turns: ours as `workbook kernel install` sets it up (the launcher, from the startup snapshot),
+ * ours from its script, and tslab 1.0.22; the ratio ours / tslab (target <= 0.25), the time to
+ * wait_for_ready() and to the first cell's result, and whether type checking was on.
+ *
+ * Environment: BENCH_CELLS (default 30) cells per measurement; BENCH_STARTS (default 3) cold starts;
+ * BENCH_JUPYTER_STARTS (default 10) starts per kernelspec through jupyter_client (0 skips them).
  */
-import { spawn } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import type { ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
@@ -20,9 +28,14 @@ import * as zmq from "zeromq";
 import { decode, encode, newHeader, Signer } from "../kernel/wire";
 import type { ConnectionInfo, WireMessage } from "../kernel/wire";
 import { PACKAGE_ROOT } from "../kernel/info";
+import { installKernelspec, KERNEL_NAME } from "../kernel/kernelspec";
+import type { KernelJson } from "../kernel/kernelspec";
 
 const CELLS = Number(process.env.BENCH_CELLS ?? 30);
 const STARTS = Number(process.env.BENCH_STARTS ?? 3);
+const JUPYTER_STARTS = Number(process.env.BENCH_JUPYTER_STARTS ?? 10);
+const TSLAB_SPEC = "tslab-1.0.22";
+const SCRIPT_SPEC = "dl-workbook-script";
 
 /** How to start one kernel given its connection file. */
 interface KernelUnderTest {
@@ -212,6 +225,93 @@ async function cellP50(client: BenchClient, tag: string): Promise<number> {
   return median(times);
 }
 
+/** One start through jupyter_client, as bench/kernel_start.py prints it. */
+interface JupyterStart {
+  kernel: string;
+  first_reply_ms: number;
+  ready_ms: number;
+  first_cell_ms?: number;
+  type_checking?: boolean;
+  from_snapshot?: boolean;
+}
+
+/** A Python that has jupyter_client: Debian's first (pyenv's python3 often lacks it), then python3 on PATH. */
+function pythonWithJupyterClient(): string | undefined {
+  for (const python of ["/usr/bin/python3", "python3"]) {
+    if (spawnSync(python, ["-c", "import jupyter_client"], { stdio: "ignore" }).status === 0) return python;
+  }
+  return undefined;
+}
+
+/**
+ * Installs three kernelspecs into a temporary Jupyter path (ours as `workbook kernel install` does,
+ * ours from the script, tslab) and times their cold starts through jupyter_client.
+ */
+function measureThroughJupyter(dir: string): JupyterStart[] | string {
+  const python = pythonWithJupyterClient();
+  if (!python) return "skipped: no python3 with jupyter_client (apt-get install python3-jupyter-client)";
+  const script = path.join(PACKAGE_ROOT, "bench", "kernel_start.py");
+  if (!fs.existsSync(script)) return `skipped: ${script} is missing (run the benchmark from a checkout)`;
+  const prefix = path.join(dir, "jupyter");
+  const built = Date.now();
+  installKernelspec({ scope: "prefix", prefix, quiet: true });
+  const installMs = Date.now() - built;
+  const kernels = path.join(prefix, "share", "jupyter", "kernels");
+  const writeSpec = (name: string, argv: string[]): void => {
+    fs.mkdirSync(path.join(kernels, name), { recursive: true });
+    const spec: KernelJson = { argv, display_name: name, language: "typescript", interrupt_mode: "message" };
+    fs.writeFileSync(path.join(kernels, name, "kernel.json"), JSON.stringify(spec));
+  };
+  writeSpec(SCRIPT_SPEC, [process.execPath, path.join(PACKAGE_ROOT, "dist", "kernel", "main.js"), "{connection_file}"]);
+  writeSpec(TSLAB_SPEC, [process.execPath, path.join(PACKAGE_ROOT, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"]);
+  console.log(`\nThrough jupyter_client (${python}): ${JUPYTER_STARTS} cold starts per kernelspec, taking turns (install with the snapshot: ${(installMs / 1000).toFixed(1)} s) ...`);
+  const run = spawnSync(python, [script, String(JUPYTER_STARTS), KERNEL_NAME, SCRIPT_SPEC, TSLAB_SPEC], {
+    cwd: dir,
+    encoding: "utf8",
+    env: {
+      ...process.env,
+      JUPYTER_PATH: path.join(prefix, "share", "jupyter"),
+      JUPYTER_RUNTIME_DIR: path.join(dir, "runtime"),
+      JUPYTER_DATA_DIR: path.join(dir, "data"),
+      JUPYTER_CONFIG_DIR: path.join(dir, "config"),
+      WORKBOOK_HISTORY_FILE: path.join(dir, "history.jsonl"),
+      // measure starts, not a rebuild of the snapshot in the background
+      WORKBOOK_SNAPSHOT_REFRESH: "0",
+    },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (run.status !== 0) throw new Error(`bench/kernel_start.py failed (${run.status ?? run.signal}):\n${run.stderr}`);
+  return run.stdout
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as JupyterStart);
+}
+
+function printJupyterTable(starts: JupyterStart[]): void {
+  const names = [KERNEL_NAME, SCRIPT_SPEC, TSLAB_SPEC];
+  const of = (name: string): JupyterStart[] => starts.filter((s) => s.kernel === name);
+  const last = (name: string): JupyterStart | undefined => of(name).pop();
+  const firstReply = (name: string): number => median(of(name).map((s) => s.first_reply_ms));
+  const labels = ["dl-workbook (kernelspec: launcher, snapshot)", "dl-workbook (script start)", "tslab 1.0.22"];
+  const yes = (flag: boolean | undefined): string => (flag ? "yes" : "no");
+  const rows = [
+    ["", ...labels],
+    ["cold start -> first kernel_info_reply (median ms)", ...names.map((n) => firstReply(n).toFixed(0))],
+    ["  min - max (ms)", ...names.map((n) => `${Math.min(...of(n).map((s) => s.first_reply_ms)).toFixed(0)} - ${Math.max(...of(n).map((s) => s.first_reply_ms)).toFixed(0)}`)],
+    ["cold start -> wait_for_ready() (median ms)", ...names.map((n) => median(of(n).map((s) => s.ready_ms)).toFixed(0))],
+    ["cold start -> first cell's result (last start, ms)", ...names.map((n) => last(n)?.first_cell_ms?.toFixed(0) ?? "-")],
+    ["type checking on", ...names.map((n) => yes(last(n)?.type_checking))],
+    ["started from the dl-workbook snapshot", ...names.map((n) => yes(last(n)?.from_snapshot))],
+  ];
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c])).join("  "));
+  const tslab = firstReply(TSLAB_SPEC);
+  for (const [name, label] of [[KERNEL_NAME, "kernelspec"], [SCRIPT_SPEC, "script start"]]) {
+    const ratio = firstReply(name) / tslab;
+    console.log(`ratio ours (${label}) / tslab, cold start to first kernel_info_reply: ${ratio.toFixed(2)} (target <= 0.25: ${ratio <= 0.25 ? "met" : "NOT met"})`);
+  }
+}
+
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dl-workbook-bench-"));
   console.log(`Kernel benchmark (${os.cpus().length} CPUs, Node ${process.version}; ${CELLS} cells per p50, ${STARTS} cold starts).`);
@@ -229,6 +329,11 @@ async function main(): Promise<void> {
   ];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
   for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c])).join("  "));
+  if (JUPYTER_STARTS > 0) {
+    const starts = measureThroughJupyter(dir);
+    if (typeof starts === "string") console.log(`\nThrough jupyter_client: ${starts}`);
+    else printJupyterTable(starts);
+  }
   fs.rmSync(dir, { recursive: true, force: true });
 }
 

@@ -15,13 +15,19 @@ Commands:
 Run "workbook kernel <command> --help" for one command.`;
 
 const HELP: Record<string, string> = {
-  install: `Usage: workbook kernel install [--user | --sys-prefix | --prefix DIR] [--quiet]
+  install: `Usage: workbook kernel install [--user | --sys-prefix | --prefix DIR] [--no-snapshot] [--quiet]
 
 Writes the kernelspec "${KERNEL_NAME}" (TypeScript (DL Workbook)) so JupyterLab, Notebook and VS Code offer it.
   --user        for the current user (default; what npm install does)
   --sys-prefix  into the Python environment that runs Jupyter ($CONDA_PREFIX, $VIRTUAL_ENV, or jupyter on PATH)
   --prefix DIR  into DIR/share/jupyter/kernels (then add DIR/share/jupyter to JUPYTER_PATH)
-  --quiet       print nothing`,
+  --no-snapshot kernel.json runs node dist/kernel/main.js directly: no snapshot, no launcher
+  --quiet       print nothing
+
+Also builds the kernel's startup snapshot for this Node (a few seconds, once) and writes the launcher
+start-kernel.sh that kernel.json runs: it starts the kernel from the snapshot when the snapshot was
+built by this Node binary, else from dist/kernel/main.js (WORKBOOK_KERNEL_NO_SNAPSHOT=1 forces that).
+On Windows kernel.json runs dist/kernel/main.js directly.`,
   uninstall: `Usage: workbook kernel uninstall [--user | --sys-prefix | --prefix DIR]
 
 Removes the "${KERNEL_NAME}" kernelspec from that location (default --user).`,
@@ -49,6 +55,7 @@ function scopeOptions(args: string[], command: string): KernelspecOptions {
       opts.scope = "prefix";
       opts.prefix = arg.slice("--prefix=".length);
     } else if (arg === "--quiet" || arg === "-q") opts.quiet = true;
+    else if (arg === "--no-snapshot" && command === "install") opts.snapshot = false;
     else throw new Error(`workbook kernel ${command}: unknown option "${arg}"\n\n${HELP[command]}`);
   }
   return opts;

@@ -28,6 +28,12 @@ import { installTfjsInterrupt } from "./tfjs-interrupt";
 /** How long an interrupted cell may take to stop by itself before its pending await is rejected. */
 const INTERRUPT_GRACE_MS = 1000;
 
+/** How long after its warm-up a kernel started by the kernelspec's launcher checks that its snapshot is current. */
+const SNAPSHOT_CHECK_DELAY_MS = 5000;
+
+/** Whether this kernel was started by the kernelspec's launcher, which asks it to keep the snapshot current (WORKBOOK_SNAPSHOT_REFRESH=1). */
+let refreshSnapshot = false;
+
 /** The globals of cell-globals.ts that the kernel defines. */
 const CELL_GLOBAL_NAMES = ["display", "clearOutput", "input", "password"];
 
@@ -187,6 +193,9 @@ export class Kernel {
     } catch (err) {
       this.log(`could not load the TypeScript compiler: ${(err as Error).stack}`);
     }
+    // started by the kernelspec's launcher: rebuild a missing or stale snapshot for the next start
+    // (loaded only then: the check reads the snapshot's manifest and stats its files)
+    if (refreshSnapshot) setTimeout(() => void import("./snapshot/launcher").then((launcher) => launcher.refreshKernelspecSnapshotInBackground(true), () => undefined), SNAPSHOT_CHECK_DELAY_MS).unref();
   }
 
   private getExecutor(): Executor {
@@ -386,6 +395,9 @@ function requireString(content: Record<string, unknown>, field: string, type: st
 /** Starts a kernel for `connectionFile` (the entry point of dist/kernel/main.js and `workbook kernel start`). */
 export function startKernel(connectionFile: string): Kernel {
   if (!fs.existsSync(connectionFile)) throw new Error(`The Jupyter connection file ${connectionFile} does not exist. Jupyter writes it and passes its path as {connection_file}.`);
+  // set by the kernelspec's launcher for this kernel only: cells and the processes they start do not inherit it
+  refreshSnapshot = process.env.WORKBOOK_SNAPSHOT_REFRESH === "1";
+  delete process.env.WORKBOOK_SNAPSHOT_REFRESH;
   const kernel = new Kernel(connectionFile);
   kernel.start();
   return kernel;

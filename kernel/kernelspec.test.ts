@@ -4,14 +4,16 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { installKernelspec, listKernelspecs, uninstallKernelspec } from "./kernelspec";
+import { installKernelspec, LAUNCHER_NAME, listKernelspecs, uninstallKernelspec } from "./kernelspec";
 import type { KernelJson } from "./kernelspec";
 import { main } from "./cli";
 
 test("installKernelspec writes kernel.json and logos into <prefix>/share/jupyter/kernels/dl-workbook", () => {
   const prefix = fs.mkdtempSync(path.join(os.tmpdir(), "dl-workbook-spec-"));
-  const dir = installKernelspec({ scope: "prefix", prefix, quiet: true });
+  // without the snapshot: node and the kernel script
+  const dir = installKernelspec({ scope: "prefix", prefix, quiet: true, snapshot: false });
   assert.equal(dir, path.join(prefix, "share", "jupyter", "kernels", "dl-workbook"));
+  assert.equal(fs.existsSync(path.join(dir, LAUNCHER_NAME)), false);
   const spec = JSON.parse(fs.readFileSync(path.join(dir, "kernel.json"), "utf8")) as KernelJson;
   assert.equal(spec.display_name, "TypeScript (DL Workbook)");
   assert.equal(spec.language, "typescript");
@@ -21,8 +23,8 @@ test("installKernelspec writes kernel.json and logos into <prefix>/share/jupyter
   assert.ok(fs.existsSync(spec.argv[1]));
   assert.equal(spec.argv[2], "{connection_file}");
   for (const logo of ["logo-32x32.png", "logo-64x64.png", "logo-svg.svg"]) assert.ok(fs.existsSync(path.join(dir, logo)), logo);
-  // Idempotent.
-  assert.equal(installKernelspec({ scope: "prefix", prefix, quiet: true }), dir);
+  // Idempotent. (The default install, with the snapshot and its launcher, is tested in kernelspec-snapshot.test.ts.)
+  assert.equal(installKernelspec({ scope: "prefix", prefix, quiet: true, snapshot: false }), dir);
   const saved = process.env.JUPYTER_PATH;
   process.env.JUPYTER_PATH = path.join(prefix, "share", "jupyter");
   try {
@@ -54,8 +56,9 @@ test("workbook kernel: --help on every subcommand, errors for unknown options", 
     assert.match(logged[logged.length - 1], /--prefix needs a directory/);
     assert.equal(await main(["frobnicate"]), 2);
     const prefix = fs.mkdtempSync(path.join(os.tmpdir(), "dl-workbook-cli-"));
-    assert.equal(await main(["install", "--prefix", prefix]), 0);
+    assert.equal(await main(["install", "--prefix", prefix, "--no-snapshot"]), 0);
     assert.ok(fs.existsSync(path.join(prefix, "share", "jupyter", "kernels", "dl-workbook", "kernel.json")));
+    assert.equal(fs.existsSync(path.join(prefix, "share", "jupyter", "kernels", "dl-workbook", LAUNCHER_NAME)), false);
   } finally {
     console.log = log;
     console.error = error;

@@ -12,6 +12,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PACKAGE_ROOT } from "./info";
+import { ensureKernelspecSnapshot, kernelspecPointerFile, launcherScript, statArguments } from "./snapshot/launcher";
 
 /** The kernelspec's name (the directory name Jupyter lists). */
 export const KERNEL_NAME = "dl-workbook";
@@ -25,6 +26,12 @@ export interface KernelspecOptions {
   prefix?: string;
   /** No message on stdout. */
   quiet?: boolean;
+  /**
+   * Start kernels from the V8 startup snapshot (default true, except on Windows): build it now for
+   * this Node binary and write the launcher `start-kernel.sh` that the kernelspec runs. False: the
+   * kernelspec runs `node dist/kernel/main.js` directly.
+   */
+  snapshot?: boolean;
 }
 
 /** kernel.json (Jupyter's kernelspec format). */
@@ -38,6 +45,7 @@ export interface KernelJson {
 }
 
 const LOGOS = ["logo-32x32.png", "logo-64x64.png", "logo-svg.svg"];
+const KERNEL_MAIN = path.join(PACKAGE_ROOT, "dist", "kernel", "main.js");
 
 /** The user's Jupyter data directory's kernels folder. */
 export function userKernelsDir(): string {
@@ -73,10 +81,18 @@ export function kernelsDir(opts: KernelspecOptions): string {
   return path.join(prefix, "share", "jupyter", "kernels");
 }
 
-/** The kernel.json this package installs: the absolute node and kernel paths, message-mode interrupts. */
-export function kernelJson(): KernelJson {
+/** The launcher's file name in the kernelspec folder. */
+export const LAUNCHER_NAME = "start-kernel.sh";
+
+/**
+ * The kernel.json this package installs, message-mode interrupts. With `launcher` (the path of
+ * start-kernel.sh): `/bin/sh <launcher> {connection_file}`, which starts from the snapshot when it
+ * matches this Node; without: the absolute node and kernel script paths.
+ * @example kernelJson().argv // ["/usr/bin/node", ".../dist/kernel/main.js", "{connection_file}"]
+ */
+export function kernelJson(launcher?: string): KernelJson {
   return {
-    argv: [process.execPath, path.join(PACKAGE_ROOT, "dist", "kernel", "main.js"), "{connection_file}"],
+    argv: launcher ? ["/bin/sh", launcher, "{connection_file}"] : [process.execPath, KERNEL_MAIN, "{connection_file}"],
     display_name: DISPLAY_NAME,
     language: "typescript",
     interrupt_mode: "message",
@@ -91,13 +107,32 @@ export function kernelJson(): KernelJson {
 export function installKernelspec(opts: KernelspecOptions): string {
   const dir = path.join(kernelsDir(opts), KERNEL_NAME);
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(kernelJson(), null, 2) + "\n");
+  const launcher = (opts.snapshot ?? process.platform !== "win32") ? writeLauncher(dir, opts) : undefined;
+  if (!launcher) fs.rmSync(path.join(dir, LAUNCHER_NAME), { force: true });
+  fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(kernelJson(launcher), null, 2) + "\n");
   for (const logo of LOGOS) {
     const from = path.join(PACKAGE_ROOT, "kernel", "logo", logo);
     if (fs.existsSync(from)) fs.copyFileSync(from, path.join(dir, logo));
   }
   if (!opts.quiet) console.log(`Installed the Jupyter kernel "${DISPLAY_NAME}" (${KERNEL_NAME}) in ${dir}`);
   return dir;
+}
+
+/**
+ * Builds the snapshot for this Node (a few seconds the first time) and writes the launcher into
+ * the kernelspec folder; returns its path. When the snapshot cannot be built the launcher is
+ * written all the same (it starts from the script until a kernel has rebuilt the snapshot).
+ */
+function writeLauncher(dir: string, opts: KernelspecOptions): string {
+  try {
+    const snapshot = ensureKernelspecSnapshot();
+    if (!opts.quiet && snapshot.buildMs > 0) console.log(`Built the kernel's startup snapshot in ${(snapshot.buildMs / 1000).toFixed(1)} s (${snapshot.declarationFiles} declaration files)`);
+  } catch (err) {
+    console.warn(`dl-workbook: kernels will start without the startup snapshot for now (about a second slower): ${(err as Error).message}`);
+  }
+  const file = path.join(dir, LAUNCHER_NAME);
+  fs.writeFileSync(file, launcherScript({ node: process.execPath, kernelMain: KERNEL_MAIN, pointer: kernelspecPointerFile(), statArgs: statArguments() }), { mode: 0o755 });
+  return file;
 }
 
 /** Removes the kernelspec from a scope; returns the directory removed, or undefined when none was there. */

@@ -7,7 +7,11 @@
  *   kernel_info_request itself; forwards anything else to the main thread;
  * - shell: forwards every request to the main thread, which handles them in order;
  * - stdin: delivers input_reply to a main thread waiting synchronously in `input()`;
- * - iopub and replies: sends what the main thread posts.
+ * - iopub and replies: sends what the main thread posts. iopub is an XPUB socket: each new
+ *   subscriber gets one `status` message with the kernel's current execution state, so a client
+ *   that subscribed after the kernel answered its first kernel_info_request still sees iopub work
+ *   (jupyter_client's wait_for_ready otherwise sends kernel_info again, and that one waits behind
+ *   the TypeScript warm-up: 0.3 s or 2.9 s to ready, by chance, before this).
  * Messages with a bad signature are dropped and logged on stderr, never handed on.
  * It also watches the front end that started the kernel (JPY_PARENT_PID, parent-poller.ts) and
  * shuts the kernel down when that process is gone, even while a cell blocks the main thread.
@@ -16,7 +20,7 @@ import * as fs from "fs";
 import { parentPort, workerData } from "worker_threads";
 import type * as Zmq from "zeromq";
 import { loadZeromq } from "./load-zeromq";
-import { decode, encode, readConnectionFile, replyTo, Signer, socketAddress, WireError } from "./wire";
+import { decode, encode, newHeader, readConnectionFile, replyTo, Signer, socketAddress, WireError } from "./wire";
 import type { WireMessage } from "./wire";
 import { Flag } from "./threads";
 import type { Channel, InputAnswer, ToMain, ToWire, WireThreadData } from "./threads";
@@ -72,7 +76,7 @@ class Outbox {
 }
 
 /** Reads a socket until it is closed (closing ends the loop instead of throwing). */
-async function* closedQuietly(socket: Zmq.Router | Zmq.Reply): AsyncGenerator<Buffer[]> {
+async function* closedQuietly(socket: Zmq.Router | Zmq.Reply | Zmq.XPublisher): AsyncGenerator<Buffer[]> {
   for (;;) {
     let frames: Buffer[];
     try {
@@ -94,7 +98,9 @@ async function run(): Promise<void> {
   const shell = new zmq.Router();
   const control = new zmq.Router();
   const stdin = new zmq.Router();
-  const iopub = new zmq.Publisher();
+  const iopub = new zmq.XPublisher();
+  // every subscription reaches the kernel, not only the first for a topic (ZMQ_XPUB_VERBOSE)
+  iopub.verbosity = "allSubs";
   const hb = new zmq.Reply();
   for (const socket of [shell, control, stdin, iopub, hb]) socket.linger = 1000;
   await Promise.all([
@@ -110,7 +116,12 @@ async function run(): Promise<void> {
     stdin: new Outbox(stdin, "stdin"),
     iopub: new Outbox(iopub, "iopub"),
   };
-  const send = (channel: Channel, message: WireMessage<unknown>): Promise<void> => outboxes[channel].send(encode(message, signer));
+  /** The last execution_state published on iopub (a new subscriber is told it). */
+  let executionState = "starting";
+  const send = (channel: Channel, message: WireMessage<unknown>): Promise<void> => {
+    if (channel === "iopub" && message.header.msg_type === "status") executionState = String((message.content as { execution_state?: unknown }).execution_state);
+    return outboxes[channel].send(encode(message, signer));
+  };
   const status = (parent: WireMessage<unknown>, state: "busy" | "idle"): Promise<void> =>
     send("iopub", { ...replyTo(parent, "status", { execution_state: state }, session), identities: [Buffer.from("kernel.status")] });
 
@@ -187,6 +198,15 @@ async function run(): Promise<void> {
 
   void (async () => {
     for await (const [ping] of closedQuietly(hb)) await hb.send(ping).catch(() => undefined);
+  })();
+
+  // A subscription frame is 0x01 + topic: answer it with the current state, without a parent.
+  void (async () => {
+    for await (const [frame] of closedQuietly(iopub)) {
+      if (frame?.[0] !== 1) continue;
+      const header = newHeader("status", session);
+      void send("iopub", { identities: [Buffer.from("kernel.status")], header, parent_header: {}, metadata: {}, content: { execution_state: executionState }, buffers: [] });
+    }
   })();
 
   void serve(control, "control", (message) => {

@@ -265,16 +265,7 @@ napi_value Info(napi_env env, napi_callback_info) {
   napi_create_object(env, &out);
   napi_create_int32(env, threads(), &v);
   napi_set_named_property(env, out, "threads", v);
-#if defined(__AVX512F__)
-  const char* simd = "avx512";
-#elif defined(__AVX2__)
-  const char* simd = "avx2";
-#elif defined(__AVX__)
-  const char* simd = "avx";
-#else
-  const char* simd = "generic";
-#endif
-  napi_create_string_utf8(env, simd, NAPI_AUTO_LENGTH, &v);
+  napi_create_string_utf8(env, workbook::simd_name(), NAPI_AUTO_LENGTH, &v);
   napi_set_named_property(env, out, "simd", v);
   return out;
 }

@@ -1,15 +1,22 @@
 // GEMM in the style of BLIS/GotoBLAS: B is packed into KC x NR panels and A into MC x KC blocks of
 // MR-row panels, so the micro-kernel streams both from cache while an MR x NR tile of C stays in
-// registers. The micro-kernel uses GCC vector extensions, which -march=native maps to AVX-512,
-// AVX2 or SSE.
+// registers. The micro-kernel is chosen at build time (simd.h):
+// - x86 with GCC or Clang: GCC vector extensions, which -march=native maps to AVX-512, AVX2 or SSE;
+// - ARM (aarch64, or 32-bit ARM with NEON): NEON intrinsics, an 8 x 12 tile (24 of the 32 vector registers);
+// - anything else (MSVC, other CPUs, or -DWORKBOOK_PORTABLE): plain C++ that compilers vectorise as they can.
 #include "gemm.h"
+#include "simd.h"
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
+#if WORKBOOK_SIMD_NEON
+#include <arm_neon.h>
+#endif
 
 namespace workbook {
 
+#if WORKBOOK_SIMD_X86
 #if defined(__AVX512F__)
 constexpr int VL = 16;
 #elif defined(__AVX__)
@@ -19,14 +26,40 @@ constexpr int VL = 4;
 #endif
 // unaligned vector of VL floats
 typedef float vf __attribute__((vector_size(VL * 4), aligned(4)));
-
-constexpr int MR = 6;        // rows of the register tile
-// columns of the register tile: NV vectors, 2 * VL normally, VL when C has at most VL columns
-// (e.g. a convolution with 16 output channels) so that half the tile is not wasted
+constexpr int MR = 6;  // rows of the register tile
+constexpr int NV_WIDE = 2;  // vectors per tile row when C is wide: 6 x 2 accumulators + 2 of B + 1 of A
+#elif WORKBOOK_SIMD_NEON
+constexpr int VL = 4;
+constexpr int MR = 8;
+constexpr int NV_WIDE = 3;  // 8 x 3 accumulators + 3 of B + 2 of A = 29 of 32 registers
+#else
+constexpr int VL = 4;
+constexpr int MR = 4;
+constexpr int NV_WIDE = 2;
+#endif
+// columns of the register tile: NV vectors, NV_WIDE * VL normally, VL when C has at most VL columns
+// (e.g. a convolution with 16 output channels) so that most of the tile is not wasted
 constexpr long KC = 384;     // depth of a packed block (A panel + B panel stay in L1/L2)
 constexpr long MC = 16 * MR; // rows of a packed A block (L2)
 constexpr long NC = 4096;    // columns of a packed B block (L3)
 
+const char* simd_name() {
+#if WORKBOOK_SIMD_X86 && defined(__AVX512F__)
+  return "avx512";
+#elif WORKBOOK_SIMD_X86 && defined(__AVX2__)
+  return "avx2";
+#elif WORKBOOK_SIMD_X86 && defined(__AVX__)
+  return "avx";
+#elif WORKBOOK_SIMD_X86
+  return "sse";
+#elif WORKBOOK_SIMD_NEON
+  return "neon";
+#else
+  return "portable";
+#endif
+}
+
+#if WORKBOOK_SIMD_X86
 // acc[MR x NR] = sum_k a[k][0..MR) outer b[k][0..NR); then C += acc   (NR = NV * VL)
 template <int NV> static inline void micro_kernel(long kc, const float* __restrict pa, const float* __restrict pb, float* __restrict c, long ldc) {
   constexpr int NR = NV * VL;
@@ -53,6 +86,49 @@ template <int NV> static inline void micro_kernel(long kc, const float* __restri
 #pragma GCC unroll 2
     for (int v = 0; v < NV; ++v) *reinterpret_cast<vf*>(c + r * ldc + v * VL) += acc[r][v];
 }
+#elif WORKBOOK_SIMD_NEON
+// acc[r][v] += b[k][v*4..v*4+4) * a[k][r]  (fused multiply-add by a scalar); then C += acc
+template <int NV> static inline void micro_kernel(long kc, const float* __restrict pa, const float* __restrict pb, float* __restrict c, long ldc) {
+  constexpr int NR = NV * VL;
+  float32x4_t acc[MR][NV];
+  for (int r = 0; r < MR; ++r)
+    for (int v = 0; v < NV; ++v) acc[r][v] = vdupq_n_f32(0.f);
+  for (long k = 0; k < kc; ++k) {
+    float32x4_t b[NV];
+    for (int v = 0; v < NV; ++v) b[v] = vld1q_f32(pb + v * VL);
+    for (int r = 0; r < MR; ++r) {
+#if defined(__aarch64__)
+      for (int v = 0; v < NV; ++v) acc[r][v] = vfmaq_n_f32(acc[r][v], b[v], pa[r]);
+#else
+      for (int v = 0; v < NV; ++v) acc[r][v] = vmlaq_n_f32(acc[r][v], b[v], pa[r]);
+#endif
+    }
+    pa += MR;
+    pb += NR;
+  }
+  for (int r = 0; r < MR; ++r)
+    for (int v = 0; v < NV; ++v) {
+      float* out = c + r * ldc + v * VL;
+      vst1q_f32(out, vaddq_f32(vld1q_f32(out), acc[r][v]));
+    }
+}
+#else
+// acc[r][j] += a[k][r] * b[k][j]; then C += acc  (plain C++: any compiler, any CPU)
+template <int NV> static inline void micro_kernel(long kc, const float* __restrict pa, const float* __restrict pb, float* __restrict c, long ldc) {
+  constexpr int NR = NV * VL;
+  float acc[MR][NR] = {};
+  for (long k = 0; k < kc; ++k) {
+    for (int r = 0; r < MR; ++r) {
+      const float a = pa[r];
+      for (int j = 0; j < NR; ++j) acc[r][j] += a * pb[j];
+    }
+    pa += MR;
+    pb += NR;
+  }
+  for (int r = 0; r < MR; ++r)
+    for (int j = 0; j < NR; ++j) c[r * ldc + j] += acc[r][j];
+}
+#endif
 
 // pa[panel][k][r] = A(i0 + panel*MR + r, p0 + k), zero beyond mc
 static void pack_a(long mc, long kc, const float* A, long rsa, long csa, float* pa) {
@@ -122,7 +198,7 @@ template <int NV> static void gemm_blocked(long M, long N, long K, const float* 
 void gemm_serial(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc) {
   if (M <= 0 || N <= 0 || K <= 0) return;
   if (N <= VL) gemm_blocked<1>(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc);
-  else gemm_blocked<2>(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc);
+  else gemm_blocked<NV_WIDE>(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc);
 }
 
 int default_threads() {
@@ -147,7 +223,8 @@ void gemm(long M, long N, long K, const float* A, long rsa, long csa, const floa
       gemm_serial(i1 - i0, N, K, A + i0 * rsa, rsa, csa, B, rsb, csb, C + i0 * ldc, ldc);
     });
   } else {
-    const long step = ((N + threads - 1) / threads + 2 * VL - 1) / (2 * VL) * (2 * VL);
+    constexpr long NR = NV_WIDE * VL;
+    const long step = ((N + threads - 1) / threads + NR - 1) / NR * NR;
     const int T = static_cast<int>((N + step - 1) / step);
     parallel_for(T, [&](int t) {
       const long j0 = t * step, j1 = std::min(N, j0 + step);

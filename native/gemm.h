@@ -12,6 +12,9 @@ void gemm_serial(long M, long N, long K, const float* A, long rsa, long csa, con
 // The same on up to `threads` threads (splits M or N).
 void gemm(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc, int threads);
 
+// The micro-kernel compiled in (simd.h): "avx512", "avx2", "avx", "sse", "neon" or "portable".
+const char* simd_name();
+
 // Number of worker threads: WORKBOOK_THREADS, else the hardware's.
 int default_threads();
 

@@ -67,7 +67,7 @@ function flagsKey(v8Flags: readonly string[]): string {
 }
 
 /** The package's build/ folder when it is writable (a checkout, a local install), else one in the temporary folder. */
-function snapshotDir(): string {
+export function snapshotDir(): string {
   for (const dir of [path.join(PACKAGE_ROOT, "build", "kernel-snapshot"), path.join(os.tmpdir(), `dl-workbook-kernel-snapshot-${os.userInfo().uid}`)]) {
     try {
       fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
@@ -94,6 +94,26 @@ function isCurrent(manifestFile: string, key: string): Manifest | undefined {
   }
 }
 
+/** Where the snapshot for `v8Flags` of this Node and package state lives, and its keys. */
+function locate(v8Flags: readonly string[]): { typescript: string; state: string; key: string; dir: string; blob: string; manifestFile: string } {
+  const typescript = tslabTypeScriptPath();
+  const state = stateKey(typescript);
+  const key = `${state}-${flagsKey(v8Flags)}`;
+  const dir = snapshotDir();
+  const blob = path.join(dir, `kernel-${key}.blob`);
+  return { typescript, state, key, dir, blob, manifestFile: `${blob}.json` };
+}
+
+/**
+ * The blob {@link ensureKernelSnapshot} would return for `v8Flags`, when it exists and is current
+ * (same Node binary, TypeScript, builder and declaration files); undefined when it would build one.
+ * Builds nothing. Example: `currentKernelSnapshot([]) ?? "(none yet)"`.
+ */
+export function currentKernelSnapshot(v8Flags: readonly string[] = []): string | undefined {
+  const { key, blob, manifestFile } = locate(v8Flags);
+  return fs.existsSync(blob) && isCurrent(manifestFile, key) ? blob : undefined;
+}
+
 /**
  * Returns an up-to-date kernel snapshot for kernels started with `v8Flags` (such as
  * `--max-old-space-size=1024`), building it first when there is none (a few seconds).
@@ -101,12 +121,7 @@ function isCurrent(manifestFile: string, key: string): Manifest | undefined {
  * the ordinary way.
  */
 export function ensureKernelSnapshot(v8Flags: readonly string[] = []): KernelSnapshot {
-  const typescript = tslabTypeScriptPath();
-  const state = stateKey(typescript);
-  const key = `${state}-${flagsKey(v8Flags)}`;
-  const dir = snapshotDir();
-  const blob = path.join(dir, `kernel-${key}.blob`);
-  const manifestFile = `${blob}.json`;
+  const { typescript, state, key, dir, blob, manifestFile } = locate(v8Flags);
   const current = fs.existsSync(blob) ? isCurrent(manifestFile, key) : undefined;
   if (current) return { blob, declarationFiles: Object.keys(current.files).length, buildMs: 0 };
 

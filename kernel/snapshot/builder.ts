@@ -131,6 +131,9 @@ store.recording = false;
 if (config.manifest) fs.writeFileSync(config.manifest, JSON.stringify([...store.files.keys()]));
 
 v8.startupSnapshot.setDeserializeMainFunction(() => {
+  // Error.stackTraceLimit is undefined after deserialization (Node 20.20), and then no error has a
+  // stack (an error in a cell showed its message and no cell lines): put back V8's default
+  if (typeof Error.stackTraceLimit !== "number") Error.stackTraceLimit = 10;
   // `node --snapshot-blob <blob> <connection file>`: the kernel's main script reads argv[2]
   process.argv.splice(1, 0, config.kernelMain);
   const requireFromKernel = CommonJsModule.createRequire(config.kernelMain);

@@ -23,7 +23,8 @@ export interface TestJupyter {
  */
 export function testJupyter(nodeFlags: string[] = []): TestJupyter {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dl-workbook-kernel-test-"));
-  const specDir = installKernelspec({ scope: "prefix", prefix: dir, quiet: true });
+  // Node flags need the plain `node <flags> main.js` argv; without them, the launcher (snapshot start) as installed
+  const specDir = installKernelspec({ scope: "prefix", prefix: dir, quiet: true, snapshot: nodeFlags.length === 0 ? undefined : false });
   if (nodeFlags.length > 0) {
     const specFile = path.join(specDir, "kernel.json");
     const spec = JSON.parse(fs.readFileSync(specFile, "utf8")) as KernelJson;

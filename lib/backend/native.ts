@@ -36,7 +36,7 @@ export interface NativeKernels {
   alloc(n: number, zero: boolean): Float32Array;
   /** Sets the number of threads (0: WORKBOOK_THREADS or all cores); returns the number in use. */
   setThreads(n: number): number;
-  /** Threads in use and the SIMD instruction set compiled for. */
+  /** Threads in use and the GEMM micro-kernel compiled in (native/simd.h): "avx512", "avx2", "avx", "sse", "neon" or "portable". */
   info(): { threads: number; simd: string };
 }
 

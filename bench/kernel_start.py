@@ -1,0 +1,88 @@
+"""Cold starts of kernelspec kernels through jupyter_client, for bench/kernel.ts (npm run bench:kernel).
+
+    python3 bench/kernel_start.py STARTS NAME [NAME ...]
+
+Starts each named kernelspec STARTS times, the names taking turns so that both see the same load.
+Each start is timed from KernelManager.start_kernel() to the first kernel_info_reply, and to the
+moment jupyter_client's wait_for_ready() would return (the loop below is its loop, timed: a reply,
+then any iopub message within 0.2 s, else kernel_info again). The last start of each kernel then
+times its first cell (`1 + 1`), checks that a type error is reported (type checking on) and asks
+whether the kernel came from the dl-workbook snapshot. Prints one JSON object per start.
+"""
+import json
+import sys
+import time
+from queue import Empty
+
+from jupyter_client.manager import KernelManager
+
+PROBE = 'typeof (process as any)[Symbol.for("dl-workbook.kernelSnapshot")] === "object"'
+
+
+def run_cell(kc, code, timeout=120):
+    msg_id = kc.execute(code)
+    result = None
+    while True:
+        msg = kc.get_iopub_msg(timeout=timeout)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "execute_result":
+            result = msg["content"]["data"].get("text/plain")
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            break
+    while True:
+        reply = kc.get_shell_msg(timeout=timeout)
+        if reply["parent_header"].get("msg_id") == msg_id:
+            return reply["content"]["status"], result
+
+
+def start(name, last):
+    km = KernelManager(kernel_name=name)
+    t0 = time.perf_counter()
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    first_reply = None
+    deadline = t0 + 120
+    try:
+        while True:
+            if time.perf_counter() > deadline:
+                raise RuntimeError(f"{name}: no kernel_info_reply in 120 s")
+            kc.kernel_info()
+            try:
+                msg = kc.get_shell_msg(timeout=1)
+            except Empty:
+                continue
+            if msg["msg_type"] != "kernel_info_reply":
+                continue
+            if first_reply is None:
+                first_reply = time.perf_counter() - t0
+            try:
+                kc.get_iopub_msg(timeout=0.2)
+            except Empty:
+                continue
+            break
+        row = {"kernel": name, "first_reply_ms": 1000 * first_reply, "ready_ms": 1000 * (time.perf_counter() - t0)}
+        if last:
+            run_cell(kc, "1 + 1")
+            row["first_cell_ms"] = 1000 * (time.perf_counter() - t0)
+            status, _ = run_cell(kc, "const notANumber: number = 'text'")
+            row["type_checking"] = status == "error"
+            _, value = run_cell(kc, PROBE)
+            row["from_snapshot"] = value == "true"
+        return row
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def main():
+    starts = int(sys.argv[1])
+    names = sys.argv[2:]
+    for i in range(starts):
+        for name in names:
+            print(json.dumps(start(name, i == starts - 1)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
