@@ -21,6 +21,16 @@ export interface ProjectSpec {
   kinds: string[];
   /** Key into `deadlines`. */
   deadline: string;
+  /** Work expected of each student, e.g. 20 (the slides' figure for project 1: 60 hours for a team of 3). */
+  hoursPerStudent?: number;
+}
+
+/** Students of a department who form teams of their own (the slides: BSB students). */
+export interface OwnGroupRule {
+  /** The department as written in teams.csv and the proposal's team table, e.g. "BSB" (case ignored). */
+  department: string;
+  /** The rule in words, e.g. "BSB students form their own groups and take problems from their core department". */
+  rule: string;
 }
 
 /** A required section of the proposal (a "## Title" heading in the notebook). */
@@ -44,12 +54,19 @@ export interface Course {
   pageLimit: number;
   deadlines: Record<string, Deadline>;
   projects: ProjectSpec[];
+  /**
+   * Who does project 2: "same or different" (the slides: project 2 may be done by the same team, and a
+   * different team is allowed; teams.csv then gives it in a team2 column) or "same" (team2 must equal team).
+   */
+  project2Team?: "same" | "same or different";
+  /** Departments whose students form their own teams (every member of that department). */
+  ownGroups?: OwnGroupRule[];
   sections: SectionRule[];
   pdf: { format: "A4" | "Letter"; margin: string; fontSize: string };
   prototypeTimeoutSeconds: number;
 }
 
-/** The default course (projects/course.json): teams of 3, 2 pages, the slides' deadlines. */
+/** The default course (projects/course.json): teams of 3, 20 hours per student in project 1, 2 pages, the slides' deadlines. */
 export const DEFAULT_COURSE: Course = defaultCourseJson as Course;
 
 /** Reads and checks a course config; errors name the file and the key. */
@@ -67,6 +84,9 @@ export function loadCourse(file?: string): Course {
   if (!Number.isInteger(course.year)) throw new Error(`Error in loadCourse: ${file}: "year" is ${JSON.stringify(course.year)}; give a year such as 2027.`);
   for (const [key, deadline] of Object.entries(course.deadlines)) {
     if (!/^\d\d-\d\d$/.test(deadline.date)) throw new Error(`Error in loadCourse: ${file}: deadlines.${key}.date is "${deadline.date}"; write month-day as "MM-DD", e.g. "03-15".`);
+  }
+  if (course.project2Team !== undefined && course.project2Team !== "same" && course.project2Team !== "same or different") {
+    throw new Error(`Error in loadCourse: ${file}: "project2Team" is ${JSON.stringify(course.project2Team)}; use "same or different" or "same".`);
   }
   for (const project of course.projects) {
     if (!course.deadlines[project.deadline]) throw new Error(`Error in loadCourse: ${file}: project "${project.id}" has deadline "${project.deadline}", which is not a key of "deadlines".`);

@@ -62,6 +62,41 @@ test("teams check: the two projects are named and distinct", () => {
   assert.ok(disagree.some((p) => /members give different project1 titles/.test(p.message)), JSON.stringify(disagree));
 });
 
+test("teams check: project 2 by the same team or, as the slides allow, by a different one", () => {
+  // s01, s02 and s04 do project 2 together; s03, s05 and s06 form the other project 2 team
+  const regrouped = [
+    `${HEADER},team2`,
+    'A,s01,"Lovelace, Ada",CS,Optimizers on MNIST and Fashion-MNIST,Sorting parcels by photo,P',
+    "A,s02,Alan Turing,Math,,,P",
+    "A,s03,Grace Hopper,EE,,Reading meters from photos,Q",
+    "B,s04,Emmy Noether,Math,Kaggle digit recognizer,,P",
+    "B,s05,John von Neumann,CS,Kaggle digit recognizer,,Q",
+    "B,s06,Kurt Goedel,Math,,,Q",
+  ].join("\n");
+  assert.deepEqual(checkTeams(regrouped, DEFAULT_COURSE), []);
+  // a team2 column left empty keeps the project 1 team
+  assert.deepEqual(checkTeams(GOOD.replace(HEADER, `${HEADER},team2`).split("\n").map((l, i) => (i === 0 ? l : `${l},`)).join("\n"), DEFAULT_COURSE), []);
+  // a project 2 team has the course's size too, and its lab project differs from each member's project 1
+  const small = checkTeams(regrouped.replace("B,s06,Kurt Goedel,Math,,,Q", "B,s06,Kurt Goedel,Math,,,P"), DEFAULT_COURSE);
+  assert.deepEqual(small.map((p) => p.where), ['teams.csv project 2 team "P" (lines 2, 3, 5, 7)', 'teams.csv project 2 team "Q" (lines 4, 6)']);
+  assert.match(small[0].message, /^4 members for project 2; teams have 3 students/);
+  const same = checkTeams(regrouped.replace("Reading meters from photos", "Kaggle digit recognizer"), DEFAULT_COURSE);
+  assert.deepEqual(same.map((p) => p.message), ['project1 and project2 are the same ("Kaggle digit recognizer"); the lab project must be distinct from the first project.']);
+  // a course that wants the same team says so
+  const strict = checkTeams(regrouped, { ...DEFAULT_COURSE, project2Team: "same" });
+  assert.ok(strict.some((p) => p.where === "teams.csv line 2" && /course "project2Team": "same"/.test(p.message)), JSON.stringify(strict));
+});
+
+test("teams check: BSB students form their own groups", () => {
+  const mixed = checkTeams(GOOD.replace("A,s02,Alan Turing,Math", "A,s02,Alan Turing,BSB"), DEFAULT_COURSE);
+  assert.equal(mixed.length, 1, JSON.stringify(mixed));
+  assert.equal(mixed[0].where, 'teams.csv team "A" (lines 2, 3, 4)');
+  assert.equal(mixed[0].message, "mixes BSB students (s02) with students of other departments (s01, s03); BSB students form their own groups and take problems from their core department.");
+  // team B all BSB (case ignored): fine
+  const own = GOOD.replace("Emmy Noether,Math", "Emmy Noether,BSB").replace("John von Neumann,CS", "John von Neumann,bsb").replace("Kurt Goedel,Math", "Kurt Goedel,BSB");
+  assert.deepEqual(checkTeams(own, DEFAULT_COURSE), []);
+});
+
 test("teams check: header and row errors name the line", () => {
   const noHeader = checkTeams("team,name\nA,Ada", DEFAULT_COURSE);
   assert.match(noHeader[0].message, /lacks the columns id, project1, project2/);
@@ -101,6 +136,10 @@ test("workbook teams check: exit codes", async () => {
 
 test("course: the slides' defaults and a configurable year", () => {
   assert.equal(DEFAULT_COURSE.teamSize, 3);
+  // the slides: 20 hours per student in project 1; project 2 by the same team or another; BSB in own groups
+  assert.equal(DEFAULT_COURSE.projects.find((p) => p.id === "project 1")?.hoursPerStudent, 20);
+  assert.equal(DEFAULT_COURSE.project2Team, "same or different");
+  assert.deepEqual(DEFAULT_COURSE.ownGroups?.map((g) => g.department), ["BSB"]);
   assert.equal(DEFAULT_COURSE.pageLimit, 2);
   assert.equal(deadlineDate(DEFAULT_COURSE, "teamFormation", 2030).toISOString(), "2030-03-06T23:59:59.000Z");
   assert.equal(deadlineDate(DEFAULT_COURSE, "proposals").toISOString().slice(5, 10), "03-15");

@@ -17,7 +17,7 @@ export interface DesignConstraints {
   maxParams?: number;
   /** FLOP budget per example, forward pass (2 x multiply-adds). */
   maxFlops?: number;
-  /** The last spatial layer's receptive field must cover at least this many pixels per side (MNIST digits fit a 20x20 box). */
+  /** The last spatial layer's receptive field must cover at least this many pixels per side (MNIST digits fit a 20x20 box; an object in a 32x32 CIFAR-10 image, about 24). */
   minReceptiveField?: number;
   /** Training set size n (e.g. 50000), for the parameters-per-example rule. */
   trainingExamples?: number;
@@ -93,7 +93,7 @@ export function checkDesign(spec: CnnSpec, constraints: DesignConstraints): Viol
     const lastSpatial = spatial[spatial.length - 1];
     const [rh, rw] = lastSpatial ? lastSpatial.receptiveField : [1, 1];
     if (Math.min(rh, rw) < constraints.minReceptiveField) {
-      out.push({ rule: "minReceptiveField", layer: lastSpatial?.index, message: `The last conv/pool layer sees ${rh}x${rw} input pixels, less than the ${constraints.minReceptiveField}x${constraints.minReceptiveField} needed to cover a digit; add a conv or pool layer, or use larger kernels or strides.` });
+      out.push({ rule: "minReceptiveField", layer: lastSpatial?.index, message: `The last conv/pool layer sees ${rh}x${rw} input pixels, less than the ${constraints.minReceptiveField}x${constraints.minReceptiveField} the exercise asks for (minReceptiveField: enough to see a whole digit or object); add a conv or pool layer, or use larger kernels or strides.` });
     }
   }
   if (constraints.maxParamsPerExample !== undefined) {

@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { analyzeDesign, designTotals, designTable, checkDesign, referenceSpec, outputSize, CnnSpec } from "./index";
+import * as fs from "fs";
+import * as path from "path";
+import { analyzeDesign, designTotals, designTable, checkDesign, referenceSpec, outputSize, CnnSpec, DesignConstraints } from "./index";
 import { JUPYTER_DISPLAY } from "../display";
 
 test("analyzeDesign: the reference model's shapes, parameters, MACs and receptive fields", () => {
@@ -60,4 +62,31 @@ test("checkDesign: returns every violation with a message naming the numbers", (
   assert.match(shape[0].message, /layer 1 \(dense 10\) needs a flat input but gets \[24, 24, 4\]; add \{ type: "flatten" \}/);
   const tooBig = checkDesign({ input: [4, 4, 1], layers: [{ type: "conv", filters: 1, kernel: 5 }] }, {});
   assert.match(tooBig[0].message, /5x5 \(effective\) kernel does not fit its 4x4 input/);
+});
+
+/** A JavaScript object literal in a notebook cell, between `start` and `end` (TypeScript annotations stay outside it). */
+function literalIn(notebook: string, cellId: string, start: string, end: string): unknown {
+  const nb = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "..", notebook), "utf8")) as { cells: { id: string; source: string[] }[] };
+  const source = nb.cells.find((c) => c.id === cellId)!.source.join("");
+  const from = source.indexOf(start);
+  assert.ok(from >= 0, `${notebook} cell ${cellId} holds ${start}`);
+  const text = source.slice(from + start.length, source.indexOf(end, from));
+  return new Function(`return (${text});`)();
+}
+
+test("assignment 3 cannot be answered by copying lecture notebook 3's design, and its own solution passes", () => {
+  const lectureDesign = literalIn("notebooks/03-cnn-design.ipynb", "cell-05", "const design: CnnSpec = ", ";\nconst violations") as CnnSpec;
+  const lectureConstraints = literalIn("notebooks/03-cnn-design.ipynb", "cell-01", "const constraints: DesignConstraints = ", ";\n") as DesignConstraints;
+  const constraints = literalIn("assignments/03-cnn-design/03-cnn-design.source.ipynb", "cell-01", "const constraints: DesignConstraints = ", ";\n") as DesignConstraints;
+  const solution = literalIn("assignments/03-cnn-design/03-cnn-design.source.ipynb", "cell-09", "  return ", ";\n  // END SOLUTION") as CnnSpec;
+  assert.deepEqual(checkDesign(lectureDesign, lectureConstraints), []);
+  assert.deepEqual(checkDesign(solution, constraints), []);
+  // copied as it is, the lecture's design has the wrong input; with the input changed, too small a receptive field
+  assert.deepEqual(checkDesign(lectureDesign, constraints).map((v) => v.rule), ["input", "minReceptiveField"]);
+  assert.deepEqual(checkDesign({ ...lectureDesign, input: [32, 32, 3] }, constraints).map((v) => v.rule), ["minReceptiveField"]);
+  // the solution's numbers, as its justification states them: 47,466 parameters, receptive field 30
+  const rows = analyzeDesign(solution);
+  assert.equal(designTotals(rows).params, 47466);
+  assert.deepEqual(rows.filter((r) => r.layer.type === "conv" || r.layer.type === "pool").map((r) => r.receptiveField[0]), [3, 4, 8, 10, 26, 30]);
+  assert.deepEqual(rows.map((r) => r.params).filter((p) => p > 0), [448, 4640, 25632, 16416, 330]);
 });

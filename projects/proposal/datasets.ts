@@ -1,8 +1,9 @@
 /**
  * The plan's data sets: each list item under "Plan > Data sets" names one. Known names (the
  * dl-workbook/compare registry: mnist, fashion-mnist, spiral, blobs and their aliases) must load;
- * a team's own data is named by a relative path to a file next to the proposal, which must exist.
- * A comparison project needs two or more data sets and two or more methods.
+ * a file next to the proposal, named by its relative path, is found. Data sets the check cannot
+ * load (a Kaggle competition, CIFAR-10, a lab's own data) are named as not checked and do not fail
+ * the proposal. A comparison project needs two or more data sets and two or more methods.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -37,20 +38,30 @@ function isPath(name: string): boolean {
   return name.includes("/") || /\.(csv|json|tsv|txt|npy|png|jpg|zip|idx\d?-ubyte)$/i.test(name);
 }
 
+/** What the data-set check found: broken rules, and data sets it could not check. */
+export interface DatasetCheck {
+  /** Rules that failed: a known data set that does not load, too few data sets for a comparison. */
+  problems: Problem[];
+  /** Data sets named but not checked (not loadable by name, or a file that is not here); never a failure. */
+  notChecked: Problem[];
+}
+
 /**
- * Checks the plan's data sets; loads each known one (a few examples) to prove it loads.
+ * Checks the plan's data sets; loads each known one (a few examples) to prove it loads, and names
+ * the ones it cannot load as not checked.
  *
  * @example
  * await checkDatasets(proposal, DEFAULT_COURSE);
- * // [{ where: "Plan > Data sets (cell 7)", message: 'unknown data set "CIFAR-10"; ...' }]
+ * // { problems: [], notChecked: [{ where: "Plan > Data sets (cell 6)", message: 'data set "CIFAR-10" not checked: ...' }] }
  */
-export async function checkDatasets(proposal: ProposalNotebook, course: Course): Promise<Problem[]> {
+export async function checkDatasets(proposal: ProposalNotebook, course: Course): Promise<DatasetCheck> {
   const plan = findSection(proposal, "Plan");
   const part = plan && findSubsection(plan, "Data sets");
-  if (!plan || !part) return []; // reported by the section rules
+  if (!plan || !part) return { problems: [], notChecked: [] }; // reported by the section rules
   const where = `${plan.title} > ${part.title} (cell ${part.cell})`;
   const names = listItems(part.tokens).map(datasetName).filter((name) => name !== "" && !/\bTODO\b/.test(name));
   const problems: Problem[] = [];
+  const notChecked: Problem[] = [];
   if (names.length === 0 && part.tokens.length > 0) {
     problems.push({ where, message: "name each data set as a list item (- **MNIST**: ...), so that the check can load it." });
   }
@@ -58,12 +69,12 @@ export async function checkDatasets(proposal: ProposalNotebook, course: Course):
   for (const name of names) {
     if (isPath(name)) {
       const file = path.resolve(path.dirname(proposal.file), name);
-      if (!fs.existsSync(file)) problems.push({ where, message: `data set file "${name}" not found (looked for ${file}); put it next to the proposal or fix the path.` });
+      if (!fs.existsSync(file)) notChecked.push({ where, message: `data set file "${name}" not checked: it is not at ${file}. Fine if the data stay with your lab; otherwise put the file next to the proposal or fix the path.` });
       continue;
     }
     const spec = findDataset(name);
     if (!spec) {
-      problems.push({ where, message: `unknown data set "${name}"; known data sets: ${known}. For your own data, give the path of its file, e.g. \`data/train.csv\`.` });
+      notChecked.push({ where, message: `data set "${name}" not checked: the checker loads only ${known} by name (and files next to the proposal, by path). Say in the plan where "${name}" comes from and how you get it.` });
       continue;
     }
     if (loadedOnce.has(spec.name)) continue;
@@ -83,5 +94,5 @@ export async function checkDatasets(proposal: ProposalNotebook, course: Course):
       problems.push({ where: `${plan.title} > ${methods.title} (cell ${methods.cell})`, message: `a comparison project compares two or more methods; list each as a list item (the plan lists ${methodCount}).` });
     }
   }
-  return problems;
+  return { problems, notChecked };
 }

@@ -13,12 +13,18 @@ export function chromiumPath(): string {
   return process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 }
 
+/** Thrown by {@link launchBrowser} when there is no Chromium at {@link chromiumPath}. */
+export class ChromiumNotFoundError extends Error {
+  constructor(readonly executablePath: string) {
+    super(`Error in launchBrowser: Chromium not found at ${executablePath}; install it (apt-get install chromium) or set CHROMIUM_PATH.`);
+    this.name = "ChromiumNotFoundError";
+  }
+}
+
 /** Starts headless Chromium; close it when done (one browser can print many proposals). */
 export async function launchBrowser(): Promise<Browser> {
   const executablePath = chromiumPath();
-  if (!fs.existsSync(executablePath)) {
-    throw new Error(`Error in launchBrowser: Chromium not found at ${executablePath}; install it (apt-get install chromium) or set CHROMIUM_PATH.`);
-  }
+  if (!fs.existsSync(executablePath)) throw new ChromiumNotFoundError(executablePath);
   return chromium.launch({ executablePath, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
 }
 

@@ -51,14 +51,20 @@ function save(notebook: INotebookContent, name: string): string {
 /** The written-rule and data-set problems of a notebook (no kernel, no browser). */
 async function writtenProblems(notebook: INotebookContent): Promise<Problem[]> {
   const proposal = parseProposal(notebook, path.join(folder, "proposal.ipynb"));
-  return [...checkSections(proposal, DEFAULT_COURSE), ...(await checkDatasets(proposal, DEFAULT_COURSE))];
+  return [...checkSections(proposal, DEFAULT_COURSE), ...(await checkDatasets(proposal, DEFAULT_COURSE)).problems];
+}
+
+/** The data sets the check names as not checked (no kernel, no browser). */
+async function notCheckedDatasets(notebook: INotebookContent): Promise<Problem[]> {
+  return (await checkDatasets(parseProposal(notebook, path.join(folder, "proposal.ipynb")), DEFAULT_COURSE)).notChecked;
 }
 
 test("the example proposal passes every check, prototype run and page count included", async () => {
   const report = await checkProposal(EXAMPLE, DEFAULT_COURSE, { browser });
   assert.deepEqual(report.problems, []);
-  assert.ok(report.pages >= 1 && report.pages <= 2, `pages ${report.pages}`);
-  assert.equal(countPdfPages(report.pdf), report.pages);
+  assert.deepEqual(report.notChecked, []);
+  assert.ok(report.pages !== null && report.pages >= 1 && report.pages <= 2, `pages ${report.pages}`);
+  assert.equal(countPdfPages(report.pdf!), report.pages);
   // the prototype ran in the kernel: its output, the results table, is in the printed notebook
   const code = report.notebook.cells.find((cell) => cell.cell_type === "code")!;
   const html = JSON.stringify(code.outputs);
@@ -116,17 +122,23 @@ test("team size and the project kind", async () => {
   assert.deepEqual(lab, []);
 });
 
-test("data sets: unknown names, missing files, and a comparison needs two", async () => {
+test("data sets it cannot load are named as not checked and do not fail; a comparison needs two", async () => {
   const plan = (items: string) => `## Plan\n\n### Data sets\n\n${items}\n\n### Methods\n\n- a\n- b\n\n### Metrics\n\nAccuracy.\n\n### Compute budget\n\nA laptop.\n\n### Timeline\n\n- May\n`;
-  const unknown = await writtenProblems(variant("## Plan", plan("- **MNIST**\n- **CIFAR-10** (60K colour images)")));
-  assert.equal(unknown.length, 1, JSON.stringify(unknown));
-  assert.equal(unknown[0].where, "Plan > Data sets (cell 6)");
-  assert.match(unknown[0].message, /^unknown data set "CIFAR-10"; known data sets: mnist, fashion-mnist, spiral, blobs\./);
-  const file = await writtenProblems(variant("## Plan", plan("- **MNIST**\n- `data/meters.csv`: our photos")));
-  assert.match(file[0].message, /data set file "data\/meters\.csv" not found/);
+  // a Kaggle competition, CIFAR-10, a lab's own data: named, not checked, not a failure
+  const others = variant("## Plan", plan("- **CIFAR-10** (60K colour images)\n- **Kaggle: Digit Recognizer** (competition data)\n- **Lab meter photos** (our lab's own, not public)"));
+  assert.deepEqual(await writtenProblems(others), []);
+  const unchecked = await notCheckedDatasets(others);
+  assert.deepEqual(unchecked.map((p) => p.where), ["Plan > Data sets (cell 6)", "Plan > Data sets (cell 6)", "Plan > Data sets (cell 6)"]);
+  assert.match(unchecked[0].message, /^data set "CIFAR-10" not checked: the checker loads only mnist, fashion-mnist, spiral, blobs by name/);
+  assert.match(unchecked[1].message, /^data set "Kaggle: Digit Recognizer" not checked/);
+  assert.match(unchecked[2].message, /^data set "Lab meter photos" not checked/);
+  const mixed = variant("## Plan", plan("- **MNIST**\n- `data/meters.csv`: our photos"));
+  assert.deepEqual(await writtenProblems(mixed), []);
+  assert.match((await notCheckedDatasets(mixed))[0].message, /^data set file "data\/meters\.csv" not checked: it is not at .*Fine if the data stay with your lab/);
   fs.mkdirSync(path.join(folder, "data"), { recursive: true });
   fs.writeFileSync(path.join(folder, "data", "meters.csv"), "x,y\n1,0\n");
-  assert.deepEqual(await writtenProblems(variant("## Plan", plan("- **MNIST**\n- `data/meters.csv`: our photos"))), []);
+  assert.deepEqual(await writtenProblems(mixed), []);
+  assert.deepEqual(await notCheckedDatasets(mixed), []);
   const one = await writtenProblems(variant("## Plan", plan("- Fashion MNIST: clothing")));
   assert.deepEqual(one.map((p) => p.message), ["a comparison project uses two or more data sets; the plan names 1."]);
 });
@@ -182,4 +194,22 @@ test("a prototype that runs too long, or a kernel that does not start, is a prob
   assert.match(slow.problems[0].message, /did not finish within the 3 s the course allows/);
   const missing = await runPrototype(parseProposal(notebook, file), { timeoutSeconds: 3, kernel: { command: [path.join(folder, "no-such-node")], startupTimeoutMs: 2000 } });
   assert.match(missing.problems[0].message, /^not run: the dl-workbook kernel did not start \(.*no-such-node/s);
+});
+
+test("without Chromium, proposal check runs every other check, reports the page count as not checked, and fails only for broken rules", () => {
+  const env = { ...process.env, CHROMIUM_PATH: path.join(folder, "no-such-chromium") };
+  const passing = spawnSync(process.execPath, [WORKBOOK, "proposal", "check", EXAMPLE], { encoding: "utf8", env });
+  assert.equal(passing.status, 0, passing.stdout + passing.stderr);
+  assert.match(passing.stdout, /passes every check that could run here \(page count not checked\)/);
+  assert.match(passing.stdout, /^Not checked \(not a failure\):\nWhole proposal: page count not checked \(the limit is 2 pages\): Chromium not found at .*no-such-chromium; to check it, install Chromium \(apt-get install chromium\) or set CHROMIUM_PATH/m);
+  // a broken rule still fails, the prototype still runs, and an unloadable data set is only named
+  const notebook = variant("## Problem statement", "## Problem statement\n\nFirst paragraph.\n\nSecond paragraph.\n");
+  const plan = notebook.cells.findIndex((cell) => sourceText(cell.source).startsWith("## Plan"));
+  notebook.cells[plan] = { ...notebook.cells[plan], source: sourceText(notebook.cells[plan].source).replace("### Data sets\n", "### Data sets\n\n- **CIFAR-10**: 60K colour images\n") };
+  const failing = spawnSync(process.execPath, [WORKBOOK, "proposal", "check", save(notebook, "no-chromium.ipynb")], { encoding: "utf8", env });
+  assert.equal(failing.status, 1, failing.stdout + failing.stderr);
+  assert.match(failing.stdout, /^Problem statement \(cell 4\): 2 paragraphs/m);
+  assert.match(failing.stdout, /^1 problem in /m);
+  assert.match(failing.stdout, /data set "CIFAR-10" not checked/);
+  assert.match(failing.stdout, /page count not checked/);
 });

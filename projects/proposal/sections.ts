@@ -42,6 +42,14 @@ function checkTeam(section: Section, course: Course): Problem[] {
     const empty = Object.entries(columns).filter(([, index]) => (row[index]?.text ?? "").trim() === "").map(([key]) => key);
     if (empty.length > 0) problems.push({ where: where(section), message: `member ${i + 1} of the team table has no ${empty.join(" and ")}; fill in every column.` });
   });
+  // the slides: BSB students form their own groups (and take problems from their core department)
+  const departments = members.map((row) => (row[columns.department]?.text ?? "").trim().toLowerCase());
+  for (const group of course.ownGroups ?? []) {
+    const inside = departments.filter((d) => d === group.department.trim().toLowerCase()).length;
+    if (inside > 0 && inside < members.length) {
+      problems.push({ where: where(section), message: `${inside} of the ${members.length} members are ${group.department} students; ${group.rule}.` });
+    }
+  }
   return problems;
 }
 
