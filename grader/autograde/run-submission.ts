@@ -3,7 +3,7 @@ import type { KernelClient, ExecuteResult, KernelExit } from "../../kernel/clien
 import type { GradedFunction, GradingSpec, Notebook } from "../assign/format";
 import { cellSource, nbgraderMetadata } from "../assign/format";
 import type { KernelInstall, Protections, SandboxLimits } from "../sandbox";
-import { SandboxedKernel, STARTUP_MS, disposeKernel, startSandboxedKernel } from "./sandboxed-kernel";
+import { SandboxedKernel, STARTUP_MS, disposeKernel, startSandboxedKernel, stopSandbox } from "./sandboxed-kernel";
 import { CallResult, Harness, batchCallCode, callCode, newHarness, readCallResult } from "./harness";
 
 /** How one code cell of the sanitised notebook ran in the student's kernel. */
@@ -156,7 +156,9 @@ export async function runSubmission(notebook: Notebook, spec: GradingSpec, optio
       if (kernel) {
         run.restarts++;
         options.log?.(`${options.student}: starting a fresh kernel (restart ${run.restarts})`);
-        kernel.killNow();
+        // the old sandbox must be gone entirely before the new kernel binds the same sockets
+        if (boxed) await stopSandbox(boxed);
+        else kernel.killNow();
         await kernel.restart(0);
       } else {
         const pending = ahead ?? startSandboxedKernel(options);
