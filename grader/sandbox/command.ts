@@ -3,6 +3,7 @@ import * as path from "path";
 import { ensureKernelSnapshot } from "../../kernel/snapshot/blob";
 import type { SandboxLimits } from "./limits";
 import { PARENT_PID_VARIABLE } from "../../kernel/parent-poller";
+import { ALIVE_PIPE_INSIDE, graderAlivePipe } from "./alive";
 import { Protections, namespaceArgs, systemMounts } from "./protections";
 
 /** Where the package that the kernel runs from lives, and which of its paths the kernel may read. */
@@ -102,9 +103,14 @@ export function secretPaths(install: KernelInstall, extra: string[] = []): strin
   return [path.join(install.packageRoot, "assignments"), ...extra].map((p) => path.resolve(p));
 }
 
-/** Runs as root inside the new namespaces, before privileges are dropped: cover the secrets, hand over the connection file. */
+/**
+ * Runs inside the new namespaces before the kernel: under bubblewrap it first checks that the
+ * grader still lives (see graderAlivePipe; exit 98 when not), then as root covers the secrets
+ * (unshare only) and hands over the connection file, then runs the rest of the command line.
+ */
 const PREPARE_SCRIPT = [
-  'owner="$1"; handover="$2"; shift 2',
+  'owner="$1"; handover="$2"; alive="$3"; shift 3',
+  'if [ -n "$alive" ]; then dd if=/dev/null of="$alive" oflag=nonblock conv=notrunc status=none 2>/dev/null || exit 98; fi',
   'while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do',
   '  if [ -d "$1" ]; then mount -t tmpfs -o size=4k,mode=000 workbook-hidden "$1" || exit 97;',
   '  elif [ -e "$1" ]; then mount --bind /dev/null "$1" || exit 97; fi',
@@ -138,7 +144,7 @@ export interface SandboxOptions {
  * outermost layer first. With bubblewrap ({@link bubblewrapCommand}):
  *
  *   bwrap <own PID, network, mount, IPC, UTS (and user) namespaces; read-only package, node, snapshot; scratch>
- *     [as root: sh -c <chown connection file>]  prlimit --as --fsize --nproc --cpu
+ *     sh -c <the grader still lives? [as root: chown connection file]>  prlimit --as --fsize --nproc --cpu
  *     [as root: setpriv --reuid=<its own uid> --no-new-privs]  node --experimental-permission ... <script> <args>
  *
  * As root without bubblewrap:
@@ -161,7 +167,7 @@ export function sandboxCommand(scriptAndArgs: string[], options: SandboxOptions)
   if (protections.networkNamespace || protections.mountNamespace) {
     argv.push("unshare", ...(protections.networkNamespace ? ["-n"] : []), ...(protections.mountNamespace ? ["-m", "--propagation", "private"] : []), "--");
   }
-  if (hide.length > 0 || handOver !== undefined) argv.push(...prepareScript(protections, handOver, hide));
+  if (hide.length > 0 || handOver !== undefined) argv.push(...prepareScript(protections, handOver, undefined, hide));
   argv.push(...limitArgs(options));
   // a session of its own: out of the grader's process group and away from its terminal
   if (protections.isolation !== "none") argv.push("setsid");
@@ -178,7 +184,8 @@ export function sandboxCommand(scriptAndArgs: string[], options: SandboxOptions)
  * - the package read-only (bind mount) with assignments/ and any of the grader's folders inside it
  *   covered by an empty folder of mode 000; the real node_modules when it is a link elsewhere;
  * - the Node binary and the kernel's startup snapshot read-only, where they are outside those;
- * - the scratch folder, the only writable place; the root itself is remounted read-only.
+ * - the scratch folder, the only writable place; the root itself is remounted read-only;
+ * - the grader's liveness pipe (graderAlivePipe), checked before the kernel starts.
  * The grader's assignment, submissions and output folder are simply not there. `JPY_PARENT_PID`
  * is unset: the grader's process id means nothing in the kernel's PID namespace; `--die-with-parent`
  * ends the kernel when the grader dies instead.
@@ -227,10 +234,15 @@ export function bubblewrapCommand(scriptAndArgs: string[], options: SandboxOptio
     if (fs.statSync(real).isDirectory()) argv.push("--perms", "0000", "--tmpfs", real);
     else argv.push("--ro-bind", "/dev/null", real);
   }
+  const alive = graderAlivePipe();
+  if (alive) {
+    parents(ALIVE_PIPE_INSIDE);
+    argv.push("--ro-bind", alive, ALIVE_PIPE_INSIDE);
+  }
   parents(scratch);
   argv.push("--bind", scratch, scratch, "--remount-ro", "/", "--chdir", scratch, "--unsetenv", PARENT_PID_VARIABLE, "--");
   const handOver = asRoot && options.handOver !== undefined ? options.handOver : undefined;
-  if (handOver !== undefined) argv.push(...prepareScript(protections, handOver, []));
+  if (handOver !== undefined || alive) argv.push(...prepareScript(protections, handOver, alive ? ALIVE_PIPE_INSIDE : undefined, []));
   argv.push(...limitArgs(options));
   argv.push(...userArgs(protections, false));
   argv.push(...nodeArgs(scriptAndArgs, options));
@@ -241,10 +253,10 @@ function realPath(p: string): string {
   return fs.realpathSync(path.resolve(p));
 }
 
-/** `sh -c` run as root before privileges are dropped: covers `hide` (unshare only), chowns `handOver`. */
-function prepareScript(protections: Protections, handOver: string | undefined, hide: string[]): string[] {
+/** `sh -c` run before privileges are dropped: checks the grader lives (`alive`), covers `hide` (unshare only), chowns `handOver`. */
+function prepareScript(protections: Protections, handOver: string | undefined, alive: string | undefined, hide: string[]): string[] {
   const owner = protections.unprivilegedUser && handOver !== undefined ? `${protections.unprivilegedUser.uid}:${protections.unprivilegedUser.gid}` : "";
-  return ["sh", "-c", PREPARE_SCRIPT, "workbook-sandbox", owner, handOver ?? "", ...hide, "--"];
+  return ["sh", "-c", PREPARE_SCRIPT, "workbook-sandbox", owner, handOver ?? "", alive ?? "", ...hide, "--"];
 }
 
 /** `prlimit` with the submission's limits, when this machine has it. */

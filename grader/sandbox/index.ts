@@ -4,3 +4,4 @@ export * from "./protections";
 export * from "./command";
 export * from "./scratch";
 export * from "./diagnose";
+export * from "./alive";
