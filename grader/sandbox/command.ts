@@ -193,7 +193,7 @@ export function sandboxCommand(scriptAndArgs: string[], options: SandboxOptions)
 export function bubblewrapCommand(scriptAndArgs: string[], options: SandboxOptions, bwrap: string): string[] {
   const { protections, install } = options;
   const asRoot = protections.unprivilegedUser !== null;
-  const argv = [bwrap, ...namespaceArgs(asRoot), ...systemMounts()];
+  const argv = [bwrap, ...namespaceArgs(asRoot, protections.noNestedUserns ?? false), ...systemMounts()];
   const scratch = realPath(options.scratch);
   const trees: string[] = ["/usr"];
   const made = new Set<string>(["/", "/etc"]);

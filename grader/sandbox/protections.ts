@@ -21,6 +21,8 @@ export interface Protections {
   isolation: Isolation;
   /** The bubblewrap program (absolute path) when `isolation` is "bubblewrap". */
   bwrap?: string;
+  /** bubblewrap keeps the kernel from making user namespaces of its own (`--disable-userns`, bubblewrap 0.8 and later; not as root). */
+  noNestedUserns?: boolean;
   /** A fresh network namespace with no interfaces besides its own loopback: no socket reaches anything. */
   networkNamespace: boolean;
   /** A mount namespace in which the grader's secret folders are not there (bubblewrap) or covered by empty mounts (unshare). */
@@ -80,9 +82,9 @@ export function runningAsRoot(): boolean {
  * Runs `true` in the namespaces a kernel would get, as {@link bubblewrapArgs} sets them up
  * (and, as root, switched to an unprivileged user with setpriv inside): does bubblewrap work here?
  */
-function bubblewrapWorks(bwrap: string, asRoot: boolean): boolean {
+function bubblewrapWorks(bwrap: string, asRoot: boolean, noNestedUserns: boolean): boolean {
   const inside = asRoot ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "true"] : ["true"];
-  return works(bwrap, [...namespaceArgs(asRoot), ...systemMounts(), "--", ...inside]);
+  return works(bwrap, [...namespaceArgs(asRoot, noNestedUserns), ...systemMounts(), "--", ...inside]);
 }
 
 /**
@@ -94,10 +96,10 @@ function bubblewrapWorks(bwrap: string, asRoot: boolean): boolean {
  * root, only those needed to enter the scratch folder, hand over the connection file and switch
  * users; setpriv drops them all with the switch, before the kernel starts).
  */
-export function namespaceArgs(asRoot: boolean): string[] {
+export function namespaceArgs(asRoot: boolean, noNestedUserns = true): string[] {
   const common = ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--cap-drop", "ALL"];
   if (asRoot) return [...common, "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_CHOWN", "--cap-add", "CAP_SETPCAP", "--cap-add", "CAP_DAC_OVERRIDE"];
-  return ["--unshare-user", "--disable-userns", ...common];
+  return ["--unshare-user", ...(noNestedUserns ? ["--disable-userns"] : []), ...common];
 }
 
 /**
@@ -142,7 +144,14 @@ export function probeProtections(options: ProbeOptions = {}): Protections {
   const prlimit = program("prlimit");
 
   let isolation: Isolation = "none";
-  if (bwrap && bubblewrapWorks(bwrap, asRoot)) isolation = "bubblewrap";
+  // --disable-userns is new in bubblewrap 0.8 (Debian 12; Ubuntu 22.04 has 0.6): without it, the rest still holds
+  let noNestedUserns = !asRoot;
+  if (bwrap && bubblewrapWorks(bwrap, asRoot, noNestedUserns)) isolation = "bubblewrap";
+  else if (bwrap && noNestedUserns && bubblewrapWorks(bwrap, asRoot, false)) {
+    isolation = "bubblewrap";
+    noNestedUserns = false;
+    lost.push("bubblewrap has no --disable-userns (before 0.8): a kernel could create user namespaces of its own inside its sandbox (more kernel attack surface, no way out of the sandbox)");
+  }
   else if (asRoot && unshare && works(unshare, ["-n", "-m", "true"])) isolation = "unshare";
   const bubblewrap = isolation === "bubblewrap";
   const networkNamespace = isolation !== "none";
@@ -164,7 +173,7 @@ export function probeProtections(options: ProbeOptions = {}): Protections {
   const [major, minor] = process.versions.node.split(".").map(Number);
   const nodePermissions = major > 20 || (major === 20 && minor >= 16);
   if (!nodePermissions) lost.push(`Node ${process.versions.node} lacks --allow-addons: the permission model cannot be used, file access is limited only by the user`);
-  const result: Protections = { isolation, bwrap: bubblewrap ? bwrap : undefined, networkNamespace, mountNamespace, pidNamespace, ipcNamespace, userNamespace, unprivilegedUser, resourceLimits, nodePermissions, lost };
+  const result: Protections = { isolation, bwrap: bubblewrap ? bwrap : undefined, noNestedUserns: bubblewrap && noNestedUserns, networkNamespace, mountNamespace, pidNamespace, ipcNamespace, userNamespace, unprivilegedUser, resourceLimits, nodePermissions, lost };
   // only the probe of this machine as it is (default PATH) is kept for later calls
   if (options.searchPath === undefined) cached = result;
   return result;

@@ -43,7 +43,7 @@ function graderSecret(): { dir: string; file: string } {
 
 test("the sandbox reports every protection layer it cannot use", () => {
   assert.equal(Array.isArray(protections.lost), true);
-  const complete = protections.pidNamespace && protections.networkNamespace && protections.mountNamespace && (protections.unprivilegedUser !== null || protections.userNamespace) && protections.resourceLimits && protections.nodePermissions;
+  const complete = (protections.unprivilegedUser !== null || protections.noNestedUserns === true) && protections.pidNamespace && protections.networkNamespace && protections.mountNamespace && (protections.unprivilegedUser !== null || protections.userNamespace) && protections.resourceLimits && protections.nodePermissions;
   assert.equal(protections.lost.length === 0, complete, protections.lost.join("\n"));
   if (findProgram("bwrap") && process.platform === "linux") assert.equal(protections.isolation, "bubblewrap", "bubblewrap is installed, so the probe must use it");
 });
