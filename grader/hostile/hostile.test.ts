@@ -14,7 +14,7 @@ import { HOSTILE } from "./submissions";
 // fixture assignment (scale: 4 points, sumSquares: 2 points). hostile-user.test.ts grades the same
 // attacks again as an ordinary user. Limits are small so the suite stays fast: 5 s per cell
 // (generous: CI machines are busy), 120 s per submission, 512 MB per kernel.
-// Budget: about 3 to 4 minutes on 2 cores.
+// Budget: about 1 minute on 2 cores (56 s at load 8 to 12).
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-hostile-"));
 const outDir = path.join(work, "out");
