@@ -15,7 +15,8 @@ let fifo: string | null | undefined;
  * Example: `graderAlivePipe()` -> "/tmp/workbook-grader-alive-x1/alive".
  */
 export function graderAlivePipe(): string | undefined {
-  if (fifo !== undefined) return fifo ?? undefined;
+  // made again when its folder was removed meanwhile (a test that cleans up its temporary folder)
+  if (fifo === null || (fifo !== undefined && fs.existsSync(fifo))) return fifo ?? undefined;
   fifo = null;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-grader-alive-"));
   fs.chmodSync(dir, 0o700);

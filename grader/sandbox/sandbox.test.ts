@@ -233,3 +233,14 @@ test("kernels start from the snapshot file while it exists, and from the kernel'
   assert.deepEqual(kernelStartArgs({ ...install, snapshotBlob: blob }), [install.kernelMain]);
   assert.deepEqual(kernelStartArgs(install), [install.kernelMain]);
 });
+
+test("the grader's liveness pipe opens for writing while its process lives, and fails (ENXIO) once it is gone", { skip: process.platform !== "linux" ? "Linux only" : false }, () => {
+  const ALIVE = path.join(__dirname, "alive.js");
+  // a second process makes its pipe, then ends (its kernel closes the reading end)
+  const child = spawnSync(process.execPath, ["-e", `const p = require(${JSON.stringify(ALIVE)}).graderAlivePipe(); const fs = require("fs"); fs.closeSync(fs.openSync(p, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK)); console.log(p); process.removeAllListeners("exit");`], { encoding: "utf8" });
+  const pipe = child.stdout.trim();
+  assert.equal(child.status, 0, child.stderr);
+  assert.equal(fs.statSync(pipe).isFIFO(), true);
+  assert.throws(() => fs.openSync(pipe, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK), /ENXIO/);
+  fs.rmSync(path.dirname(pipe), { recursive: true, force: true });
+});
