@@ -6,7 +6,10 @@
  * spec, spawns a shell, fakes results, overrides built-ins, exits, loops forever).
  *
  *   BENCH_GRADE_N=200 (default) submissions; BENCH_GRADE_JOBS (default: cores).
- * Target: at least 60 submissions per minute on a 2-core machine.
+ *   --as-user (as root): then grades the same submissions again with `workbook grade` run by an
+ *   ordinary user created for it (useradd), as a TA would without root (bubblewrap's user
+ *   namespaces instead of setpriv), and prints both rates side by side.
+ * Target: at least 60 submissions per minute on a 2-core machine, as root and as a user.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -14,6 +17,8 @@ import * as path from "path";
 import type { Notebook } from "../grader/assign/format";
 import { cellSource, nbgraderMetadata } from "../grader/assign/format";
 import { gradeAll } from "../grader/cli-grade";
+import { createOrdinaryUser, gradeAsUser } from "../grader/hostile/ordinary-user";
+import { runningAsRoot } from "../grader/sandbox";
 
 const ROOT = path.join(__dirname, "..", "..");
 const ASSIGNMENT = path.join(ROOT, "assignments", "01-adam");
@@ -83,6 +88,41 @@ function cpuSeconds(): { grader: number; kernels: number } {
   return { grader: ticks([11, 12]) / 100, kernels: ticks([13, 14]) / 100 };
 }
 
+/**
+ * The same submissions graded by `workbook grade` run as an ordinary user (created here, removed
+ * after), with the root pass's options; prints the rate beside the root pass's.
+ */
+async function userPass(work: string, subs: string, jobs: number, n: number, rootRate: number): Promise<void> {
+  if (!runningAsRoot()) throw new Error("bench:grade --as-user: run as root (it creates the grading user with useradd)");
+  fs.chmodSync(work, 0o755);
+  const user = createOrdinaryUser(work, `wbbench${process.pid % 10000}`);
+  try {
+    const area = path.join(work, "user");
+    fs.mkdirSync(area);
+    fs.cpSync(ASSIGNMENT, path.join(area, "assignment"), { recursive: true });
+    fs.cpSync(subs, path.join(area, "submissions"), { recursive: true, preserveTimestamps: true });
+    const tmp = path.join(work, "user-tmp");
+    fs.mkdirSync(tmp);
+    for (const dir of [area, tmp]) for (const entry of [dir, ...fs.readdirSync(dir, { recursive: true }).map((e) => path.join(dir, String(e)))]) fs.chownSync(entry, user.uid, user.uid);
+    const args = [path.join(area, "assignment"), path.join(area, "submissions"), "--out", path.join(area, "out"), "--jobs", String(jobs), "--timeout-cell", "10", "--timeout", "120", "--memory", "1024", "--due", "2026-12-01T23:59:00Z", "--grace", "15m", "--late-policy", "per-day:10", "--quiet"];
+    console.log(`\nuser pass: the same ${n} submissions graded by workbook grade run as ${user.name} (uid ${user.uid}, not root)`);
+    // untimed: the sandbox check as that user, which also builds the user's kernel snapshot (the root pass found its own built)
+    const check = await gradeAsUser(user, work, tmp, ["--check-sandbox"]);
+    console.log(`  workbook grade --check-sandbox as ${user.name}: ${check.output.trim().split("\n").pop()}`);
+    const started = Date.now();
+    const cpuBefore = cpuSeconds();
+    const result = await gradeAsUser(user, work, tmp, args);
+    const seconds = (Date.now() - started) / 1000;
+    const cpu = cpuSeconds().kernels - cpuBefore.kernels;
+    const graded = Number(/graded (\d+)/.exec(result.output)?.[1] ?? NaN);
+    if (result.code !== 0 || !(graded > 0)) throw new Error(`the user pass failed (exit ${result.code}):\n${result.output}`);
+    console.log(`graded ${graded} in ${seconds.toFixed(1)} s: ${((graded / seconds) * 60).toFixed(1)} submissions/minute as ${user.name}, beside ${rootRate.toFixed(1)} as root (target >= 60 on 2 cores)`);
+    console.log(`CPU (grader + kernels, as ${user.name}): ${(cpu / graded).toFixed(2)} s per submission`);
+  } finally {
+    user.remove();
+  }
+}
+
 async function main(): Promise<void> {
   const n = Number(process.env.BENCH_GRADE_N ?? 200);
   const jobs = Number(process.env.BENCH_GRADE_JOBS ?? os.cpus().length);
@@ -134,6 +174,7 @@ async function main(): Promise<void> {
     scores.set(kind, [...(scores.get(kind) ?? []), o.score?.rawScore ?? 0]);
   }
   for (const [kind, list] of scores) console.log(`  ${kind.padEnd(8)} mean autograded score ${(list.reduce((a, b) => a + b, 0) / list.length).toFixed(2)} / ${graded[0].score?.maxScore}`);
+  if (process.argv.includes("--as-user")) await userPass(work, subs, jobs, n, (graded.length / seconds) * 60);
   if (process.env.BENCH_GRADE_KEEP) console.log(`results kept in ${work}`);
   else fs.rmSync(work, { recursive: true, force: true });
 }

@@ -5,12 +5,14 @@
  */
 import * as os from "os";
 import * as path from "path";
-import { GradeOutcome, gradeOne, GradeSettings, listSubmissions, loadAssignment, parseLatePolicy, writeAtomically } from "./autograde";
+import { GradeOutcome, gradeOne, GradeSettings, listSubmissions, loadAssignment, parseLatePolicy, SandboxCheckError, checkSandboxRunsKernel, writeAtomically } from "./autograde";
 import { SandboxedKernel, disposeKernel, startSandboxedKernel } from "./autograde/sandboxed-kernel";
 import { Gradebook } from "./gradebook";
-import { DEFAULT_LIMITS, checkLimits, makePrivate, probeProtections, secretPaths, thisInstall, withKernelSnapshot } from "./sandbox";
+import { DEFAULT_LIMITS, checkLimits, makePrivate, missingForGrading, probeProtections, refusalMessage, secretPaths, thisInstall, withKernelSnapshot } from "./sandbox";
+import { checkSandbox } from "./check-sandbox";
 
 const USAGE = `Usage: workbook grade <assignment> <submissions> [options]
+       workbook grade --check-sandbox
 
   <assignment>   the assignment folder (holding *.grading.json from "workbook assign generate") or the spec file
   <submissions>  a folder of .ipynb files (student id = file stem), a folder of per-student folders, or a .zip
@@ -25,6 +27,12 @@ Options:
   --grace DURATION     grace period after the due date, e.g. 15m, 2h, 1d (default 0)
   --late-policy P      none | zero | per-day:<percent> (default per-day:10 with --due, else none)
   --quiet              no progress line
+  --check-sandbox      print the sandbox layers in force on this machine, test each, and exit
+  --unsafe-no-sandbox  grade even where kernels cannot be sandboxed (no bubblewrap, no root):
+                       only for submissions you trust; every result then says so
+
+Every run first starts one sandboxed kernel and runs a cell in it; when that fails, nothing is
+graded and the message names the cause and the fix (exit code 1).
 `;
 
 /** The parsed command line. */
@@ -40,15 +48,19 @@ interface GradeArgs {
   grace?: string;
   latePolicy?: string;
   quiet: boolean;
+  /** Grade even without the sandbox layers a run needs (see missingForGrading); every result says so. */
+  unsafeNoSandbox?: boolean;
 }
 
 function parseArgs(args: string[]): GradeArgs {
   const positional: string[] = [];
   const options: Record<string, string> = {};
   let quiet = false;
+  let unsafeNoSandbox = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === "--quiet") quiet = true;
+    else if (arg === "--unsafe-no-sandbox") unsafeNoSandbox = true;
     else if (arg.startsWith("--")) {
       const [key, inline] = arg.slice(2).split("=", 2);
       const value = inline ?? args[++i];
@@ -76,6 +88,7 @@ function parseArgs(args: string[]): GradeArgs {
     grace: options.grace,
     latePolicy: options["late-policy"],
     quiet,
+    unsafeNoSandbox,
   };
 }
 
@@ -92,14 +105,27 @@ export async function gradeAll(args: GradeArgs, log: (line: string) => void = (l
   const late = parseLatePolicy(args.due, args.grace, args.latePolicy);
   const limits = checkLimits({ ...DEFAULT_LIMITS, cellSeconds: args.cellSeconds, totalSeconds: args.totalSeconds, memoryMB: args.memoryMB });
   const protections = probeProtections();
+  const missing = missingForGrading(protections);
+  if (missing.length > 0 && !args.unsafeNoSandbox) throw new SandboxCheckError(refusalMessage(protections));
   for (const lost of protections.lost) log(`warning: sandbox layer missing: ${lost}`);
+  const unsafe = missing.length > 0 ? `graded with --unsafe-no-sandbox: the kernel ran without ${missing.map((m) => m.split(":")[0]).join(", ")}; a hostile submission could have interfered with grading` : undefined;
+  if (unsafe) log(`warning: ${unsafe}`);
   const outDir = path.resolve(args.out);
+  // made before any kernel starts: a kernel's mounts hide only folders that exist
   makePrivate(outDir);
-  const gradebook = Gradebook.open(path.join(outDir, "gradebook.sqlite"));
-  gradebook.ensureAssignment(assignment.spec.assignment, assignment.spec.totalPoints, assignment.specHash);
   const install = withKernelSnapshot(thisInstall(), limits, log);
   const hide = secretPaths(install, [path.dirname(assignment.specFile), args.submissions, outDir]);
-  const settings: GradeSettings = { assignment, outDir, gradebook, limits, protections, install, hide, late, log: args.quiet ? undefined : log };
+  // A grade must never be the grader's own failure: one kernel must start and run a cell before anything is graded.
+  const first = await checkSandboxRunsKernel({ limits, protections, install, hide });
+  let gradebook: Gradebook;
+  try {
+    gradebook = Gradebook.open(path.join(outDir, "gradebook.sqlite"));
+    gradebook.ensureAssignment(assignment.spec.assignment, assignment.spec.totalPoints, assignment.specHash);
+  } catch (err) {
+    await disposeKernel(first);
+    throw err;
+  }
+  const settings: GradeSettings = { assignment, outDir, gradebook, limits, protections, install, hide, late, unsafe, log: args.quiet ? undefined : log };
   const outcomes: GradeOutcome[] = [];
   const started = Date.now();
   let next = 0;
@@ -122,8 +148,9 @@ export async function gradeAll(args: GradeArgs, log: (line: string) => void = (l
   };
   // Each job keeps one spare kernel starting while it grades, so a kernel's start (the main fixed
   // cost) overlaps the previous submission. A spare is only ever given to one submission.
-  const worker = async (): Promise<void> => {
-    let spare: Promise<SandboxedKernel> | null = null;
+  const worker = async (_: unknown, index: number): Promise<void> => {
+    // the first job grades with the kernel that passed the start check
+    let spare: Promise<SandboxedKernel> | null = index === 0 ? Promise.resolve(first) : null;
     const startSpare = (): Promise<SandboxedKernel> => {
       const starting = startSandboxedKernel(settings);
       starting.catch(() => undefined); // a failed start is reported by the submission that takes it
@@ -166,6 +193,7 @@ export async function main(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  if (args.includes("--check-sandbox")) return (await checkSandbox((line) => console.log(line))) ? 0 : 1;
   let parsed: GradeArgs;
   try {
     parsed = parseArgs(args);
@@ -173,7 +201,14 @@ export async function main(args: string[]): Promise<number> {
     console.error((err as Error).message);
     return 2;
   }
-  const outcomes = await gradeAll(parsed);
+  let outcomes: GradeOutcome[];
+  try {
+    outcomes = await gradeAll(parsed);
+  } catch (err) {
+    if (!(err instanceof SandboxCheckError)) throw err;
+    console.error(err.message);
+    return 1;
+  }
   const graded = outcomes.filter((o) => o.state === "graded").length;
   console.log(`graded ${graded}, unchanged ${outcomes.length - graded}; results in ${path.resolve(parsed.out)} (grades.csv, gradebook.sqlite, <student>/results.json, <student>/feedback.html)`);
   return 0;

@@ -8,3 +8,4 @@ export * from "./late";
 export * from "./run-submission";
 export * from "./score";
 export * from "./grade-one";
+export * from "./sandbox-check";

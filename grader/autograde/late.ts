@@ -1,3 +1,7 @@
+import type { LateVerdict } from "../results";
+
+export type { LateVerdict };
+
 /**
  * Late submissions: a due date, a grace period, and a penalty (none, zero, or a percentage per
  * started day late, counted from the due date once the grace period is over).
@@ -11,18 +15,6 @@ export interface LatePolicy {
   kind: "none" | "zero" | "per-day";
   /** Percent of the score taken off per started late day (per-day only). */
   percentPerDay: number;
-}
-
-/** What the policy did to one submission. */
-export interface LateVerdict {
-  /** Seconds after the due date (0 when on time or within grace). */
-  secondsLate: number;
-  /** Started days late, counted after the grace period. */
-  daysLate: number;
-  /** Fraction of the score taken off, 0..1. */
-  penalty: number;
-  /** One line for feedback and the gradebook. */
-  message: string;
 }
 
 /** No due date: nothing is late. */

@@ -1,3 +1,4 @@
+import * as fs from "fs";
 import { startKernel, KernelClient, CONNECTION_FILE_PLACEHOLDER, KernelExit } from "../../kernel/client";
 import { KernelInstall, Protections, SandboxLimits, kernelStartArgs, makeScratch, removeScratch, sandboxCommand, sandboxEnv, withOwnUser } from "../sandbox";
 
@@ -21,6 +22,73 @@ export interface SandboxedKernel {
   lastExit?: KernelExit;
   /** Milliseconds it took to start and warm up. */
   startMs: number;
+  /**
+   * Under bubblewrap: the sandbox's init (bubblewrap's pid 1 in the kernel's PID namespace), as
+   * seen from the grader. Killing it ends everything in the namespace, and its exit completes only
+   * once they are all gone; see {@link stopSandbox}.
+   */
+  sandboxInit?: ProcessIdentity;
+}
+
+/** A process by id and start time (field 22 of /proc/<pid>/stat), so that a reused id is never mistaken for it. */
+export interface ProcessIdentity {
+  pid: number;
+  start: string;
+}
+
+/** pid, state, parent pid and start time of a process, from /proc/<pid>/stat; undefined when there is no such process. */
+function procStat(pid: number): { state: string; ppid: number; start: string } | undefined {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    // the command name (field 2) is in parentheses and may hold spaces: fields start after its last ")"
+    const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+    return { state: fields[0], ppid: Number(fields[1]), start: fields[19] };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The child of `outerPid` (bubblewrap's monitor process): the sandbox's init. Its parent is checked, so nothing a kernel prints can name another process. */
+function findSandboxInit(outerPid: number | undefined): ProcessIdentity | undefined {
+  if (outerPid === undefined) return undefined;
+  try {
+    for (const task of fs.readdirSync(`/proc/${outerPid}/task`)) {
+      for (const child of fs.readFileSync(`/proc/${outerPid}/task/${task}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number)) {
+        const stat = procStat(child);
+        if (stat && stat.ppid === outerPid) return { pid: child, start: stat.start };
+      }
+    }
+  } catch {
+    // the monitor is gone already
+  }
+  return undefined;
+}
+
+/** True while the process runs (not gone, not a zombie, and the same process by its start time). */
+function running(p: ProcessIdentity): boolean {
+  const stat = procStat(p.pid);
+  return stat !== undefined && stat.start === p.start && stat.state !== "Z" && stat.state !== "X";
+}
+
+/**
+ * Kills a kernel with its whole tree and waits until all of it is gone (at most 5 s). Under
+ * bubblewrap the sandbox's init is killed first: the kernel then kills everything in the PID
+ * namespace, whatever it forked or however it renamed itself, and only then lets the init exit.
+ * Without that wait, a kernel started at once in the same scratch folder could meet the old one
+ * still holding the sockets. Without bubblewrap the kernel is one process (an exec chain), killed directly.
+ */
+export async function stopSandbox(kernel: SandboxedKernel): Promise<void> {
+  const init = kernel.sandboxInit;
+  if (init && running(init)) {
+    try {
+      process.kill(init.pid, "SIGKILL");
+    } catch {
+      // ended meanwhile
+    }
+  }
+  kernel.client.killNow();
+  const until = Date.now() + 5000;
+  while (init && running(init) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 /** What a sandboxed kernel needs: the limits, the platform's layers, the package, and what to hide. */
@@ -66,12 +134,16 @@ export async function startSandboxedKernel(setup: KernelSetup): Promise<Sandboxe
     client.on("exit", (exit: KernelExit) => {
       kernel.lastExit = exit;
     });
+    if (setup.protections.isolation === "bubblewrap") {
+      kernel.sandboxInit = findSandboxInit(client.pid);
+      client.on("restart", () => (kernel.sandboxInit = findSandboxInit(client.pid)));
+    }
     const warm = await client.execute("0", { timeoutMs: STARTUP_MS, storeHistory: false });
     if (warm.status !== "ok") throw new Error(`the kernel's warm-up cell ended with "${warm.status}"${warm.error ? `: ${warm.error.evalue}` : ""}`);
     kernel.startMs = Date.now() - started;
     return kernel;
   } catch (err) {
-    if (box.kernel) box.kernel.client.killNow();
+    if (box.kernel) await stopSandbox(box.kernel);
     removeScratch(scratch);
     throw err;
   }
@@ -81,7 +153,7 @@ export async function startSandboxedKernel(setup: KernelSetup): Promise<Sandboxe
 export async function disposeKernel(kernel: SandboxedKernel): Promise<void> {
   const { client } = kernel;
   const exited = new Promise<void>((resolve) => (client.isAlive() ? client.once("exit", () => resolve()) : resolve()));
-  client.killNow();
+  await stopSandbox(kernel);
   await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2000))]);
   await client.shutdown(0).catch(() => undefined);
   removeScratch(kernel.scratch);

@@ -1,34 +1,9 @@
 import type { GradingSpec } from "../assign/format";
 import { compareResult } from "./compare";
-import type { LateVerdict } from "./late";
+import type { LateVerdict, SubmissionScore, TestScore } from "../results";
 import type { SubmissionRun } from "./run-submission";
 
-/** One graded test as the student (and Gradescope) sees it. */
-export interface TestScore {
-  /** e.g. "adamStep: public tests" or "adamStep: step 5 from non-zero moments". */
-  name: string;
-  gradeId: string;
-  kind: "public" | "hidden";
-  score: number;
-  maxScore: number;
-  status: "passed" | "partial" | "failed";
-  /** Why: the error, the relative error and worst element, the time limit. Never the expected value or the call. */
-  message: string;
-  relativeError?: number;
-  worstElement?: string;
-}
-
-/** The autograded score of one submission, before and after the late penalty. */
-export interface SubmissionScore {
-  tests: TestScore[];
-  /** Sum of test scores. */
-  rawScore: number;
-  /** Autograded points available. */
-  maxScore: number;
-  late: LateVerdict;
-  /** rawScore * (1 - late.penalty), rounded to 1e-6. */
-  score: number;
-}
+export type { SubmissionScore, TestScore };
 
 const round = (x: number): number => Math.round(x * 1e6) / 1e6;
 

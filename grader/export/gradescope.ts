@@ -1,4 +1,4 @@
-import type { SubmissionScore } from "../autograde/score";
+import type { SubmissionScore } from "../results";
 
 /** One test in Gradescope's results.json. */
 export interface GradescopeTest {

@@ -1,8 +1,7 @@
 import type { IOutput } from "@jupyterlab/nbformat";
 import type { Notebook } from "../assign/format";
 import { cellSource } from "../assign/format";
-import type { CellRun } from "../autograde/run-submission";
-import type { SubmissionScore } from "../autograde/score";
+import type { CellRun, SubmissionScore } from "../results";
 
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(text: string): string {

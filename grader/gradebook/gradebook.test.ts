@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { SubmissionScore } from "../autograde/score";
+import type { SubmissionScore } from "../results";
 import { Gradebook, csvField } from "./gradebook";
 
 const score = (raw: number, penalty = 0): SubmissionScore => ({

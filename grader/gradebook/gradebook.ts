@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import * as fs from "fs";
 import * as path from "path";
-import type { SubmissionScore } from "../autograde/score";
+import type { SubmissionScore } from "../results";
 
 /** One graded submission as stored: the score and where it came from. */
 export interface GradeRow {

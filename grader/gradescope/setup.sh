@@ -6,7 +6,7 @@
 set -euo pipefail
 
 apt-get update
-apt-get install -y util-linux nodejs npm   # util-linux: unshare, prlimit, setpriv for the sandbox
+apt-get install -y util-linux bubblewrap nodejs npm   # the sandbox: bubblewrap (bwrap), and util-linux (prlimit, setpriv; unshare where bwrap cannot run)
 # The kernel needs Node >= 20.16 (for --allow-addons); pick a Gradescope base image whose
 # distribution ships it, or install it from your institution's mirror.
 node -e 'const [a, b] = process.versions.node.split(".").map(Number); if (a < 20 || (a === 20 && b < 16)) { console.error("Node " + process.versions.node + " is too old: dl-workbook needs >= 20.16"); process.exit(1); }'

@@ -5,32 +5,36 @@ import * as os from "os";
 import * as path from "path";
 import { gradeAll } from "../cli-grade";
 import type { GradescopeResults } from "../export";
-import { Gradebook } from "../gradebook";
-import { probeProtections } from "../sandbox";
-import { ANSWERS, submission, writeFixtureAssignment } from "./fixture";
-import { HOSTILE, Targets } from "./submissions";
+import { probeProtections, runningAsRoot } from "../sandbox";
+import { HONEST_CORRECT, HostileClass, Listener, RunEvidence, expectHostileClass, processesMentioning, startListener, writeHostileClass } from "./class";
+import { ANSWERS, submission } from "./fixture";
+import { HOSTILE } from "./submissions";
 
-// One grading run (2 jobs) of honest and hostile submissions of the fixture assignment
-// (scale: 4 points, sumSquares: 2 points). Limits are small so the suite stays fast:
-// 5 s per cell (generous: CI machines are busy), 120 s per submission, 512 MB per kernel.
-// Budget: about 3 to 4 minutes on 2 cores.
+// The root pass: one grading run (2 jobs, in this process) of honest and hostile submissions of the
+// fixture assignment (scale: 4 points, sumSquares: 2 points). hostile-user.test.ts grades the same
+// attacks again as an ordinary user. Limits are small so the suite stays fast: 5 s per cell
+// (generous: CI machines are busy), 120 s per submission, 512 MB per kernel.
+// Budget: about 1 minute on 2 cores (56 s at load 8 to 12).
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-hostile-"));
-const assignmentDir = path.join(work, "assignment");
-const specFile = writeFixtureAssignment(assignmentDir);
-const subsDir = path.join(work, "submissions");
 const outDir = path.join(work, "out");
-const targets: Targets = { specFile, outDir, gradebook: path.join(outDir, "gradebook.sqlite"), classmateResults: path.join(outDir, "honest-correct", "results.json") };
-const unprivileged = probeProtections().unprivilegedUser !== null;
-const hostile = HOSTILE.filter((h) => !h.needsUnprivileged || unprivileged);
+const protections = probeProtections();
+// attacks that only the OS stops (killing the grader) run only where a layer stops them
+const isolated = protections.pidNamespace || protections.unprivilegedUser !== null;
+const hostile = HOSTILE.filter((h) => !h.needsIsolation || isolated);
 
 const HONEST = {
-  "honest-correct": submission(ANSWERS.scale, ANSWERS.sum),
+  ...HONEST_CORRECT,
   "honest-wrong": submission("function scale(x: number[], a: number): number[] {\n  return x.map((v) => v + a);\n}", "function sumSquares(x: number[]): number {\n  return x.length;\n}"),
   // sumSquares off by 0.5%: public test fails, the hidden case lands in the 1e-2 band (half credit).
   "honest-partial": submission(ANSWERS.scale, "function sumSquares(x: number[]): number {\n  let s = 0;\n  for (const v of x) s += v * v;\n  return s * 1.005;\n}"),
   "honest-broken": submission("function scale(x: number[], a: number): number[] {\n  return x.map((v) => a * v;\n}", ANSWERS.sum),
+  "honest-not-a-notebook": "this is not JSON {",
 };
+
+let cls: HostileClass;
+let listener: Listener;
+const evidence: RunEvidence = { graderSurvived: false, listenerConnections: -1, leftover: [] };
 
 function results(student: string): GradescopeResults {
   return JSON.parse(fs.readFileSync(path.join(outDir, student, "results.json"), "utf8")) as GradescopeResults;
@@ -44,33 +48,37 @@ function sumScore(r: GradescopeResults): number {
   return r.tests.filter((t) => t.name.startsWith("sumSquares:")).reduce((s, t) => s + t.score, 0);
 }
 
-let graderSurvived = false;
-
-after(() => fs.rmSync(work, { recursive: true, force: true }));
+after(async () => {
+  await listener?.close();
+  fs.rmSync(work, { recursive: true, force: true });
+});
 
 before(async () => {
-  fs.mkdirSync(subsDir, { recursive: true });
-  for (const [student, nb] of Object.entries(HONEST)) fs.writeFileSync(path.join(subsDir, `${student}.ipynb`), JSON.stringify(nb));
-  fs.writeFileSync(path.join(subsDir, "honest-not-a-notebook.ipynb"), "this is not JSON {");
-  for (const h of hostile) fs.writeFileSync(path.join(subsDir, `${h.student}.ipynb`), JSON.stringify(h.notebook(targets)));
+  listener = await startListener();
+  cls = writeHostileClass(work, outDir, hostile, HONEST, listener.port);
+  // the kernels' scratch folders go under this run's folder, so that any kernel left behind can be found by its command line
+  const scratchRoot = path.join(work, "tmp");
+  fs.mkdirSync(scratchRoot);
+  const tmpdir = process.env.TMPDIR;
+  process.env.TMPDIR = scratchRoot;
   const lines: string[] = [];
-  await gradeAll({ assignment: assignmentDir, submissions: subsDir, out: outDir, jobs: 2, cellSeconds: 5, totalSeconds: 120, memoryMB: 512, quiet: true }, (l) => lines.push(l));
-  graderSurvived = true;
+  try {
+    await gradeAll({ assignment: cls.assignmentDir, submissions: cls.subsDir, out: outDir, jobs: 2, cellSeconds: 5, totalSeconds: 120, memoryMB: 512, quiet: true }, (l) => lines.push(l));
+    evidence.graderSurvived = true;
+  } finally {
+    if (tmpdir === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = tmpdir;
+  }
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  evidence.listenerConnections = listener.connections();
+  evidence.leftover = processesMentioning(scratchRoot);
 });
 
-test("the grader survives the whole hostile class and writes every result", () => {
-  assert.equal(graderSurvived, true);
-  const csv = fs.readFileSync(path.join(outDir, "grades.csv"), "utf8").trim().split("\n");
-  assert.equal(csv.length, 1 + Object.keys(HONEST).length + 1 + hostile.length);
-  for (const h of hostile) assert.ok(fs.existsSync(path.join(outDir, h.student, "feedback.html")), h.student);
-});
+expectHostileClass(runningAsRoot() ? "as root" : `as ${os.userInfo().username}`, hostile, () => ({ cls, evidence }));
 
-test("a correct submission scores full marks, also when graded beside hostile ones", () => {
-  const r = results("honest-correct");
-  assert.equal(r.score, 6);
-  assert.equal(r.max_score, 6);
-  assert.ok(r.tests.every((t) => t.status === "passed"));
-});
+for (const h of HOSTILE.filter((h) => !hostile.includes(h))) {
+  test(`hostile: ${h.student} ${h.attack}`, { skip: "no layer here keeps a kernel from signalling the grader (reported in protections.lost)" }, () => undefined);
+}
 
 test("a wrong submission scores 0 and says why", () => {
   const r = results("honest-wrong");
@@ -95,28 +103,6 @@ test("a file that is not a notebook scores 0 with the reason", () => {
   const r = results("honest-not-a-notebook");
   assert.equal(r.score, 0);
   assert.match(r.output, /not a readable notebook/);
-});
-
-for (const h of HOSTILE) {
-  test(`hostile: ${h.student} ${h.attack}: scores 0 for it, the rest is graded`, { skip: hostile.includes(h) ? false : "needs root to run kernels as an unprivileged user" }, () => {
-    const r = results(h.student);
-    const scale = scaleTests(r);
-    assert.equal(scale.reduce((s, t) => s + t.score, 0), 0, JSON.stringify(scale));
-    const hidden = scale.filter((t) => !t.name.endsWith("public tests"));
-    assert.equal(hidden.length, 2);
-    for (const t of hidden) assert.match(t.output, h.reason, `${h.student}: ${t.output}`);
-    if (!/output-flood/.test(h.student)) assert.equal(sumScore(r), 2, `${h.student}: sumSquares must be unaffected: ${JSON.stringify(r.tests)}`);
-    assert.equal(r.max_score, 6, "points come from the assignment, not the submission");
-  });
-}
-
-test("hostile submissions could not touch the grader's files or a classmate's results", () => {
-  assert.equal(results("honest-correct").score, 6);
-  const book = Gradebook.open(targets.gradebook);
-  const grades = book.grades("99-fixture");
-  book.close();
-  assert.equal(grades.length, 1 + Object.keys(HONEST).length + hostile.length);
-  assert.equal(grades.find((g) => g.student === "honest-correct")!.finalScore, 6);
 });
 
 test("sanitising restores edited and deleted locked cells and says so", () => {

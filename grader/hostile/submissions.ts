@@ -8,6 +8,10 @@ export interface Targets {
   gradebook: string;
   /** results.json of an honest classmate graded in the same run. */
   classmateResults: string;
+  /** The port of a listener on 127.0.0.1 started by the test: it must never see a connection. */
+  listenerPort: number;
+  /** A file in a world-writable folder outside the scratch folder: it must never be written. */
+  escapeFile: string;
 }
 
 /** A hostile submission: what it tries, the notebook, and the reason its hostile part must fail with. */
@@ -17,8 +21,8 @@ export interface HostileCase {
   notebook: (t: Targets) => Notebook;
   /** What the scale tests' messages must say (the hostile part scores 0 with this reason). */
   reason: RegExp;
-  /** Needs the sandbox to run as an unprivileged user (killing the grader is only stopped by the OS). */
-  needsUnprivileged?: boolean;
+  /** Needs the kernel kept from signalling the grader by the OS (a PID namespace or a user of its own): only the OS stops it. */
+  needsIsolation?: boolean;
 }
 
 const scaleDoing = (body: string): string => `function scale(x: number[], a: number): any {\n${body}\n}`;
@@ -36,12 +40,18 @@ export const HOSTILE: HostileCase[] = [
   { student: "h04-child-process", attack: "runs a shell command", reason: /ERR_ACCESS_DENIED|Access to this API/, notebook: (t) => submission(scaleDoing(`return JSON.parse(String(require("child_process").execSync("cat " + ${q(t.specFile)})));`), ANSWERS.sum) },
   {
     student: "h05-network",
-    attack: "sends data out through a socket",
+    attack: "sends data through a socket to a listener on 127.0.0.1 (on the grading machine)",
     reason: /ENETUNREACH|EAI_AGAIN|ECONNREFUSED|connect/i,
-    notebook: () => submission(scaleDoing(`return new Promise((resolve, reject) => { const s = require("net").connect(80, "10.1.2.3"); s.on("error", reject); s.on("connect", () => { s.write(String(x)); resolve(x); }); });`), ANSWERS.sum),
+    notebook: (t) => submission(scaleDoing(`return new Promise((resolve, reject) => { const s = require("net").connect(${t.listenerPort}, "127.0.0.1"); s.on("error", reject); s.on("connect", () => { s.write(String(x)); resolve(x); }); });`), ANSWERS.sum),
   },
   { student: "h06-process-exit", attack: "calls process.exit", reason: /crashed|process\.exit/, notebook: () => submission(scaleDoing(`process.exit(0);`), ANSWERS.sum) },
-  { student: "h07-kill-grader", attack: "kills its parent (the grader)", reason: /EPERM|kill/, needsUnprivileged: true, notebook: () => submission(scaleDoing(`process.kill(process.ppid, "SIGKILL"); return x;`), ANSWERS.sum) },
+  {
+    student: "h07-kill-grader",
+    attack: "kills its parent (the grader, or what stands between)",
+    reason: /EPERM|still here/,
+    needsIsolation: true,
+    notebook: () => submission(scaleDoing(`process.kill(process.ppid, "SIGKILL");\nthrow new Error("still here: the kill reached nothing");`), ANSWERS.sum),
+  },
   { student: "h08-busy-loop", attack: "loops forever synchronously", reason: /timed out|limit/, notebook: () => submission(scaleDoing(`for (;;) {}`), ANSWERS.sum) },
   { student: "h09-never-resolves", attack: "returns a promise that never settles", reason: /timed out|limit/, notebook: () => submission(scaleDoing(`return new Promise(() => {});`), ANSWERS.sum) },
   { student: "h10-memory-bomb", attack: "allocates memory without end", reason: /crash|memory|allocation failed/i, notebook: () => submission(scaleDoing(`const hoard: Float64Array[] = []; for (;;) hoard.push(new Float64Array(1 << 27));`), ANSWERS.sum) },
@@ -93,6 +103,24 @@ export const HOSTILE: HostileCase[] = [
     attack: "overwrites a classmate's results.json and the gradebook",
     reason: /ERR_ACCESS_DENIED|Access to this API/,
     notebook: (t) => submission(scaleDoing(`require("fs").writeFileSync(${q(t.classmateResults)}, '{"score": 0}');\nrequire("fs").writeFileSync(${q(t.gradebook)}, "garbage");\nreturn x;`), ANSWERS.sum),
+  },
+  {
+    student: "h21-kill-every-pid",
+    attack: "signals every process it can (kill -1), then walks the process ids killing each",
+    // its own threads have process ids of their own too, so the walk may end it: a crash
+    reason: /still here|crashed/,
+    needsIsolation: true,
+    notebook: () =>
+      submission(
+        scaleDoing(`let killed = 0;\ntry { process.kill(-1, "SIGKILL"); killed++; } catch {}\nfor (let pid = 2; pid < 65536; pid++) {\n  if (pid === process.pid) continue;\n  try { process.kill(pid, "SIGKILL"); killed++; } catch {}\n}\nthrow new Error("still here: " + killed + " kill calls went through");`),
+        ANSWERS.sum,
+      ),
+  },
+  {
+    student: "h22-write-outside-scratch",
+    attack: "writes into a world-writable folder outside its scratch folder",
+    reason: /ERR_ACCESS_DENIED|Access to this API|ENOENT|EACCES|EROFS/,
+    notebook: (t) => submission(scaleDoing(`require("fs").writeFileSync(${q(t.escapeFile)}, "escaped");\nreturn x;`), ANSWERS.sum),
   },
   {
     student: "h17-edit-locked-cell",

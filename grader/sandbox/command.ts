@@ -2,7 +2,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { ensureKernelSnapshot } from "../../kernel/snapshot/blob";
 import type { SandboxLimits } from "./limits";
-import type { Protections } from "./protections";
+import { PARENT_PID_VARIABLE } from "../../kernel/parent-poller";
+import { ALIVE_PIPE_INSIDE, graderAlivePipe } from "./alive";
+import { Protections, namespaceArgs, systemMounts } from "./protections";
 
 /** Where the package that the kernel runs from lives, and which of its paths the kernel may read. */
 export interface KernelInstall {
@@ -81,7 +83,7 @@ export function readablePaths(install: KernelInstall, scratch: string): string[]
  * git worktree or a shared install): Node loads modules by their real path, so the kernel must
  * read that folder too. Empty for an ordinary install, where node_modules is inside the package.
  */
-function linkedDependencies(install: KernelInstall): string[] {
+export function linkedDependencies(install: KernelInstall): string[] {
   const modules = path.join(install.packageRoot, "node_modules");
   try {
     const real = fs.realpathSync(modules);
@@ -101,9 +103,14 @@ export function secretPaths(install: KernelInstall, extra: string[] = []): strin
   return [path.join(install.packageRoot, "assignments"), ...extra].map((p) => path.resolve(p));
 }
 
-/** Runs as root inside the new namespaces, before privileges are dropped: cover the secrets, hand over the connection file. */
+/**
+ * Runs inside the new namespaces before the kernel: under bubblewrap it first checks that the
+ * grader still lives (see graderAlivePipe; exit 98 when not), then as root covers the secrets
+ * (unshare only) and hands over the connection file, then runs the rest of the command line.
+ */
 const PREPARE_SCRIPT = [
-  'owner="$1"; handover="$2"; shift 2',
+  'owner="$1"; handover="$2"; alive="$3"; shift 3',
+  'if [ -n "$alive" ]; then dd if=/dev/null of="$alive" oflag=nonblock conv=notrunc status=none 2>/dev/null || exit 98; fi',
   'while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do',
   '  if [ -d "$1" ]; then mount -t tmpfs -o size=4k,mode=000 workbook-hidden "$1" || exit 97;',
   '  elif [ -e "$1" ]; then mount --bind /dev/null "$1" || exit 97; fi',
@@ -114,70 +121,172 @@ const PREPARE_SCRIPT = [
   'exec "$@"',
 ].join("\n");
 
+/** Options of {@link sandboxCommand}. */
+export interface SandboxOptions {
+  limits: SandboxLimits;
+  protections: Protections;
+  install: KernelInstall;
+  scratch: string;
+  nodePath?: string;
+  /** Let the program start worker threads (the kernel runs its sockets in one). */
+  allowWorker?: boolean;
+  /**
+   * A file the grader wrote (owner-only) that the sandbox user must read, e.g. the connection
+   * file `{connection_file}`: it is handed over with chown just before privileges are dropped.
+   */
+  handOver?: string;
+  /** Folders and files the program must not see (see {@link secretPaths}); needs a mount namespace. */
+  hide?: string[];
+}
+
 /**
  * The command line that starts a program (normally the kernel) confined to one submission's sandbox,
- * outermost layer first:
+ * outermost layer first. With bubblewrap ({@link bubblewrapCommand}):
+ *
+ *   bwrap <own PID, network, mount, IPC, UTS (and user) namespaces; read-only package, node, snapshot; scratch>
+ *     sh -c <the grader still lives? [as root: chown connection file]>  prlimit --as --fsize --nproc --cpu
+ *     [as root: setpriv --reuid=<its own uid> --no-new-privs]  node --experimental-permission ... <script> <args>
+ *
+ * As root without bubblewrap:
  *
  *   unshare -n -m  sh -c <cover secrets with empty mounts; chown connection file>
- *     prlimit --as --fsize --nproc --cpu  setpriv --reuid=<its own uid> --pdeathsig=KILL
- *     node --experimental-permission --allow-fs-read=<package, scratch> --allow-fs-write=<scratch>
- *          --allow-addons --max-old-space-size=<memory> <script> <args>
+ *     prlimit ...  setsid  setpriv --reuid=<its own uid> --pdeathsig=KILL  node ...
  *
+ * where node is `node --experimental-permission --allow-fs-read=<package, scratch>
+ * --allow-fs-write=<scratch> --allow-addons --max-old-space-size=<memory> <script> <args>`.
  * No --allow-child-process; --allow-worker only when asked (the kernel's socket thread is a worker). `--allow-addons` is needed for zeromq; a native
  * addon can step around Node's permission model, which is why the OS layers stay underneath it.
- * Example: `sandboxCommand(["dist/kernel/main.js", conn], {...})` -> ["unshare", "-n", ...].
+ * Example: `sandboxCommand(["dist/kernel/main.js", conn], {...})` -> ["/usr/bin/bwrap", "--unshare-pid", ...].
  */
-export function sandboxCommand(
-  scriptAndArgs: string[],
-  options: {
-    limits: SandboxLimits;
-    protections: Protections;
-    install: KernelInstall;
-    scratch: string;
-    nodePath?: string;
-    /** Let the program start worker threads (the kernel runs its sockets in one). */
-    allowWorker?: boolean;
-    /**
-     * A file the grader wrote (owner-only) that the sandbox user must read, e.g. the connection
-     * file `{connection_file}`: it is handed over with chown just before privileges are dropped.
-     */
-    handOver?: string;
-    /** Folders and files to cover with empty mounts (see {@link secretPaths}); needs a mount namespace. */
-    hide?: string[];
-  },
-): string[] {
-  const { limits, protections, install, scratch } = options;
-  const node = options.nodePath ?? process.execPath;
+export function sandboxCommand(scriptAndArgs: string[], options: SandboxOptions): string[] {
+  const { protections } = options;
+  if (protections.isolation === "bubblewrap" && protections.bwrap) return bubblewrapCommand(scriptAndArgs, options, protections.bwrap);
   const argv: string[] = [];
   const hide = protections.mountNamespace ? options.hide ?? [] : [];
   const handOver = protections.unprivilegedUser && options.handOver !== undefined ? options.handOver : undefined;
   if (protections.networkNamespace || protections.mountNamespace) {
     argv.push("unshare", ...(protections.networkNamespace ? ["-n"] : []), ...(protections.mountNamespace ? ["-m", "--propagation", "private"] : []), "--");
   }
-  if (hide.length > 0 || handOver !== undefined) {
-    const owner = protections.unprivilegedUser ? `${protections.unprivilegedUser.uid}:${protections.unprivilegedUser.gid}` : "";
-    argv.push("sh", "-c", PREPARE_SCRIPT, "workbook-sandbox", handOver !== undefined ? owner : "", handOver ?? "", ...hide, "--");
+  if (hide.length > 0 || handOver !== undefined) argv.push(...prepareScript(protections, handOver, undefined, hide));
+  argv.push(...limitArgs(options));
+  // a session of its own: out of the grader's process group and away from its terminal
+  if (protections.isolation !== "none") argv.push("setsid");
+  argv.push(...userArgs(protections, true));
+  argv.push(...nodeArgs(scriptAndArgs, options));
+  return argv;
+}
+
+/**
+ * The kernel under bubblewrap: its own PID, network, mount, IPC and UTS namespaces (and a user
+ * namespace when the grader is not root). Its file system is built declaratively, so it holds only
+ * what the kernel needs, whatever the modes of the folders above the package:
+ * - /usr and the library links read-only, /proc of its own PID namespace, a minimal /dev;
+ * - the package read-only (bind mount) with assignments/ and any of the grader's folders inside it
+ *   covered by an empty folder of mode 000; the real node_modules when it is a link elsewhere;
+ * - the Node binary and the kernel's startup snapshot read-only, where they are outside those;
+ * - the scratch folder, the only writable place; the root itself is remounted read-only;
+ * - the grader's liveness pipe (graderAlivePipe), checked before the kernel starts.
+ * The grader's assignment, submissions and output folder are simply not there. `JPY_PARENT_PID`
+ * is unset: the grader's process id means nothing in the kernel's PID namespace; `--die-with-parent`
+ * ends the kernel when the grader dies instead.
+ */
+export function bubblewrapCommand(scriptAndArgs: string[], options: SandboxOptions, bwrap: string): string[] {
+  const { protections, install } = options;
+  const asRoot = protections.unprivilegedUser !== null;
+  const argv = [bwrap, ...namespaceArgs(asRoot, protections.noNestedUserns ?? false), ...systemMounts()];
+  const scratch = realPath(options.scratch);
+  const trees: string[] = ["/usr"];
+  const made = new Set<string>(["/", "/etc"]);
+  /** The folders above a mount point, made 0755 first (bubblewrap may make them 0700, which the kernel's user could not enter). */
+  const parents = (dest: string): void => {
+    const above: string[] = [];
+    for (let dir = path.dirname(dest); !made.has(dir); dir = path.dirname(dir)) above.unshift(dir);
+    for (const dir of above) {
+      argv.push("--perms", "0755", "--dir", dir);
+      made.add(dir);
+    }
+  };
+  const bind = (source: string, flag = "--ro-bind"): void => {
+    const real = realPath(source);
+    if (trees.some((t) => real === t || real.startsWith(t + path.sep))) return;
+    parents(real);
+    argv.push(flag, real, real);
+    trees.push(real);
+  };
+  bind(install.packageRoot);
+  for (const linked of linkedDependencies(install)) bind(linked);
+  const node = options.nodePath ?? process.execPath;
+  bind(node);
+  // node started by a path through a link (a version manager's shim): the same file under that name
+  if (realPath(node) !== path.resolve(node)) {
+    parents(path.resolve(node));
+    argv.push("--ro-bind", realPath(node), path.resolve(node));
   }
-  if (protections.resourceLimits) {
-    // Address space = heap cap + 2 GiB: V8 reserves virtual space per isolate (the kernel's socket
-    // thread is a second one) and for code; 1 GiB of headroom is too little for the kernel to start.
-    const addressSpace = (limits.memoryMB + 2048) * 1024 * 1024;
-    argv.push(
-      "prlimit",
-      `--as=${addressSpace}`,
-      `--fsize=${limits.fileMB * 1024 * 1024}`,
-      `--nproc=${limits.processes}`,
-      `--cpu=${Math.ceil(limits.totalSeconds) + 5}`,
-      "--core=0",
-      "--",
-    );
+  if (install.snapshotBlob && fs.existsSync(install.snapshotBlob)) bind(install.snapshotBlob);
+  for (const secret of options.hide ?? []) {
+    let real: string;
+    try {
+      real = realPath(secret);
+    } catch {
+      continue; // not there: nothing to hide
+    }
+    if (!trees.some((t) => real === t || real.startsWith(t + path.sep))) continue;
+    if (fs.statSync(real).isDirectory()) argv.push("--perms", "0000", "--tmpfs", real);
+    else argv.push("--ro-bind", "/dev/null", real);
   }
-  if (protections.unprivilegedUser) {
-    const { uid, gid } = protections.unprivilegedUser;
-    // --pdeathsig: the kernel dies with the grader, even when the grader itself is killed.
-    argv.push("setpriv", `--reuid=${uid}`, `--regid=${gid}`, "--clear-groups", "--pdeathsig=KILL", "--");
+  const alive = graderAlivePipe();
+  if (alive) {
+    parents(ALIVE_PIPE_INSIDE);
+    argv.push("--ro-bind", alive, ALIVE_PIPE_INSIDE);
   }
-  argv.push(node);
+  parents(scratch);
+  argv.push("--bind", scratch, scratch, "--remount-ro", "/", "--chdir", scratch, "--unsetenv", PARENT_PID_VARIABLE, "--");
+  const handOver = asRoot && options.handOver !== undefined ? options.handOver : undefined;
+  if (handOver !== undefined || alive) argv.push(...prepareScript(protections, handOver, alive ? ALIVE_PIPE_INSIDE : undefined, []));
+  argv.push(...limitArgs(options));
+  argv.push(...userArgs(protections, false));
+  argv.push(...nodeArgs(scriptAndArgs, options));
+  return argv;
+}
+
+function realPath(p: string): string {
+  return fs.realpathSync(path.resolve(p));
+}
+
+/** `sh -c` run before privileges are dropped: checks the grader lives (`alive`), covers `hide` (unshare only), chowns `handOver`. */
+function prepareScript(protections: Protections, handOver: string | undefined, alive: string | undefined, hide: string[]): string[] {
+  const owner = protections.unprivilegedUser && handOver !== undefined ? `${protections.unprivilegedUser.uid}:${protections.unprivilegedUser.gid}` : "";
+  return ["sh", "-c", PREPARE_SCRIPT, "workbook-sandbox", owner, handOver ?? "", alive ?? "", ...hide, "--"];
+}
+
+/** `prlimit` with the submission's limits, when this machine has it. */
+function limitArgs(options: SandboxOptions): string[] {
+  if (!options.protections.resourceLimits) return [];
+  const { limits } = options;
+  // Address space = heap cap + 2 GiB: V8 reserves virtual space per isolate (the kernel's socket
+  // thread is a second one) and for code; 1 GiB of headroom is too little for the kernel to start.
+  const addressSpace = (limits.memoryMB + 2048) * 1024 * 1024;
+  return ["prlimit", `--as=${addressSpace}`, `--fsize=${limits.fileMB * 1024 * 1024}`, `--nproc=${limits.processes}`, `--cpu=${Math.ceil(limits.totalSeconds) + 5}`, "--core=0", "--"];
+}
+
+/**
+ * `setpriv` to the kernel's own unprivileged user (root only): no supplementary groups, no
+ * capabilities left (inheritable and bounding sets cleared), no new privileges through setuid
+ * programs. With `deathSignal` (no bubblewrap): the kernel dies with the grader (`--pdeathsig`).
+ */
+function userArgs(protections: Protections, deathSignal: boolean): string[] {
+  if (!protections.unprivilegedUser) return [];
+  const { uid, gid } = protections.unprivilegedUser;
+  const args = ["setpriv", `--reuid=${uid}`, `--regid=${gid}`, "--clear-groups"];
+  if (protections.isolation === "bubblewrap") args.push("--inh-caps=-all", "--bounding-set=-all", "--no-new-privs");
+  if (deathSignal) args.push("--pdeathsig=KILL");
+  return [...args, "--"];
+}
+
+/** Node with its permission model (reads: package and scratch; writes: scratch) and the kernel's V8 flags. */
+function nodeArgs(scriptAndArgs: string[], options: SandboxOptions): string[] {
+  const { limits, protections, install, scratch } = options;
+  const argv = [options.nodePath ?? process.execPath];
   if (protections.nodePermissions) {
     argv.push("--experimental-permission", "--allow-addons", "--no-warnings");
     if (options.allowWorker) argv.push("--allow-worker");

@@ -3,3 +3,5 @@ export * from "./limits";
 export * from "./protections";
 export * from "./command";
 export * from "./scratch";
+export * from "./diagnose";
+export * from "./alive";

@@ -4,7 +4,7 @@ import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DEFAULT_LIMITS, SandboxLimits, kernelStartArgs, makePrivate, makeScratch, probeProtections, removeScratch, sandboxCommand, sandboxEnv, secretPaths, thisInstall, withOwnUser } from "./index";
+import { DEFAULT_LIMITS, Protections, SandboxLimits, findProgram, kernelStartArgs, makePrivate, makeScratch, probeProtections, removeScratch, sandboxCommand, sandboxEnv, secretPaths, thisInstall, withOwnUser } from "./index";
 
 // Each test runs a small Node program inside the sandbox exactly as the kernel is run, and checks
 // that one limit holds. A layer the machine lacks is reported by probeProtections().lost and the
@@ -19,10 +19,15 @@ fs.chmodSync(publicSecretDir, 0o755);
 fs.writeFileSync(path.join(publicSecretDir, "01-adam.grading.json"), '{"expected": 42}');
 fs.chmodSync(path.join(publicSecretDir, "01-adam.grading.json"), 0o644);
 
-function runSandboxed(code: string, limits: Partial<SandboxLimits> = {}): { status: number | null; signal: string | null; out: string; scratch: string } {
+/** The namespaces a kernel gets its own of under bubblewrap (user too, when not root). */
+const NAMESPACES = ["pid", "net", "mnt", "ipc", "uts"];
+const bubblewrap = protections.isolation === "bubblewrap";
+
+/** Runs `code` confined as a kernel is; `layers` switches layers off, to test one alone. */
+function runSandboxed(code: string, limits: Partial<SandboxLimits> = {}, layers: Partial<Protections> = {}): { status: number | null; signal: string | null; out: string; scratch: string } {
   const scratch = makeScratch("sandbox-test", protections);
   const hide = secretPaths(install, [publicSecretDir]);
-  const argv = sandboxCommand(["-e", code], { limits: { ...DEFAULT_LIMITS, ...limits }, protections, install, scratch, hide });
+  const argv = sandboxCommand(["-e", code], { limits: { ...DEFAULT_LIMITS, ...limits }, protections: { ...protections, ...layers }, install, scratch, hide });
   const result = spawnSync(argv[0], argv.slice(1), { cwd: scratch, env: sandboxEnv(scratch), encoding: "utf8", timeout: 30_000 });
   return { status: result.status, signal: result.signal, out: `${result.stdout}${result.stderr}`, scratch };
 }
@@ -38,8 +43,48 @@ function graderSecret(): { dir: string; file: string } {
 
 test("the sandbox reports every protection layer it cannot use", () => {
   assert.equal(Array.isArray(protections.lost), true);
-  const missing = [protections.networkNamespace, protections.mountNamespace, protections.unprivilegedUser !== null, protections.resourceLimits, protections.nodePermissions].filter((ok) => !ok).length;
-  assert.equal(protections.lost.length, missing);
+  const complete = (protections.unprivilegedUser !== null || protections.noNestedUserns === true) && protections.pidNamespace && protections.networkNamespace && protections.mountNamespace && (protections.unprivilegedUser !== null || protections.userNamespace) && protections.resourceLimits && protections.nodePermissions;
+  assert.equal(protections.lost.length === 0, complete, protections.lost.join("\n"));
+  if (findProgram("bwrap") && process.platform === "linux") assert.equal(protections.isolation, "bubblewrap", "bubblewrap is installed, so the probe must use it");
+});
+
+test("under bubblewrap a kernel has a PID, network, mount, IPC and UTS namespace of its own, and sees only its own processes", { skip: !bubblewrap ? "no bubblewrap here (reported in protections.lost)" : false }, () => {
+  const mine = Object.fromEntries(NAMESPACES.map((ns) => [ns, fs.readlinkSync(`/proc/self/ns/${ns}`)]));
+  const code = `
+    const fs = require("fs");
+    for (const ns of ${JSON.stringify(NAMESPACES)}) console.log("NS " + ns + " " + fs.readlinkSync("/proc/self/ns/" + ns));
+    console.log("PIDS " + fs.readdirSync("/proc").filter((e) => /^\\d+$/.test(e)).join(","));
+    try { process.kill(${process.pid}, 0); console.log("SEES grader"); } catch (e) { console.log("GRADER " + e.code); }`;
+  const run = runSandboxed(code, {}, { nodePermissions: false });
+  removeScratch(run.scratch);
+  for (const ns of NAMESPACES) {
+    const inside = new RegExp(`^NS ${ns} (.*)$`, "m").exec(run.out)?.[1];
+    assert.ok(inside, run.out);
+    assert.notEqual(inside, mine[ns], `${ns} namespace must not be the grader's`);
+  }
+  // bubblewrap's init (1) and the program (2): nothing of the grader's or of other kernels
+  assert.deepEqual(/^PIDS (.*)$/m.exec(run.out)?.[1].split(",").map(Number).sort(), [1, 2], run.out);
+  assert.match(run.out, /GRADER ESRCH/);
+});
+
+test("under bubblewrap the kernel's file system holds only /usr, the package, Node, the grader's liveness pipe and its scratch folder, read-only but for the scratch folder", { skip: !bubblewrap ? "no bubblewrap here (reported in protections.lost)" : false }, () => {
+  const code = `
+    const fs = require("fs");
+    console.log("ROOT " + fs.readdirSync("/").sort().join(","));
+    for (const f of ${JSON.stringify([path.join(install.packageRoot, "package.json.evil"), "/usr/evil", "/evil"])}) {
+      try { fs.writeFileSync(f, "x"); console.log("WROTE " + f); } catch (e) { console.log("REFUSED " + e.code); }
+    }
+    fs.writeFileSync("mine.txt", "ok"); console.log("SCRATCH ok");`;
+  const run = runSandboxed(code, {}, { nodePermissions: false });
+  removeScratch(run.scratch);
+  const top = (p: string): string => p.split(path.sep)[1];
+  const allowed = new Set(["bin", "sbin", "lib", "lib32", "lib64", "libx32", "usr", "etc", "proc", "dev", "run", top(install.packageRoot), top(fs.realpathSync(process.execPath)), top(fs.realpathSync(os.tmpdir()))]);
+  const root = /^ROOT (.*)$/m.exec(run.out)?.[1].split(",") ?? [];
+  assert.ok(root.length > 0, run.out);
+  for (const entry of root) assert.ok(allowed.has(entry), `/${entry} must not be in the sandbox: ${run.out}`);
+  assert.doesNotMatch(run.out, /WROTE/, run.out);
+  assert.equal((run.out.match(/REFUSED (EROFS|EACCES|ENOENT)/g) ?? []).length, 3, run.out);
+  assert.match(run.out, /SCRATCH ok/);
 });
 
 test("a sandboxed program cannot read the grader's files, assignments/, or anything outside the package and its scratch", () => {
@@ -82,7 +127,7 @@ test("a sandboxed program writes only into its own scratch folder", () => {
   assert.equal(fs.existsSync(`/tmp/escape-${process.pid}.txt`), false);
 });
 
-test("a native addon cannot step around the permission model to open the gradebook", { skip: protections.unprivilegedUser === null ? "needs root for setpriv (reported in protections.lost)" : false }, () => {
+test("a native addon cannot step around the permission model to open the gradebook", { skip: protections.unprivilegedUser === null && !protections.mountNamespace ? "needs root for setpriv, or a mount namespace (reported in protections.lost)" : false }, () => {
   const secret = graderSecret();
   const gradebook = path.join(secret.dir, "gradebook.sqlite");
   const code = `
@@ -187,4 +232,15 @@ test("kernels start from the snapshot file while it exists, and from the kernel'
   fs.rmSync(path.dirname(blob), { recursive: true });
   assert.deepEqual(kernelStartArgs({ ...install, snapshotBlob: blob }), [install.kernelMain]);
   assert.deepEqual(kernelStartArgs(install), [install.kernelMain]);
+});
+
+test("the grader's liveness pipe opens for writing while its process lives, and fails (ENXIO) once it is gone", { skip: process.platform !== "linux" ? "Linux only" : false }, () => {
+  const ALIVE = path.join(__dirname, "alive.js");
+  // a second process makes its pipe, then ends (its kernel closes the reading end)
+  const child = spawnSync(process.execPath, ["-e", `const p = require(${JSON.stringify(ALIVE)}).graderAlivePipe(); const fs = require("fs"); fs.closeSync(fs.openSync(p, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK)); console.log(p); process.removeAllListeners("exit");`], { encoding: "utf8" });
+  const pipe = child.stdout.trim();
+  assert.equal(child.status, 0, child.stderr);
+  assert.equal(fs.statSync(pipe).isFIFO(), true);
+  assert.throws(() => fs.openSync(pipe, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK), /ENXIO/);
+  fs.rmSync(path.dirname(pipe), { recursive: true, force: true });
 });
