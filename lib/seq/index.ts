@@ -12,5 +12,4 @@ export * from "./tf-lstm";
 export * from "./lstm-language-model";
 export * from "./beam-search";
 export * from "./seq2seq";
-export * from "./next-word";
 export * from "./layers-language-model";

@@ -8,7 +8,6 @@ import { charVocabulary, decodeChars, encodeChars } from "./char-vocabulary";
 import { Seq2Seq } from "./seq2seq";
 import { dateTranslationSplits } from "./date-translation";
 import { buildLayersLanguageModel } from "./layers-language-model";
-import { nextWordDemo, travelQuestions } from "./next-word";
 import { JUPYTER_DISPLAY } from "../display";
 import { NDArray, rng } from "../ndarray";
 import { lstmBackward, lstmForward } from "../rnn";
@@ -88,23 +87,3 @@ test("the tf.layers.lstm baseline trains on the same batches", async () => {
   model.dispose();
 });
 
-test("next-word demonstration reads the slides' question word by word", () => {
-  const demo = nextWordDemo({ sentences: 100, steps: 40, hiddenSize: 16, top: 3 });
-  assert.equal(demo.rows.length, 9);
-  assert.equal(demo.rows[0].prefix, "what");
-  assert.equal(demo.rows[7].actual, "vegas");
-  assert.equal(demo.rows[8].actual, "<END>");
-  for (const row of demo.rows) {
-    assert.equal(row.predictions.length, 3);
-    assert.ok(row.predictions[0].probability >= row.predictions[2].probability);
-    assert.ok(row.predictions.reduce((s, p) => s + p.probability, 0) <= 1 + 1e-6);
-  }
-  assert.match(String(demo[JUPYTER_DISPLAY]()["text/html"]), /<table>.*what are the places to go in las/);
-});
-
-test("travel questions are seeded and include the slides' sentence pattern", () => {
-  assert.deepEqual(travelQuestions(5, 2), travelQuestions(5, 2));
-  const many = travelQuestions(400, 0);
-  assert.ok(many.some((q) => /^what are the places to go in /.test(q)));
-  assert.ok(many.some((q) => q.endsWith("las vegas")));
-});
