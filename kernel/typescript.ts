@@ -110,6 +110,7 @@ export function tslabTypeScriptPath(): string {
 
 /** The TypeScript compiler bundled with tslab (the version that type checks cells). */
 export function tslabTypeScript(): typeof TS {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the path is resolved from tslab's folder at run time
   return require(tslabTypeScriptPath()) as typeof TS;
 }
 

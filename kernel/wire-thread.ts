@@ -16,7 +16,7 @@ import * as fs from "fs";
 import { parentPort, workerData } from "worker_threads";
 import type * as Zmq from "zeromq";
 import { loadZeromq } from "./load-zeromq";
-import { decode, encode, readConnectionFile, replyTo, Signer, socketAddress, WireError } from "./wire";
+import { asText, decode, encode, readConnectionFile, replyTo, Signer, socketAddress, WireError } from "./wire";
 import type { WireMessage } from "./wire";
 import { Flag } from "./threads";
 import type { Channel, InputAnswer, ToMain, ToWire, WireThreadData } from "./threads";
@@ -180,7 +180,7 @@ async function run(): Promise<void> {
       try {
         handle(message);
       } catch (err) {
-        log(`error handling ${message.header.msg_type} on ${name}: ${(err as Error).stack ?? err}`);
+        log(`error handling ${message.header.msg_type} on ${name}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       }
     }
   }
@@ -229,7 +229,7 @@ async function run(): Promise<void> {
       return;
     }
     const value = (message.content as { value?: unknown }).value;
-    answerInput({ kind: "value", value: typeof value === "string" ? value : String(value ?? "") });
+    answerInput({ kind: "value", value: asText(value) });
   });
 
   const parentPid = parentPidFromEnv(process.env);
