@@ -3,6 +3,7 @@
  * The `workbook` command. Each subcommand lives with its part of the project and exports
  * `main(args): Promise<number>` (the exit code); this file only dispatches and prints help.
  */
+import * as fs from "fs";
 import * as path from "path";
 
 /** A subcommand: where its module is (relative to dist/bin) and one line for `workbook --help`. */
@@ -35,7 +36,8 @@ async function main(argv: string[]): Promise<number> {
     return name === undefined ? 1 : 0;
   }
   if (name === "--version" || name === "-v") {
-    console.log(require(path.join(__dirname, "..", "..", "package.json")).version);
+    // package.json lies outside the compiled tree (rootDir), so it is read at run time.
+    console.log((JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")) as { version: string }).version);
     return 0;
   }
   const sub = SUBCOMMANDS[name];
@@ -43,6 +45,8 @@ async function main(argv: string[]): Promise<number> {
     console.error(`workbook: unknown command "${name}".\n\n${usage()}`);
     return 2;
   }
+  // Loaded on demand so that `workbook --help` and one subcommand do not load every other one (tfjs, the kernel).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module path is chosen at run time
   const command = require(sub.module) as { main(args: string[]): Promise<number> };
   return command.main(rest);
 }

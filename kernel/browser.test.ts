@@ -70,8 +70,8 @@ test("Jupyter Notebook in headless Chromium runs a notebook and renders a Plotly
     ["--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0", ...(process.getuid?.() === 0 ? ["--allow-root"] : []), "--NotebookApp.token=", "--NotebookApp.password=", `--notebook-dir=${notebookDir}`],
     { env: jupyter.env, stdio: ["ignore", "pipe", "pipe"] },
   );
-  server.stdout!.on("data", (chunk: Buffer) => (serverLog += chunk.toString()));
-  server.stderr!.on("data", (chunk: Buffer) => (serverLog += chunk.toString()));
+  server.stdout.on("data", (chunk: Buffer) => (serverLog += chunk.toString()));
+  server.stderr.on("data", (chunk: Buffer) => (serverLog += chunk.toString()));
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
   try {
     const base = `http://127.0.0.1:${port}`;

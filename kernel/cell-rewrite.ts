@@ -20,7 +20,7 @@ import type * as TS from "typescript";
 export interface CellRewrite {
   code: string;
   /** Offset in `code` -> offset in the original cell. */
-  toOriginal(offset: number): number;
+  toOriginal: (offset: number) => number;
 }
 
 interface Insertion {

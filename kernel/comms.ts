@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "crypto";
 import type { Comm } from "../lib/display";
+import { asText } from "./wire";
 
 /** Sends a comm message (comm_open, comm_msg or comm_close) on iopub. */
 export type CommSend = (msgType: "comm_open" | "comm_msg" | "comm_close", content: Record<string, unknown>) => void;
@@ -73,8 +74,8 @@ export class CommManager {
 
   /** comm_open from the front end: hand it to the target's handler, or close it when no such target exists. */
   handleOpen(content: { comm_id?: unknown; target_name?: unknown; data?: unknown }): string | undefined {
-    const commId = String(content.comm_id ?? "");
-    const targetName = String(content.target_name ?? "");
+    const commId = asText(content.comm_id);
+    const targetName = asText(content.target_name);
     const handler = this.targets.get(targetName);
     if (!commId || !handler) {
       if (commId) this.sendMessage("comm_close", { comm_id: commId, data: {} });
@@ -85,14 +86,14 @@ export class CommManager {
   }
 
   handleMessage(content: { comm_id?: unknown; data?: unknown }): string | undefined {
-    const comm = this.comms.get(String(content.comm_id ?? ""));
+    const comm = this.comms.get(asText(content.comm_id));
     if (!comm) return `comm_msg for unknown comm ${String(content.comm_id)}`;
     comm.received(asData(content.data));
     return undefined;
   }
 
   handleClose(content: { comm_id?: unknown; data?: unknown }): string | undefined {
-    const comm = this.comms.get(String(content.comm_id ?? ""));
+    const comm = this.comms.get(asText(content.comm_id));
     if (!comm) return `comm_close for unknown comm ${String(content.comm_id)}`;
     comm.closedByPeer(asData(content.data));
     return undefined;

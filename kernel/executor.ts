@@ -58,7 +58,7 @@ export class Executor {
    * `interrupted` tells whether the user asked to interrupt (the shared flag); loops in cells check it.
    * `onRequire` sees every module a cell loads.
    */
-  constructor(private readonly cwd: string, onRequire?: (id: string, exported: unknown) => void, interrupted: () => boolean = () => false) {
+  constructor(cwd: string, onRequire?: (id: string, exported: unknown) => void, interrupted: () => boolean = () => false) {
     // No prototype: a cell variable named `__proto__` (or `constructor`) is a plain property like any other.
     this.locals = Object.create(null) as Locals;
     const locals = this.locals;
@@ -74,7 +74,8 @@ export class Executor {
     const checkInterrupt = (): void => {
       if (interrupted()) throw new InterruptError();
     };
-    vm.runInThisContext("(x) => { globalThis.__dlwb__ = x; }")({ exports: this.exportsProxy, require: this.cellRequire, checkInterrupt });
+    const install = vm.runInThisContext("(x) => { globalThis.__dlwb__ = x; }") as (host: { exports: Locals; require: NodeJS.Require; checkInterrupt(): void }) => void;
+    install({ exports: this.exportsProxy, require: this.cellRequire, checkInterrupt });
   }
 
   /** Loads the TypeScript compiler (a few hundred ms); called early so the first cell does not wait. */

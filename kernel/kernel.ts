@@ -18,7 +18,6 @@ import { StreamCapture } from "./streams";
 import { CommManager } from "./comms";
 import { KernelDisplayHost } from "./display-host";
 import { History, historyFile } from "./history";
-import type { HistoryQuery } from "./history";
 import { Executor, InterruptError } from "./executor";
 import type { CellError } from "./executor";
 import { toBundle } from "./display/bundle";
@@ -91,7 +90,7 @@ export class Kernel {
     readConnectionFile(this.connectionFile); // fail early, in the user's terms, when the file is wrong
     const { port1, port2 } = new MessageChannel();
     this.inputPort = port1;
-    const data: WireThreadData = { connectionFile: this.connectionFile, flags: this.flags.buffer as SharedArrayBuffer, inputPort: port2, session: this.session };
+    const data: WireThreadData = { connectionFile: this.connectionFile, flags: this.flags.buffer, inputPort: port2, session: this.session };
     this.worker = new Worker(path.join(__dirname, "wire-thread.js"), { workerData: data, transferList: [port2] });
     this.worker.on("message", (message: ToMain) => this.onWireMessage(message));
     this.worker.on("error", (err) => {
@@ -250,7 +249,7 @@ export class Kernel {
       await this.dispatch(message, channel, type);
     } catch (err) {
       // A malformed request: answer with an error reply rather than crash.
-      this.log(`could not handle ${type}: ${err instanceof BadRequestError ? err.message : (err as Error).stack ?? err}`);
+      this.log(`could not handle ${type}: ${err instanceof BadRequestError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       if (type.endsWith("_request")) {
         this.reply(message, channel, type.replace(/_request$/, "_reply"), { status: "error", ename: "BadRequest", evalue: (err as Error).message, traceback: [] });
       }
@@ -261,7 +260,7 @@ export class Kernel {
   }
 
   private async dispatch(message: WireMessage, channel: "shell" | "control", type: string): Promise<void> {
-    const content = (typeof message.content === "object" && message.content !== null ? message.content : {}) as Record<string, unknown>;
+    const content = typeof message.content === "object" && message.content !== null ? message.content : {};
     switch (type) {
       case "kernel_info_request":
         this.reply(message, channel, "kernel_info_reply", kernelInfo());
@@ -289,7 +288,7 @@ export class Kernel {
         return;
       }
       case "history_request":
-        this.reply(message, channel, "history_reply", { status: "ok", history: this.history.query(content as HistoryQuery) });
+        this.reply(message, channel, "history_reply", { status: "ok", history: this.history.query(content) });
         return;
       case "comm_info_request":
         this.reply(message, channel, "comm_info_reply", this.comms.info(typeof content.target_name === "string" ? content.target_name : undefined));

@@ -18,8 +18,9 @@ export function loadZeromq(): typeof import("zeromq") {
       if ((err as NodeJS.ErrnoException).code === "ERR_ACCESS_DENIED") return false;
       throw err;
     }
-  }) as typeof fs.existsSync;
+  });
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded now, while the probe above is patched; a static import would load it first
     return require("zeromq") as typeof import("zeromq");
   } finally {
     mutableFs.existsSync = existsSync;

@@ -26,8 +26,8 @@ export class StreamCapture {
 
   /** Starts capturing. Text written outside any cell goes to the terminal as before. */
   install(): void {
-    process.stdout.write = this.writer("stdout", this.originalStdoutWrite) as typeof process.stdout.write;
-    process.stderr.write = this.writer("stderr", this.originalStderrWrite) as typeof process.stderr.write;
+    process.stdout.write = this.writer("stdout", this.originalStdoutWrite);
+    process.stderr.write = this.writer("stderr", this.originalStderrWrite);
   }
 
   private writer(name: "stdout" | "stderr", original: (chunk: string | Uint8Array) => boolean) {

@@ -14,7 +14,8 @@ import type * as TS from "typescript";
 import { PACKAGE_ROOT } from "./info";
 import type { LocalModules } from "./local-modules";
 import { plainProgramFactory } from "./plain-program";
-import { CONVERTER_FIXES, requireFixed } from "./tslab-fixes";
+import { CONVERTER_FIXES, requireFixed, TYPESCRIPT_API_FIXES } from "./tslab-fixes";
+import { defaultTypeRoots, preEmitDiagnosticsOfFiles, quickInfoAtPosition } from "./tslab-typescript";
 
 /** The parts of tslab's converter the kernel uses (tslab/dist/converter.d.ts). */
 export interface Diagnostic {
@@ -57,7 +58,10 @@ const TSLAB_DIR = path.dirname(require.resolve("tslab/package.json", { paths: [P
 
 /** tslab's converter module, with the kernel's fixes (tslab-fixes.ts). */
 function tslabConverter(): TslabConverterModule {
-  return requireFixed(path.join(TSLAB_DIR, "dist", "converter.js"), CONVERTER_FIXES, { workbookCreateProgram: plainProgramFactory(tslabTypeScript()) }) as TslabConverterModule;
+  return requireFixed(path.join(TSLAB_DIR, "dist", "converter.js"), [...CONVERTER_FIXES, ...TYPESCRIPT_API_FIXES], {
+    workbookCreateProgram: plainProgramFactory(tslabTypeScript()),
+    workbookTypeScript: { defaultTypeRoots, quickInfoAtPosition, preEmitDiagnosticsOfFiles },
+  }) as TslabConverterModule;
 }
 
 /** Packages that always come from this package, so cells see the versions the library was built with. */
@@ -110,6 +114,7 @@ export function tslabTypeScriptPath(): string {
 
 /** The TypeScript compiler bundled with tslab (the version that type checks cells). */
 export function tslabTypeScript(): typeof TS {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the path is resolved from tslab's folder at run time
   return require(tslabTypeScriptPath()) as typeof TS;
 }
 

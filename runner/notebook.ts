@@ -59,7 +59,7 @@ export function readNotebook(file: string): INotebookContent {
   const used = new Set<string>();
   for (const cell of notebook.cells) {
     if (typeof cell.id !== "string" || cell.id === "" || used.has(cell.id)) cell.id = newCellId(used);
-    used.add(cell.id as string);
+    used.add(cell.id);
     cell.metadata = cell.metadata ?? {};
     if (isCodeCell(cell)) {
       cell.outputs = cell.outputs ?? [];

@@ -178,6 +178,7 @@ test("progress: plain lines for logs, one line redrawn in place on a terminal", 
   assert.ok(!log.includes("\r"), "no carriage returns in a log");
   assert.deepEqual(log.split("\n").slice(0, 4), ["[1/2] 01-adam.ipynb: 3 code cells", "[1/2] 01-adam.ipynb: cell 1/3", "[1/2] 01-adam.ipynb: cell 2/3", "01-adam.ipynb, cell 4, line 1: Error: boom"]);
   const terminal = capture(true);
+  // eslint-disable-next-line no-control-regex -- the progress line ends with the terminal's erase-line escape, ESC [K
   assert.match(terminal, /\r\[1\/2\] 01-adam\.ipynb \[#######-------------\] cell 2\/3 0:00\x1b\[K\n01-adam\.ipynb, cell 4, line 1: Error: boom\n/);
   assert.match(terminal, /\[1\/2\] 01-adam\.ipynb: 1 failing cell \(0:00\)\n$/);
 });

@@ -1,6 +1,5 @@
 /** Checks notebooks against the nbformat v4.5 JSON schema (vendored, see NBFORMAT-SCHEMA-LICENSE.md). */
 import Ajv, { ErrorObject, ValidateFunction } from "ajv";
-import type { INotebookContent } from "@jupyterlab/nbformat";
 import schemaJson from "./nbformat.v4.5.schema.json";
 
 let validator: ValidateFunction | undefined;
@@ -28,7 +27,7 @@ export interface SchemaProblem {
  * const problems = validateNotebook(readNotebook("out/01-adam.ipynb"));
  * if (problems.length) console.error(problems.map((p) => `${p.path}: ${p.message}`).join("\n"));
  */
-export function validateNotebook(notebook: INotebookContent | unknown): SchemaProblem[] {
+export function validateNotebook(notebook: unknown): SchemaProblem[] {
   const validate = compiled();
   if (validate(notebook)) return [];
   return (validate.errors ?? []).map((e: ErrorObject) => ({ path: e.instancePath || "/", message: `${e.message ?? "is invalid"}${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}` }));

@@ -19,7 +19,9 @@ function findNodeGyp() {
   const candidates = [];
   try {
     candidates.push(require.resolve("node-gyp/bin/node-gyp.js", { paths: [root] }));
-  } catch {}
+  } catch {
+    // node-gyp is not installed beside this package; try npm's own copy below.
+  }
   if (process.env.npm_execpath) candidates.push(path.join(path.dirname(process.env.npm_execpath), "..", "node_modules", "node-gyp", "bin", "node-gyp.js"));
   const prefix = path.dirname(path.dirname(process.execPath));
   candidates.push(path.join(prefix, "lib", "node_modules", "npm", "node_modules", "node-gyp", "bin", "node-gyp.js"));

@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import type { IOutput } from "@jupyterlab/nbformat";
 import { KernelClient, KernelDiedError, KernelExit, startKernel, OutputCollector, DisplayRegistry } from ".";
-import type { WireMessage } from "../wire";
+import { asText, type WireMessage } from "../wire";
 
 let kernel: KernelClient;
 
@@ -43,7 +43,7 @@ test("execute returns streams merged in order, then the execute_result", async (
     { output_type: "stream", name: "stdout", text: "one\ntwo\n" },
     { output_type: "execute_result", execution_count: result.executionCount, data: { "text/plain": "42" }, metadata: {} },
   ]);
-  const streamed = seen.filter((o) => o.output_type === "stream").map((o) => String(o.text)).join("");
+  const streamed = seen.filter((o) => o.output_type === "stream").map((o) => asText(o.text)).join("");
   assert.equal(streamed, "one\ntwo\n", "onOutput saw each chunk once, as it came");
   assert.equal(seen.at(-1)?.output_type, "execute_result");
   const again = await kernel.execute("answer + 1");

@@ -6,7 +6,7 @@ import { randomUUID } from "crypto";
 import * as zmq from "zeromq";
 import type { KernelMessage } from "@jupyterlab/services";
 import type { IOutput } from "@jupyterlab/nbformat";
-import { ConnectionInfo, PARENT_PID_VARIABLE, Signer, WireMessage, decode, encode, newHeader, socketAddress } from "../wire";
+import { ConnectionInfo, PARENT_PID_VARIABLE, Signer, WireMessage, asText, decode, encode, newHeader, socketAddress } from "../wire";
 import { writeConnectionFile } from "./connection";
 import { DisplayRegistry, OutputCollector } from "./outputs";
 
@@ -304,7 +304,7 @@ export class KernelClient extends EventEmitter {
       for await (const frames of socket) {
         let message: WireMessage;
         try {
-          message = decode(frames as Buffer[], this.signer);
+          message = decode(frames, this.signer);
         } catch (err) {
           this.emit("wire-error", err);
           continue;
@@ -620,8 +620,8 @@ function errorOf(reply: ExecuteReplyContent | undefined, outputs: IOutput[]): Ex
   const failed = reply?.status === "error" ? reply : undefined;
   if (!failed && !output) return undefined;
   return {
-    ename: failed?.ename ?? (output ? String(output.ename) : "Error"),
-    evalue: failed?.evalue ?? (output ? String(output.evalue) : ""),
+    ename: failed?.ename ?? (output ? asText(output.ename, "Error") : "Error"),
+    evalue: failed?.evalue ?? (output ? asText(output.evalue) : ""),
     traceback: failed?.traceback ?? (output ? (output.traceback as string[]) : []),
   };
 }

@@ -7,6 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "fs";
+import { builtinModules } from "module";
 import * as path from "path";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -67,7 +68,7 @@ test("the packages the kernel and client import are declared dependencies of dl-
   const kernelSources = ["kernel", path.join("kernel", "client"), path.join("kernel", "wire"), path.join("kernel", "display"), path.join("kernel", "snapshot")]
     .flatMap((dir) => fs.readdirSync(path.join(ROOT, dir)).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts")).map((f) => path.join(ROOT, dir, f)));
   const { packages } = importGraph(kernelSources);
-  const builtins = new Set(require("module").builtinModules as string[]);
+  const builtins = new Set(builtinModules);
   const undeclared = [...packages].filter((name) => !builtins.has(name) && !name.startsWith("node:") && pkg.dependencies[name] === undefined);
   assert.deepEqual(undeclared, [], "add them to dependencies at the version in node_modules");
   // zeromq at exactly the version installed (tslab's copy, deduplicated)

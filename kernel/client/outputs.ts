@@ -1,5 +1,5 @@
 import type { IDisplayData, IError, IExecuteResult, IMimeBundle, IOutput, IStream, OutputMetadata } from "@jupyterlab/nbformat";
-import type { WireMessage } from "../wire";
+import { asText, type WireMessage } from "../wire";
 
 /** The iopub message types that become notebook outputs (or change them). */
 const OUTPUT_MESSAGES = new Set(["stream", "display_data", "execute_result", "error", "update_display_data", "clear_output"]);
@@ -70,7 +70,7 @@ export class OutputCollector {
    */
   add(message: WireMessage): IOutput | undefined {
     const type = message.header.msg_type as string;
-    const content = message.content as Record<string, unknown>;
+    const content = message.content;
     if (type === "clear_output") {
       if (content.wait === true) this.clearPending = true;
       else this.outputs.length = 0;
@@ -90,7 +90,7 @@ export class OutputCollector {
     }
     if (type === "stream") {
       const name = content.name === "stderr" ? "stderr" : "stdout";
-      const text = String(content.text ?? "");
+      const text = asText(content.text);
       const last = this.outputs[this.outputs.length - 1] as IStream | undefined;
       if (last !== undefined && last.output_type === "stream" && last.name === name) last.text = String(last.text) + text;
       else this.outputs.push({ output_type: "stream", name, text });
@@ -100,8 +100,8 @@ export class OutputCollector {
     if (type === "error") {
       const error: IError = {
         output_type: "error",
-        ename: String(content.ename ?? "Error"),
-        evalue: String(content.evalue ?? ""),
+        ename: asText(content.ename, "Error"),
+        evalue: asText(content.evalue),
         traceback: Array.isArray(content.traceback) ? content.traceback.map(String) : [],
       };
       this.outputs.push(error);

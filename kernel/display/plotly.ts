@@ -8,6 +8,7 @@ import * as fs from "fs";
 import { randomUUID } from "crypto";
 import type { MimeBundle } from "../../lib/display";
 import { PACKAGE_ROOT } from "../info";
+import { asText } from "../wire";
 import * as path from "path";
 
 /** A Plotly figure: traces and an optional layout and config. */
@@ -23,7 +24,7 @@ const FIGURE_KEYS = new Set(["data", "layout", "config", "frames"]);
 /** True for a plain `{ data: [...traces], layout?, config? }` object. */
 export function isPlotlyFigure(value: unknown): value is PlotlyFigure {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
+  const proto: unknown = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return false;
   const fig = value as Partial<PlotlyFigure>;
   if (!Array.isArray(fig.data) || fig.data.length === 0) return false;
@@ -63,7 +64,7 @@ export function plotlyHtml(figure: PlotlyFigure): string {
 
 /** The MIME bundle of a figure (the plotly JSON and the offline HTML). */
 export function plotlyBundle(figure: PlotlyFigure): MimeBundle {
-  const traces = figure.data.map((t) => String(t.type ?? "scatter")).join(", ");
+  const traces = figure.data.map((t) => asText(t.type, "scatter")).join(", ");
   return {
     "application/vnd.plotly.v1+json": { data: figure.data, layout: figure.layout ?? {}, config: figure.config ?? {} },
     "text/html": plotlyHtml(figure),

@@ -24,8 +24,25 @@ export interface WireMessage<C = Record<string, unknown>> {
   buffers: Buffer[];
 }
 
+/**
+ * A JSON value from a message or a notebook as text: a string as it is, nbformat's multiline
+ * string (an array of strings) joined, numbers and booleans printed, null and undefined as
+ * `fallback`, any other value as its JSON (never "[object Object]").
+ *
+ * @example
+ * asText(["one\n", "two"]); // "one\ntwo"
+ * asText(undefined, "Error"); // "Error"
+ */
+export function asText(value: unknown, fallback = ""): string {
+  if (typeof value === "string") return value;
+  if (value === null || value === undefined) return fallback;
+  if (Array.isArray(value) && value.every((line) => typeof line === "string")) return value.join("");
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+  return JSON.stringify(value) ?? fallback;
+}
+
 /** A fresh header for a message of `msgType` in `session`. */
-export function newHeader(msgType: MessageType | string, session: string, username = "kernel"): Header {
+export function newHeader(msgType: string, session: string, username = "kernel"): Header {
   return {
     msg_id: randomUUID(),
     msg_type: msgType as MessageType,
@@ -37,7 +54,7 @@ export function newHeader(msgType: MessageType | string, session: string, userna
 }
 
 /** A message replying to (or caused by) `parent`, keeping its routing identities. */
-export function replyTo<C>(parent: WireMessage<unknown>, msgType: MessageType | string, content: C, session: string): WireMessage<C> {
+export function replyTo<C>(parent: WireMessage<unknown>, msgType: string, content: C, session: string): WireMessage<C> {
   return {
     identities: parent.identities,
     header: newHeader(msgType, session, parent.header.username),
@@ -72,15 +89,23 @@ export function decode(frames: Buffer[], signer: Signer): WireMessage {
   const signature = frames[at + 1].toString();
   const parts = frames.slice(at + 2, at + 6);
   if (!signer.verify(signature, parts)) throw new WireError("message signature does not match the connection key", "bad-signature");
-  const [header, parent_header, metadata, content] = parts.map((part, i) => {
+  const [header, parent_header, metadata, content] = parts.map((part, i): unknown => {
     try {
       return JSON.parse(part.toString("utf8"));
     } catch {
       throw new WireError(`frame ${["header", "parent_header", "metadata", "content"][i]} is not valid JSON`, "bad-json");
     }
   });
-  if (typeof header !== "object" || header === null || typeof header.msg_type !== "string") {
+  if (typeof header !== "object" || header === null || typeof (header as { msg_type?: unknown }).msg_type !== "string") {
     throw new WireError("message header has no msg_type", "bad-json");
   }
-  return { identities: frames.slice(0, at), header, parent_header: parent_header ?? {}, metadata: metadata ?? {}, content: content ?? {}, buffers: frames.slice(at + 6) };
+  // The peer's JSON is taken as the protocol's shapes; handlers check the fields they read.
+  return {
+    identities: frames.slice(0, at),
+    header: header as Header,
+    parent_header: (parent_header ?? {}) as Header | Record<string, never>,
+    metadata: (metadata ?? {}) as Record<string, unknown>,
+    content: (content ?? {}) as Record<string, unknown>,
+    buffers: frames.slice(at + 6),
+  };
 }

@@ -44,6 +44,7 @@ function load(): { kernels: NativeKernels | null; error?: string } {
   const file = join(__dirname, "..", "..", "..", "build", "Release", "workbook_native.node");
   if (!existsSync(file)) return { kernels: null, error: `${file} is not built (run "node scripts/build-native.js")` };
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an optional native addon: its path is known only at run time and it may be missing
     return { kernels: require(file) as NativeKernels };
   } catch (err) {
     return { kernels: null, error: `${file} failed to load: ${(err as Error).message.split("\n")[0]}` };

@@ -27,7 +27,7 @@ function bridged(cpuConfig: tf.KernelConfig): tf.KernelConfig {
       const made: tf.TensorInfo[] = [];
       for (const [name, t] of Object.entries(inputs)) {
         if (!t) continue;
-        const copy = cpu.makeTensorInfo(t.shape, t.dtype, wasm.readSync(t.dataId) as tf.backend_util.BackendValues);
+        const copy = cpu.makeTensorInfo(t.shape, t.dtype, wasm.readSync(t.dataId));
         cpuInputs[name] = copy;
         made.push(copy);
       }

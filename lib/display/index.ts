@@ -135,7 +135,8 @@ export class RichOutput implements Displayable {
 
   /** Outside a kernel it prints as its text/plain. */
   toString(): string {
-    return String(this.bundle["text/plain"] ?? "");
+    const text = this.bundle["text/plain"];
+    return typeof text === "string" ? text : Array.isArray(text) ? text.join("") : "";
   }
 }
 

@@ -22,7 +22,7 @@ function describe(value: unknown): string {
     case "undefined":
       return "undefined";
     case "object":
-      return `an object (${(value as object).constructor?.name ?? "Object"})`;
+      return `an object (${value.constructor?.name ?? "Object"})`;
     default:
       return `a ${typeof value}`;
   }

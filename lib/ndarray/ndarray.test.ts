@@ -101,8 +101,8 @@ test("reshape, zeros and ones take the shape as sizes or as one array, as numpy 
 
 test("asNDArray names what a wrong element is; asMask reads booleans as 1/0", () => {
   assert.throws(() => asNDArray([[true, false]] as unknown as number[][], "f", "mask"), /Error in f: argument mask must hold numbers, but element \[0,0\] is a boolean \(true\)/);
-  assert.throws(() => asNDArray([[1, [2]]] as unknown as number[][], "f", "x"), /Error in f: argument x is ragged: element \[0,1\] is an array but elements of shape \[1,2\] are numbers/);
-  assert.throws(() => asNDArray([[1, 2], 3] as unknown as number[][], "f", "x"), /Error in f: argument x is ragged: element \[1\] is a number where an array of length 2 was expected/);
+  assert.throws(() => asNDArray([[1, [2]]], "f", "x"), /Error in f: argument x is ragged: element \[0,1\] is an array but elements of shape \[1,2\] are numbers/);
+  assert.throws(() => asNDArray([[1, 2], 3], "f", "x"), /Error in f: argument x is ragged: element \[1\] is a number where an array of length 2 was expected/);
   assert.throws(() => asNDArray([[1, null]] as unknown as number[][], "f", "x"), /element \[0,1\] is null/);
   assert.deepEqual(asMask([[true, false], [false, true]]).toArray(), [[1, 0], [0, 1]]);
   assert.deepEqual(asMask([[1, 0]]).toArray(), [[1, 0]]);

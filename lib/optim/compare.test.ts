@@ -17,7 +17,7 @@ test("each test surface's analytic gradient matches centered differences (rel er
     }
     if (s.minimum) assert.equal(s.f(...s.minimum.at), s.minimum.value);
   }
-  const tfSurface = surfaceFromTf((x, y) => tf.add(tf.square(x), tf.mul(3, tf.square(y))) as tf.Scalar, { name: "tf bowl", xRange: [-2, 2], yRange: [-2, 2], start: [1, 1] });
+  const tfSurface = surfaceFromTf((x, y) => tf.add<tf.Scalar>(tf.square(x), tf.mul(3, tf.square(y))), { name: "tf bowl", xRange: [-2, 2], yRange: [-2, 2], start: [1, 1] });
   assert.ok(relError(tfSurface.grad(0.5, -1), [1, -6]) < 1e-6);
   const fd = customSurface((x, y) => Math.sin(x) + y * y, { name: "wave", xRange: [-3, 3], yRange: [-2, 2], start: [2, 1] });
   assert.ok(relError(fd.grad(0.2, 0.3), [Math.cos(0.2), 0.6]) < 1e-8);

@@ -37,7 +37,7 @@ export function withConfig<C>(name: string, rule: UpdateRule<C>, config: Partial
     name,
     step(w, dw) {
       const out = rule(w, dw, state);
-      state = out.config as Partial<C>;
+      state = out.config;
       return out.nextW;
     },
   };
@@ -151,7 +151,7 @@ export class OptimizerComparison {
 
   private contour(axes: Partial<Trace>): Trace {
     const s = this.surface;
-    const trace = contourTrace(s.f, s.xRange, s.yRange, { logScale: s.logContours, resolution: 70 });
+    const trace = contourTrace((x, y) => s.f(x, y), s.xRange, s.yRange, { logScale: s.logContours, resolution: 70 });
     return { ...trace, z: trace.z.map((row) => row.map(short)), ...axes } as Trace;
   }
 

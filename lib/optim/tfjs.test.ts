@@ -28,7 +28,7 @@ function runTf(optimizer: tf.Optimizer): NDArray {
   const t = tf.tensor(Array.from(target.data), target.shape, "float32");
   for (let step = 0; step < STEPS; step++) {
     // loss = sum((w - target)^2) + 0.1 sum(w^4): gradients change from step to step
-    optimizer.minimize(() => tf.add(tf.sum(tf.square(tf.sub(w, t))), tf.mul(0.1, tf.sum(tf.pow(w, 4)))) as tf.Scalar);
+    optimizer.minimize(() => tf.add<tf.Scalar>(tf.sum(tf.square(tf.sub(w, t))), tf.mul(0.1, tf.sum(tf.pow(w, 4)))));
   }
   const out = new NDArray(w0.shape, Float64Array.from(w.dataSync()));
   w.dispose();
@@ -94,7 +94,7 @@ test("the tfjs optimizers train a model through model.compile, save their state,
   const [cls, fromConfig] = registered;
   const again = fromConfig(cls, json) as WorkbookOptimizer;
   assert.ok(again instanceof AdamOptimizer);
-  assert.equal((again as AdamOptimizer).learningRate, 0.02);
+  assert.equal(again.learningRate, 0.02);
   const restored = new AdamOptimizer({ learningRate: 0.02 });
   await restored.setWeights(weights);
   assert.equal(restored.iterations, 15);

@@ -26,7 +26,7 @@ test("helpers build line, contour, bar, heatmap and image-grid figures", () => {
 
   const contour = contourPlot((x, y) => x * x - y * y, [-1, 1], [-2, 2], { resolution: 5, paths: [{ name: "p", x: [0, 1], y: [0, 0] }] });
   assert.equal(contour.data[0].type, "contour");
-  const z = contour.data[0].z as number[][];
+  const z = contour.data[0].z;
   assert.equal(z[0][4], 1 - 4); // row 0 is y = -2, column 4 is x = 1
   assert.equal(contour.data[1].name, "p");
 
@@ -49,7 +49,7 @@ function titlesOf(fig: Figure): { where: string; title: unknown }[] {
   const found: { where: string; title: unknown }[] = [];
   if (fig.layout.title !== undefined) found.push({ where: "layout.title", title: fig.layout.title });
   for (const [key, value] of Object.entries(fig.layout)) {
-    if (/^[xy]axis\d*$/.test(key) && value && typeof value === "object" && "title" in value) found.push({ where: `layout.${key}.title`, title: (value as { title: unknown }).title });
+    if (/^[xy]axis\d*$/.test(key) && value && typeof value === "object" && "title" in value) found.push({ where: `layout.${key}.title`, title: value.title });
   }
   fig.data.forEach((trace, i) => {
     const bar = trace.colorbar as { title?: unknown } | undefined;

@@ -75,7 +75,7 @@ test("the from-scratch bidirectional LSTM and RNN equal tf.layers.bidirectional 
       const bw = dir();
       const ours = bidirectionalForward(cell, x, { forward: fw, backward: bw }, merge).h;
       const inner = cell === "lstm" ? tf.layers.lstm({ units: H, returnSequences: true, recurrentActivation: "sigmoid" }) : tf.layers.simpleRNN({ units: H, returnSequences: true });
-      const layer = tf.layers.bidirectional({ layer: inner as tf.RNN, mergeMode: tfMerge });
+      const layer = tf.layers.bidirectional({ layer: inner, mergeMode: tfMerge });
       const input = toTensor(x);
       layer.apply(input);
       const weights = (p: typeof fw) => (cell === "lstm" ? [p.Wx, p.Wh, p.b].map(lstmGatesToTfjs) : [p.Wx, p.Wh, p.b]);

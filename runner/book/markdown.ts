@@ -1,6 +1,7 @@
 /** Markdown cells to HTML: marked for the Markdown, KaTeX for $...$ and $$...$$, highlight.js for code. */
 import type { IAttachments } from "@jupyterlab/nbformat";
 import { Marked, type Token, type TokenizerAndRendererExtension, type Tokens } from "marked";
+import { asText } from "../../kernel/wire";
 import { highlightCode } from "./highlight";
 import { renderTex } from "./math";
 
@@ -59,7 +60,7 @@ function attachmentUri(href: string, attachments: Attachments | undefined): stri
   const mime = bundle && Object.keys(bundle).find((m) => m.startsWith("image/"));
   if (!bundle || !mime) return undefined;
   const data = bundle[mime];
-  return `data:${mime};base64,${(Array.isArray(data) ? data.join("") : String(data)).replace(/\s/g, "")}`;
+  return `data:${mime};base64,${asText(data).replace(/\s/g, "")}`;
 }
 
 /**
@@ -72,10 +73,17 @@ function attachmentUri(href: string, attachments: Attachments | undefined): stri
  */
 export function renderMarkdown(text: string, attachments?: Attachments): string {
   const walkTokens = (token: Token): void => {
-    if (token.type === "link" && !/^[a-z][a-z0-9+.-]*:/i.test(token.href)) token.href = token.href.replace(/\.ipynb(?=$|#)/, ".html");
-    if (token.type === "image") token.href = attachmentUri(token.href, attachments) ?? token.href;
+    // marked's Token union includes a generic token with `any` fields: name the two we rewrite.
+    if (token.type === "link") {
+      const link = token as Tokens.Link;
+      if (!/^[a-z][a-z0-9+.-]*:/i.test(link.href)) link.href = link.href.replace(/\.ipynb(?=$|#)/, ".html");
+    }
+    if (token.type === "image") {
+      const image = token as Tokens.Image;
+      image.href = attachmentUri(image.href, attachments) ?? image.href;
+    }
   };
-  const html = marked.parse(text, { async: false, walkTokens }) as string;
+  const html = marked.parse(text, { async: false, walkTokens });
   // <img src="attachment:..."> written as HTML inside the Markdown
   return html.replace(/(<img\b[^>]*\bsrc=")(attachment:[^"]+)"/g, (all, head: string, href: string) => {
     const uri = attachmentUri(href, attachments);

@@ -2,7 +2,8 @@
  * Cell outputs to HTML, every nbformat output type: stream, error (ANSI colours kept), and rich
  * MIME bundles (Plotly JSON, HTML, SVG, PNG/JPEG, Markdown, LaTeX, JSON, plain text).
  */
-import type { IMimeBundle, IOutput, MultilineString } from "@jupyterlab/nbformat";
+import type { IMimeBundle, IOutput } from "@jupyterlab/nbformat";
+import { asText } from "../../kernel/wire";
 import { ansiToHtml } from "./ansi";
 import { escapeHtml } from "./highlight";
 import { renderMarkdown } from "./markdown";
@@ -83,10 +84,10 @@ export function renderMimeBundle(data: IMimeBundle, context: OutputContext): str
 export function renderOutput(output: IOutput, context: OutputContext): string {
   switch (output.output_type) {
     case "stream":
-      return `<pre class="output-stream ${output.name === "stderr" ? "stderr" : "stdout"}">${ansiToHtml(collapseCarriageReturns(text(output.text as MultilineString)))}</pre>`;
+      return `<pre class="output-stream ${output.name === "stderr" ? "stderr" : "stdout"}">${ansiToHtml(collapseCarriageReturns(text(output.text)))}</pre>`;
     case "error": {
       const traceback = Array.isArray(output.traceback) ? (output.traceback as string[]).join("\n") : "";
-      const body = traceback !== "" ? traceback : `${String(output.ename)}: ${String(output.evalue)}`;
+      const body = traceback !== "" ? traceback : `${asText(output.ename)}: ${asText(output.evalue)}`;
       return `<pre class="output-error">${ansiToHtml(body)}</pre>`;
     }
     case "display_data":

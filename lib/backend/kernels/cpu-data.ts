@@ -13,5 +13,5 @@ export function floatValues(backend: MathBackendCPU, t: tf.TensorInfo): Float32A
 export function cpuKernel(kernelName: string, args: { inputs: tf.NamedTensorInfoMap; backend: MathBackendCPU; attrs?: tf.NamedAttrMap }): tf.TensorInfo | tf.TensorInfo[] {
   const config = tf.getKernel(kernelName, "cpu");
   if (!config) throw new Error(`Error in dl-workbook backend: tfjs has no CPU kernel "${kernelName}" to fall back on.`);
-  return config.kernelFunc(args) as tf.TensorInfo | tf.TensorInfo[];
+  return config.kernelFunc(args);
 }

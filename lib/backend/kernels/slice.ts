@@ -80,7 +80,7 @@ export function splitVKernel(): tf.KernelConfig {
       const { x } = inputs as { x: tf.TensorInfo };
       const { numOrSizeSplits, axis } = attrs as unknown as { numOrSizeSplits: number | number[]; axis: number };
       const $axis = tf.util.parseAxisParam(axis, x.shape)[0];
-      const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, numOrSizeSplits, $axis);
+      const sizes = tf.backend_util.prepareSplitSize(x, numOrSizeSplits, $axis);
       const begin = new Array<number>(x.shape.length).fill(0);
       return sizes.map((s) => {
         const size = [...x.shape];

@@ -53,8 +53,8 @@ export class SgdMomentumOptimizer extends WorkbookOptimizer {
 
 /** Nesterov momentum: `v <- momentum v - learningRate dw`, `w <- w - momentum v_prev + (1 + momentum) v` (see `nesterov`). */
 export class NesterovOptimizer extends SgdMomentumOptimizer {
-  static className = "WorkbookNesterov";
-  protected update(name: string, w: tf.Variable, dw: tf.Tensor): void {
+  static override className = "WorkbookNesterov";
+  protected override update(name: string, w: tf.Variable, dw: tf.Tensor): void {
     const velocity = this.slot(name, "velocity", w);
     const vPrev = velocity.clone();
     // v = mu * v - lr * dw
@@ -167,7 +167,7 @@ export class AdamOptimizer extends WorkbookOptimizer {
 
 /** AdamW: {@link AdamOptimizer} with decoupled weight decay, default `weightDecay = 1e-2` (see `adamw`). */
 export class AdamwOptimizer extends AdamOptimizer {
-  static className = "WorkbookAdamw";
+  static override className = "WorkbookAdamw";
   constructor(config: AdamHyperparameters = {}) {
     super({ ...config, weightDecay: config.weightDecay ?? 1e-2 });
   }
@@ -175,8 +175,8 @@ export class AdamwOptimizer extends AdamOptimizer {
 
 /** The slide's Adam: `w <- w - learningRate m / sqrt(v + epsilon)`, no bias correction (see `adamLecture`). */
 export class AdamLectureOptimizer extends AdamOptimizer {
-  static className = "WorkbookAdamLecture";
-  protected update(name: string, w: tf.Variable, dw: tf.Tensor): void {
+  static override className = "WorkbookAdamLecture";
+  protected override update(name: string, w: tf.Variable, dw: tf.Tensor): void {
     const mSlot = this.slot(name, "m", w);
     const vSlot = this.slot(name, "v", w);
     // nu = beta1 * nu + (1 - beta1) * g;  s = beta2 * s + (1 - beta2) * g^2

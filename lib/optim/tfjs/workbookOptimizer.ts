@@ -21,7 +21,7 @@ export abstract class WorkbookOptimizer extends tf.Optimizer {
   private readonly slots = new Map<string, tf.Variable>();
 
   /** Rebuilds an optimizer from its getConfig() numbers (tfjs deserialization); every subclass inherits it. */
-  static fromConfig<T extends tf.serialization.Serializable>(cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
+  static override fromConfig<T extends tf.serialization.Serializable>(cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
     const hyperparameters: Record<string, number> = {};
     for (const [k, v] of Object.entries(config)) if (typeof v === "number") hyperparameters[k] = v;
     return new cls(hyperparameters);
@@ -61,16 +61,16 @@ export abstract class WorkbookOptimizer extends tf.Optimizer {
     this.incrementIterations();
   }
 
-  dispose(): void {
+  override dispose(): void {
     for (const v of this.slots.values()) v.dispose();
     this.slots.clear();
   }
 
-  async getWeights(): Promise<NamedTensor[]> {
+  override async getWeights(): Promise<NamedTensor[]> {
     return [await this.saveIterations(), ...[...this.slots].map(([name, tensor]) => ({ name, tensor }))];
   }
 
-  async setWeights(weightValues: NamedTensor[]): Promise<void> {
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     const rest = await this.extractIterations(weightValues);
     this.dispose();
     for (const { name, tensor } of rest) this.slots.set(name, tensor.variable(false));
