@@ -19,6 +19,15 @@ interface PlotlyJson {
   config?: Record<string, unknown>;
 }
 
+/** plotly.js-dist's API, as the renderer uses it. */
+type PlotlyApi = typeof import("plotly.js-dist");
+
+/** Loads plotly.js (a separate chunk, fetched once). It is CommonJS: the bundler hands it over as `default`. */
+async function loadPlotly(): Promise<PlotlyApi> {
+  const mod = (await import("plotly.js-dist")) as PlotlyApi & { default?: PlotlyApi };
+  return mod.default ?? mod;
+}
+
 /** One output's figure: a div that plotly.js draws into. */
 class PlotlyRenderer extends Widget implements IRenderMime.IRenderer {
   private drawn = false;
@@ -35,18 +44,18 @@ class PlotlyRenderer extends Widget implements IRenderMime.IRenderer {
       this.node.textContent = `dl-workbook Plotly renderer: the ${PLOTLY_MIME} output has no "data" array`;
       return;
     }
-    const Plotly = await import("plotly.js-dist");
+    const Plotly = await loadPlotly();
     await Plotly.newPlot(this.node, figure.data, figure.layout ?? {}, { responsive: true, ...(figure.config ?? {}) });
     this.drawn = true;
   }
 
   protected onResize(msg: Widget.ResizeMessage): void {
     super.onResize(msg);
-    if (this.drawn) void import("plotly.js-dist").then((Plotly) => Plotly.Plots.resize(this.node));
+    if (this.drawn) void loadPlotly().then((Plotly) => Plotly.Plots.resize(this.node));
   }
 
   protected onBeforeDetach(msg: Message): void {
-    if (this.drawn) void import("plotly.js-dist").then((Plotly) => Plotly.purge(this.node));
+    if (this.drawn) void loadPlotly().then((Plotly) => Plotly.purge(this.node));
     super.onBeforeDetach(msg);
   }
 }
