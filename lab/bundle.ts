@@ -53,8 +53,6 @@ export const PAGE_CONFIG = {
   appNamespace: "dl-workbook-lab",
   // window.jupyterapp, for the UI tests and for students poking at the app from the console.
   exposeAppInBrowser: true,
-  // No plugin manager / extension manager: jupyterlab_server 2.16 has no /lab/api/plugins and
-  // listings are off; no terminals (terminado is not installed).
   disabledExtensions: [
     // Need packages this app leaves out: the language server (jupyter-lsp is no Debian package),
     // the file editor, the metadata form and the table of contents.
@@ -62,6 +60,9 @@ export const PAGE_CONFIG = {
     "@jupyterlab/notebook-extension:update-raw-mimetype",
     "@jupyterlab/notebook-extension:toc",
     "@jupyterlab/tooltip-extension:files",
+    // Asks about and fetches Jupyter news and updates: jupyterlab_server 2.16 has no
+    // /lab/api/news, and nothing is fetched from the network.
+    "@jupyterlab/apputils-extension:announcements",
   ],
 };
 

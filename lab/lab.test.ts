@@ -4,7 +4,7 @@
  * Chromium through playwright-core. A lecture notebook runs to the end with no error and its
  * Plotly figures drawn by the course renderer (no plotly.js in the saved file, and drawn again
  * after reopening); a scratch notebook checks completion, the signature tooltip, input(),
- * interrupt and restart. Screenshots go to artifacts/lab/.
+ * interrupt and restart (a fresh kernel that no longer knows earlier variables). Screenshots go to artifacts/lab/.
  */
 import { test, before, after } from "node:test";
 import * as assert from "node:assert/strict";
@@ -42,7 +42,6 @@ function scratchNotebook(): INotebookContent {
     'const answer = input("Your answer? ");\nconsole.log(`got ${answer}`);',
     "while (true) {}",
     "counter + 1",
-    "typeof counter",
   ];
   return {
     nbformat: 4,
@@ -109,14 +108,15 @@ async function editCellEnd(index: number): Promise<void> {
   }, index);
 }
 
-/** Runs cell `index` (Shift+Enter's command without moving on). */
+/** Starts cell `index` (the command of the toolbar's run button) without waiting for it to finish. */
 async function runCell(index: number): Promise<void> {
   await page.evaluate((index) => {
-    const panel = (window as unknown as LabWindow).jupyterapp.shell.currentWidget as NotebookPanel;
+    const app = (window as unknown as LabWindow).jupyterapp;
+    const panel = app.shell.currentWidget as NotebookPanel;
     panel.content.activeCellIndex = index;
     panel.content.mode = "command";
+    void app.commands.execute("notebook:run-cell");
   }, index);
-  await command("notebook:run-cell");
 }
 
 /**
@@ -139,6 +139,12 @@ async function drawnFigures(cells: number[]): Promise<number> {
     drawn += (await count.jsonValue()) as number;
   }
   return drawn;
+}
+
+/** A toolbar button of the notebook in front (by the command it runs). */
+async function toolbarButton(commandId: string): Promise<ReturnType<Page["locator"]>> {
+  const id = await page.evaluate(() => (window as unknown as LabWindow).jupyterapp.shell.currentWidget!.id);
+  return page.locator(`[id="${id}"] .jp-NotebookPanel-toolbar [data-command="${commandId}"]`);
 }
 
 function text(cellOutputs: { output_type: string; text?: string; data?: Record<string, unknown> }[]): string {
@@ -243,7 +249,7 @@ test("Lab with the dl-workbook kernel: completion, signature tooltip, input(), i
   await runCell(4);
   await page.waitForFunction(() => ((window as unknown as LabWindow).jupyterapp.shell.currentWidget as NotebookPanel).sessionContext.session?.kernel?.status === "busy", undefined, { timeout: 30_000 });
   await page.waitForTimeout(1000);
-  await page.locator('.jp-NotebookPanel-toolbar [data-command="notebook:interrupt-kernel"]').click();
+  await (await toolbarButton("notebook:interrupt-kernel")).click();
   await waitIdle(60_000);
   const interrupted = (await outputs())[4];
   assert.ok(interrupted.some((o) => o.output_type === "error"), `the interrupted cell ends with an error output: ${JSON.stringify(interrupted)}`);
@@ -254,12 +260,18 @@ test("Lab with the dl-workbook kernel: completion, signature tooltip, input(), i
 
   console.log("lab UI test: restart");
   // Restart: the toolbar's restart button, confirmed in the dialog; the kernel forgets `counter`.
-  await page.locator('.jp-NotebookPanel-toolbar [data-command="notebook:restart-kernel"]').click();
+  await (await toolbarButton("notebook:restart-kernel")).click();
   await page.locator(".jp-Dialog .jp-mod-accept").click();
   await page.waitForTimeout(1000);
   await page.waitForFunction(() => ((window as unknown as LabWindow).jupyterapp.shell.currentWidget as NotebookPanel).sessionContext.session?.kernel?.status === "idle", undefined, { timeout: 60_000 });
-  await runCell(6);
+  await runCell(5);
   await waitIdle(60_000);
-  assert.match(text((await outputs())[6]), /undefined/);
+  const afterRestart = await page.evaluate(() => {
+    const cell = ((window as unknown as LabWindow).jupyterapp.shell.currentWidget as NotebookPanel).content.widgets[5];
+    const json = cell.model.toJSON() as { execution_count?: number | null; outputs?: { output_type: string; evalue?: string }[] };
+    return { count: json.execution_count, errors: (json.outputs ?? []).filter((o) => o.output_type === "error").map((o) => o.evalue ?? "") };
+  });
+  assert.equal(afterRestart.count, 1, "the restarted kernel counts from 1");
+  assert.match(afterRestart.errors.join("\n"), /Cannot find name 'counter'/, "the restarted kernel no longer knows `counter`");
   await page.screenshot({ path: path.join(ARTIFACTS, "ui-restart.png"), fullPage: true });
 });

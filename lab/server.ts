@@ -119,6 +119,12 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
   child.stdout!.on("data", onData);
   child.stderr!.on("data", onData);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // In its own process group, the server would outlive a caller that exits without stop().
+  const killOnExit = (): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+  };
+  process.once("exit", killOnExit);
+  void exited.then(() => process.removeListener("exit", killOnExit));
   const base = `http://127.0.0.1:${port}`;
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
