@@ -8,6 +8,7 @@ import { JupyterLab } from "@jupyterlab/application";
 import type { JupyterFrontEndPlugin } from "@jupyterlab/application";
 import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
 import { PageConfig } from "@jupyterlab/coreutils";
+import { EventManager, ServiceManager } from "@jupyterlab/services";
 import { plotlyExtension } from "./plotly";
 
 import applicationExtension from "@jupyterlab/application-extension";
@@ -98,7 +99,11 @@ interface LabWindow {
 async function main(): Promise<void> {
   // As ES module namespaces: JupyterLab treats an object without __esModule as the export itself.
   const mimeExtensions: (IRenderMime.IExtensionModule & { __esModule: true })[] = MIME_EXPORTS.map((m) => ({ __esModule: true, default: m }));
-  const lab = new JupyterLab({ mimeExtensions });
+  // Debian's jupyter_server 1.23 has no event bus (/api/events, jupyter_server 2.0): the event
+  // manager stays in standby instead of retrying its websocket forever. (No /api/me either: Lab
+  // asks once, gets a 404 and carries on without an identity, as it does for any such server.)
+  const serviceManager = new ServiceManager({ standby: "when-hidden", events: new EventManager({ standby: () => true }) });
+  const lab = new JupyterLab({ mimeExtensions, serviceManager });
   // Page config `disabledExtensions` (settings/page_config.json, written by lab/bundle.ts) names
   // the plugins that need endpoints Debian's jupyter_server 1.23 lacks; they are left out here.
   const plugins: JupyterFrontEndPlugin<unknown>[] = [];
