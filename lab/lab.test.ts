@@ -4,7 +4,8 @@
  * Chromium through playwright-core. A lecture notebook runs to the end with no error and its
  * Plotly figures drawn by the course renderer (no plotly.js in the saved file, and drawn again
  * after reopening); a scratch notebook checks completion, the signature tooltip, input(),
- * interrupt and restart (a fresh kernel that no longer knows earlier variables). Screenshots go to artifacts/lab/.
+ * interrupt, restart (a fresh kernel that no longer knows earlier variables), a tensor table and
+ * a tensor image. Screenshots go to artifacts/lab/.
  */
 import { test, before, after } from "node:test";
 import * as assert from "node:assert/strict";
@@ -42,6 +43,7 @@ function scratchNotebook(): INotebookContent {
     'const answer = input("Your answer? ");\nconsole.log(`got ${answer}`);',
     "while (true) {}",
     "counter + 1",
+    'import * as tf from "@tensorflow/tfjs";\ndisplay(tf.tensor2d([[1, 2], [3, 4]]));\ntf.randomUniform([16, 16, 3])',
   ];
   return {
     nbformat: 4,
@@ -207,7 +209,7 @@ test("a lecture notebook runs in Lab with no error, its Plotly figures drawn by 
   await page.screenshot({ path: path.join(ARTIFACTS, "01-adam-reopened.png"), fullPage: true });
 });
 
-test("Lab with the dl-workbook kernel: completion, signature tooltip, input(), interrupt, restart", { timeout: 300_000 }, async () => {
+test("Lab with the dl-workbook kernel: completion, signature tooltip, input(), interrupt, restart, tensor table and image", { timeout: 300_000 }, async () => {
   await openNotebook("ui.ipynb");
   await runCell(0);
   await waitIdle();
@@ -274,4 +276,16 @@ test("Lab with the dl-workbook kernel: completion, signature tooltip, input(), i
   assert.equal(afterRestart.count, 1, "the restarted kernel counts from 1");
   assert.match(afterRestart.errors.join("\n"), /Cannot find name 'counter'/, "the restarted kernel no longer knows `counter`");
   await page.screenshot({ path: path.join(ARTIFACTS, "ui-restart.png"), fullPage: true });
+
+  // A tensor table and an image-shaped tensor (shown as a PNG).
+  console.log("lab UI test: tensor displays");
+  await runCell(6);
+  await waitIdle(120_000);
+  const shown = await page.evaluate(() => {
+    const cell = ((window as unknown as LabWindow).jupyterapp.shell.currentWidget as NotebookPanel).content.widgets[6].node;
+    return { table: cell.querySelector("table.dl-workbook-tensor")?.textContent ?? "", png: cell.querySelector('[data-mime-type="image/png"] img') !== null };
+  });
+  assert.match(shown.table, /1[\s\S]*2[\s\S]*3[\s\S]*4/, "the 2-D tensor shows as a table");
+  assert.ok(shown.png, "the [16, 16, 3] tensor shows as an image");
+  await page.screenshot({ path: path.join(ARTIFACTS, "ui-tensors.png"), fullPage: true });
 });
