@@ -14,6 +14,7 @@ interface Subcommand {
 
 const SUBCOMMANDS: Record<string, Subcommand> = {
   kernel: { module: "../kernel/cli", summary: "install, uninstall or list the Jupyter kernelspec; start the kernel" },
+  lab: { module: "../lab/cli", summary: "start JupyterLab (built from npm, served by Debian's Jupyter Server) with the dl-workbook kernel" },
   run: { module: "../runner/cli-run", summary: "execute notebooks through the kernel and write the executed copies" },
   book: { module: "../runner/cli-book", summary: "run all lecture notebooks and render them as a static HTML site" },
   assign: { module: "../grader/cli-assign", summary: "generate the student notebook and grading spec from an instructor source" },

@@ -1,0 +1,235 @@
+/**
+ * Builds the `workbook lab` front end: lab/app/index.ts bundled with esbuild (ES modules, plotly.js
+ * in its own lazily loaded chunk), the light theme's CSS, the settings schemas of every extension,
+ * the page template and the page config, laid out as jupyterlab_server's LabServerApp expects:
+ *
+ *   <appDir>/static      the bundle (served at /static/jupyterlab_server/)
+ *   <appDir>/templates   index.html (the page config goes into it as JSON)
+ *   <appDir>/schemas     <package>/<plugin>.json and package.json.orig (settings API)
+ *   <appDir>/themes      @jupyterlab/theme-light-extension/index.css (themes API)
+ *   <appDir>/settings    page_config.json (LabServerApp's app_settings_dir)
+ *
+ * The app is built once per content hash of its inputs (the app's sources and the versions of
+ * the packages it bundles) into the cache directory, and reused after that.
+ */
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { PACKAGE_ROOT } from "../kernel/info";
+
+/** The extension packages whose settings schemas the app serves (keep in step with lab/app/index.ts). */
+export const EXTENSION_PACKAGES = [
+  "@jupyterlab/application-extension",
+  "@jupyterlab/apputils-extension",
+  "@jupyterlab/codemirror-extension",
+  "@jupyterlab/completer-extension",
+  "@jupyterlab/console-extension",
+  "@jupyterlab/docmanager-extension",
+  "@jupyterlab/documentsearch-extension",
+  "@jupyterlab/filebrowser-extension",
+  "@jupyterlab/launcher-extension",
+  "@jupyterlab/mainmenu-extension",
+  "@jupyterlab/markedparser-extension",
+  "@jupyterlab/mathjax-extension",
+  "@jupyterlab/notebook-extension",
+  "@jupyterlab/rendermime-extension",
+  "@jupyterlab/running-extension",
+  "@jupyterlab/shortcuts-extension",
+  "@jupyterlab/statusbar-extension",
+  "@jupyterlab/theme-light-extension",
+  "@jupyterlab/tooltip-extension",
+  "@jupyterlab/translation-extension",
+  "@jupyterlab/ui-components-extension",
+];
+
+/**
+ * Page config: closes the gaps between JupyterLab 4's front end and Debian's jupyter_server 1.23 /
+ * jupyterlab_server 2.16 (see README, "JupyterLab"). jupyterlab_server merges this file into the
+ * page's `jupyter-config-data`.
+ */
+export const PAGE_CONFIG = {
+  appName: "DL Workbook Lab",
+  appNamespace: "dl-workbook-lab",
+  // window.jupyterapp, for the UI tests and for students poking at the app from the console.
+  exposeAppInBrowser: true,
+  disabledExtensions: [
+    // Need packages this app leaves out: the language server (jupyter-lsp is no Debian package),
+    // the file editor, the metadata form and the table of contents.
+    "@jupyterlab/notebook-extension:language-server",
+    "@jupyterlab/notebook-extension:update-raw-mimetype",
+    "@jupyterlab/notebook-extension:toc",
+    "@jupyterlab/tooltip-extension:files",
+    // Asks about and fetches Jupyter news and updates: jupyterlab_server 2.16 has no
+    // /lab/api/news, and nothing is fetched from the network.
+    "@jupyterlab/apputils-extension:announcements",
+  ],
+};
+
+/** Where a built app lives and whether it was built now. */
+export interface LabApp {
+  /** The directory laid out as in the file comment. */
+  dir: string;
+  /** True when this call bundled it; false when the cached build was reused. */
+  built: boolean;
+  /** Seconds the bundling took (0 when reused). */
+  seconds: number;
+}
+
+function packageJsonOf(name: string): { name: string; version: string; jupyterlab?: { schemaDir?: string; themePath?: string } } {
+  return JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`, { paths: [PACKAGE_ROOT] }), "utf8"));
+}
+
+function packageDir(name: string): string {
+  return path.dirname(require.resolve(`${name}/package.json`, { paths: [PACKAGE_ROOT] }));
+}
+
+/** The app's sources: lab/app/*.ts beside the package root (shipped in the package's files). */
+function appSources(): string[] {
+  const dir = path.join(PACKAGE_ROOT, "lab", "app");
+  if (!fs.existsSync(dir)) throw new Error(`workbook lab: the front end's sources are missing (${dir}); reinstall dl-workbook`);
+  return fs.readdirSync(dir).filter((f) => f.endsWith(".ts")).sort().map((f) => path.join(dir, f));
+}
+
+/** A hash of everything the bundle depends on: the app's sources, this builder, the bundled packages' versions. */
+export function appHash(): string {
+  const hash = createHash("sha256");
+  for (const file of appSources()) hash.update(file).update(fs.readFileSync(file));
+  hash.update(fs.readFileSync(__filename));
+  for (const name of [...EXTENSION_PACKAGES, "@jupyterlab/application", "@jupyterlab/javascript-extension", "@jupyterlab/json-extension", "plotly.js-dist", "esbuild"]) {
+    hash.update(`${name}@${packageJsonOf(name).version}`);
+  }
+  return hash.digest("hex").slice(0, 16);
+}
+
+/** The cache directory for built apps: $WORKBOOK_LAB_CACHE, else $XDG_CACHE_HOME or ~/.cache, /dl-workbook/lab. */
+export function labCacheDir(): string {
+  if (process.env.WORKBOOK_LAB_CACHE) return path.resolve(process.env.WORKBOOK_LAB_CACHE);
+  return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "dl-workbook", "lab");
+}
+
+const TEMPLATE = `<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <title>DL Workbook Lab</title>
+    {% set page_config_full = page_config.copy() %}
+    {% set _ = page_config_full.update(baseUrl=base_url, wsUrl=ws_url) %}
+    <script id="jupyter-config-data" type="application/json">{{ page_config_full | tojson }}</script>
+    <link rel="stylesheet" href="{{ page_config['fullStaticUrl'] }}/index.css" />
+    <script type="module" src="{{ page_config['fullStaticUrl'] }}/index.js"></script>
+  </head>
+  <body>
+    <script>
+      // The token has done its job once the page is loaded; keep it out of the address bar.
+      (function () {
+        var url = new URL(window.location.href);
+        if (url.searchParams.get("token")) {
+          url.searchParams.delete("token");
+          window.history.replaceState({}, "", url.href);
+        }
+      })();
+    </script>
+  </body>
+</html>
+`;
+
+/** esbuild's API, as much of it as this file uses (esbuild ships its own types). */
+type Esbuild = typeof import("esbuild");
+
+/** Bundles into `out` (a fresh directory). */
+async function bundleInto(out: string): Promise<void> {
+  const esbuild = require("esbuild") as Esbuild;
+  const svgAsUrl: import("esbuild").Plugin = {
+    // ui-components imports .svg files as strings (text loader) while CSS url()s need data URLs.
+    // webpack's "~package/file" in CSS means a package path.
+    // (JupyterLab's packages are written for webpack; this plugin gives esbuild the same meaning.)
+    name: "jupyterlab-assets",
+    setup(build) {
+      build.onResolve({ filter: /^~/ }, (args) => build.resolve(args.path.slice(1), { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer }));
+      build.onResolve({ filter: /\.svg$/ }, (args) => {
+        if (args.kind !== "url-token") return undefined;
+        return { path: path.resolve(args.resolveDir, args.path), namespace: "svg-url" };
+      });
+      // mathjax-full is CommonJS; esbuild's import() of it yields { default: exports } only, where
+      // webpack yields the named exports too. The mathjax extension destructures named exports.
+      build.onLoad({ filter: /mathjax-extension[\\/]lib[\\/]index\.js$/ }, (args) => ({
+        contents: fs.readFileSync(args.path, "utf8").replace(/import\('(mathjax-full\/[^']+)'\)/g, "import('$1').then((m) => m.default ?? m)"),
+        loader: "js",
+      }));
+      build.onLoad({ filter: /.*/, namespace: "svg-url" }, (args) => ({ contents: fs.readFileSync(args.path), loader: "dataurl" }));
+    },
+  };
+  const common: import("esbuild").BuildOptions = {
+    bundle: true,
+    minify: true,
+    logLevel: "error",
+    absWorkingDir: PACKAGE_ROOT,
+    nodePaths: [path.join(PACKAGE_ROOT, "node_modules")],
+    loader: { ".svg": "text", ".woff": "file", ".woff2": "file", ".ttf": "file", ".eot": "file", ".png": "file", ".gif": "file", ".md": "text", ".txt": "text" },
+    plugins: [svgAsUrl],
+  };
+  const staticDir = path.join(out, "static");
+  await esbuild.build({
+    ...common,
+    entryPoints: { index: path.join(PACKAGE_ROOT, "lab", "app", "index.ts") },
+    outdir: staticDir,
+    format: "esm",
+    splitting: true,
+    platform: "browser",
+    target: "es2022",
+    // What webpack (JupyterLab's own bundler) gives browser code: mathjax-full reads __dirname.
+    define: { "process.env.NODE_ENV": '"production"', global: "globalThis", __dirname: '"/"', __filename: '"/index.js"' },
+    chunkNames: "chunks/[name]-[hash]",
+    assetNames: "assets/[name]-[hash]",
+  });
+  // The theme, as the themes API serves it (the light theme plugin loads <themesUrl>/<package>/index.css).
+  const theme = "@jupyterlab/theme-light-extension";
+  const themePath = packageJsonOf(theme).jupyterlab?.themePath ?? "style/theme.css";
+  await esbuild.build({
+    ...common,
+    entryPoints: { index: path.join(packageDir(theme), themePath) },
+    outdir: path.join(out, "themes", theme),
+    assetNames: "[name]-[hash]",
+  });
+  // Settings schemas, where jupyterlab_server looks for them.
+  for (const name of EXTENSION_PACKAGES) {
+    const pkg = packageJsonOf(name);
+    const schemaDir = pkg.jupyterlab?.schemaDir;
+    if (!schemaDir) continue;
+    const from = path.join(packageDir(name), schemaDir);
+    const to = path.join(out, "schemas", name);
+    fs.mkdirSync(to, { recursive: true });
+    for (const file of fs.readdirSync(from).filter((f) => f.endsWith(".json"))) fs.copyFileSync(path.join(from, file), path.join(to, file));
+    fs.writeFileSync(path.join(to, "package.json.orig"), JSON.stringify(pkg, null, 2));
+  }
+  fs.mkdirSync(path.join(out, "templates"), { recursive: true });
+  fs.writeFileSync(path.join(out, "templates", "index.html"), TEMPLATE);
+  fs.mkdirSync(path.join(out, "settings"), { recursive: true });
+  fs.writeFileSync(path.join(out, "settings", "page_config.json"), JSON.stringify(PAGE_CONFIG, null, 2));
+  fs.writeFileSync(path.join(out, "static", "package.json"), JSON.stringify({ name: "dl-workbook-lab", version: packageJsonOf("@jupyterlab/application").version, jupyterlab: { name: PAGE_CONFIG.appName } }, null, 2));
+}
+
+/**
+ * Returns the built app, bundling it first when the cache has no build for the current sources.
+ * @example const app = await ensureLabApp(); // app.dir holds static/, templates/, schemas/, ...
+ */
+export async function ensureLabApp(options: { log?: (line: string) => void } = {}): Promise<LabApp> {
+  const dir = path.join(labCacheDir(), appHash());
+  if (fs.existsSync(path.join(dir, "static", "index.js")) && fs.existsSync(path.join(dir, "settings", "page_config.json"))) return { dir, built: false, seconds: 0 };
+  fs.mkdirSync(labCacheDir(), { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(labCacheDir(), "building-"));
+  options.log?.("workbook lab: bundling the JupyterLab front end (once per version)...");
+  const started = Date.now();
+  try {
+    await bundleInto(tmp);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.renameSync(tmp, dir);
+  } catch (err) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw new Error(`workbook lab: bundling the front end failed: ${(err as Error).message}`);
+  }
+  const seconds = (Date.now() - started) / 1000;
+  options.log?.(`workbook lab: bundled in ${seconds.toFixed(1)} s into ${dir}`);
+  return { dir, built: true, seconds };
+}

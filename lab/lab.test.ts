@@ -1,0 +1,291 @@
+/**
+ * JupyterLab UI tests: the `workbook lab` front end (lab/app, bundled by lab/bundle.ts) served by
+ * Debian's jupyter_server + jupyterlab_server on a free port with a fresh token, driven by headless
+ * Chromium through playwright-core. A lecture notebook runs to the end with no error and its
+ * Plotly figures drawn by the course renderer (no plotly.js in the saved file, and drawn again
+ * after reopening); a scratch notebook checks completion, the signature tooltip, input(),
+ * interrupt, restart (a fresh kernel that no longer knows earlier variables), a tensor table and
+ * a tensor image. Screenshots go to artifacts/lab/.
+ */
+import { test, before, after } from "node:test";
+import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { INotebookContent } from "@jupyterlab/nbformat";
+import { chromium } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import type { JupyterLab } from "@jupyterlab/application";
+import type { NotebookPanel } from "@jupyterlab/notebook";
+import { PACKAGE_ROOT } from "../kernel/info";
+import { ensureLabApp } from "./bundle";
+import { startLabServer } from "./server";
+import type { LabServer } from "./server";
+
+const ARTIFACTS = path.join(PACKAGE_ROOT, "artifacts", "lab");
+const LECTURE = "01-adam.ipynb";
+
+/** The page's globals the tests read (page config exposeAppInBrowser). */
+interface LabWindow {
+  jupyterapp: JupyterLab;
+}
+
+let root = "";
+let server: LabServer | undefined;
+let browser: Browser | undefined;
+let page: Page;
+
+function scratchNotebook(): INotebookContent {
+  const cells = [
+    'import { NDArray } from "dl-workbook";\nconst x = new NDArray([2], Float64Array.from([1, 2]));\nlet counter = 41;',
+    "x.",
+    "x.reshape",
+    'const answer = input("Your answer? ");\nconsole.log(`got ${answer}`);',
+    "while (true) {}",
+    "counter + 1",
+    'import * as tf from "@tensorflow/tfjs";\ndisplay(tf.tensor2d([[1, 2], [3, 4]]));\ntf.randomUniform([16, 16, 3])',
+  ];
+  return {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: "dl-workbook", display_name: "TypeScript (DL Workbook)", language: "typescript" } },
+    cells: cells.map((source, i) => ({ cell_type: "code", id: `ui-${i}`, source, metadata: {}, outputs: [], execution_count: null })),
+  };
+}
+
+/** Opens a notebook in the running app and waits until its kernel is idle. */
+async function openNotebook(file: string): Promise<void> {
+  await page.goto(`${server!.base}/lab/tree/${file}?token=${server!.token}`);
+  await page.waitForFunction(() => (window as unknown as LabWindow).jupyterapp !== undefined, undefined, { timeout: 60_000 });
+  await page.waitForFunction(
+    (name) => {
+      const app = (window as unknown as LabWindow).jupyterapp;
+      const panel = app.shell.currentWidget as NotebookPanel | null;
+      return panel?.context?.path === name && panel.sessionContext.session?.kernel?.status === "idle";
+    },
+    file,
+    { timeout: 90_000 },
+  );
+}
+
+/** Runs a command of the app (as the menus and toolbar do). */
+async function command(id: string, args: Record<string, string | number | boolean> = {}): Promise<void> {
+  await page.evaluate(([id, args]) => (window as unknown as LabWindow).jupyterapp.commands.execute(id as string, args as Record<string, string>), [id, args] as const);
+}
+
+/** Waits until the notebook's kernel is idle and no code cell shows [*]. */
+async function waitIdle(timeout = 180_000): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const panel = (window as unknown as LabWindow).jupyterapp.shell.currentWidget as NotebookPanel;
+      if (panel.sessionContext.session?.kernel?.status !== "idle") return false;
+      return !Array.from(panel.content.node.querySelectorAll(".jp-InputPrompt")).some((p) => p.textContent?.includes("*"));
+    },
+    undefined,
+    { timeout },
+  );
+}
+
+/** The outputs of every code cell, from the notebook model. */
+async function outputs(): Promise<{ output_type: string; text?: string; ename?: string; evalue?: string; data?: Record<string, unknown> }[][]> {
+  return page.evaluate(() => {
+    const panel = (window as unknown as LabWindow).jupyterapp.shell.currentWidget as NotebookPanel;
+    return panel.content.widgets.map((cell) => {
+      const json = cell.model.toJSON() as { outputs?: unknown[] };
+      return (json.outputs ?? []) as { output_type: string; text?: string; ename?: string; evalue?: string; data?: Record<string, unknown> }[];
+    });
+  });
+}
+
+/** Makes cell `index` active and puts the cursor at the end of its source, in edit mode. */
+async function editCellEnd(index: number): Promise<void> {
+  await page.evaluate((index) => {
+    const panel = (window as unknown as LabWindow).jupyterapp.shell.currentWidget as NotebookPanel;
+    panel.content.activeCellIndex = index;
+    panel.content.mode = "edit";
+    const editor = panel.content.activeCell!.editor!;
+    const lines = editor.model.sharedModel.getSource().split("\n");
+    editor.setCursorPosition({ line: lines.length - 1, column: lines[lines.length - 1].length });
+    editor.focus();
+  }, index);
+}
+
+/** Starts cell `index` (the command of the toolbar's run button) without waiting for it to finish. */
+async function runCell(index: number): Promise<void> {
+  await page.evaluate((index) => {
+    const app = (window as unknown as LabWindow).jupyterapp;
+    const panel = app.shell.currentWidget as NotebookPanel;
+    panel.content.activeCellIndex = index;
+    panel.content.mode = "command";
+    void app.commands.execute("notebook:run-cell");
+  }, index);
+}
+
+/**
+ * Scrolls to each cell in `cells` (Lab renders only the cells near the viewport) and waits for
+ * plotly.js's SVG in its output; returns how many figures were drawn.
+ */
+async function drawnFigures(cells: number[]): Promise<number> {
+  let drawn = 0;
+  for (const index of cells) {
+    await page.evaluate((index) => ((window as unknown as LabWindow).jupyterapp.shell.currentWidget as NotebookPanel).content.scrollToItem(index, "start"), index);
+    const count = await page.waitForFunction(
+      (index) => {
+        const cell = ((window as unknown as LabWindow).jupyterapp.shell.currentWidget as NotebookPanel).content.widgets[index].node;
+        const figures = cell.querySelectorAll(".dl-workbook-lab-plotly");
+        return figures.length > 0 && Array.from(figures).every((figure) => figure.querySelector(".main-svg") !== null) ? figures.length : false;
+      },
+      index,
+      { timeout: 60_000 },
+    );
+    drawn += (await count.jsonValue()) as number;
+  }
+  return drawn;
+}
+
+/** A toolbar button of the notebook in front (by the command it runs). */
+async function toolbarButton(commandId: string): Promise<ReturnType<Page["locator"]>> {
+  const id = await page.evaluate(() => (window as unknown as LabWindow).jupyterapp.shell.currentWidget!.id);
+  return page.locator(`[id="${id}"] .jp-NotebookPanel-toolbar [data-command="${commandId}"]`);
+}
+
+function text(cellOutputs: { output_type: string; text?: string; data?: Record<string, unknown> }[]): string {
+  return cellOutputs.map((o) => o.text ?? String(o.data?.["text/plain"] ?? "")).join("");
+}
+
+before(async () => {
+  const app = await ensureLabApp();
+  root = fs.mkdtempSync(path.join(os.tmpdir(), "dl-workbook-lab-test-"));
+  const notebooks = path.join(root, "notebooks");
+  fs.mkdirSync(notebooks);
+  fs.copyFileSync(path.join(PACKAGE_ROOT, "notebooks", LECTURE), path.join(notebooks, LECTURE));
+  fs.writeFileSync(path.join(notebooks, "ui.ipynb"), JSON.stringify(scratchNotebook(), null, 1));
+  server = await startLabServer({
+    appDir: app.dir,
+    root: notebooks,
+    stateDir: path.join(root, "state"),
+    env: { CI: "true", WORKBOOK_HISTORY_FILE: path.join(root, "history.jsonl"), JUPYTER_CONFIG_DIR: path.join(root, "config"), JUPYTER_DATA_DIR: path.join(root, "data") },
+  });
+  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  // The browser's errors go to the test log (a failing check then says what the page saw).
+  page.on("pageerror", (err) => console.log(`[lab page error] ${err.message}`));
+  page.on("console", (msg) => {
+    if (msg.type() === "error" && !/api\/events|api\/me|Failed to load resource/.test(msg.text())) console.log(`[lab console] ${msg.text().slice(0, 500)}`);
+  });
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (root) fs.rmSync(root, { recursive: true, force: true });
+});
+
+test("a lecture notebook runs in Lab with no error, its Plotly figures drawn by the course renderer, none of plotly.js saved, drawn again on reopening", { timeout: 420_000 }, async () => {
+  await openNotebook(LECTURE);
+  await command("notebook:run-all-cells");
+  await waitIdle();
+  const all = await outputs();
+  const errors = all.flatMap((cell, i) => cell.filter((o) => o.output_type === "error").map((o) => `cell ${i}: ${o.ename}: ${o.evalue}`));
+  assert.deepEqual(errors, [], "error outputs");
+  assert.ok(all.some((cell) => cell.some((o) => o.data?.["application/vnd.plotly.v1+json"] !== undefined)), "the notebook displays at least one Plotly figure");
+  // The course renderer (lab/app/plotly.ts) draws plotly.js's SVG from each figure's JSON.
+  const figureCells = all.flatMap((cell, i) => (cell.some((o) => o.data?.["application/vnd.plotly.v1+json"] !== undefined) ? [i] : []));
+  const figures = await drawnFigures(figureCells);
+  await page.screenshot({ path: path.join(ARTIFACTS, "01-adam-run.png"), fullPage: true });
+
+  await command("docmanager:save");
+  await page.waitForFunction(() => !((window as unknown as LabWindow).jupyterapp.shell.currentWidget as NotebookPanel).context.model.dirty, undefined, { timeout: 30_000 });
+  const saved = fs.readFileSync(path.join(root, "notebooks", LECTURE), "utf8");
+  const nb = JSON.parse(saved) as INotebookContent;
+  const outputBytes = nb.cells.reduce((sum, cell) => sum + (cell.cell_type === "code" ? JSON.stringify(cell.outputs).length : 0), 0);
+  assert.ok(!saved.includes("plotly.js v"), "the saved notebook carries no plotly.js");
+  assert.ok(outputBytes < 1_000_000, `outputs take ${outputBytes} bytes (under 1 MB)`);
+
+  // A fresh page load (the notebook reopened untrusted): figures draw again from the saved JSON.
+  await openNotebook(LECTURE);
+  assert.equal(await drawnFigures(figureCells), figures, "as many figures drawn after reopening");
+  await page.screenshot({ path: path.join(ARTIFACTS, "01-adam-reopened.png"), fullPage: true });
+});
+
+test("Lab with the dl-workbook kernel: completion, signature tooltip, input(), interrupt, restart, tensor table and image", { timeout: 300_000 }, async () => {
+  await openNotebook("ui.ipynb");
+  await runCell(0);
+  await waitIdle();
+
+  console.log("lab UI test: completion");
+  // Completion after `x.` on an NDArray lists its methods.
+  await editCellEnd(1);
+  await page.keyboard.press("Tab");
+  const completer = page.locator(".jp-Completer:not(.lm-mod-hidden)");
+  await completer.waitFor({ state: "visible", timeout: 30_000 });
+  const items = await page.locator(".jp-Completer-item .jp-Completer-match").allInnerTexts();
+  for (const method of ["reshape", "matmul", "transpose", "sum"]) assert.ok(items.includes(method), `completion lists ${method}: ${items.join(", ")}`);
+  await page.screenshot({ path: path.join(ARTIFACTS, "ui-completion.png") });
+  await page.keyboard.press("Escape");
+
+  console.log("lab UI test: tooltip");
+  // Shift+Tab shows the signature.
+  await editCellEnd(2);
+  await page.keyboard.press("Shift+Tab");
+  const tooltip = page.locator(".jp-Tooltip:not(.lm-mod-hidden)");
+  await tooltip.waitFor({ state: "visible", timeout: 30_000 });
+  assert.match(await tooltip.innerText(), /reshape/);
+  await page.screenshot({ path: path.join(ARTIFACTS, "ui-tooltip.png") });
+  await page.keyboard.press("Escape");
+
+  console.log("lab UI test: input");
+  // input() shows an input box; the typed answer reaches the cell.
+  await runCell(3);
+  const box = page.locator(".jp-Stdin-input");
+  await box.waitFor({ state: "visible", timeout: 30_000 });
+  await box.fill("forty-two");
+  await page.screenshot({ path: path.join(ARTIFACTS, "ui-input.png") });
+  await box.press("Enter");
+  await waitIdle(60_000);
+  assert.match(text((await outputs())[3]), /got forty-two/);
+
+  console.log("lab UI test: interrupt");
+  // The toolbar's interrupt button stops `while (true) {}`; the next cell sees earlier variables.
+  await runCell(4);
+  await page.waitForFunction(() => ((window as unknown as LabWindow).jupyterapp.shell.currentWidget as NotebookPanel).sessionContext.session?.kernel?.status === "busy", undefined, { timeout: 30_000 });
+  await page.waitForTimeout(1000);
+  await (await toolbarButton("notebook:interrupt-kernel")).click();
+  await waitIdle(60_000);
+  const interrupted = (await outputs())[4];
+  assert.ok(interrupted.some((o) => o.output_type === "error"), `the interrupted cell ends with an error output: ${JSON.stringify(interrupted)}`);
+  await runCell(5);
+  await waitIdle(60_000);
+  assert.equal(text((await outputs())[5]).trim(), "42");
+  await page.screenshot({ path: path.join(ARTIFACTS, "ui-interrupt.png"), fullPage: true });
+
+  console.log("lab UI test: restart");
+  // Restart: the toolbar's restart button, confirmed in the dialog; the kernel forgets `counter`.
+  await (await toolbarButton("notebook:restart-kernel")).click();
+  await page.locator(".jp-Dialog .jp-mod-accept").click();
+  await page.waitForTimeout(1000);
+  await page.waitForFunction(() => ((window as unknown as LabWindow).jupyterapp.shell.currentWidget as NotebookPanel).sessionContext.session?.kernel?.status === "idle", undefined, { timeout: 60_000 });
+  await runCell(5);
+  await waitIdle(60_000);
+  const afterRestart = await page.evaluate(() => {
+    const cell = ((window as unknown as LabWindow).jupyterapp.shell.currentWidget as NotebookPanel).content.widgets[5];
+    const json = cell.model.toJSON() as { execution_count?: number | null; outputs?: { output_type: string; evalue?: string }[] };
+    return { count: json.execution_count, errors: (json.outputs ?? []).filter((o) => o.output_type === "error").map((o) => o.evalue ?? "") };
+  });
+  assert.equal(afterRestart.count, 1, "the restarted kernel counts from 1");
+  assert.match(afterRestart.errors.join("\n"), /Cannot find name 'counter'/, "the restarted kernel no longer knows `counter`");
+  await page.screenshot({ path: path.join(ARTIFACTS, "ui-restart.png"), fullPage: true });
+
+  // A tensor table and an image-shaped tensor (shown as a PNG).
+  console.log("lab UI test: tensor displays");
+  await runCell(6);
+  await waitIdle(120_000);
+  const shown = await page.evaluate(() => {
+    const cell = ((window as unknown as LabWindow).jupyterapp.shell.currentWidget as NotebookPanel).content.widgets[6].node;
+    return { table: cell.querySelector("table.dl-workbook-tensor")?.textContent ?? "", png: cell.querySelector('[data-mime-type="image/png"] img') !== null };
+  });
+  assert.match(shown.table, /1[\s\S]*2[\s\S]*3[\s\S]*4/, "the 2-D tensor shows as a table");
+  assert.ok(shown.png, "the [16, 16, 3] tensor shows as an image");
+  await page.screenshot({ path: path.join(ARTIFACTS, "ui-tensors.png"), fullPage: true });
+});
