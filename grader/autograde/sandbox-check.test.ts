@@ -17,7 +17,6 @@ import { Protections, findProgram, missingForGrading, probeProtections, refusalM
 // folder. Then, as an ordinary user without bubblewrap: a refusal naming the missing layers, and
 // with --unsafe-no-sandbox grades that say so. Budget: about 1 minute on 2 cores.
 
-const WORKBOOK = path.join(thisInstall().packageRoot, "dist", "bin", "workbook.js");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-sandbox-check-"));
 // enterable by others: the mode-700 folder below is the one the test is about
 fs.chmodSync(work, 0o755);

@@ -49,12 +49,12 @@ class PlotlyRenderer extends Widget implements IRenderMime.IRenderer {
     this.drawn = true;
   }
 
-  protected onResize(msg: Widget.ResizeMessage): void {
+  protected override onResize(msg: Widget.ResizeMessage): void {
     super.onResize(msg);
     if (this.drawn) void loadPlotly().then((Plotly) => Plotly.Plots.resize(this.node));
   }
 
-  protected onBeforeDetach(msg: Message): void {
+  protected override onBeforeDetach(msg: Message): void {
     if (this.drawn) void loadPlotly().then((Plotly) => Plotly.purge(this.node));
     super.onBeforeDetach(msg);
   }

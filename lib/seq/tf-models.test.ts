@@ -8,7 +8,6 @@ import { charVocabulary, decodeChars, encodeChars } from "./char-vocabulary";
 import { Seq2Seq } from "./seq2seq";
 import { dateTranslationSplits } from "./date-translation";
 import { buildLayersLanguageModel } from "./layers-language-model";
-import { JUPYTER_DISPLAY } from "../display";
 import { NDArray, rng } from "../ndarray";
 import { lstmBackward, lstmForward } from "../rnn";
 import { relError } from "../gradcheck";
