@@ -14,7 +14,7 @@ import type { TestJupyter } from "./test/python";
 import { KERNEL_NAME, LAUNCHER_NAME } from "./kernelspec";
 import type { KernelJson } from "./kernelspec";
 import { PACKAGE_ROOT } from "./info";
-import { kernelspecPointerFile, kernelspecSnapshotNeedsRefresh, launcherScript, nodeStamp, statArguments } from "./snapshot/launcher";
+import { POINTER_VARIABLE, kernelspecPointerFile, kernelspecSnapshotNeedsRefresh, launcherScript, nodeStamp, refreshKernelspecSnapshotInBackground, statArguments } from "./snapshot/launcher";
 
 interface CellResult {
   status: string;
@@ -150,5 +150,33 @@ test("a missing pointer makes the snapshot need a refresh, and refresh.js (what 
     assert.equal(version, process.version);
   } finally {
     if (saved !== undefined && !fs.existsSync(pointer)) fs.writeFileSync(pointer, saved);
+  }
+});
+
+test("a kernel rebuilds only the snapshot its launcher reads: a student of a shared install starts no rebuild of their own", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "launcher-pointer-"));
+  const pointer = kernelspecPointerFile();
+  const saved = fs.existsSync(pointer) ? fs.readFileSync(pointer, "utf8") : undefined;
+  const savedVariable = process.env[POINTER_VARIABLE];
+  try {
+    // the launcher tells the kernel which pointer it reads
+    const script = path.join(dir, "start-kernel.sh");
+    const main = path.join(dir, "print-pointer.js");
+    fs.writeFileSync(main, `console.log(process.env.${POINTER_VARIABLE});\n`);
+    const installed = path.join(dir, "root's install", "kernelspec-abc.current");
+    fs.writeFileSync(script, launcherScript({ node: process.execPath, kernelMain: main, pointer: installed, statArgs: statArguments() }));
+    const run = spawnSync("/bin/sh", [script, "conn.json"], { encoding: "utf8" });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout.trim(), installed);
+    // a snapshot that needs a rebuild, but the launcher reads another user's pointer: no rebuild
+    fs.rmSync(pointer, { force: true });
+    assert.equal(kernelspecSnapshotNeedsRefresh(), true);
+    process.env[POINTER_VARIABLE] = installed;
+    assert.equal(refreshKernelspecSnapshotInBackground(true), false);
+  } finally {
+    if (savedVariable === undefined) delete process.env[POINTER_VARIABLE];
+    else process.env[POINTER_VARIABLE] = savedVariable;
+    if (saved !== undefined && !fs.existsSync(pointer)) fs.writeFileSync(pointer, saved);
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -33,6 +33,9 @@ export const KERNELSPEC_V8_FLAGS: readonly string[] = [];
 /** The launcher sets this to "1" (unless it is set already) so the kernel refreshes a stale snapshot in the background; "0" turns that off. */
 export const REFRESH_VARIABLE = "WORKBOOK_SNAPSHOT_REFRESH";
 
+/** The launcher exports the pointer file it reads, so a kernel refreshes only the snapshot its launcher will use. */
+export const POINTER_VARIABLE = "WORKBOOK_SNAPSHOT_POINTER";
+
 /** Set to "1", the launcher starts the kernel from its script even when a matching snapshot exists. */
 export const NO_SNAPSHOT_VARIABLE = "WORKBOOK_KERNEL_NO_SNAPSHOT";
 
@@ -144,6 +147,8 @@ export function launcherScript(paths: LauncherPaths): string {
     `pointer=${shellQuote(paths.pointer)}`,
     `: "\${${REFRESH_VARIABLE}:=1}"`,
     `export ${REFRESH_VARIABLE}`,
+    `${POINTER_VARIABLE}="$pointer"`,
+    `export ${POINTER_VARIABLE}`,
     ...check,
     'exec "$node" "$main" "$@"',
     "",
@@ -159,6 +164,10 @@ export function launcherScript(paths: LauncherPaths): string {
 export function refreshKernelspecSnapshotInBackground(enabled: boolean = process.env[REFRESH_VARIABLE] === "1"): boolean {
   if (!enabled) return false;
   try {
+    // a student of a shared install cannot rewrite the pointer the launcher reads (the package's
+    // build folder): a snapshot built in their own temporary folder would never be used
+    const launcherPointer = process.env[POINTER_VARIABLE];
+    if (launcherPointer !== undefined && path.resolve(launcherPointer) !== kernelspecPointerFile()) return false;
     if (!kernelspecSnapshotNeedsRefresh()) return false;
     const child = spawn(process.execPath, [path.join(__dirname, "refresh.js")], { detached: true, stdio: "ignore", env: { ...process.env, [REFRESH_VARIABLE]: "0" } });
     child.on("error", () => undefined);
