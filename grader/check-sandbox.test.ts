@@ -29,6 +29,6 @@ test("--check-sandbox: without the OS layers the network, hidden-file, write and
   for (const layer of ["network namespace", "mount namespace", "writes only to scratch", "a user of its own"]) assert.match(text, new RegExp(`FAIL  ${layer}`), text);
   assert.match(text, /the listener saw 1 connection/);
   assert.match(text, /decoy KILLED/);
-  assert.match(text, /PASS  Node permission model/);
+  assert.match(text, /PASS {2}Node permission model/);
   assert.match(text, /refuses to grade here without --unsafe-no-sandbox/);
 });

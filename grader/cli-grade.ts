@@ -173,7 +173,7 @@ export async function gradeAll(args: GradeArgs, log: (line: string) => void = (l
         }
       }
     } finally {
-      const left = spare as Promise<SandboxedKernel> | null;
+      const left = spare;
       if (left) await left.then(disposeKernel, () => undefined);
     }
   };

@@ -70,7 +70,7 @@ async function openNotebook(file: string): Promise<void> {
 
 /** Runs a command of the app (as the menus and toolbar do). */
 async function command(id: string, args: Record<string, string | number | boolean> = {}): Promise<void> {
-  await page.evaluate(([id, args]) => (window as unknown as LabWindow).jupyterapp.commands.execute(id as string, args as Record<string, string>), [id, args] as const);
+  await page.evaluate(([id, args]) => (window as unknown as LabWindow).jupyterapp.commands.execute(id, args as Record<string, string>), [id, args] as const);
 }
 
 /** Waits until the notebook's kernel is idle and no code cell shows [*]. */

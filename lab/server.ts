@@ -116,8 +116,8 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
     log += chunk.toString();
     options.onLog?.(chunk.toString());
   };
-  child.stdout!.on("data", onData);
-  child.stderr!.on("data", onData);
+  child.stdout.on("data", onData);
+  child.stderr.on("data", onData);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   // In its own process group, the server would outlive a caller that exits without stop().
   const killOnExit = (): void => {

@@ -78,7 +78,7 @@ export function loadCourse(file?: string): Course {
   } catch (err) {
     throw new Error(`Error in loadCourse: cannot read ${file} as JSON: ${(err as Error).message}`);
   }
-  const course = { ...DEFAULT_COURSE, ...parsed } as Course;
+  const course = { ...DEFAULT_COURSE, ...parsed };
   if (!Number.isInteger(course.teamSize) || course.teamSize < 1) throw new Error(`Error in loadCourse: ${file}: "teamSize" is ${JSON.stringify(course.teamSize)}; give a whole number such as 3.`);
   if (!Number.isInteger(course.pageLimit) || course.pageLimit < 1) throw new Error(`Error in loadCourse: ${file}: "pageLimit" is ${JSON.stringify(course.pageLimit)}; give a whole number of pages such as 2.`);
   if (!Number.isInteger(course.year)) throw new Error(`Error in loadCourse: ${file}: "year" is ${JSON.stringify(course.year)}; give a year such as 2027.`);

@@ -145,7 +145,7 @@ test("course: the slides' defaults and a configurable year", () => {
   assert.equal(deadlineDate(DEFAULT_COURSE, "proposals").toISOString().slice(5, 10), "03-15");
   assert.equal(deadlineDate(DEFAULT_COURSE, "project2").toISOString().slice(5, 10), "04-15");
   assert.equal(deadlineDate(DEFAULT_COURSE, "project1").toISOString().slice(5, 10), "04-30");
-  assert.match(describeDeadlines(DEFAULT_COURSE, 2028)[0], /^2028-03-06  teams of 3/);
+  assert.match(describeDeadlines(DEFAULT_COURSE, 2028)[0], /^2028-03-06 {2}teams of 3/);
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), "course-test-"));
   try {
     const file = path.join(folder, "course.json");

@@ -173,9 +173,9 @@ async function runOnHub(base: string, user: string, token: string, notebook: str
       future.onIOPub = (msg: KernelMessage.IIOPubMessage) => {
         const wire: WireMessage = {
           identities: [],
-          header: msg.header as Header,
-          parent_header: msg.parent_header as Header,
-          metadata: msg.metadata as Record<string, unknown>,
+          header: msg.header,
+          parent_header: msg.parent_header,
+          metadata: msg.metadata,
           content: msg.content as unknown as Record<string, unknown>,
           buffers: [],
         };

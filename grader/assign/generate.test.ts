@@ -140,7 +140,7 @@ test("workbook assign generate: exit code 1 and the cell named on stderr for a b
     console.error = original;
   }
   assert.equal(code1, 1);
-  assert.match(errors.join("\n"), /bad\.source\.ipynb: 1 problem in the source notebook:\n  cell 2 \(grade_id "test_double"\): is graded/);
+  assert.match(errors.join("\n"), /bad\.source\.ipynb: 1 problem in the source notebook:\n {2}cell 2 \(grade_id "test_double"\): is graded/);
 
   fs.writeFileSync(path.join(dir, "good.source.ipynb"), JSON.stringify(goodSource()));
   const originalLog = console.log;

@@ -62,7 +62,7 @@ export function asComparison(value: JsonValue): Comparison {
     }
     case "gradient-check":
       if (!isBands(value.bands) || value.bands.length === 0) throw new Error(`a gradient-check comparison needs bands; ${bandsHelp}`);
-      return { kind: "gradient-check", bands: value.bands as CreditBand[] };
+      return { kind: "gradient-check", bands: value.bands };
     case "exact":
       return { kind: "exact" };
     default:

@@ -22,7 +22,7 @@ function textOf(value: unknown): string {
 function renderOutput(output: IOutput): string {
   if (output.output_type === "stream") return `<pre class="${output.name === "stderr" ? "stderr" : "stdout"}">${escapeHtml(textOf(output.text).slice(0, MAX_TEXT))}</pre>`;
   if (output.output_type === "error") return `<pre class="error">${escapeHtml(`${String(output.ename)}: ${String(output.evalue)}`.slice(0, MAX_TEXT))}</pre>`;
-  const data = ((output as { data?: Record<string, unknown> }).data ?? {}) as Record<string, unknown>;
+  const data = ((output as { data?: Record<string, unknown> }).data ?? {});
   for (const mime of ["image/png", "image/jpeg"]) {
     const b64 = textOf(data[mime]).replace(/\s/g, "");
     if (b64 && /^[A-Za-z0-9+/=]+$/.test(b64)) return `<img alt="plot" src="data:${mime};base64,${b64}">`;

@@ -181,7 +181,7 @@ export class TfCaptioningModel {
   }
 
   private stepLogits(words: tf.Tensor1D, state: LstmState): { logProbs: tf.Tensor2D; state: LstmState } {
-    const next = this.lstm.step(tf.gather(this.W_embed, words) as tf.Tensor2D, state);
+    const next = this.lstm.step(tf.gather(this.W_embed, words), state);
     return { logProbs: tf.logSoftmax(tf.add(tf.matMul(next.h, this.W_vocab), this.b_vocab)) as tf.Tensor2D, state: next };
   }
 

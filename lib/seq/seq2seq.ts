@@ -187,7 +187,7 @@ export class Seq2Seq {
 
   /** One decoder step for a batch: next-token log-probabilities [N, V] and the new state. */
   private decodeStep(tokens: tf.Tensor1D, state: LstmState): { logProbs: tf.Tensor2D; state: LstmState } {
-    const next = this.decoder.step(tf.gather(this.targetEmbedding, tokens) as tf.Tensor2D, state);
+    const next = this.decoder.step(tf.gather(this.targetEmbedding, tokens), state);
     const logits = tf.add(tf.matMul(next.h, this.Wout), this.bout);
     return { logProbs: tf.logSoftmax(logits) as tf.Tensor2D, state: next };
   }
