@@ -74,7 +74,9 @@ template <int NV> static inline void micro_kernel(long kc, const float* __restri
     for (int v = 0; v < NV; ++v) b[v] = *reinterpret_cast<const vf*>(pb + v * VL);
 #pragma GCC unroll 6
     for (int r = 0; r < MR; ++r) {
-      const vf a = vf{} + pa[r];
+      // a scalar times a vector: one broadcast load (vbroadcastss) per row. Not `vf{} + pa[r]`: x + 0
+      // is not x for x = -0, so the compiler keeps a scalar add on the FMA ports before each broadcast
+      const float a = pa[r];
 #pragma GCC unroll 2
       for (int v = 0; v < NV; ++v) acc[r][v] += a * b[v];
     }
