@@ -34,6 +34,12 @@ export interface NativeKernels {
   maxPool(x: Float32Array, y: Float32Array, dims: PoolDims): void;
   /** dx[first argmax of each window] += dy (dx overwritten). */
   maxPoolGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, dims: PoolDims): void;
+  /**
+   * One fused Adam step (native/elementwise.h), tfjs's order of operations:
+   * m' = m b1 + g (1 - b1); v' = v b2 + g^2 (1 - b2); w' = (m' / c1) / (sqrt(v' / c2) + eps) (-lr) + w.
+   * All arrays have w's length; outputs may alias inputs.
+   */
+  adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, wOut: Float32Array, mOut: Float32Array, vOut: Float32Array, params: [lr: number, b1: number, b2: number, eps: number, c1: number, c2: number, oneMinusB1: number, oneMinusB2: number]): void;
   /** A zero-filled Float32Array of n elements on a V8-owned ArrayBuffer (freed by V8's collector; `zero` is kept for callers and always holds). */
   alloc(n: number, zero: boolean): Float32Array;
   /** Sets the number of threads (0: WORKBOOK_THREADS or all cores); returns the number in use. */
