@@ -16,6 +16,7 @@
  * WORKBOOK_SIMD=native|avx512|avx2|portable picks the build of the addon (lib/backend/native.ts),
  * so one machine measures each instruction set it has; the header and the rows name the set run.
  * WORKBOOK_PYTHON names the Python to use (default: the first of python3, /usr/bin/python3 that has torch).
+ * Ours trains with FusedAdamOptimizer (one native pass per weight); BENCH_ADAM=tfjs uses tfjs's Adam.
  * BENCH_QUICK=1 (or CI) trains ours and PyTorch on a slice of 40 batches and skips the accuracy runs.
  */
 import { spawnSync } from "child_process";
@@ -23,7 +24,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { performance } from "perf_hooks";
-import { tf, useBackend, nativeKernels, nativeLoadError, availableBackends, WorkbookBackendName } from "../lib/backend";
+import { tf, useBackend, nativeKernels, nativeLoadError, availableBackends, WorkbookBackendName, FusedAdamOptimizer } from "../lib/backend";
 import { loadMnist, defaultMnistDir } from "../lib/data";
 import { buildModel, referenceSpec, train, evaluate } from "../lib/cnn";
 
@@ -68,13 +69,24 @@ function cpuSince(start: NodeJS.CpuUsage): number {
 
 let lastCpuPerEpoch = NaN;
 
+/**
+ * Adam with lr 1e-3 for `backend`: on ours the fused native update (FusedAdamOptimizer, the same
+ * weights as tfjs's Adam within float32 rounding, tested in lib/backend/fused-adam.test.ts), on
+ * tfjs's backends tfjs's own. BENCH_ADAM=tfjs uses tfjs's Adam on ours too, to measure the difference.
+ */
+function adamFor(backend: WorkbookBackendName): tf.Optimizer {
+  return backend === "workbook" && process.env.BENCH_ADAM !== "tfjs" ? new FusedAdamOptimizer(1e-3) : tf.train.adam(1e-3);
+}
+
 async function epochSeconds(backend: WorkbookBackendName, mnist: ReturnType<typeof loadMnist>, batches: number, warmUp = true): Promise<number> {
   await useBackend(backend);
   const model = buildModel(referenceSpec(), { seed: 0 });
   // one warm-up batch (kernel compilation, first allocations), then the timed slice
-  if (warmUp) await train(model, { train: mnist.train }, { epochs: 1, batchSize: 64, display: false, maxBatches: 1 });
+  const optimizer = adamFor(backend);
+  if (warmUp) await train(model, { train: mnist.train }, { epochs: 1, batchSize: 64, display: false, maxBatches: 1, optimizer });
   const cpu = process.cpuUsage();
-  const history = await train(model, { train: mnist.train }, { epochs: 1, batchSize: 64, display: false, maxBatches: batches, seed: 1 });
+  const history = await train(model, { train: mnist.train }, { epochs: 1, batchSize: 64, display: false, maxBatches: batches, seed: 1, optimizer });
+  optimizer.dispose();
   lastCpuPerEpoch = (cpuSince(cpu) / history.batches) * Math.ceil(mnist.train.count / 64);
   model.dispose();
   return (history.seconds / history.batches) * Math.ceil(mnist.train.count / 64);
@@ -128,7 +140,7 @@ async function main(): Promise<void> {
   }
   const info = nativeKernels?.info();
   const simd = info ? `native ${info.simd}` : "no native addon";
-  console.log(`dl-workbook bench:train  (backends: ${availableBackends().join(", ")}${info ? `; native ${info.simd}, ${info.threads} threads` : ""}; WORKBOOK_SIMD=${process.env.WORKBOOK_SIMD ?? "(unset: native)"})`);
+  console.log(`dl-workbook bench:train  (backends: ${availableBackends().join(", ")}${info ? `; native ${info.simd}, ${info.threads} threads` : ""}; WORKBOOK_SIMD=${process.env.WORKBOOK_SIMD ?? "(unset: native)"}; Adam on ours: ${process.env.BENCH_ADAM === "tfjs" ? "tfjs's" : "fused native"})`);
   console.log("Note: timings on a shared machine are noisy; ratios come from the same run.\n");
 
   const n = 1024;
@@ -158,14 +170,16 @@ async function main(): Promise<void> {
     await useBackend("workbook");
     const model = buildModel(referenceSpec(), { seed: 0 });
     const cpu = process.cpuUsage();
+    const optimizer = adamFor("workbook");
     const history = await train(model, mnist, {
-      epochs: 2, batchSize: 64, seed: 0, display: false,
+      epochs: 2, batchSize: 64, seed: 0, display: false, optimizer,
       onBatch: ({ epoch, batch, loss }) => { if (batch % 200 === 0) console.log(`  ours: epoch ${epoch} batch ${batch}/782 loss ${loss.toFixed(4)}`); },
     });
     for (const e of history.epochs) console.log(`  ours: epoch ${e.epoch}: ${e.seconds.toFixed(1)} s, train loss ${e.loss.toFixed(4)}, validation accuracy ${(100 * (e.valAccuracy ?? 0)).toFixed(2)}%`);
     oursEpoch = history.epochs.reduce((s, e) => s + e.seconds, 0) / history.epochs.length;
     oursCpu = cpuSince(cpu) / 2; // includes the two validation passes
     accuracy = evaluate(model, mnist.test).accuracy;
+    optimizer.dispose();
     measuredOn = "2 full epochs";
   }
   const python = findTorchPython();
