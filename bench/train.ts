@@ -20,7 +20,7 @@
  * BENCH_QUICK=1 (or CI) trains ours and PyTorch on a slice of 40 batches and skips the accuracy runs.
  */
 import { spawnSync } from "child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { performance } from "perf_hooks";
@@ -109,6 +109,9 @@ function findTorchPython(): string | undefined {
   return candidates.find((py) => spawnSync(py, ["-c", "import torch"], { stdio: "ignore" }).status === 0);
 }
 
+/** bench/train_torch.py in the source tree (an installed package has no bench/ folder). */
+const TORCH_SCRIPT = join(__dirname, "..", "..", "bench", "train_torch.py");
+
 /** Trains the reference model in PyTorch on our training split (full epochs, or `maxBatches` scaled to an epoch). */
 function torchEpoch(python: string, trainIndex: Int32Array, threads: number, epochs: number, maxBatches: number): TorchResult {
   const dir = mkdtempSync(join(tmpdir(), "workbook-bench-torch-"));
@@ -117,7 +120,7 @@ function torchEpoch(python: string, trainIndex: Int32Array, threads: number, epo
     writeFileSync(indexFile, Buffer.from(trainIndex.buffer, trainIndex.byteOffset, trainIndex.byteLength));
     const data = defaultMnistDir();
     const args = [
-      join(__dirname, "..", "..", "bench", "train_torch.py"),
+      TORCH_SCRIPT,
       "--train-images", join(data, "train-images-idx3-ubyte"), "--train-labels", join(data, "train-labels-idx1-ubyte"),
       "--test-images", join(data, "t10k-images-idx3-ubyte"), "--test-labels", join(data, "t10k-labels-idx1-ubyte"),
       "--train-index", indexFile, "--threads", String(threads), "--epochs", String(epochs), "--max-batches", String(maxBatches),
@@ -182,13 +185,14 @@ async function main(): Promise<void> {
     optimizer.dispose();
     measuredOn = "2 full epochs";
   }
-  const python = findTorchPython();
+  const python = existsSync(TORCH_SCRIPT) ? findTorchPython() : undefined;
   const threads = info?.threads ?? 1;
   const torchRun = python ? torchEpoch(python, mnist.train.sourceIndex, threads, 2, quick ? 40 : 0) : undefined;
   console.log(row([`ours (${fastest}${fastest === "workbook" ? `, ${info?.simd}` : ""}, ${measuredOn})`, oursEpoch.toFixed(1), (cpuEpoch / oursEpoch).toFixed(1), (wasmEpoch / oursEpoch).toFixed(1)]));
   console.log(row(["tfjs wasm + our missing kernels", wasmEpoch.toFixed(1), (cpuEpoch / wasmEpoch).toFixed(1), "1.0"]));
   console.log(row(["tfjs cpu (slice, scaled)", cpuEpoch.toFixed(1), "1.0", (wasmEpoch / cpuEpoch).toFixed(2)]));
   if (torchRun) console.log(row([`PyTorch ${torchRun.torch} (${quick ? "slice" : "2 epochs"}, ${torchRun.threads} thr)`, torchRun.seconds_per_epoch.toFixed(1), (cpuEpoch / torchRun.seconds_per_epoch).toFixed(1), (wasmEpoch / torchRun.seconds_per_epoch).toFixed(1)]));
+  else if (!existsSync(TORCH_SCRIPT)) console.log(`PyTorch: skipped (${TORCH_SCRIPT} is missing: run the bench from a source checkout)`);
   else console.log(`PyTorch: skipped (no python3 imports torch; Debian: apt-get install python3-torch, or set WORKBOOK_PYTHON)`);
   console.log(`\nCPU time of ours: ${oursCpu.toFixed(1)} s per epoch${torchRun ? `; PyTorch: ${torchRun.cpu_seconds_per_epoch.toFixed(1)} s` : ""} (user + system, all threads; what a busy machine cannot hide).`);
   if (torchRun) {
