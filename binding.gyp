@@ -21,5 +21,31 @@
         ["OS=='win' and target_arch!='x64'", { "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/O2", "/std:c++17"] } } }]
       ]
     }
+  ],
+  "conditions": [
+    ["OS=='linux'", {
+      "targets": [
+        {
+          "target_name": "workbook_native_portable",
+          "sources": ["native/addon.cc", "native/gemm.cc", "native/conv.cc", "native/elementwise.cc"],
+          "cflags_cc!": ["-fno-exceptions", "-O2", "-O3"],
+          "cflags_cc": ["-O3", "-std=c++17", "-fno-math-errno", "-DWORKBOOK_PORTABLE"],
+          "cflags!": ["-O2"],
+          "ldflags": ["-pthread"]
+        }
+      ]
+    }],
+    ["OS=='linux' and target_arch=='x64'", {
+      "targets": [
+        {
+          "target_name": "workbook_native_avx2",
+          "sources": ["native/addon.cc", "native/gemm.cc", "native/conv.cc", "native/elementwise.cc"],
+          "cflags_cc!": ["-fno-exceptions", "-O2", "-O3"],
+          "cflags_cc": ["-O3", "-std=c++17", "-fno-math-errno", "-mavx2", "-mfma", "-mno-avx512f"],
+          "cflags!": ["-O2"],
+          "ldflags": ["-pthread"]
+        }
+      ]
+    }]
   ]
 }

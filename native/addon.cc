@@ -248,6 +248,41 @@ napi_value Alloc(napi_env env, napi_callback_info info) {
   return array;
 }
 
+// adamUpdate(w, g, m, v, wOut, mOut, vOut, [lr, b1, b2, eps, c1, c2, 1 - b1, 1 - b2]): one fused Adam step (elementwise.h)
+napi_value AdamUpdate(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!get_args(env, info, a, 8, "adamUpdate")) return nullptr;
+  size_t n = 0;
+  napi_typedarray_type t;
+  bool is_typed = false;
+  napi_is_typedarray(env, a.argv[0], &is_typed);
+  if (is_typed) napi_get_typedarray_info(env, a.argv[0], &t, &n, nullptr, nullptr, nullptr);
+  const char* names[7] = {"w", "g", "m", "v", "wOut", "mOut", "vOut"};
+  float* p[7];
+  for (int i = 0; i < 7; ++i)
+    if (!(p[i] = f32(env, a.argv[i], n, "adamUpdate", names[i]))) return nullptr;
+  double h[8];
+  bool is_array = false;
+  napi_is_array(env, a.argv[7], &is_array);
+  uint32_t len = 0;
+  if (is_array) napi_get_array_length(env, a.argv[7], &len);
+  if (!is_array || len < 8) {
+    napi_throw_type_error(env, nullptr, "workbook_native.adamUpdate: params must be an array [lr, b1, b2, eps, c1, c2, 1 - b1, 1 - b2]");
+    return nullptr;
+  }
+  for (uint32_t i = 0; i < 8; ++i) {
+    napi_value e;
+    napi_get_element(env, a.argv[7], i, &e);
+    if (napi_get_value_double(env, e, &h[i]) != napi_ok) {
+      napi_throw_type_error(env, nullptr, (std::string("workbook_native.adamUpdate: params[") + std::to_string(i) + "] must be a number").c_str());
+      return nullptr;
+    }
+  }
+  const workbook::AdamParams params{(float)h[0], (float)h[1], (float)h[2], (float)h[3], (float)h[4], (float)h[5], (float)h[6], (float)h[7]};
+  workbook::adam_update(params, p[0], p[1], p[2], p[3], p[4], p[5], p[6], (long)n);
+  return nullptr;
+}
+
 // setThreads(n): 0 restores the default; returns the number in use
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   Args a;
@@ -281,6 +316,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"sumMiddle", nullptr, SumMiddle, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maxPool", nullptr, MaxPool, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"adamUpdate", nullptr, AdamUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"alloc", nullptr, Alloc, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},

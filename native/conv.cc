@@ -12,53 +12,72 @@ namespace workbook {
 
 static long patch_size(const ConvShape& s) { return s.KH * s.KW * s.C; }
 
-// col[(n*OH + oh)*OW + ow][(kh*KW + kw)*C + c] = x[n][oh*sh - pt + kh*dh][ow*sw - pl + kw*dw][c], 0 outside
+// The kernel columns kw in [lo, hi) whose input column ow*sw - pl + kw*dw lies inside [0, W).
+static inline void valid_kw(const ConvShape& s, long ow, long& lo, long& hi) {
+  const long base = ow * s.sw - s.pl;  // input column of kw = 0
+  lo = base >= 0 ? 0 : (-base + s.dw - 1) / s.dw;
+  hi = base >= s.W ? 0 : std::min(s.KW, (s.W - 1 - base) / s.dw + 1);
+  if (hi < lo) hi = lo;
+}
+
+// col[(n*OH + oh)*OW + ow][(kh*KW + kw)*C + c] = x[n][oh*sh - pt + kh*dh][ow*sw - pl + kw*dw][c], 0 outside.
+// With dilation 1 the in-bounds kw of one kernel row read one contiguous span of x (KW*C floats at
+// most), copied at once: for C = 1 (the first layer) a per-kw loop of one float cost 4x the GEMM.
 static void im2col(const ConvShape& s, const float* x, long images, float* col) {
-  const long K = patch_size(s);
+  const long K = patch_size(s), rowLen = s.KW * s.C;
   for (long n = 0; n < images; ++n) {
     const float* xn = x + n * s.H * s.W * s.C;
     for (long oh = 0; oh < s.OH; ++oh) {
       for (long ow = 0; ow < s.OW; ++ow) {
         float* row = col + ((n * s.OH + oh) * s.OW + ow) * K;
+        long lo, hi;
+        valid_kw(s, ow, lo, hi);
+        const long iw0 = ow * s.sw - s.pl + lo * s.dw;
         for (long kh = 0; kh < s.KH; ++kh) {
           const long ih = oh * s.sh - s.pt + kh * s.dh;
-          float* dst = row + kh * s.KW * s.C;
-          if (ih < 0 || ih >= s.H) {
-            std::memset(dst, 0, s.KW * s.C * sizeof(float));
+          float* dst = row + kh * rowLen;
+          if (ih < 0 || ih >= s.H || hi == lo) {
+            std::memset(dst, 0, rowLen * sizeof(float));
             continue;
           }
-          for (long kw = 0; kw < s.KW; ++kw, dst += s.C) {
-            const long iw = ow * s.sw - s.pl + kw * s.dw;
-            if (iw < 0 || iw >= s.W) {
-              for (long c = 0; c < s.C; ++c) dst[c] = 0.f;
-            } else {
-              const float* src = xn + (ih * s.W + iw) * s.C;
-              for (long c = 0; c < s.C; ++c) dst[c] = src[c];
-            }
+          if (lo > 0) std::memset(dst, 0, lo * s.C * sizeof(float));
+          const float* src = xn + (ih * s.W + iw0) * s.C;
+          if (s.dw == 1) {
+            std::memcpy(dst + lo * s.C, src, (hi - lo) * s.C * sizeof(float));
+          } else {
+            for (long kw = lo; kw < hi; ++kw, src += s.dw * s.C) std::memcpy(dst + kw * s.C, src, s.C * sizeof(float));
           }
+          if (hi < s.KW) std::memset(dst + hi * s.C, 0, (s.KW - hi) * s.C * sizeof(float));
         }
       }
     }
   }
 }
 
-// x[n][ih][iw][c] += col[...] for every patch position that reads it (the adjoint of im2col)
+// x[n][ih][iw][c] += col[...] for every patch position that reads it (the adjoint of im2col); the
+// in-bounds kw of one kernel row add into one contiguous span of x when the dilation is 1
 static void col2im(const ConvShape& s, const float* col, long images, float* x) {
-  const long K = patch_size(s);
+  const long K = patch_size(s), rowLen = s.KW * s.C;
   for (long n = 0; n < images; ++n) {
     float* xn = x + n * s.H * s.W * s.C;
     for (long oh = 0; oh < s.OH; ++oh) {
       for (long ow = 0; ow < s.OW; ++ow) {
         const float* row = col + ((n * s.OH + oh) * s.OW + ow) * K;
+        long lo, hi;
+        valid_kw(s, ow, lo, hi);
+        if (hi == lo) continue;
+        const long iw0 = ow * s.sw - s.pl + lo * s.dw;
         for (long kh = 0; kh < s.KH; ++kh) {
           const long ih = oh * s.sh - s.pt + kh * s.dh;
           if (ih < 0 || ih >= s.H) continue;
-          const float* src = row + kh * s.KW * s.C;
-          for (long kw = 0; kw < s.KW; ++kw, src += s.C) {
-            const long iw = ow * s.sw - s.pl + kw * s.dw;
-            if (iw < 0 || iw >= s.W) continue;
-            float* dst = xn + (ih * s.W + iw) * s.C;
-            for (long c = 0; c < s.C; ++c) dst[c] += src[c];
+          const float* src = row + kh * rowLen + lo * s.C;
+          float* dst = xn + (ih * s.W + iw0) * s.C;
+          if (s.dw == 1) {
+            const long len = (hi - lo) * s.C;
+            for (long i = 0; i < len; ++i) dst[i] += src[i];
+          } else {
+            for (long kw = lo; kw < hi; ++kw, src += s.C, dst += s.dw * s.C)
+              for (long c = 0; c < s.C; ++c) dst[c] += src[c];
           }
         }
       }

@@ -117,4 +117,27 @@ void max_pool_grad(const PoolShape& s, const float* x, const float* dy, float* d
   });
 }
 
+// m' = m b1 + g (1 - b1); v' = v b2 + g^2 (1 - b2); w' = (m' / c1) / (sqrt(v' / c2) + eps) (-lr) + w
+// no fused multiply-adds here: each product and sum rounded to float32 as tfjs's separate kernels do
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#define WORKBOOK_NO_CONTRACT
+#elif defined(__GNUC__)
+#define WORKBOOK_NO_CONTRACT __attribute__((optimize("fp-contract=off")))
+#else
+#define WORKBOOK_NO_CONTRACT
+#endif
+WORKBOOK_NO_CONTRACT void adam_update(const AdamParams& p, const float* w, const float* g, const float* m, const float* v, float* w_out, float* m_out, float* v_out, long n) {
+  const float one_minus_b1 = p.one_minus_b1, one_minus_b2 = p.one_minus_b2, neg_lr = -p.lr;
+  for (long i = 0; i < n; ++i) {
+    const float gi = g[i];
+    const float mi = m[i] * p.b1 + gi * one_minus_b1;
+    const float vi = v[i] * p.b2 + (gi * gi) * one_minus_b2;
+    const float step = (mi / p.c1) / (std::sqrt(vi / p.c2) + p.eps);
+    w_out[i] = step * neg_lr + w[i];
+    m_out[i] = mi;
+    v_out[i] = vi;
+  }
+}
+
 }  // namespace workbook

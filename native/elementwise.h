@@ -27,4 +27,14 @@ void max_pool(const PoolShape& s, const float* x, float* y);
 // dx[argmax of each window] += dy (dx overwritten)
 void max_pool_grad(const PoolShape& s, const float* x, const float* dy, float* dx);
 
+// One Adam step in a single pass (what tfjs's AdamOptimizer does in ~10 element-wise ops), with its
+// operations in tfjs's order and float32 rounding:
+//   m' = m b1 + g (1 - b1);  v' = v b2 + g^2 (1 - b2);  w' = (m' / c1) / (sqrt(v' / c2) + eps) (-lr) + w
+// where c1 = 1 - b1^t and c2 = 1 - b2^t (bias corrections), and 1 - b1, 1 - b2 are given as tfjs
+// rounds them (float32 of the double difference). The outputs may alias the inputs.
+struct AdamParams {
+  float lr, b1, b2, eps, c1, c2, one_minus_b1, one_minus_b2;
+};
+void adam_update(const AdamParams& p, const float* w, const float* g, const float* m, const float* v, float* w_out, float* m_out, float* v_out, long n);
+
 }  // namespace workbook

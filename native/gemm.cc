@@ -39,7 +39,11 @@ constexpr int NV_WIDE = 2;
 #endif
 // columns of the register tile: NV vectors, NV_WIDE * VL normally, VL when C has at most VL columns
 // (e.g. a convolution with 16 output channels) so that most of the tile is not wasted
-constexpr long KC = 384;     // depth of a packed block (A panel + B panel stay in L1/L2)
+// depth of a packed block: the KC x NR micro-panel of B stays in L1 while MR-row panels of A stream
+// from L2, so KC * NR * 4 bytes must fit L1 with room to spare: 24 KB for NR = 16 (AVX2, KC 384), and
+// KC 256 for NR = 32 (AVX-512: 384 made it 48 KB, more than most L1s; best-of-10 single-thread GEMM
+// 1024^3 on a loaded AVX-512 machine: 91-114 GFLOP/s at 384, 126-128 at 256)
+constexpr long KC = VL * NV_WIDE >= 32 ? 256 : 384;
 constexpr long MC = 16 * MR; // rows of a packed A block (L2)
 constexpr long NC = 4096;    // columns of a packed B block (L3)
 
@@ -74,7 +78,9 @@ template <int NV> static inline void micro_kernel(long kc, const float* __restri
     for (int v = 0; v < NV; ++v) b[v] = *reinterpret_cast<const vf*>(pb + v * VL);
 #pragma GCC unroll 6
     for (int r = 0; r < MR; ++r) {
-      const vf a = vf{} + pa[r];
+      // a scalar times a vector: one broadcast load (vbroadcastss) per row. Not `vf{} + pa[r]`: x + 0
+      // is not x for x = -0, so the compiler keeps a scalar add on the FMA ports before each broadcast
+      const float a = pa[r];
 #pragma GCC unroll 2
       for (int v = 0; v < NV; ++v) acc[r][v] += a * b[v];
     }

@@ -2,8 +2,10 @@
  * Loads the Node-API addon with our fast kernels (native/*.cc, built by scripts/build-native.js
  * during `npm install` into build/Release/workbook_native.node). When it is missing, `nativeKernels`
  * is null and `nativeLoadError` says why.
+ * WORKBOOK_SIMD=native|avx512|avx2|portable picks the build to load (default native, this machine's
+ * best), so that one machine can measure each instruction set; `nativeKernels.info().simd` names it.
  */
-import { existsSync } from "fs";
+import { existsSync, readFileSync } from "fs";
 import { join } from "path";
 
 /** Shapes of one convolution, in the addon's order: x[N,H,W,C], filter[KH,KW,C,OC], y[N,OH,OW,OC]. */
@@ -32,6 +34,12 @@ export interface NativeKernels {
   maxPool(x: Float32Array, y: Float32Array, dims: PoolDims): void;
   /** dx[first argmax of each window] += dy (dx overwritten). */
   maxPoolGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, dims: PoolDims): void;
+  /**
+   * One fused Adam step (native/elementwise.h), tfjs's order of operations:
+   * m' = m b1 + g (1 - b1); v' = v b2 + g^2 (1 - b2); w' = (m' / c1) / (sqrt(v' / c2) + eps) (-lr) + w.
+   * All arrays have w's length; outputs may alias inputs.
+   */
+  adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, wOut: Float32Array, mOut: Float32Array, vOut: Float32Array, params: [lr: number, b1: number, b2: number, eps: number, c1: number, c2: number, oneMinusB1: number, oneMinusB2: number]): void;
   /** A zero-filled Float32Array of n elements on a V8-owned ArrayBuffer (freed by V8's collector; `zero` is kept for callers and always holds). */
   alloc(n: number, zero: boolean): Float32Array;
   /** Sets the number of threads (0: WORKBOOK_THREADS or all cores); returns the number in use. */
@@ -40,12 +48,46 @@ export interface NativeKernels {
   info(): { threads: number; simd: string };
 }
 
+/** Instruction sets WORKBOOK_SIMD can ask for, and the addon file that holds each (binding.gyp). */
+export const SIMD_VARIANTS = {
+  /** this machine's best: -march=native (AVX-512, AVX2, NEON, ...) */
+  native: "workbook_native.node",
+  /** -march=native again, but refusing to run unless it is AVX-512 */
+  avx512: "workbook_native.node",
+  /** -mavx2 -mfma -mno-avx512f: the path of most laptops (x86-64 Linux builds only) */
+  avx2: "workbook_native_avx2.node",
+  /** plain C++ (-DWORKBOOK_PORTABLE, no -march): what MSVC and other CPUs compile (Linux builds only) */
+  portable: "workbook_native_portable.node",
+} as const;
+
+/** A WORKBOOK_SIMD value: which build of the addon to load. */
+export type SimdVariant = keyof typeof SIMD_VARIANTS;
+
+function cpuHas(flags: string[]): boolean {
+  if (process.platform !== "linux") return true; // no /proc/cpuinfo to check: trust the request
+  try {
+    const info = readFileSync("/proc/cpuinfo", "utf8");
+    return flags.every((f) => new RegExp(`\\b${f}\\b`).test(info));
+  } catch {
+    return true;
+  }
+}
+
 function load(): { kernels: NativeKernels | null; error?: string } {
-  const file = join(__dirname, "..", "..", "..", "build", "Release", "workbook_native.node");
-  if (!existsSync(file)) return { kernels: null, error: `${file} is not built (run "node scripts/build-native.js")` };
+  const asked = (process.env.WORKBOOK_SIMD ?? "native").trim().toLowerCase() || "native";
+  if (!(asked in SIMD_VARIANTS)) {
+    return { kernels: null, error: `WORKBOOK_SIMD=${asked} is not one of ${Object.keys(SIMD_VARIANTS).join(", ")}; unset it or pick one of those` };
+  }
+  const variant = asked as SimdVariant;
+  if (variant === "avx2" && !cpuHas(["avx2", "fma"])) return { kernels: null, error: "WORKBOOK_SIMD=avx2, but this CPU has no AVX2/FMA" };
+  const file = join(__dirname, "..", "..", "..", "build", "Release", SIMD_VARIANTS[variant]);
+  if (!existsSync(file)) return { kernels: null, error: `${file} is not built (run "node scripts/build-native.js"${variant === "native" ? "" : `; the ${variant} build exists on Linux${variant === "avx2" ? " x86-64" : ""} only`})` };
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- an optional native addon: its path is known only at run time and it may be missing
-    return { kernels: require(file) as NativeKernels };
+    const kernels = require(file) as NativeKernels;
+    const simd = kernels.info().simd;
+    if (variant === "avx512" && simd !== "avx512") return { kernels: null, error: `WORKBOOK_SIMD=avx512, but this machine's build is ${simd} (its CPU or compiler has no AVX-512)` };
+    return { kernels };
   } catch (err) {
     return { kernels: null, error: `${file} failed to load: ${(err as Error).message.split("\n")[0]}` };
   }

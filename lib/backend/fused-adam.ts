@@ -1,0 +1,68 @@
+/**
+ * Adam with one fused native pass per weight tensor: tfjs's AdamOptimizer updates each weight with
+ * about ten element-wise kernels (two muls and an add for m, a square, two muls and an add for v, two
+ * bias-correction divisions, sqrt, add, div, mul, add), each reading and writing the whole tensor;
+ * this one reads w, g, m, v once and writes w, m, v once (native/elementwise.cc, adam_update), in
+ * tfjs's order of operations and float32 rounding. On another backend, or without the native addon,
+ * it is tfjs's AdamOptimizer unchanged. Its state (m, v, the beta powers) is tfjs's own, so
+ * getWeights/setWeights and a switch of backend mid-training keep working.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { nativeKernels } from "./native";
+import { WORKBOOK_BACKEND } from "./workbook-backend";
+
+/** What Optimizer.applyGradients takes: gradients by variable name, or a list of named tensors. */
+type AdamGradients = Parameters<tf.AdamOptimizer["applyGradients"]>[0];
+
+/** The AdamOptimizer fields that applyGradients keeps (tfjs-core 4.x, adam_optimizer.js). */
+interface AdamState {
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+  accumulatedFirstMoment: ({ originalName: string; variable: tf.Variable } | undefined)[];
+  accumulatedSecondMoment: ({ originalName: string; variable: tf.Variable } | undefined)[];
+}
+
+/**
+ * tfjs's Adam (same hyper-parameters, same state, same results within float32 rounding) whose update
+ * runs as one native kernel per weight on the "workbook" backend.
+ * @example
+ * const optimizer = new FusedAdamOptimizer(1e-3);
+ * await train(model, mnist, { epochs: 2, optimizer });
+ */
+export class FusedAdamOptimizer extends tf.AdamOptimizer {
+  constructor(learningRate = 1e-3, beta1 = 0.9, beta2 = 0.999, epsilon?: number) {
+    super(learningRate, beta1, beta2, epsilon);
+  }
+
+  override applyGradients(variableGradients: AdamGradients): void {
+    const native = nativeKernels;
+    if (!native || tf.getBackend() !== WORKBOOK_BACKEND) return super.applyGradients(variableGradients);
+    const state = this as unknown as AdamState;
+    const names = Array.isArray(variableGradients) ? variableGradients.map((v) => v.name) : Object.keys(variableGradients);
+    // c = 1 - beta^t in float32, as tfjs's sub(1, accBeta) computes it
+    const c1 = Math.fround(1 - state.accBeta1.dataSync()[0]);
+    const c2 = Math.fround(1 - state.accBeta2.dataSync()[0]);
+    const params: [number, number, number, number, number, number, number, number] = [this.learningRate, this.beta1, this.beta2, this.epsilon, c1, c2, 1 - this.beta1, 1 - this.beta2];
+    tf.tidy(() => {
+      names.forEach((name, i) => {
+        const value = tf.engine().registeredVariables[name];
+        state.accumulatedFirstMoment[i] ??= { originalName: `${name}/m`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+        state.accumulatedSecondMoment[i] ??= { originalName: `${name}/v`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+        const gradient = Array.isArray(variableGradients) ? variableGradients[i].tensor : variableGradients[name];
+        if (gradient == null) return;
+        const m = state.accumulatedFirstMoment[i]!.variable;
+        const v = state.accumulatedSecondMoment[i]!.variable;
+        const n = value.size;
+        const [wOut, mOut, vOut] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+        // dataSync on a CPU-style backend returns the tensor's own array (no copy); it is only read here
+        native.adamUpdate(value.dataSync() as Float32Array, gradient.dataSync() as Float32Array, m.dataSync() as Float32Array, v.dataSync() as Float32Array, wOut, mOut, vOut, params);
+        m.assign(tf.tensor(mOut, m.shape, "float32"));
+        v.assign(tf.tensor(vOut, v.shape, "float32"));
+        value.assign(tf.tensor(wOut, value.shape, "float32"));
+      });
+      state.accBeta1.assign(tf.mul(state.accBeta1, this.beta1));
+      state.accBeta2.assign(tf.mul(state.accBeta2, this.beta2));
+    });
+    this.incrementIterations();
+  }
+}
