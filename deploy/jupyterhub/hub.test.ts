@@ -25,7 +25,7 @@ import { KernelManager, KernelMessage, ServerConnection, SessionManager } from "
 import type { IOutput } from "@jupyterlab/nbformat";
 import { PACKAGE_ROOT } from "../../kernel/info";
 import { OutputCollector } from "../../kernel/client/outputs";
-import type { Header, WireMessage } from "../../kernel/wire";
+import type { WireMessage } from "../../kernel/wire";
 
 const CONFIG = path.join(PACKAGE_ROOT, "deploy", "jupyterhub", "jupyterhub_config.py");
 const LECTURE = "dl-workbook/notebooks/01-adam.ipynb";
