@@ -14,8 +14,7 @@ import type * as TS from "typescript";
 import { PACKAGE_ROOT } from "./info";
 import type { LocalModules } from "./local-modules";
 import { plainProgramFactory } from "./plain-program";
-import { CONVERTER_FIXES, requireFixed, TYPESCRIPT_API_FIXES } from "./tslab-fixes";
-import { defaultTypeRoots, preEmitDiagnosticsOfFiles, quickInfoAtPosition } from "./tslab-typescript";
+import { CONVERTER_FIXES, requireFixed } from "./tslab-fixes";
 
 /** The parts of tslab's converter the kernel uses (tslab/dist/converter.d.ts). */
 export interface Diagnostic {
@@ -58,10 +57,7 @@ const TSLAB_DIR = path.dirname(require.resolve("tslab/package.json", { paths: [P
 
 /** tslab's converter module, with the kernel's fixes (tslab-fixes.ts). */
 function tslabConverter(): TslabConverterModule {
-  return requireFixed(path.join(TSLAB_DIR, "dist", "converter.js"), [...CONVERTER_FIXES, ...TYPESCRIPT_API_FIXES], {
-    workbookCreateProgram: plainProgramFactory(tslabTypeScript()),
-    workbookTypeScript: { defaultTypeRoots, quickInfoAtPosition, preEmitDiagnosticsOfFiles },
-  }) as TslabConverterModule;
+  return requireFixed(path.join(TSLAB_DIR, "dist", "converter.js"), CONVERTER_FIXES, { workbookCreateProgram: plainProgramFactory(tslabTypeScript()) }) as TslabConverterModule;
 }
 
 /** Packages that always come from this package, so cells see the versions the library was built with. */
