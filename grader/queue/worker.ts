@@ -151,6 +151,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     maxStalledCount: stall.maxStalledCount,
     name,
   });
+  worker.on("active", (job) => log(`grading ${job.data.student}`));
   worker.on("completed", (job, result) => log(`graded ${job.data.student}: ${result.score.score} / ${result.score.maxScore} in ${result.seconds.toFixed(1)} s`));
   worker.on("failed", (job, err) => log(`${job?.data.student ?? "a job"}: attempt failed: ${err.message.split("\n")[0]}`));
   worker.on("error", (err) => log(`queue: ${err.message.split("\n")[0]}`));
