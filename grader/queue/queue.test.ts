@@ -175,3 +175,53 @@ test("queue: three workers, one SIGKILLed mid-job, one joining late: every submi
     redis.stop("SIGKILL");
   }
 });
+
+test("queue: a coordinator SIGKILLed and restarted with the same arguments resumes; nothing graded twice", { skip: !HAVE_REDIS && "redis-server is not installed (apt-get install redis-server)", timeout: 180000 }, async () => {
+  const { subs, out, expected } = setUp("coordinator", 6);
+  const port = await freePort();
+  const redis = await startRedis(port);
+  const url = `redis://127.0.0.1:${port}`;
+  const worker = startWorker(url);
+  try {
+    const args = [ASSIGNMENT, subs, "--out", out, "--queue", url];
+    const first = startCoordinator(args);
+    await first.until(/^\[\s*\d+\/6\]/, 2);
+    first.stop("SIGKILL");
+    await first.exited;
+    // the worker goes on grading the queued jobs meanwhile; the restarted coordinator collects them
+    await worker.until(/^graded /, 4);
+    const second = startCoordinator(args);
+    const end = await second.exited;
+    assert.equal(end.code, 0, second.out);
+    checkGradebook(out, expected);
+    const skipped = (second.out.match(/unchanged, skipped$/gm) ?? []).length;
+    assert.ok(skipped >= 2, `the restart skips what the gradebook holds:\n${second.out}`);
+    assert.deepEqual([...gradedBy(worker)].sort(), [...expected.keys()], "each submission graded by the worker once: re-adding a queued job is a no-op");
+  } finally {
+    worker.stop("SIGKILL");
+    redis.stop("SIGKILL");
+  }
+});
+
+test("queue: Redis SIGKILLed and restarted empty mid-run: jobs are queued again, no grade lost", { skip: !HAVE_REDIS && "redis-server is not installed (apt-get install redis-server)", timeout: 180000 }, async () => {
+  const { subs, out, expected } = setUp("redis", 6);
+  const port = await freePort();
+  let redis = await startRedis(port);
+  const url = `redis://127.0.0.1:${port}`;
+  const workers = [startWorker(url), startWorker(url)];
+  try {
+    const coordinator = startCoordinator([ASSIGNMENT, subs, "--out", out, "--queue", url]);
+    await coordinator.until(/^\[\s*\d+\/6\]/, 2);
+    redis.stop("SIGKILL");
+    await redis.exited;
+    redis = await startRedis(port);
+    const end = await coordinator.exited;
+    assert.equal(end.code, 0, coordinator.out);
+    checkGradebook(out, expected);
+    const lines = [...coordinator.out.matchAll(/^\[\s*\d+\/6\] .* {2}(\S+): /gm)].map((m) => m[1]);
+    assert.deepEqual([...lines].sort(), [...expected.keys()], `each submission recorded once:\n${coordinator.out}`);
+  } finally {
+    for (const w of workers) w.stop("SIGKILL");
+    redis.stop("SIGKILL");
+  }
+});
