@@ -225,3 +225,49 @@ test("queue: Redis SIGKILLed and restarted empty mid-run: jobs are queued again,
     redis.stop("SIGKILL");
   }
 });
+
+test("queue: a submission whose job kills every worker it meets is recorded as failed with the reason after 3 workers", { skip: !HAVE_REDIS && "redis-server is not installed (apt-get install redis-server)", timeout: 180000 }, async () => {
+  const { subs, out, expected } = setUp("poison", 2);
+  const port = await freePort();
+  const redis = await startRedis(port);
+  const url = `redis://127.0.0.1:${port}`;
+  const workers = [startWorker(url)];
+  let kills = 0;
+  let watching = true;
+  // stands for a machine lost each time it grades s01: every worker that takes it is SIGKILLed, a fresh one replaces it
+  const watch = (async () => {
+    while (watching) {
+      const current = workers[workers.length - 1];
+      if (/^grading s01$/m.test(current.out)) {
+        current.stop("SIGKILL");
+        kills++;
+        workers.push(startWorker(url));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  try {
+    const coordinator = startCoordinator([ASSIGNMENT, subs, "--out", out, "--queue", url]);
+    const end = await coordinator.exited;
+    watching = false;
+    await watch;
+    assert.equal(end.code, 0, coordinator.out);
+    assert.equal(kills, 3, "maxStalledCount 2: the third worker lost ends the job");
+    const book = Gradebook.open(path.join(out, "gradebook.sqlite"));
+    try {
+      const grades = new Map(book.grades("01-adam").map((g) => [g.student, g]));
+      assert.equal(grades.get("s00")?.rawScore, expected.get("s00"));
+      const failed = grades.get("s01");
+      assert.ok(failed && failed.contentHash.endsWith(":grader-failed") && failed.rawScore === 0, "s01 is recorded, as a grader failure that a later run grades again");
+      const results = fs.readFileSync(path.join(out, "s01", "results.json"), "utf8");
+      assert.match(results, /could not grade this submission after \d+ attempt\(s\): .*stalled/, "the reason is in s01's results");
+    } finally {
+      book.close();
+    }
+    assert.match(coordinator.out, /s01: failed on the queue/);
+  } finally {
+    watching = false;
+    for (const w of workers) w.stop("SIGKILL");
+    redis.stop("SIGKILL");
+  }
+});

@@ -143,15 +143,22 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const name = `${os.hostname()}:${process.pid}`;
   const stall = stallSettings();
   const workerConnection = connectQueue(options.queue);
-  const worker = new Worker<GradeJobData, GradeJobResult>(QUEUE_NAME, (job) => host.grade(job, name), {
-    connection: workerConnection,
-    concurrency: options.jobs,
-    lockDuration: stall.lockMs,
-    stalledInterval: stall.lockMs,
-    maxStalledCount: stall.maxStalledCount,
-    name,
-  });
-  worker.on("active", (job) => log(`grading ${job.data.student}`));
+  const worker = new Worker<GradeJobData, GradeJobResult>(
+    QUEUE_NAME,
+    (job) => {
+      // here, not on "active": a job failed for stalling too often is never handed to the processor
+      log(`grading ${job.data.student}`);
+      return host.grade(job, name);
+    },
+    {
+      connection: workerConnection,
+      concurrency: options.jobs,
+      lockDuration: stall.lockMs,
+      stalledInterval: stall.lockMs,
+      maxStalledCount: stall.maxStalledCount,
+      name,
+    },
+  );
   worker.on("completed", (job, result) => log(`graded ${job.data.student}: ${result.score.score} / ${result.score.maxScore} in ${result.seconds.toFixed(1)} s`));
   worker.on("failed", (job, err) => log(`${job?.data.student ?? "a job"}: attempt failed: ${err.message.split("\n")[0]}`));
   worker.on("error", (err) => log(`queue: ${err.message.split("\n")[0]}`));
