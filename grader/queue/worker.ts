@@ -10,10 +10,10 @@ import { Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { GradeSettings, SandboxCheckError, checkSandboxRunsKernel, gradeOne, loadAssignment, parseLatePolicy } from "../autograde";
 import type { LoadedAssignment } from "../autograde";
-import { disposeKernel } from "../autograde/sandboxed-kernel";
+import { SandboxedKernel, disposeKernel, startSandboxedKernel } from "../autograde/sandboxed-kernel";
 import { Gradebook } from "../gradebook";
-import { DEFAULT_LIMITS, KernelInstall, Protections, checkLimits, makePrivate, missingForGrading, probeProtections, refusalMessage, secretPaths, thisInstall, withKernelSnapshot } from "../sandbox";
-import { QUEUE_NAME, connectQueue, redactUrl } from "./connection";
+import { DEFAULT_LIMITS, KernelInstall, Protections, SandboxLimits, checkLimits, makePrivate, missingForGrading, probeProtections, refusalMessage, secretPaths, thisInstall, withKernelSnapshot } from "../sandbox";
+import { QUEUE_NAME, checkQueueUrl, connectQueue, redactUrl } from "./connection";
 import { GradeJobData, GradeJobResult, getAssignment } from "./job";
 
 /** How BullMQ detects a dead worker: its job lock (renewed every half of it) expires, and another worker's stalled check moves the job back. */
@@ -48,13 +48,45 @@ export interface RunningWorker {
 class GradingHost {
   private readonly assignments = new Map<string, Promise<LoadedAssignment>>();
   private jobCounter = 0;
+  /** Kernels started ahead, by limits, as local grading's pool keeps one per job: a kernel's start overlaps the previous submission. */
+  private readonly spares: Array<{ key: string; kernel: Promise<SandboxedKernel> }> = [];
+  private closed = false;
   constructor(
     readonly dir: string,
     readonly protections: Protections,
     readonly install: KernelInstall,
     readonly unsafe: string | undefined,
     private readonly redis: Redis,
+    private readonly slots: number,
   ) {}
+
+  /** What the kernels must not see: this worker's folder (assignments, jobs) and the package's assignments. */
+  get hide(): string[] {
+    return secretPaths(this.install, [this.dir]);
+  }
+
+  /** Keeps `kernel` (started with `limits`) for the next job with the same limits. */
+  addSpare(limits: SandboxLimits, kernel: Promise<SandboxedKernel>): void {
+    kernel.catch(() => undefined); // a failed start is reported by the submission that takes it
+    this.spares.push({ key: JSON.stringify(limits), kernel });
+  }
+
+  /** A kernel for a job: a spare started ahead with the same limits, or a new one; then starts the next spare. */
+  takeKernel(limits: SandboxLimits): Promise<SandboxedKernel> {
+    const key = JSON.stringify(limits);
+    const index = this.spares.findIndex((s) => s.key === key);
+    const start = (): Promise<SandboxedKernel> => startSandboxedKernel({ limits, protections: this.protections, install: this.install, hide: this.hide });
+    const kernel = index >= 0 ? this.spares.splice(index, 1)[0].kernel : start();
+    if (!this.closed && this.spares.length < this.slots) this.addSpare(limits, start());
+    return kernel;
+  }
+
+  /** Stops the spare kernels (after the jobs in progress have finished). */
+  async close(): Promise<void> {
+    this.closed = true;
+    const left = this.spares.splice(0);
+    await Promise.all(left.map((s) => s.kernel.then(disposeKernel, () => undefined)));
+  }
 
   /** The assignment of a job, written into this worker's private folder and loaded as local grading loads it. */
   assignment(specHash: string): Promise<LoadedAssignment> {
@@ -93,13 +125,13 @@ class GradingHost {
         protections: this.protections,
         install: this.install,
         // the kernel sees neither this worker's folder (assignments, other jobs) nor the package's assignments
-        hide: secretPaths(this.install, [this.dir]),
+        hide: this.hide,
         late: parseLatePolicy(data.late.due, data.late.grace, data.late.latePolicy),
         unsafe: this.unsafe,
         log,
       };
       const submission = { student: data.student, origin: data.origin, bytes: Buffer.from(data.notebook, "base64"), submittedAt: new Date(data.submittedAt) };
-      const outcome = await gradeOne(submission, settings);
+      const outcome = await gradeOne(submission, settings, () => this.takeKernel(limits));
       const recorded = gradebook.recorded(data.student, assignment.spec.assignment);
       if (outcome.state !== "graded" || !outcome.score || !recorded) throw new Error(`gradeOne left no grade for ${data.student}`);
       const studentDir = path.join(outDir, data.student);
@@ -137,9 +169,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const limits = checkLimits(DEFAULT_LIMITS);
   const install = withKernelSnapshot(thisInstall(), limits, log);
   // as local grading does: one kernel must start and run a cell before this worker takes any job
-  await disposeKernel(await checkSandboxRunsKernel({ limits, protections, install, hide: secretPaths(install, [dir]) }));
+  const first = await checkSandboxRunsKernel({ limits, protections, install, hide: secretPaths(install, [dir]) });
   const redis = connectQueue(options.queue);
-  const host = new GradingHost(dir, protections, install, unsafe, redis);
+  const host = new GradingHost(dir, protections, install, unsafe, redis, options.jobs);
+  // the kernel that passed the check grades the first job with the default limits
+  host.addSpare(limits, Promise.resolve(first));
   const name = `${os.hostname()}:${process.pid}`;
   const stall = stallSettings();
   const workerConnection = connectQueue(options.queue);
@@ -167,6 +201,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     worker,
     close: async () => {
       await worker.close();
+      await host.close();
       // connections handed to BullMQ stay open until their owner closes them
       for (const c of [redis, workerConnection]) await c.quit().catch(() => c.disconnect());
       fs.rmSync(dir, { recursive: true, force: true });
@@ -195,6 +230,7 @@ export async function workerMain(args: string[]): Promise<number> {
     else throw new Error(`Error in grade worker: unknown argument "${arg}"; usage: workbook grade worker --queue redis://HOST:PORT [--jobs N] [--unsafe-no-sandbox]`);
   }
   if (!queue) throw new Error("Error in grade worker: --queue redis://HOST:PORT is required (rediss:// for TLS, redis://:PASSWORD@HOST:PORT with a password).");
+  checkQueueUrl(queue);
   let running: RunningWorker;
   try {
     running = await startWorker({ queue, jobs, unsafeNoSandbox });
