@@ -91,19 +91,19 @@ class Proc {
   }
 }
 
-async function startRedis(port: number): Promise<Proc> {
-  const redis = new Proc(spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] }));
+async function startRedis(port: number, extra: string[] = []): Promise<Proc> {
+  const redis = new Proc(spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...extra], { stdio: ["ignore", "pipe", "pipe"] }));
   await redis.until(/Ready to accept connections/, 1, 15000);
   return redis;
 }
 
 /** A worker started from a folder that is not the package (it needs nothing but the package and the queue). */
-function startWorker(url: string): Proc {
-  return new Proc(spawn(process.execPath, [WORKBOOK, "grade", "worker", "--queue", url, "--jobs", "1"], { cwd: os.tmpdir(), env: ENV, stdio: ["ignore", "pipe", "pipe"] }));
+function startWorker(url: string, env: NodeJS.ProcessEnv = ENV): Proc {
+  return new Proc(spawn(process.execPath, [WORKBOOK, "grade", "worker", "--queue", url, "--jobs", "1"], { cwd: os.tmpdir(), env, stdio: ["ignore", "pipe", "pipe"] }));
 }
 
-function startCoordinator(args: string[]): Proc {
-  return new Proc(spawn(process.execPath, [WORKBOOK, "grade", ...args], { env: ENV, stdio: ["ignore", "pipe", "pipe"] }));
+function startCoordinator(args: string[], env: NodeJS.ProcessEnv = ENV): Proc {
+  return new Proc(spawn(process.execPath, [WORKBOOK, "grade", ...args], { env, stdio: ["ignore", "pipe", "pipe"] }));
 }
 
 /** Students named in a worker's "graded X:" lines. */
@@ -268,6 +268,32 @@ test("queue: a submission whose job kills every worker it meets is recorded as f
   } finally {
     watching = false;
     for (const w of workers) w.stop("SIGKILL");
+    redis.stop("SIGKILL");
+  }
+});
+
+test("queue: over TLS with a password (rediss://:PASSWORD@HOST:PORT), the password never printed", { skip: !HAVE_REDIS && "redis-server is not installed (apt-get install redis-server)", timeout: 120000 }, async () => {
+  const { work, subs, out, expected } = setUp("tls", 2);
+  // a self-signed certificate for localhost, trusted by the grader's Node through NODE_EXTRA_CA_CERTS
+  const key = path.join(work, "key.pem");
+  const cert = path.join(work, "cert.pem");
+  const made = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"], { encoding: "utf8" });
+  assert.equal(made.status, 0, made.stderr);
+  const port = await freePort();
+  const password = "s3cret-for-graders";
+  const redis = await startRedis(0, ["--tls-port", String(port), "--tls-cert-file", cert, "--tls-key-file", key, "--tls-auth-clients", "no", "--requirepass", password]);
+  const url = `rediss://:${password}@localhost:${port}`;
+  const env = { ...ENV, NODE_EXTRA_CA_CERTS: cert };
+  const worker = startWorker(url, env);
+  try {
+    const coordinator = startCoordinator([ASSIGNMENT, subs, "--out", out, "--queue", url], env);
+    const end = await coordinator.exited;
+    assert.equal(end.code, 0, coordinator.out);
+    checkGradebook(out, expected);
+    assert.match(coordinator.out, /on rediss:\/\/:\*\*\*@localhost:/);
+    assert.ok(!coordinator.out.includes(password) && !worker.out.includes(password), "the password is never printed");
+  } finally {
+    worker.stop("SIGKILL");
     redis.stop("SIGKILL");
   }
 });
