@@ -297,3 +297,28 @@ test("queue: over TLS with a password (rediss://:PASSWORD@HOST:PORT), the passwo
     redis.stop("SIGKILL");
   }
 });
+
+test("queue: a worker sent SIGTERM mid-job finishes that job, then stops", { skip: !HAVE_REDIS && "redis-server is not installed (apt-get install redis-server)", timeout: 120000 }, async () => {
+  const { subs, out, expected } = setUp("sigterm", 2);
+  const port = await freePort();
+  const redis = await startRedis(port);
+  const url = `redis://127.0.0.1:${port}`;
+  const workers = [startWorker(url)];
+  try {
+    const coordinator = startCoordinator([ASSIGNMENT, subs, "--out", out, "--queue", url]);
+    await workers[0].until(/^grading s00$/);
+    workers[0].stop("SIGTERM");
+    const stopped = await workers[0].exited;
+    assert.equal(stopped.code, 0, workers[0].out);
+    assert.match(workers[0].out, /SIGTERM: finishing[^]*graded s00: 6 \/ 6/, "the job in progress is finished after SIGTERM");
+    assert.ok(!/^grading s01$/m.test(workers[0].out.split("SIGTERM")[1]), "no new job is taken after SIGTERM");
+    workers.push(startWorker(url));
+    const end = await coordinator.exited;
+    assert.equal(end.code, 0, coordinator.out);
+    checkGradebook(out, expected);
+    assert.deepEqual(workers.flatMap(gradedBy).sort(), [...expected.keys()], "each graded once");
+  } finally {
+    for (const w of workers) w.stop("SIGKILL");
+    redis.stop("SIGKILL");
+  }
+});
