@@ -9,9 +9,15 @@
  *   --as-user (as root): then grades the same submissions again with `workbook grade` run by an
  *   ordinary user created for it (useradd), as a TA would without root (bubblewrap's user
  *   namespaces instead of setpriv), and prints both rates side by side.
+ *   --queue: then grades the same submissions again on a BullMQ queue in a Redis started here
+ *   (Debian's redis-server, a free port, no persistence) with 1, 2 and 4 local worker processes
+ *   (`workbook grade worker --jobs 1`), and prints their rates beside local grading's and the
+ *   queue's overhead per job (the 1-worker pass's wall time per job minus the worker's own time).
  * Target: at least 60 submissions per minute on a 2-core machine, as root and as a user.
  */
+import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
+import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import type { Notebook } from "../grader/assign/format";
@@ -19,6 +25,7 @@ import { cellSource, nbgraderMetadata } from "../grader/assign/format";
 import { gradeAll } from "../grader/cli-grade";
 import { createOrdinaryUser, gradeAsUser } from "../grader/hostile/ordinary-user";
 import { runningAsRoot } from "../grader/sandbox";
+import { gradeOnQueue } from "../grader/queue";
 
 const ROOT = path.join(__dirname, "..", "..");
 const ASSIGNMENT = path.join(ROOT, "assignments", "01-adam");
@@ -123,6 +130,68 @@ async function userPass(work: string, subs: string, jobs: number, n: number, roo
   }
 }
 
+/** Resolves once `child` has printed a line matching `pattern` (rejects when it exits first). */
+function printed(child: ChildProcess, pattern: RegExp): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    const onData = (d: Buffer): void => {
+      text += d.toString();
+      if (pattern.test(text)) resolve();
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`bench:grade --queue: ${child.spawnargs.join(" ")} exited (${code}) before printing ${pattern}:\n${text}`)));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The same submissions graded on the queue with 1, 2 and 4 local worker processes (one job each),
+ * each pass into a fresh output folder; prints each rate beside local grading's and the overhead per job.
+ */
+async function queuePass(work: string, subs: string, n: number, localRate: number): Promise<void> {
+  const port = await freePort();
+  const url = `redis://127.0.0.1:${port}`;
+  const redis = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] });
+  const workbook = path.join(__dirname, "..", "bin", "workbook.js");
+  try {
+    await printed(redis, /Ready to accept connections/);
+    console.log(`\nqueue pass: the same ${n} submissions on a BullMQ queue (Redis on port ${port}), workers started from ${os.tmpdir()}`);
+    for (const count of [1, 2, 4]) {
+      const workers = Array.from({ length: count }, () => spawn(process.execPath, [workbook, "grade", "worker", "--queue", url, "--jobs", "1"], { cwd: os.tmpdir(), stdio: ["ignore", "pipe", "pipe"] }));
+      try {
+        // untimed: each worker's sandbox check kernel
+        await Promise.all(workers.map((w) => printed(w, /grading up to/)));
+        const started = Date.now();
+        const outcomes = await gradeOnQueue(
+          { assignment: ASSIGNMENT, submissions: subs, out: path.join(work, `queue-${count}`), queue: url, localJobs: 0, cellSeconds: 10, totalSeconds: 120, memoryMB: 1024, due: "2026-12-01T23:59:00Z", grace: "15m", latePolicy: "per-day:10", quiet: true },
+          (line) => console.log(line),
+        );
+        const seconds = (Date.now() - started) / 1000;
+        const graded = outcomes.filter((o) => o.state === "graded");
+        const inWorkers = graded.reduce((s, o) => s + o.seconds, 0) / graded.length;
+        console.log(`  ${count} worker${count === 1 ? " " : "s"}: graded ${graded.length} in ${seconds.toFixed(1)} s: ${((graded.length / seconds) * 60).toFixed(1)} submissions/minute (local grading: ${localRate.toFixed(1)})`);
+        // with one worker grading one job at a time, the wall time per job beyond the worker's own time is the queue's cost
+        if (count === 1) console.log(`    overhead per job (queue, transfer, recording): ${(seconds / graded.length - inWorkers).toFixed(3)} s beside ${inWorkers.toFixed(2)} s of grading in the worker`);
+      } finally {
+        await Promise.all(workers.map((w) => new Promise((resolve) => (w.exitCode !== null ? resolve(null) : (w.once("exit", resolve), w.kill("SIGTERM"))))));
+      }
+    }
+  } finally {
+    redis.kill("SIGTERM");
+  }
+}
+
 async function main(): Promise<void> {
   const n = Number(process.env.BENCH_GRADE_N ?? 200);
   const jobs = Number(process.env.BENCH_GRADE_JOBS ?? os.cpus().length);
@@ -175,6 +244,7 @@ async function main(): Promise<void> {
   }
   for (const [kind, list] of scores) console.log(`  ${kind.padEnd(8)} mean autograded score ${(list.reduce((a, b) => a + b, 0) / list.length).toFixed(2)} / ${graded[0].score?.maxScore}`);
   if (process.argv.includes("--as-user")) await userPass(work, subs, jobs, n, (graded.length / seconds) * 60);
+  if (process.argv.includes("--queue")) await queuePass(work, subs, n, (graded.length / seconds) * 60);
   if (process.env.BENCH_GRADE_KEEP) console.log(`results kept in ${work}`);
   else fs.rmSync(work, { recursive: true, force: true });
 }

@@ -20,3 +20,13 @@ test("workbook grade: wrong command lines are named", () => {
   assert.throws(() => parseGradeArgs(["a", "b", "--timeout", "-5"]), /--timeout must be a positive number, got "-5"/);
   assert.throws(() => parseGradeArgs(["a", "b", "--out"]), /option --out needs a value/);
 });
+
+test("workbook grade --queue: the URL is checked, --jobs given is told apart from its default", () => {
+  const queued = parseGradeArgs(["a", "b", "--queue", "rediss://:pw@grader-redis:6380"]);
+  assert.equal(queued.queue, "rediss://:pw@grader-redis:6380");
+  assert.equal(queued.jobsGiven, false, "without --jobs the coordinator grades nothing itself");
+  assert.equal(parseGradeArgs(["a", "b", "--queue=redis://127.0.0.1:6379", "--jobs", "2"]).jobsGiven, true);
+  assert.equal(parseGradeArgs(["a", "b"]).queue, undefined, "without --queue grading stays local");
+  assert.throws(() => parseGradeArgs(["a", "b", "--queue", "http://grader:6379"]), /--queue must start with redis:\/\/ or rediss:\/\//);
+  assert.throws(() => parseGradeArgs(["a", "b", "--queue", "not a url :pw@"]), /is not a URL/);
+});

@@ -10,8 +10,11 @@ import { SandboxedKernel, disposeKernel, startSandboxedKernel } from "./autograd
 import { Gradebook } from "./gradebook";
 import { DEFAULT_LIMITS, checkLimits, makePrivate, missingForGrading, probeProtections, refusalMessage, secretPaths, thisInstall, withKernelSnapshot } from "./sandbox";
 import { checkSandbox } from "./check-sandbox";
+import { checkQueueUrl, gradeOnQueue, workerMain } from "./queue";
 
 const USAGE = `Usage: workbook grade <assignment> <submissions> [options]
+       workbook grade <assignment> <submissions> --queue redis://HOST:PORT [options]
+       workbook grade worker --queue redis://HOST:PORT [--jobs N] [--unsafe-no-sandbox]
        workbook grade --check-sandbox
 
   <assignment>   the assignment folder (holding *.grading.json from "workbook assign generate") or the spec file
@@ -26,6 +29,10 @@ Options:
   --due ISO            due date, e.g. 2026-12-01T23:59:00Z
   --grace DURATION     grace period after the due date, e.g. 15m, 2h, 1d (default 0)
   --late-policy P      none | zero | per-day:<percent> (default per-day:10 with --due, else none)
+  --queue URL          grade on a BullMQ job queue in Redis (redis://HOST:PORT, redis://:PASSWORD@HOST:PORT,
+                       rediss:// for TLS) by "workbook grade worker" processes on any machine; this process
+                       queues the submissions and records each result as it arrives (then --jobs N also
+                       grades N at once here). Redis must be private to the graders: jobs carry the hidden tests.
   --quiet              no progress line
   --check-sandbox      print the sandbox layers in force on this machine, test each, and exit
   --unsafe-no-sandbox  grade even where kernels cannot be sandboxed (no bubblewrap, no root):
@@ -50,6 +57,10 @@ interface GradeArgs {
   quiet: boolean;
   /** Grade even without the sandbox layers a run needs (see missingForGrading); every result says so. */
   unsafeNoSandbox?: boolean;
+  /** Grade on this BullMQ queue (redis:// or rediss:// URL) instead of locally. */
+  queue?: string;
+  /** --jobs was given (with --queue: the coordinator grades that many at once itself). */
+  jobsGiven?: boolean;
 }
 
 function parseArgs(args: string[]): GradeArgs {
@@ -65,7 +76,7 @@ function parseArgs(args: string[]): GradeArgs {
       const [key, inline] = arg.slice(2).split("=", 2);
       const value = inline ?? args[++i];
       if (value === undefined) throw new Error(`Error in grade: option --${key} needs a value.\n\n${USAGE}`);
-      if (!["out", "jobs", "timeout-cell", "timeout", "memory", "due", "grace", "late-policy"].includes(key)) throw new Error(`Error in grade: unknown option --${key}.\n\n${USAGE}`);
+      if (!["out", "jobs", "timeout-cell", "timeout", "memory", "due", "grace", "late-policy", "queue"].includes(key)) throw new Error(`Error in grade: unknown option --${key}.\n\n${USAGE}`);
       options[key] = value;
     } else positional.push(arg);
   }
@@ -89,6 +100,8 @@ function parseArgs(args: string[]): GradeArgs {
     latePolicy: options["late-policy"],
     quiet,
     unsafeNoSandbox,
+    queue: options.queue === undefined ? undefined : checkQueueUrl(options.queue),
+    jobsGiven: options.jobs !== undefined,
   };
 }
 
@@ -100,6 +113,7 @@ function duration(seconds: number): string {
 
 /** Runs the whole class: a pool of `jobs` submissions at a time, a progress line with count, rate and ETA. */
 export async function gradeAll(args: GradeArgs, log: (line: string) => void = (l) => console.error(l)): Promise<GradeOutcome[]> {
+  if (args.queue) return gradeOnQueue({ ...args, queue: args.queue, localJobs: args.jobsGiven ? args.jobs : 0 }, log);
   const assignment = loadAssignment(args.assignment);
   const submissions = listSubmissions(args.submissions);
   const late = parseLatePolicy(args.due, args.grace, args.latePolicy);
@@ -194,6 +208,14 @@ export async function main(args: string[]): Promise<number> {
     return 0;
   }
   if (args.includes("--check-sandbox")) return (await checkSandbox((line) => console.log(line))) ? 0 : 1;
+  if (args[0] === "worker") {
+    try {
+      return await workerMain(args.slice(1));
+    } catch (err) {
+      console.error((err as Error).message);
+      return 2;
+    }
+  }
   let parsed: GradeArgs;
   try {
     parsed = parseArgs(args);

@@ -129,6 +129,17 @@ export class Gradebook {
     write.immediate();
   }
 
+  /**
+   * The stored record of one submission (content and spec hashes, submission time, notes), or
+   * undefined when none: how a queue worker hands a graded submission back to the coordinator.
+   * Example: `book.recorded("alice", "01-adam")?.notes`
+   */
+  recorded(student: string, assignment: string): { contentHash: string; specHash: string; submittedAt: string; notes: string[] } | undefined {
+    const row = this.db.prepare("select content_hash, spec_hash, submitted_at, notes from submissions where student = ? and assignment = ?").get(student, assignment) as Record<string, string> | undefined;
+    if (!row) return undefined;
+    return { contentHash: row.content_hash, specHash: row.spec_hash, submittedAt: row.submitted_at, notes: row.notes === "" ? [] : row.notes.split("\n") };
+  }
+
   /** A manual adjustment (positive or negative points) with the reason; kept across re-grades. */
   adjust(student: string, assignment: string, points: number, reason: string): void {
     if (!Number.isFinite(points)) throw new Error(`Error in Gradebook.adjust: points must be a number, got ${points} for ${student}.`);
