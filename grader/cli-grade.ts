@@ -169,7 +169,7 @@ export async function gradeAll(args: GradeArgs, log: (line: string) => void = (l
           outcomes.push(outcome);
           progress(outcome);
         } catch (err) {
-          log(`${submission.student}: not graded, the grader failed: ${(err as Error).stack ?? err}`);
+          log(`${submission.student}: not graded, the grader failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
         }
       }
     } finally {

@@ -76,8 +76,15 @@ export interface LabApp {
   seconds: number;
 }
 
-function packageJsonOf(name: string): { name: string; version: string; jupyterlab?: { schemaDir?: string; themePath?: string } } {
-  return JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`, { paths: [PACKAGE_ROOT] }), "utf8"));
+/** The fields of a JupyterLab package's package.json that the bundle reads. */
+interface LabPackageJson {
+  name: string;
+  version: string;
+  jupyterlab?: { schemaDir?: string; themePath?: string };
+}
+
+function packageJsonOf(name: string): LabPackageJson {
+  return JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`, { paths: [PACKAGE_ROOT] }), "utf8")) as LabPackageJson;
 }
 
 function packageDir(name: string): string {
@@ -134,12 +141,9 @@ const TEMPLATE = `<!DOCTYPE html>
 </html>
 `;
 
-/** esbuild's API, as much of it as this file uses (esbuild ships its own types). */
-type Esbuild = typeof import("esbuild");
-
 /** Bundles into `out` (a fresh directory). */
 async function bundleInto(out: string): Promise<void> {
-  const esbuild = require("esbuild") as Esbuild;
+  const esbuild = await import("esbuild"); // loaded only when a bundle is built (esbuild ships its own types)
   const svgAsUrl: import("esbuild").Plugin = {
     // ui-components imports .svg files as strings (text loader) while CSS url()s need data URLs.
     // webpack's "~package/file" in CSS means a package path.

@@ -18,6 +18,7 @@ import type { Browser, Page } from "playwright-core";
 import type { JupyterLab } from "@jupyterlab/application";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import { PACKAGE_ROOT } from "../kernel/info";
+import { asText } from "../kernel/wire";
 import { ensureLabApp } from "./bundle";
 import { startLabServer } from "./server";
 import type { LabServer } from "./server";
@@ -150,7 +151,7 @@ async function toolbarButton(commandId: string): Promise<ReturnType<Page["locato
 }
 
 function text(cellOutputs: { output_type: string; text?: string; data?: Record<string, unknown> }[]): string {
-  return cellOutputs.map((o) => o.text ?? String(o.data?.["text/plain"] ?? "")).join("");
+  return cellOutputs.map((o) => o.text ?? asText(o.data?.["text/plain"])).join("");
 }
 
 before(async () => {

@@ -25,7 +25,7 @@ import { KernelManager, KernelMessage, ServerConnection, SessionManager } from "
 import type { IOutput } from "@jupyterlab/nbformat";
 import { PACKAGE_ROOT } from "../../kernel/info";
 import { OutputCollector } from "../../kernel/client/outputs";
-import type { WireMessage } from "../../kernel/wire";
+import { asText, type WireMessage } from "../../kernel/wire";
 
 const CONFIG = path.join(PACKAGE_ROOT, "deploy", "jupyterhub", "jupyterhub_config.py");
 const LECTURE = "dl-workbook/notebooks/01-adam.ipynb";
@@ -141,11 +141,11 @@ interface CellRun {
 function outputText(outputs: IOutput[]): string {
   return outputs
     .map((o) => {
-      if (o.output_type === "stream") return String(o.text);
-      if (o.output_type === "error") return `${String(o.ename)}: ${String(o.evalue)}`;
+      if (o.output_type === "stream") return asText(o.text);
+      if (o.output_type === "error") return `${asText(o.ename)}: ${asText(o.evalue)}`;
       const data = (o as { data?: Record<string, unknown> }).data ?? {};
       const plain = data["text/plain"];
-      return Array.isArray(plain) ? plain.join("") : String(plain ?? "");
+      return asText(plain);
     })
     .join("\n");
 }

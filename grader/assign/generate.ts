@@ -82,7 +82,7 @@ export function checkSource(nb: Notebook): SourceProblem[] {
     } else {
       seen.set(meta.grade_id, index);
     }
-    if (meta.schema_version !== NBGRADER_SCHEMA_VERSION) at(`nbgrader schema_version is ${String(meta.schema_version)}; this tool reads schema_version ${NBGRADER_SCHEMA_VERSION} only.`);
+    if (meta.schema_version !== NBGRADER_SCHEMA_VERSION) at(`nbgrader schema_version is ${String(meta.schema_version)}; this tool reads schema_version ${String(NBGRADER_SCHEMA_VERSION)} only.`);
     if ((meta.grade === true || meta.task === true) && !(typeof meta.points === "number" && meta.points > 0)) {
       at(`is graded (${meta.task === true ? "task" : "grade"}: true) but has no points; set metadata.nbgrader.points to a positive number.`);
     }

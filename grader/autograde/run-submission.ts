@@ -1,4 +1,5 @@
 import type { IOutput } from "@jupyterlab/nbformat";
+import { asText } from "../../kernel/wire";
 import type { KernelClient, ExecuteResult, KernelExit } from "../../kernel/client";
 import type { GradedFunction, GradingSpec, Notebook } from "../assign/format";
 import { cellSource, nbgraderMetadata } from "../assign/format";
@@ -47,8 +48,8 @@ export interface RunOptions {
 }
 
 function outputBytes(output: IOutput): number {
-  if (output.output_type === "stream") return String(output.text ?? "").length;
-  if (output.output_type === "error") return String(output.evalue ?? "").length + 200;
+  if (output.output_type === "stream") return asText(output.text).length;
+  if (output.output_type === "error") return asText(output.evalue).length + 200;
   return JSON.stringify((output as { data?: unknown }).data ?? {}).length;
 }
 

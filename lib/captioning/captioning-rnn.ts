@@ -177,7 +177,9 @@ export class CaptioningRNN {
    * @returns captions [N, maxLength] of word indices (without <START>)
    */
   sample(features: ArrayLike, maxLength = 30): NDArray {
-    let { h, c, N } = this.initialState(features, "CaptioningRNN.sample");
+    const initial = this.initialState(features, "CaptioningRNN.sample");
+    const N = initial.N;
+    let { h, c } = initial;
     const captions = new NDArray([N, maxLength]).map(() => this.nullIdx);
     let words = new Array<number>(N).fill(this.startIdx as number);
     const done = new Array<boolean>(N).fill(false);

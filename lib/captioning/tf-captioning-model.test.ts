@@ -51,7 +51,7 @@ test("an MNIST classifier becomes a strip encoder: class layer cut off, run on e
   const features = encoderFromClassifier(cnn);
   const strips = tiledEncoder(features, 4);
   assert.deepEqual(strips.outputs[0].shape, [null, 24]);
-  const images = tf.randomUniform([2, 28, 112, 1], 0, 1, "float32", 3) as tf.Tensor4D;
+  const images = tf.randomUniform<tf.Rank.R4>([2, 28, 112, 1], 0, 1, "float32", 3);
   const all = strips.predict(images) as tf.Tensor2D;
   const third = features.predict(tf.slice(images, [0, 0, 56, 0], [2, 28, 28, 1])) as tf.Tensor2D;
   const diff = tf.max(tf.abs(tf.sub(tf.slice(all, [0, 12], [2, 6]), third))).dataSync()[0];

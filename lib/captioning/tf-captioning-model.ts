@@ -110,7 +110,7 @@ export class TfCaptioningModel {
    */
   initialState(images: tf.Tensor4D, training = false): LstmState {
     const features = this.encoder.apply(images, { training: training && !this.freezeEncoder }) as tf.Tensor2D;
-    const h = tf.add(tf.matMul(features, this.W_proj), this.b_proj) as tf.Tensor2D;
+    const h = tf.add<tf.Tensor2D>(tf.matMul(features, this.W_proj), this.b_proj);
     return { h, c: tf.zerosLike(h) };
   }
 
@@ -120,12 +120,12 @@ export class TfCaptioningModel {
     const T = T1 - 1;
     const input = tf.slice(captions, [0, 0], [N, T]);
     const output = tf.reshape(tf.slice(captions, [0, 1], [N, T]), [N * T]);
-    const x = tf.reshape(tf.gather(this.W_embed, tf.reshape(input, [N * T])), [N, T, -1]) as tf.Tensor3D;
+    const x = tf.reshape<tf.Rank.R3>(tf.gather(this.W_embed, tf.reshape(input, [N * T])), [N, T, -1]);
     const { hs } = this.lstm.run(x, this.initialState(images, true));
     const logits = tf.add(tf.matMul(tf.reshape(hs, [N * T, this.hiddenDim]), this.W_vocab), this.b_vocab);
     const nll = tf.neg(tf.sum(tf.mul(tf.oneHot(output, this.vocab.size), tf.logSoftmax(logits)), 1));
     const mask = tf.cast(tf.notEqual(output, this.vocab.nullIdx), "float32");
-    return tf.div(tf.sum(tf.mul(nll, mask)), tf.sum(mask)) as tf.Scalar;
+    return tf.div<tf.Scalar>(tf.sum(tf.mul(nll, mask)), tf.sum(mask));
   }
 
   /**
@@ -188,7 +188,7 @@ export class TfCaptioningModel {
   private greedy(set: CaptionedImageSet, rows: number[]): string[] {
     const words = tf.tidy(() => {
       let state = this.initialState(this.imagesTensor(set, rows));
-      let w = tf.fill([rows.length], this.vocab.startIdx, "int32") as tf.Tensor1D;
+      let w = tf.fill<tf.Rank.R1>([rows.length], this.vocab.startIdx, "int32");
       const out: tf.Tensor1D[] = [];
       for (let t = 0; t <= this.maxLength; t++) {
         const s = this.stepLogits(w, state);

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
+import * as vm from "vm";
 import { analyzeDesign, designTotals, designTable, checkDesign, referenceSpec, outputSize, CnnSpec, DesignConstraints } from "./index";
 import { JUPYTER_DISPLAY } from "../display";
 
@@ -71,7 +72,8 @@ function literalIn(notebook: string, cellId: string, start: string, end: string)
   const from = source.indexOf(start);
   assert.ok(from >= 0, `${notebook} cell ${cellId} holds ${start}`);
   const text = source.slice(from + start.length, source.indexOf(end, from));
-  return new Function(`return (${text});`)();
+  // evaluated in an empty context: the literal reaches nothing of this process, so it can only be data
+  return vm.runInNewContext(`(${text})`, {}, { filename: `${notebook} ${cellId}` }) as unknown;
 }
 
 test("assignment 3 cannot be answered by copying lecture notebook 3's design, and its own solution passes", () => {

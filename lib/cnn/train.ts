@@ -130,7 +130,7 @@ export async function train(model: tf.LayersModel, data: TrainData, options: Tra
         const probs = model.apply(xs, { training: true }) as tf.Tensor2D;
         batchCorrect = tf.tidy(() => probs.argMax(1).equal(labels).sum().dataSync()[0]);
         // L = mean_i -sum_k y_ik log p_ik  (+ lambda * sum ||W||^2)
-        let loss = tf.metrics.categoricalCrossentropy(ys, probs).mean() as tf.Scalar;
+        let loss = tf.metrics.categoricalCrossentropy(ys, probs).mean<tf.Scalar>();
         if (l2 > 0) for (const k of convAndDenseKernels(model)) loss = loss.add(k.square().sum().mul(l2));
         return loss;
       }, true, variables) as tf.Scalar;

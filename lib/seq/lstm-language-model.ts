@@ -89,19 +89,19 @@ export class LstmLanguageModel {
    */
   forward(x: tf.Tensor2D, initial?: LstmState): { logits: tf.Tensor3D; state: LstmState } {
     const [N, T] = x.shape;
-    const e = tf.reshape(tf.gather(this.embedding, tf.reshape(x, [N * T])), [N, T, this.embeddingDim]) as tf.Tensor3D; // [N, T, E]
+    const e = tf.reshape<tf.Rank.R3>(tf.gather(this.embedding, tf.reshape(x, [N * T])), [N, T, this.embeddingDim]); // [N, T, E]
     const { hs, state } = this.lstm.run(e, initial);
     const logits = tf.add(tf.matMul(tf.reshape(hs, [N * T, this.hiddenSize]), this.Wy), this.by);
-    return { logits: tf.reshape(logits, [N, T, this.vocabSize]) as tf.Tensor3D, state };
+    return { logits: tf.reshape<tf.Rank.R3>(logits, [N, T, this.vocabSize]), state };
   }
 
   /** Mean cross-entropy (nats per token) of predicting y [N, T] from x [N, T]. */
   loss(x: tf.Tensor2D, y: tf.Tensor2D, initial?: LstmState): tf.Scalar {
     const { logits } = this.forward(x, initial);
     const [N, T] = y.shape;
-    const flat = tf.reshape(logits, [N * T, this.vocabSize]) as tf.Tensor2D;
+    const flat = tf.reshape<tf.Rank.R2>(logits, [N * T, this.vocabSize]);
     // -ln softmax(logits)[y] = logsumexp(logits) - logits[y]
-    return tf.losses.softmaxCrossEntropy(tf.oneHot(tf.reshape(y, [N * T]), this.vocabSize), flat) as tf.Scalar;
+    return tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(tf.oneHot(tf.reshape(y, [N * T]), this.vocabSize), flat);
   }
 
   /**

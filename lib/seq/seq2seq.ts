@@ -130,7 +130,7 @@ export class Seq2Seq {
   /** The encoder's final state for sources [N, S]. */
   encode(sources: tf.Tensor2D): LstmState {
     const [N, S] = sources.shape;
-    const e = tf.reshape(tf.gather(this.sourceEmbedding, tf.reshape(sources, [N * S])), [N, S, -1]) as tf.Tensor3D;
+    const e = tf.reshape<tf.Rank.R3>(tf.gather(this.sourceEmbedding, tf.reshape(sources, [N * S])), [N, S, -1]);
     return this.encoder.run(e).state;
   }
 
@@ -141,13 +141,13 @@ export class Seq2Seq {
     const state = this.encode(sources);
     const input = tf.slice(targets, [0, 0], [N, T]);
     const output = tf.reshape(tf.slice(targets, [0, 1], [N, T]), [N * T]);
-    const e = tf.reshape(tf.gather(this.targetEmbedding, tf.reshape(input, [N * T])), [N, T, -1]) as tf.Tensor3D;
+    const e = tf.reshape<tf.Rank.R3>(tf.gather(this.targetEmbedding, tf.reshape(input, [N * T])), [N, T, -1]);
     const { hs } = this.decoder.run(e, state);
     const logits = tf.add(tf.matMul(tf.reshape(hs, [N * T, this.hiddenSize]), this.Wout), this.bout);
     // -ln p(y) per position, masked where the target is <NULL>
     const nll = tf.neg(tf.sum(tf.mul(tf.oneHot(output, this.targetVocab.size), tf.logSoftmax(logits)), 1));
     const mask = tf.cast(tf.notEqual(output, this.targetVocab.nullIdx), "float32");
-    return tf.div(tf.sum(tf.mul(nll, mask)), tf.sum(mask)) as tf.Scalar;
+    return tf.div<tf.Scalar>(tf.sum(tf.mul(nll, mask)), tf.sum(mask));
   }
 
   /** One Adam step on a batch; returns its loss before the step. */
@@ -202,7 +202,7 @@ export class Seq2Seq {
     if (beamWidth === 1) {
       const rows = tf.tidy(() => {
         let state = this.encode(this.encodeSources(sources));
-        let tokens = tf.fill([sources.length], V.startIdx, "int32") as tf.Tensor1D;
+        let tokens = tf.fill<tf.Rank.R1>([sources.length], V.startIdx, "int32");
         const out: tf.Tensor1D[] = [];
         for (let t = 0; t <= this.maxTargetLength; t++) {
           const step = this.decodeStep(tokens, state);

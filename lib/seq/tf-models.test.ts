@@ -26,11 +26,11 @@ test("TfLstm matches the float64 lstmForward / lstmBackward of dl-workbook/rnn (
   const dhT = tf.tensor3d(Float32Array.from(dh.data), [2, 4, 5]);
   const { hs } = lstm.run(xT, { h: h0T, c: tf.zeros([2, 5]) });
   assert.ok(relError(f64(hs), ref.h) < 1e-4, `h: ${relError(f64(hs), ref.h)}`);
-  const { grads } = tf.variableGrads(() => tf.sum(tf.mul(lstm.run(xT, { h: h0T, c: tf.zeros([2, 5]) }).hs, dhT)) as tf.Scalar, lstm.variables);
+  const { grads } = tf.variableGrads(() => tf.sum<tf.Scalar>(tf.mul(lstm.run(xT, { h: h0T, c: tf.zeros([2, 5]) }).hs, dhT)), lstm.variables);
   assert.ok(relError(f64(grads[lstm.Wx.name]), refGrads.dWx) < 1e-4, "dWx");
   assert.ok(relError(f64(grads[lstm.Wh.name]), refGrads.dWh) < 1e-4, "dWh");
   assert.ok(relError(f64(grads[lstm.b.name]), refGrads.db) < 1e-4, "db");
-  assert.throws(() => lstm.run(tf.zeros([1, 2, 4]) as tf.Tensor3D), /feature size 4 but the LSTM was built for inputDim 3/);
+  assert.throws(() => lstm.run(tf.zeros<tf.Rank.R3>([1, 2, 4])), /feature size 4 but the LSTM was built for inputDim 3/);
   tf.dispose([xT, h0T, dhT, hs, ...Object.values(grads)]);
 });
 

@@ -19,6 +19,7 @@ export interface RunPrototypeOptions {
 
 /** A traceback line without terminal colours. */
 function plain(line: string): string {
+  // eslint-disable-next-line no-control-regex -- ANSI colour codes start with the ESC control character (\x1b), which is what this removes
   return line.replace(/\x1b\[[0-9;]*m/g, "");
 }
 
