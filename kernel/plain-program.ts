@@ -37,7 +37,16 @@ interface ResolvingProgram {
 }
 
 /** The createProgram function to give `ts.createWatchCompilerHost` in place of its BuilderProgram default. */
-export function plainProgramFactory(ts: typeof TS): (rootNames: readonly string[] | undefined, options: TS.CompilerOptions | undefined, host?: TS.CompilerHost, old?: PlainBuilder, configFileParsingDiagnostics?: readonly TS.Diagnostic[], projectReferences?: readonly TS.ProjectReference[]) => PlainBuilder {
+export function plainProgramFactory(
+  ts: typeof TS,
+): (
+  rootNames: readonly string[] | undefined,
+  options: TS.CompilerOptions | undefined,
+  host?: TS.CompilerHost,
+  old?: PlainBuilder,
+  configFileParsingDiagnostics?: readonly TS.Diagnostic[],
+  projectReferences?: readonly TS.ProjectReference[],
+) => PlainBuilder {
   return (rootNames, options, host, old, configFileParsingDiagnostics, projectReferences) => {
     const program = ts.createProgram({ rootNames: rootNames ?? [], options: options ?? {}, host, oldProgram: old?.getProgramOrUndefined(), configFileParsingDiagnostics, projectReferences });
     const resolving = program as TS.Program & ResolvingProgram;

@@ -95,7 +95,11 @@ function packageDir(name: string): string {
 function appSources(): string[] {
   const dir = path.join(PACKAGE_ROOT, "lab", "app");
   if (!fs.existsSync(dir)) throw new Error(`workbook lab: the front end's sources are missing (${dir}); reinstall dl-workbook`);
-  return fs.readdirSync(dir).filter((f) => f.endsWith(".ts")).sort().map((f) => path.join(dir, f));
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".ts"))
+    .sort()
+    .map((f) => path.join(dir, f));
 }
 
 /** A hash of everything the bundle depends on: the app's sources, this builder, the bundled packages' versions. */
@@ -211,7 +215,10 @@ async function bundleInto(out: string): Promise<void> {
   fs.writeFileSync(path.join(out, "templates", "index.html"), TEMPLATE);
   fs.mkdirSync(path.join(out, "settings"), { recursive: true });
   fs.writeFileSync(path.join(out, "settings", "page_config.json"), JSON.stringify(PAGE_CONFIG, null, 2));
-  fs.writeFileSync(path.join(out, "static", "package.json"), JSON.stringify({ name: "dl-workbook-lab", version: packageJsonOf("@jupyterlab/application").version, jupyterlab: { name: PAGE_CONFIG.appName } }, null, 2));
+  fs.writeFileSync(
+    path.join(out, "static", "package.json"),
+    JSON.stringify({ name: "dl-workbook-lab", version: packageJsonOf("@jupyterlab/application").version, jupyterlab: { name: PAGE_CONFIG.appName } }, null, 2),
+  );
 }
 
 /**

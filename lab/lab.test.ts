@@ -190,7 +190,10 @@ test("a lecture notebook runs in Lab with no error, its Plotly figures drawn by 
   const all = await outputs();
   const errors = all.flatMap((cell, i) => cell.filter((o) => o.output_type === "error").map((o) => `cell ${i}: ${o.ename}: ${o.evalue}`));
   assert.deepEqual(errors, [], "error outputs");
-  assert.ok(all.some((cell) => cell.some((o) => o.data?.["application/vnd.plotly.v1+json"] !== undefined)), "the notebook displays at least one Plotly figure");
+  assert.ok(
+    all.some((cell) => cell.some((o) => o.data?.["application/vnd.plotly.v1+json"] !== undefined)),
+    "the notebook displays at least one Plotly figure",
+  );
   // The course renderer (lab/app/plotly.ts) draws plotly.js's SVG from each figure's JSON.
   const figureCells = all.flatMap((cell, i) => (cell.some((o) => o.data?.["application/vnd.plotly.v1+json"] !== undefined) ? [i] : []));
   const figures = await drawnFigures(figureCells);
@@ -255,7 +258,10 @@ test("Lab with the dl-workbook kernel: completion, signature tooltip, input(), i
   await (await toolbarButton("notebook:interrupt-kernel")).click();
   await waitIdle(60_000);
   const interrupted = (await outputs())[4];
-  assert.ok(interrupted.some((o) => o.output_type === "error"), `the interrupted cell ends with an error output: ${JSON.stringify(interrupted)}`);
+  assert.ok(
+    interrupted.some((o) => o.output_type === "error"),
+    `the interrupted cell ends with an error output: ${JSON.stringify(interrupted)}`,
+  );
   await runCell(5);
   await waitIdle(60_000);
   assert.equal(text((await outputs())[5]).trim(), "42");

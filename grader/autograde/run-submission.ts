@@ -352,7 +352,14 @@ class SubmissionRunner {
     const batchId = `${graded.gradeId}#batch`;
     const started = Date.now();
     const bytesBefore = this.bytes;
-    const result = await this.exec(batchCallCode(this.harness, batchId, group.map((c) => graded.hiddenCases[c.caseIndex].call)), null);
+    const result = await this.exec(
+      batchCallCode(
+        this.harness,
+        batchId,
+        group.map((c) => graded.hiddenCases[c.caseIndex].call),
+      ),
+      null,
+    );
     const values = result.status === "ok" ? readCallResult(result.outputs, this.harness, batchId) : null;
     if (values?.ok && Array.isArray(values.value) && values.value.length === group.length) {
       const list = values.value;

@@ -19,7 +19,7 @@ const MAX_TEXT = 20_000;
 function renderOutput(output: IOutput): string {
   if (output.output_type === "stream") return `<pre class="${output.name === "stderr" ? "stderr" : "stdout"}">${escapeHtml(asText(output.text).slice(0, MAX_TEXT))}</pre>`;
   if (output.output_type === "error") return `<pre class="error">${escapeHtml(`${asText(output.ename)}: ${asText(output.evalue)}`.slice(0, MAX_TEXT))}</pre>`;
-  const data = ((output as { data?: Record<string, unknown> }).data ?? {});
+  const data = (output as { data?: Record<string, unknown> }).data ?? {};
   for (const mime of ["image/png", "image/jpeg"]) {
     const b64 = asText(data[mime]).replace(/\s/g, "");
     if (b64 && /^[A-Za-z0-9+/=]+$/.test(b64)) return `<img alt="plot" src="data:${mime};base64,${b64}">`;
@@ -39,7 +39,10 @@ function renderOutput(output: IOutput): string {
 export function feedbackHtml(input: { student: string; assignment: string; score: SubmissionScore; notebook: Notebook; cells: CellRun[]; repairs: string[]; notes: string[] }): string {
   const { score } = input;
   const rows = score.tests
-    .map((t) => `<tr class="${t.status}"><td>${escapeHtml(t.name)}</td><td>${t.kind}</td><td>${t.status === "passed" ? "pass" : t.status === "partial" ? "partial" : "fail"}</td><td>${t.score} / ${t.maxScore}</td><td>${escapeHtml(t.message)}</td></tr>`)
+    .map(
+      (t) =>
+        `<tr class="${t.status}"><td>${escapeHtml(t.name)}</td><td>${t.kind}</td><td>${t.status === "passed" ? "pass" : t.status === "partial" ? "partial" : "fail"}</td><td>${t.score} / ${t.maxScore}</td><td>${escapeHtml(t.message)}</td></tr>`,
+    )
     .join("\n");
   const cells = input.cells
     .map((run) => {

@@ -73,7 +73,8 @@ class SourceFileStore {
 
 /** Would parsing with `options` have produced the kept file: same language version, module format and module indicator? */
 function sameParse(file: SourceFile, options: ParseArgs[2]): boolean {
-  const { languageVersion, impliedNodeFormat, setExternalModuleIndicator } = typeof options === "object" ? options : { languageVersion: options, impliedNodeFormat: undefined, setExternalModuleIndicator: undefined };
+  const { languageVersion, impliedNodeFormat, setExternalModuleIndicator } =
+    typeof options === "object" ? options : { languageVersion: options, impliedNodeFormat: undefined, setExternalModuleIndicator: undefined };
   if (languageVersion !== file.languageVersion || impliedNodeFormat !== file.impliedNodeFormat || !setExternalModuleIndicator) return false;
   // the indicator depends on compiler options (moduleDetection, jsx): ask it on a probe that reads the kept file
   const probe = Object.create(file) as SourceFile;

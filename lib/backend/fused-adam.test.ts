@@ -76,7 +76,16 @@ test("Training the reference CNN with FusedAdamOptimizer gives tfjs Adam's losse
   const losses = async (optimizer: tf.Optimizer): Promise<number[]> => {
     const model = buildModel(referenceSpec(), { seed: 0 });
     const out: number[] = [];
-    await train(model, data, { epochs: 1, batchSize: 32, display: false, seed: 1, optimizer, onBatch: ({ loss }) => { out.push(loss); } });
+    await train(model, data, {
+      epochs: 1,
+      batchSize: 32,
+      display: false,
+      seed: 1,
+      optimizer,
+      onBatch: ({ loss }) => {
+        out.push(loss);
+      },
+    });
     model.dispose();
     optimizer.dispose();
     return out;

@@ -12,7 +12,17 @@ const encoderWeights = (m: TfCaptioningModel) => m.encoder.getWeights().map((w) 
 
 for (const freezeEncoder of [true, false]) {
   test(`tfjs captioning model trains with the CNN encoder ${freezeEncoder ? "frozen" : "trainable"}`, () => {
-    const model = new TfCaptioningModel({ vocab, imageShape: scenes.imageShape, encoder: defaultCaptionEncoder(scenes.imageShape, 16, 1), freezeEncoder, wordvecDim: 8, hiddenDim: 24, maxLength: 8, learningRate: 0.02, seed: 0 });
+    const model = new TfCaptioningModel({
+      vocab,
+      imageShape: scenes.imageShape,
+      encoder: defaultCaptionEncoder(scenes.imageShape, 16, 1),
+      freezeEncoder,
+      wordvecDim: 8,
+      hiddenDim: 24,
+      maxLength: 8,
+      learningRate: 0.02,
+      seed: 0,
+    });
     const before = encoderWeights(model);
     const history = model.train(scenes, { epochs: 6, batchSize: 16, showProgress: false });
     assert.equal(history.length, 6);
@@ -22,7 +32,11 @@ for (const freezeEncoder of [true, false]) {
     assert.equal(changed, !freezeEncoder, freezeEncoder ? "frozen encoder weights changed" : "trainable encoder weights did not change");
     const greedy = model.caption(scenes, { batchSize: 40 });
     assert.equal(greedy.length, 64);
-    for (const c of greedy) assert.ok(c.split(" ").every((w) => w in vocab.wordToIdx), c);
+    for (const c of greedy)
+      assert.ok(
+        c.split(" ").every((w) => w in vocab.wordToIdx),
+        c,
+      );
     const { bleu, exactMatch } = model.evaluate({ ...scenes, count: 4, images: scenes.images.subarray(0, 4 * 24 * 24 * 3), captions: scenes.captions.slice(0, 4) }, { beamWidth: 2 });
     assert.equal(bleu.bleu.length, 4);
     assert.ok(exactMatch >= 0 && exactMatch <= 1);
@@ -64,7 +78,16 @@ test("an MNIST classifier becomes a strip encoder: class layer cut off, run on e
 });
 
 test("captioning an image alone gives the same caption as in a batch (encoder in inference mode)", () => {
-  const model = new TfCaptioningModel({ vocab, imageShape: scenes.imageShape, encoder: defaultCaptionEncoder(scenes.imageShape, 16, 1), wordvecDim: 8, hiddenDim: 24, maxLength: 8, learningRate: 0.02, seed: 0 });
+  const model = new TfCaptioningModel({
+    vocab,
+    imageShape: scenes.imageShape,
+    encoder: defaultCaptionEncoder(scenes.imageShape, 16, 1),
+    wordvecDim: 8,
+    hiddenDim: 24,
+    maxLength: 8,
+    learningRate: 0.02,
+    seed: 0,
+  });
   model.train(scenes, { epochs: 2, batchSize: 16, showProgress: false });
   const batch = model.caption(scenes, { batchSize: 64 });
   const alone = model.caption(scenes, { batchSize: 1 }).slice(0, 64);

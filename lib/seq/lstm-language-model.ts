@@ -130,13 +130,15 @@ export class LstmLanguageModel {
     let last = NaN;
     for (let s = 0; s < steps; s++) {
       if (interruptRequested()) break;
-      const xs = new Int32Array(batchSize * seqLength), ys = new Int32Array(batchSize * seqLength);
+      const xs = new Int32Array(batchSize * seqLength),
+        ys = new Int32Array(batchSize * seqLength);
       for (let n = 0; n < batchSize; n++) {
         const start = this.random.int(tokens.length - seqLength - 1);
         xs.set(tokens.subarray(start, start + seqLength), n * seqLength);
         ys.set(tokens.subarray(start + 1, start + seqLength + 1), n * seqLength);
       }
-      const x = tf.tensor2d(xs, [batchSize, seqLength], "int32"), y = tf.tensor2d(ys, [batchSize, seqLength], "int32");
+      const x = tf.tensor2d(xs, [batchSize, seqLength], "int32"),
+        y = tf.tensor2d(ys, [batchSize, seqLength], "int32");
       last = this.trainBatch(x, y);
       x.dispose();
       y.dispose();
@@ -154,17 +156,20 @@ export class LstmLanguageModel {
     const streamLength = Math.floor((tokens.length - 1) / parallel);
     if (streamLength < 1) throw new Error(`Error in LstmLanguageModel.evaluate: ${tokens.length} tokens are too few for ${parallel} streams.`);
     let state = this.lstm.zeroState(parallel);
-    let total = 0, count = 0;
+    let total = 0,
+      count = 0;
     for (let p = 0; p < streamLength; p += seqLength) {
       const T = Math.min(seqLength, streamLength - p);
-      const xs = new Int32Array(parallel * T), ys = new Int32Array(parallel * T);
+      const xs = new Int32Array(parallel * T),
+        ys = new Int32Array(parallel * T);
       for (let n = 0; n < parallel; n++) {
         const start = n * streamLength + p;
         xs.set(tokens.subarray(start, start + T), n * T);
         ys.set(tokens.subarray(start + 1, start + T + 1), n * T);
       }
       const next = tf.tidy(() => {
-        const x = tf.tensor2d(xs, [parallel, T], "int32"), y = tf.tensor2d(ys, [parallel, T], "int32");
+        const x = tf.tensor2d(xs, [parallel, T], "int32"),
+          y = tf.tensor2d(ys, [parallel, T], "int32");
         const { logits, state: s } = this.forward(x, state);
         const loss = tf.losses.softmaxCrossEntropy(tf.oneHot(tf.reshape(y, [parallel * T]), this.vocabSize), tf.reshape(logits, [parallel * T, this.vocabSize]));
         return { loss, h: s.h, c: s.c };

@@ -123,7 +123,10 @@ export class Seq2Seq {
 
   /** Targets as [N, T + 2] int32: <START> y_1 .. y_k <END> <NULL>... */
   encodeTargets(targets: readonly string[]): tf.Tensor2D {
-    const rows = this.targetVocab.encodeTokens(targets.map((t) => [...t]), this.maxTargetLength + 2);
+    const rows = this.targetVocab.encodeTokens(
+      targets.map((t) => [...t]),
+      this.maxTargetLength + 2,
+    );
     return tf.tensor2d(rows.flat(), [targets.length, this.maxTargetLength + 2], "int32");
   }
 
@@ -173,7 +176,8 @@ export class Seq2Seq {
     let last = NaN;
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const order = this.random.shuffle(pairs.map((_, i) => i));
-      let total = 0, batches = 0;
+      let total = 0,
+        batches = 0;
       for (let b = 0; b < order.length; b += batchSize) {
         if (interruptRequested()) return last;
         total += this.trainBatch(order.slice(b, b + batchSize).map((i) => pairs[i]));
@@ -224,10 +228,16 @@ export class Seq2Seq {
       const initial = { h: h.dataSync() as Float32Array, c: c.dataSync() as Float32Array };
       tf.dispose([h, c]);
       const H = this.hiddenSize;
-      const [best] = beamSearch(V.startIdx, initial, (token, s) => tf.tidy(() => {
-        const step = this.decodeStep(tf.tensor1d([token], "int32"), { h: tf.tensor2d(s.h, [1, H]), c: tf.tensor2d(s.c, [1, H]) });
-        return { logProbs: step.logProbs.dataSync(), state: { h: step.state.h.dataSync() as Float32Array, c: step.state.c.dataSync() as Float32Array } };
-      }), { beamWidth, maxLength: this.maxTargetLength + 1, endToken: V.endIdx });
+      const [best] = beamSearch(
+        V.startIdx,
+        initial,
+        (token, s) =>
+          tf.tidy(() => {
+            const step = this.decodeStep(tf.tensor1d([token], "int32"), { h: tf.tensor2d(s.h, [1, H]), c: tf.tensor2d(s.c, [1, H]) });
+            return { logProbs: step.logProbs.dataSync(), state: { h: step.state.h.dataSync() as Float32Array, c: step.state.c.dataSync() as Float32Array } };
+          }),
+        { beamWidth, maxLength: this.maxTargetLength + 1, endToken: V.endIdx },
+      );
       return best.tokens.map((t) => V.idxToWord[t]).join("");
     });
   }
@@ -236,9 +246,18 @@ export class Seq2Seq {
   evaluate(pairs: readonly TranslationPair[], options: { beamWidth?: number; batchSize?: number } = {}): TranslationReport {
     const batchSize = options.batchSize ?? 256;
     const outputs: string[] = [];
-    for (let b = 0; b < pairs.length; b += batchSize) outputs.push(...this.translate(pairs.slice(b, b + batchSize).map((p) => p.source), options));
+    for (let b = 0; b < pairs.length; b += batchSize)
+      outputs.push(
+        ...this.translate(
+          pairs.slice(b, b + batchSize).map((p) => p.source),
+          options,
+        ),
+      );
     const exactMatch = outputs.filter((o, i) => o === pairs[i].target).length / Math.max(1, pairs.length);
-    const bleu = corpusBleu(pairs.map((p) => [[...p.target]]), outputs.map((o) => [...o]));
+    const bleu = corpusBleu(
+      pairs.map((p) => [[...p.target]]),
+      outputs.map((o) => [...o]),
+    );
     return { exactMatch, bleu, outputs };
   }
 
