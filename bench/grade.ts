@@ -81,7 +81,7 @@ function generate(n: number, dir: string, specFile: string): Record<string, numb
     const file = path.join(dir, `student${String(i).padStart(3, "0")}-${kind}.ipynb`);
     fs.writeFileSync(file, JSON.stringify(nb));
     // submission times spread around the due date, so the late policy has work to do
-    const when = new Date(due + (i % 7 - 4) * 6 * 3600 * 1000);
+    const when = new Date(due + ((i % 7) - 4) * 6 * 3600 * 1000);
     fs.utimesSync(file, when, when);
   }
   return kinds;
@@ -111,7 +111,27 @@ async function userPass(work: string, subs: string, jobs: number, n: number, roo
     const tmp = path.join(work, "user-tmp");
     fs.mkdirSync(tmp);
     for (const dir of [area, tmp]) for (const entry of [dir, ...fs.readdirSync(dir, { recursive: true }).map((e) => path.join(dir, String(e)))]) fs.chownSync(entry, user.uid, user.uid);
-    const args = [path.join(area, "assignment"), path.join(area, "submissions"), "--out", path.join(area, "out"), "--jobs", String(jobs), "--timeout-cell", "10", "--timeout", "120", "--memory", "1024", "--due", "2026-12-01T23:59:00Z", "--grace", "15m", "--late-policy", "per-day:10", "--quiet"];
+    const args = [
+      path.join(area, "assignment"),
+      path.join(area, "submissions"),
+      "--out",
+      path.join(area, "out"),
+      "--jobs",
+      String(jobs),
+      "--timeout-cell",
+      "10",
+      "--timeout",
+      "120",
+      "--memory",
+      "1024",
+      "--due",
+      "2026-12-01T23:59:00Z",
+      "--grace",
+      "15m",
+      "--late-policy",
+      "per-day:10",
+      "--quiet",
+    ];
     console.log(`\nuser pass: the same ${n} submissions graded by workbook grade run as ${user.name} (uid ${user.uid}, not root)`);
     // untimed: the sandbox check as that user, which also builds the user's kernel snapshot (the root pass found its own built)
     const check = await gradeAsUser(user, work, tmp, ["--check-sandbox"]);
@@ -199,12 +219,28 @@ async function main(): Promise<void> {
   const subs = path.join(work, "submissions");
   fs.mkdirSync(subs);
   const kinds = generate(n, subs, path.join(ASSIGNMENT, "01-adam.grading.json"));
-  console.log(`bench:grade: ${n} submissions of 01-adam (${Object.entries(kinds).map(([k, v]) => `${v} ${k}`).join(", ")}), --jobs ${jobs}, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}`);
+  console.log(
+    `bench:grade: ${n} submissions of 01-adam (${Object.entries(kinds)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(", ")}), --jobs ${jobs}, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}`,
+  );
   const started = Date.now();
   const cpuBefore = cpuSeconds();
   let shown = 0;
   const outcomes = await gradeAll(
-    { assignment: ASSIGNMENT, submissions: subs, out: path.join(work, "out"), jobs, cellSeconds: 10, totalSeconds: 120, memoryMB: 1024, due: "2026-12-01T23:59:00Z", grace: "15m", latePolicy: "per-day:10", quiet: false },
+    {
+      assignment: ASSIGNMENT,
+      submissions: subs,
+      out: path.join(work, "out"),
+      jobs,
+      cellSeconds: 10,
+      totalSeconds: 120,
+      memoryMB: 1024,
+      due: "2026-12-01T23:59:00Z",
+      grace: "15m",
+      latePolicy: "per-day:10",
+      quiet: false,
+    },
     (line) => {
       if (line.startsWith("[") && ++shown % 20 !== 0) return;
       console.log(line);

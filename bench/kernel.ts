@@ -306,7 +306,10 @@ function printJupyterTable(starts: JupyterStart[]): void {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
   for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c])).join("  "));
   const tslab = firstReply(TSLAB_SPEC);
-  for (const [name, label] of [[KERNEL_NAME, "kernelspec"], [SCRIPT_SPEC, "script start"]]) {
+  for (const [name, label] of [
+    [KERNEL_NAME, "kernelspec"],
+    [SCRIPT_SPEC, "script start"],
+  ]) {
     const ratio = firstReply(name) / tslab;
     console.log(`ratio ours (${label}) / tslab, cold start to first kernel_info_reply: ${ratio.toFixed(2)} (target <= 0.25: ${ratio <= 0.25 ? "met" : "NOT met"})`);
   }

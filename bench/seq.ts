@@ -48,12 +48,17 @@ const S2S_TRAIN = env("BENCH_SEQ_S2S_TRAIN", 4000);
 const S2S_HIDDEN = env("BENCH_SEQ_S2S_HIDDEN", 128);
 const ONLY = (process.env.BENCH_SEQ_ONLY ?? "throughput,lm,captioning,seq2seq").split(",");
 
-const V_SIZE = 65, E = 32, H = 128, N = 32, T = 64;
+const V_SIZE = 65,
+  E = 32,
+  H = 128,
+  N = 32,
+  T = 64;
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 const fmt = (x: number, digits = 3) => x.toFixed(digits);
 
 function randomBatch(tokens: Int32Array, random: SeededRandom): { x: Int32Array; y: Int32Array } {
-  const x = new Int32Array(N * T), y = new Int32Array(N * T);
+  const x = new Int32Array(N * T),
+    y = new Int32Array(N * T);
   for (let n = 0; n < N; n++) {
     const s = random.int(tokens.length - T - 1);
     x.set(tokens.subarray(s, s + T), n * T);
@@ -71,7 +76,8 @@ async function throughput(tokens: Int32Array): Promise<void> {
   let start = process.hrtime.bigint();
   batches.forEach((b, i) => {
     if (i === 2) start = process.hrtime.bigint();
-    const x = tf.tensor2d(b.x, [N, T], "int32"), y = tf.tensor2d(b.y, [N, T], "int32");
+    const x = tf.tensor2d(b.x, [N, T], "int32"),
+      y = tf.tensor2d(b.y, [N, T], "int32");
     ours.trainBatch(x, y);
     tf.dispose([x, y]);
   });
@@ -96,7 +102,8 @@ function languageModel(text: string): void {
   console.log(`\n## 2. Held-out loss on Tiny Shakespeare (nats per character)`);
   const vocab = charVocabulary(text);
   const split = Math.floor(text.length * 0.9);
-  const train = text.slice(0, split), heldOut = text.slice(split);
+  const train = text.slice(0, split),
+    heldOut = text.slice(split);
   const ref = charReferencePoints(text, vocab);
   const bigramHeld = bigramHeldOutLoss(train, heldOut, vocab);
   console.log(`reference points: uniform ${fmt(ref.uniform)}, unigram ${fmt(ref.unigramEntropy)}, bigram ${fmt(ref.bigramEntropy)} (whole text); smoothed bigram on held-out text ${fmt(bigramHeld)}`);
@@ -106,7 +113,10 @@ function languageModel(text: string): void {
   lm.train(encodeChars(train, vocab), { steps: LM_STEPS, batchSize: N, seqLength: T, every: 50, onProgress: (s, l) => console.log(`  LSTM step ${s}: batch loss ${fmt(l)} (${fmt(seconds(start), 0)} s)`) });
   const lstmHeld = lm.evaluate(encodeChars(heldOut, vocab), { seqLength: 100, parallel: 64 });
   const lstmTime = seconds(start);
-  const sample = lm.sample(encodeChars("ROMEO:\n", vocab), 200, 0.8).map((i) => vocab.chars[i]).join("");
+  const sample = lm
+    .sample(encodeChars("ROMEO:\n", vocab), 200, 0.8)
+    .map((i) => vocab.chars[i])
+    .join("");
   lm.dispose();
 
   start = process.hrtime.bigint();
@@ -129,7 +139,10 @@ function captioning(name: string, splits: CaptionedImageSplits, maxLength: numbe
   const greedy = model.evaluate(splits.test);
   const beam = model.evaluate(splits.test, { beamWidth: 3 });
   model.dispose();
-  for (const [decoding, r] of [["greedy", greedy], ["beam 3", beam]] as const) {
+  for (const [decoding, r] of [
+    ["greedy", greedy],
+    ["beam 3", beam],
+  ] as const) {
     console.log(`| ${name} | ${decoding} | ${r.bleu.bleu.map((b) => fmt(b)).join(" | ")} | ${fmt(r.exactMatch)} |`);
   }
   console.log(`|  | example | ${greedy.generated[0]} | (true: ${splits.test.captions[0]}) | | |`);

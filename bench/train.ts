@@ -121,9 +121,22 @@ function torchEpoch(python: string, trainIndex: Int32Array, threads: number, epo
     const data = defaultMnistDir();
     const args = [
       TORCH_SCRIPT,
-      "--train-images", join(data, "train-images-idx3-ubyte"), "--train-labels", join(data, "train-labels-idx1-ubyte"),
-      "--test-images", join(data, "t10k-images-idx3-ubyte"), "--test-labels", join(data, "t10k-labels-idx1-ubyte"),
-      "--train-index", indexFile, "--threads", String(threads), "--epochs", String(epochs), "--max-batches", String(maxBatches),
+      "--train-images",
+      join(data, "train-images-idx3-ubyte"),
+      "--train-labels",
+      join(data, "train-labels-idx1-ubyte"),
+      "--test-images",
+      join(data, "t10k-images-idx3-ubyte"),
+      "--test-labels",
+      join(data, "t10k-labels-idx1-ubyte"),
+      "--train-index",
+      indexFile,
+      "--threads",
+      String(threads),
+      "--epochs",
+      String(epochs),
+      "--max-batches",
+      String(maxBatches),
     ];
     const run = spawnSync(python, args, { encoding: "utf8", maxBuffer: 1 << 24 });
     if (run.status !== 0) throw new Error(`bench/train_torch.py failed (${run.status ?? run.signal}) under ${python}:\n${run.stderr}`);
@@ -143,7 +156,9 @@ async function main(): Promise<void> {
   }
   const info = nativeKernels?.info();
   const simd = info ? `native ${info.simd}` : "no native addon";
-  console.log(`dl-workbook bench:train  (backends: ${availableBackends().join(", ")}${info ? `; native ${info.simd}, ${info.threads} threads` : ""}; WORKBOOK_SIMD=${process.env.WORKBOOK_SIMD ?? "(unset: native)"}; Adam on ours: ${process.env.BENCH_ADAM === "tfjs" ? "tfjs's" : "fused native"})`);
+  console.log(
+    `dl-workbook bench:train  (backends: ${availableBackends().join(", ")}${info ? `; native ${info.simd}, ${info.threads} threads` : ""}; WORKBOOK_SIMD=${process.env.WORKBOOK_SIMD ?? "(unset: native)"}; Adam on ours: ${process.env.BENCH_ADAM === "tfjs" ? "tfjs's" : "fused native"})`,
+  );
   console.log("Note: timings on a shared machine are noisy; ratios come from the same run.\n");
 
   const n = 1024;
@@ -152,7 +167,12 @@ async function main(): Promise<void> {
   const wasm = await gemmThroughTf("wasm", n, 2);
   const cpu = await gemmThroughTf("cpu", n, 1);
   console.log(row(["GEMM 1024x1024 float32", "GFLOP/s", "x tfjs cpu", "x tfjs wasm"]));
-  for (const [name, v] of [[`ours (${simd})`, ours], ["ours via tf.matMul", oursTf], ["tfjs wasm", wasm], ["tfjs cpu", cpu]] as const) {
+  for (const [name, v] of [
+    [`ours (${simd})`, ours],
+    ["ours via tf.matMul", oursTf],
+    ["tfjs wasm", wasm],
+    ["tfjs cpu", cpu],
+  ] as const) {
     console.log(row([name, v.toFixed(1), (v / cpu).toFixed(1), (v / wasm).toFixed(1)]));
   }
 
@@ -175,8 +195,14 @@ async function main(): Promise<void> {
     const cpu = process.cpuUsage();
     const optimizer = adamFor("workbook");
     const history = await train(model, mnist, {
-      epochs: 2, batchSize: 64, seed: 0, display: false, optimizer,
-      onBatch: ({ epoch, batch, loss }) => { if (batch % 200 === 0) console.log(`  ours: epoch ${epoch} batch ${batch}/782 loss ${loss.toFixed(4)}`); },
+      epochs: 2,
+      batchSize: 64,
+      seed: 0,
+      display: false,
+      optimizer,
+      onBatch: ({ epoch, batch, loss }) => {
+        if (batch % 200 === 0) console.log(`  ours: epoch ${epoch} batch ${batch}/782 loss ${loss.toFixed(4)}`);
+      },
     });
     for (const e of history.epochs) console.log(`  ours: epoch ${e.epoch}: ${e.seconds.toFixed(1)} s, train loss ${e.loss.toFixed(4)}, validation accuracy ${(100 * (e.valAccuracy ?? 0)).toFixed(2)}%`);
     oursEpoch = history.epochs.reduce((s, e) => s + e.seconds, 0) / history.epochs.length;
@@ -191,10 +217,20 @@ async function main(): Promise<void> {
   console.log(row([`ours (${fastest}${fastest === "workbook" ? `, ${info?.simd}` : ""}, ${measuredOn})`, oursEpoch.toFixed(1), (cpuEpoch / oursEpoch).toFixed(1), (wasmEpoch / oursEpoch).toFixed(1)]));
   console.log(row(["tfjs wasm + our missing kernels", wasmEpoch.toFixed(1), (cpuEpoch / wasmEpoch).toFixed(1), "1.0"]));
   console.log(row(["tfjs cpu (slice, scaled)", cpuEpoch.toFixed(1), "1.0", (wasmEpoch / cpuEpoch).toFixed(2)]));
-  if (torchRun) console.log(row([`PyTorch ${torchRun.torch} (${quick ? "slice" : "2 epochs"}, ${torchRun.threads} thr)`, torchRun.seconds_per_epoch.toFixed(1), (cpuEpoch / torchRun.seconds_per_epoch).toFixed(1), (wasmEpoch / torchRun.seconds_per_epoch).toFixed(1)]));
+  if (torchRun)
+    console.log(
+      row([
+        `PyTorch ${torchRun.torch} (${quick ? "slice" : "2 epochs"}, ${torchRun.threads} thr)`,
+        torchRun.seconds_per_epoch.toFixed(1),
+        (cpuEpoch / torchRun.seconds_per_epoch).toFixed(1),
+        (wasmEpoch / torchRun.seconds_per_epoch).toFixed(1),
+      ]),
+    );
   else if (!existsSync(TORCH_SCRIPT)) console.log(`PyTorch: skipped (${TORCH_SCRIPT} is missing: run the bench from a source checkout)`);
   else console.log(`PyTorch: skipped (no python3 imports torch; Debian: apt-get install python3-torch, or set WORKBOOK_PYTHON)`);
-  console.log(`\nCPU time of ours: ${oursCpu.toFixed(1)} s per epoch${torchRun ? `; PyTorch: ${torchRun.cpu_seconds_per_epoch.toFixed(1)} s` : ""} (user + system, all threads; what a busy machine cannot hide).`);
+  console.log(
+    `\nCPU time of ours: ${oursCpu.toFixed(1)} s per epoch${torchRun ? `; PyTorch: ${torchRun.cpu_seconds_per_epoch.toFixed(1)} s` : ""} (user + system, all threads; what a busy machine cannot hide).`,
+  );
   if (torchRun) {
     const ratio = oursEpoch / torchRun.seconds_per_epoch;
     console.log(`ours / PyTorch, s per epoch (${info?.simd ?? fastest}): ${ratio.toFixed(2)} (target <= 0.6: ${ratio <= 0.6 ? "met" : "NOT met"})`);

@@ -13,7 +13,17 @@ test("--check-sandbox: the layers in force here pass every attack", { skip: miss
   const ok = await checkSandbox((l) => lines.push(l), protections);
   const text = lines.join("\n");
   assert.equal(ok, true, text);
-  for (const layer of ["network namespace", "mount namespace", "writes only to scratch", "Node permission model", protections.pidNamespace ? "PID namespace" : "a user of its own", "process cap", "memory cap", "address-space cap", "kernel"]) {
+  for (const layer of [
+    "network namespace",
+    "mount namespace",
+    "writes only to scratch",
+    "Node permission model",
+    protections.pidNamespace ? "PID namespace" : "a user of its own",
+    "process cap",
+    "memory cap",
+    "address-space cap",
+    "kernel",
+  ]) {
     assert.match(text, new RegExp(`PASS  ${layer.replace(/[()]/g, "\\$&")}`), text);
   }
   assert.doesNotMatch(text, /^\s+FAIL /m);
@@ -21,7 +31,17 @@ test("--check-sandbox: the layers in force here pass every attack", { skip: miss
 });
 
 test("--check-sandbox: without the OS layers the network, hidden-file, write and signal attacks fail and grading is refused", async () => {
-  const none: Protections = { ...protections, isolation: "none", bwrap: undefined, networkNamespace: false, mountNamespace: false, pidNamespace: false, ipcNamespace: false, userNamespace: false, unprivilegedUser: null };
+  const none: Protections = {
+    ...protections,
+    isolation: "none",
+    bwrap: undefined,
+    networkNamespace: false,
+    mountNamespace: false,
+    pidNamespace: false,
+    ipcNamespace: false,
+    userNamespace: false,
+    unprivilegedUser: null,
+  };
   const lines: string[] = [];
   const ok = await checkSandbox((l) => lines.push(l), none);
   const text = lines.join("\n");

@@ -13,7 +13,22 @@ import * as os from "os";
 import * as path from "path";
 import { checkSandboxRunsKernel } from "./autograde/sandbox-check";
 import { disposeKernel } from "./autograde/sandboxed-kernel";
-import { DEFAULT_LIMITS, Protections, SandboxLimits, makeScratch, missingForGrading, probeProtections, removeScratch, runningAsRoot, sandboxCommand, sandboxEnv, secretPaths, thisInstall, withKernelSnapshot, withOwnUser } from "./sandbox";
+import {
+  DEFAULT_LIMITS,
+  Protections,
+  SandboxLimits,
+  makeScratch,
+  missingForGrading,
+  probeProtections,
+  removeScratch,
+  runningAsRoot,
+  sandboxCommand,
+  sandboxEnv,
+  secretPaths,
+  thisInstall,
+  withKernelSnapshot,
+  withOwnUser,
+} from "./sandbox";
 
 /** The outcome of one attack on one layer. */
 export interface LayerResult {
@@ -37,7 +52,14 @@ function runConfined(code: string, protections: Protections, options: { limits?:
   const own = withOwnUser(protections);
   const scratch = makeScratch("check", own);
   const install = thisInstall();
-  const argv = sandboxCommand(["-e", code], { limits: { ...DEFAULT_LIMITS, ...options.limits }, protections: own, install, scratch, hide: secretPaths(install, options.hide ?? []), allowWorker: options.allowWorker });
+  const argv = sandboxCommand(["-e", code], {
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    protections: own,
+    install,
+    scratch,
+    hide: secretPaths(install, options.hide ?? []),
+    allowWorker: options.allowWorker,
+  });
   return new Promise((resolve) => {
     let out = "";
     let timedOut = false;
@@ -89,7 +111,12 @@ async function checkNetwork(p: Protections): Promise<LayerResult> {
   server.close();
   const results = tagged(run.out, "RESULT");
   const pass = results.length === 2 && !results.some((r) => r.includes("CONNECTED")) && seen.length === 0;
-  return { layer: "network namespace", attack: `a socket to 127.0.0.1:${port} (a listener of this check) and to 10.1.2.3:80`, pass, detail: `${results.join(", ") || run.out.trim().slice(0, 200)}; the listener saw ${seen.length} connection(s)` };
+  return {
+    layer: "network namespace",
+    attack: `a socket to 127.0.0.1:${port} (a listener of this check) and to 10.1.2.3:80`,
+    pass,
+    detail: `${results.join(", ") || run.out.trim().slice(0, 200)}; the listener saw ${seen.length} connection(s)`,
+  };
 }
 
 /** Reads of a world-readable file in a folder of the grader's and of the package's assignments/, with Node's permission model off. */
@@ -105,7 +132,12 @@ async function checkHiddenRead(p: Protections, graderDir: string, secret: string
   // an empty covering folder (unshare) shows no entries: only a file read or a listing with entries counts
   const saw = tagged(run.out, "SAW").filter((s) => !s.endsWith("(0 entries)"));
   const denied = tagged(run.out, "DENIED");
-  return { layer: "mount namespace", attack: "reads a world-readable hidden file and lists assignments/ and a grader folder (Node's permission model off)", pass: saw.length === 0 && denied.length + tagged(run.out, "SAW").length === 3, detail: saw.length ? `read: ${saw.join("; ")}` : `denied: ${denied.map((d) => d.split(" ").pop()).join(", ") || run.out.trim().slice(0, 200)}` };
+  return {
+    layer: "mount namespace",
+    attack: "reads a world-readable hidden file and lists assignments/ and a grader folder (Node's permission model off)",
+    pass: saw.length === 0 && denied.length + tagged(run.out, "SAW").length === 3,
+    detail: saw.length ? `read: ${saw.join("; ")}` : `denied: ${denied.map((d) => d.split(" ").pop()).join(", ") || run.out.trim().slice(0, 200)}`,
+  };
 }
 
 /** A write into a world-writable folder outside the scratch folder, with Node's permission model off. */
@@ -117,19 +149,40 @@ async function checkWrite(p: Protections, openDir: string): Promise<LayerResult>
     try { fs.writeFileSync(${JSON.stringify(target)}, "escaped"); console.log("WROTE"); } catch (e) { console.log("DENIED " + e.code); }`;
   const run = await runConfined(code, { ...p, nodePermissions: false });
   const escaped = fs.existsSync(target);
-  return { layer: "writes only to scratch", attack: `writes into ${openDir} (mode 1777, outside the scratch folder; Node's permission model off)`, pass: !escaped && tagged(run.out, "SCRATCH")[0] === "ok", detail: escaped ? "the file was written" : `scratch write: ${tagged(run.out, "SCRATCH")[0] ?? "?"}; outside: ${tagged(run.out, "DENIED")[0] ?? run.out.trim().slice(0, 200)}` };
+  return {
+    layer: "writes only to scratch",
+    attack: `writes into ${openDir} (mode 1777, outside the scratch folder; Node's permission model off)`,
+    pass: !escaped && tagged(run.out, "SCRATCH")[0] === "ok",
+    detail: escaped ? "the file was written" : `scratch write: ${tagged(run.out, "SCRATCH")[0] ?? "?"}; outside: ${tagged(run.out, "DENIED")[0] ?? run.out.trim().slice(0, 200)}`,
+  };
 }
 
 /** Node's permission model alone (no OS layer): a read outside the package and a child process must be refused. */
 async function checkNodePermissions(p: Protections, readable: string): Promise<LayerResult> {
   if (!p.nodePermissions) return { layer: "Node permission model", attack: "-", pass: false, detail: `Node ${process.versions.node} cannot use it (needs 20.16 or later)` };
-  const alone: Protections = { ...p, isolation: "none", bwrap: undefined, networkNamespace: false, mountNamespace: false, pidNamespace: false, ipcNamespace: false, userNamespace: false, unprivilegedUser: null, resourceLimits: false };
+  const alone: Protections = {
+    ...p,
+    isolation: "none",
+    bwrap: undefined,
+    networkNamespace: false,
+    mountNamespace: false,
+    pidNamespace: false,
+    ipcNamespace: false,
+    userNamespace: false,
+    unprivilegedUser: null,
+    resourceLimits: false,
+  };
   const code = `
     try { require("fs").readFileSync(${JSON.stringify(readable)}); console.log("READ"); } catch (e) { console.log("DENIED " + e.code); }
     try { require("child_process").execFileSync("true"); console.log("SPAWNED"); } catch (e) { console.log("DENIED " + e.code); }`;
   const run = await runConfined(code, alone);
   const denied = tagged(run.out, "DENIED");
-  return { layer: "Node permission model", attack: "reads a world-readable file outside the package and starts a child process (no OS layer)", pass: denied.length === 2 && denied.every((d) => d === "ERR_ACCESS_DENIED"), detail: denied.length ? denied.join(", ") : run.out.trim().slice(0, 200) };
+  return {
+    layer: "Node permission model",
+    attack: "reads a world-readable file outside the package and starts a child process (no OS layer)",
+    pass: denied.length === 2 && denied.every((d) => d === "ERR_ACCESS_DENIED"),
+    detail: denied.length ? denied.join(", ") : run.out.trim().slice(0, 200),
+  };
 }
 
 /** Signals to a process of the grader's own user (a decoy) and to the grader itself (signal 0: only tests the right to signal). */
@@ -145,7 +198,12 @@ async function checkSignals(p: Protections): Promise<LayerResult> {
   decoy.kill("SIGKILL");
   const refused = tagged(run.out, "REFUSED");
   const layer = p.pidNamespace ? "PID namespace" : "a user of its own";
-  return { layer, attack: `SIGKILL to a process of the grader's user (pid ${decoyPid}) and signal 0 to the grader (pid ${process.pid})`, pass: alive && refused.length === 2, detail: `${alive ? "decoy alive" : "decoy KILLED"}; ${[...refused, ...tagged(run.out, "REACHED").map((r) => `reached ${r}`)].join(", ") || run.out.trim().slice(0, 200)}` };
+  return {
+    layer,
+    attack: `SIGKILL to a process of the grader's user (pid ${decoyPid}) and signal 0 to the grader (pid ${process.pid})`,
+    pass: alive && refused.length === 2,
+    detail: `${alive ? "decoy alive" : "decoy KILLED"}; ${[...refused, ...tagged(run.out, "REACHED").map((r) => `reached ${r}`)].join(", ") || run.out.trim().slice(0, 200)}`,
+  };
 }
 
 /** A thread bomb under a cap of 32 threads (processes are refused by the permission model). */
@@ -160,14 +218,24 @@ async function checkForkBomb(p: Protections): Promise<LayerResult> {
   const run = await runConfined(code, p, { limits: { processes: cap, memoryMB: 16384 }, allowWorker: true, timeoutMs: 60_000 });
   const holding = Number(tagged(run.out, "HOLDING")[0] ?? NaN);
   const pass = p.resourceLimits && tagged(run.out, "CAPPED").length > 0 && holding < cap && !run.out.includes("FORKED");
-  return { layer: "process cap (prlimit)", attack: `forks, then starts 300 threads under a cap of ${cap}`, pass, detail: `fork: ${tagged(run.out, "FORK")[0] ?? "allowed"}; threads started: ${Number.isNaN(holding) ? run.out.trim().slice(-200) : holding}${tagged(run.out, "CAPPED")[0] ? `, then ${tagged(run.out, "CAPPED")[0]}` : ""}` };
+  return {
+    layer: "process cap (prlimit)",
+    attack: `forks, then starts 300 threads under a cap of ${cap}`,
+    pass,
+    detail: `fork: ${tagged(run.out, "FORK")[0] ?? "allowed"}; threads started: ${Number.isNaN(holding) ? run.out.trim().slice(-200) : holding}${tagged(run.out, "CAPPED")[0] ? `, then ${tagged(run.out, "CAPPED")[0]}` : ""}`,
+  };
 }
 
 /** A heap bomb under a 256 MB heap cap. */
 async function checkHeapBomb(p: Protections): Promise<LayerResult> {
   const run = await runConfined("const hoard = []; for (;;) hoard.push(new Array(1e6).fill(Math.random()));", p, { limits: { memoryMB: 256 }, timeoutMs: 60_000 });
   const pass = !run.timedOut && run.code !== 0 && /heap out of memory|Allocation failed/i.test(run.out);
-  return { layer: "memory cap (V8 heap)", attack: "fills the heap without end under a 256 MB cap", pass, detail: run.timedOut ? "still running after 60 s" : `ended: ${run.signal ?? `exit ${run.code}`}, ${/heap out of memory/i.test(run.out) ? "heap out of memory" : run.out.trim().split("\n").pop()}` };
+  return {
+    layer: "memory cap (V8 heap)",
+    attack: "fills the heap without end under a 256 MB cap",
+    pass,
+    detail: run.timedOut ? "still running after 60 s" : `ended: ${run.signal ?? `exit ${run.code}`}, ${/heap out of memory/i.test(run.out) ? "heap out of memory" : run.out.trim().split("\n").pop()}`,
+  };
 }
 
 /** Off-heap memory (ArrayBuffers, untouched so they cost no real memory) under the address-space cap: 256 MB heap + 2 GiB. */
@@ -177,7 +245,12 @@ async function checkAddressSpaceBomb(p: Protections): Promise<LayerResult> {
     try { for (let i = 0; i < 64; i++) hoard.push(new ArrayBuffer(1 << 28)); console.log("RESERVED 16 GiB"); } catch (e) { console.log("STOPPED at " + hoard.length * 256 + " MiB: " + e.message); }`;
   const run = await runConfined(code, p, { limits: { memoryMB: 256 } });
   const stopped = tagged(run.out, "STOPPED")[0];
-  return { layer: "address-space cap (prlimit)", attack: "reserves 64 buffers of 256 MiB outside the heap", pass: p.resourceLimits && stopped !== undefined, detail: stopped ?? (tagged(run.out, "RESERVED").length ? "reserved all 16 GiB" : run.out.trim().slice(-200)) };
+  return {
+    layer: "address-space cap (prlimit)",
+    attack: "reserves 64 buffers of 256 MiB outside the heap",
+    pass: p.resourceLimits && stopped !== undefined,
+    detail: stopped ?? (tagged(run.out, "RESERVED").length ? "reserved all 16 GiB" : run.out.trim().slice(-200)),
+  };
 }
 
 /** Every layer together: a kernel starts in the sandbox and runs a cell, as every grading run checks first. */
@@ -197,10 +270,15 @@ async function checkKernel(p: Protections, log: (line: string) => void): Promise
 export function describeLayers(p: Protections): string[] {
   const user = runningAsRoot() ? "root" : `${os.userInfo().username} (uid ${os.userInfo().uid})`;
   const lines = [`Sandbox layers on this machine (${process.platform}, grading as ${user}):`];
-  if (p.isolation === "bubblewrap") lines.push(`  namespaces        bubblewrap (${p.bwrap}): a PID, network, mount, IPC and UTS namespace per kernel${p.userNamespace ? ", in a user namespace of its own" : ""}; only /usr, the package, Node and the scratch folder mounted`);
+  if (p.isolation === "bubblewrap")
+    lines.push(
+      `  namespaces        bubblewrap (${p.bwrap}): a PID, network, mount, IPC and UTS namespace per kernel${p.userNamespace ? ", in a user namespace of its own" : ""}; only /usr, the package, Node and the scratch folder mounted`,
+    );
   else if (p.isolation === "unshare") lines.push("  namespaces        unshare -n -m (root): a network and a mount namespace per kernel, the grader's folders covered by empty mounts");
   else lines.push("  namespaces        none");
-  lines.push(`  user              ${p.unprivilegedUser ? "setpriv: each kernel as a user id of its own, group nogroup, no capabilities" : p.userNamespace ? "the grader's user, mapped into the kernel's user namespace (no capabilities outside it)" : "the grader's own user"}`);
+  lines.push(
+    `  user              ${p.unprivilegedUser ? "setpriv: each kernel as a user id of its own, group nogroup, no capabilities" : p.userNamespace ? "the grader's user, mapped into the kernel's user namespace (no capabilities outside it)" : "the grader's own user"}`,
+  );
   lines.push(`  resource limits   ${p.resourceLimits ? "prlimit: address space, file size, processes/threads, CPU time" : "none (no prlimit)"}`);
   lines.push(`  Node permissions  ${p.nodePermissions ? "--experimental-permission: reads the package and scratch folder, writes the scratch folder, no child processes" : "not available"}`);
   for (const lost of p.lost) lines.push(`  missing: ${lost}`);

@@ -122,7 +122,8 @@ export async function gradeAll(args: GradeArgs, log: (line: string) => void = (l
   const missing = missingForGrading(protections);
   if (missing.length > 0 && !args.unsafeNoSandbox) throw new SandboxCheckError(refusalMessage(protections));
   for (const lost of protections.lost) log(`warning: sandbox layer missing: ${lost}`);
-  const unsafe = missing.length > 0 ? `graded with --unsafe-no-sandbox: the kernel ran without ${missing.map((m) => m.split(":")[0]).join(", ")}; a hostile submission could have interfered with grading` : undefined;
+  const unsafe =
+    missing.length > 0 ? `graded with --unsafe-no-sandbox: the kernel ran without ${missing.map((m) => m.split(":")[0]).join(", ")}; a hostile submission could have interfered with grading` : undefined;
   if (unsafe) log(`warning: ${unsafe}`);
   const outDir = path.resolve(args.out);
   // made before any kernel starts: a kernel's mounts hide only folders that exist
@@ -183,7 +184,7 @@ export async function gradeAll(args: GradeArgs, log: (line: string) => void = (l
           outcomes.push(outcome);
           progress(outcome);
         } catch (err) {
-          log(`${submission.student}: not graded, the grader failed: ${(err as Error).stack ?? err}`);
+          log(`${submission.student}: not graded, the grader failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
         }
       }
     } finally {

@@ -67,7 +67,16 @@ test("Jupyter Notebook in headless Chromium runs a notebook and renders a Plotly
   let serverLog = "";
   const server = spawn(
     "/usr/bin/jupyter-notebook",
-    ["--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0", ...(process.getuid?.() === 0 ? ["--allow-root"] : []), "--NotebookApp.token=", "--NotebookApp.password=", `--notebook-dir=${notebookDir}`],
+    [
+      "--no-browser",
+      "--ip=127.0.0.1",
+      `--port=${port}`,
+      "--port-retries=0",
+      ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
+      "--NotebookApp.token=",
+      "--NotebookApp.password=",
+      `--notebook-dir=${notebookDir}`,
+    ],
     { env: jupyter.env, stdio: ["ignore", "pipe", "pipe"] },
   );
   server.stdout.on("data", (chunk: Buffer) => (serverLog += chunk.toString()));
@@ -81,11 +90,9 @@ test("Jupyter Notebook in headless Chromium runs a notebook and renders a Plotly
     type NotebookWindow = { Jupyter?: { notebook?: { kernel?: { is_connected(): boolean }; execute_all_cells(): void; get_cells(): { cell_type: string; input_prompt_number?: number | string | null }[] } } };
     await page.waitForFunction(() => (window as unknown as NotebookWindow).Jupyter?.notebook?.kernel?.is_connected() === true, undefined, { timeout: 90_000 });
     await page.evaluate(() => (window as unknown as NotebookWindow).Jupyter!.notebook!.execute_all_cells());
-    await page.waitForFunction(
-      () => (window as unknown as NotebookWindow).Jupyter!.notebook!.get_cells().every((cell) => cell.cell_type !== "code" || typeof cell.input_prompt_number === "number"),
-      undefined,
-      { timeout: 120_000 },
-    );
+    await page.waitForFunction(() => (window as unknown as NotebookWindow).Jupyter!.notebook!.get_cells().every((cell) => cell.cell_type !== "code" || typeof cell.input_prompt_number === "number"), undefined, {
+      timeout: 120_000,
+    });
     const table = page.locator("table.dl-workbook-tensor");
     await table.waitFor({ timeout: 30_000 });
     assert.match(await table.innerText(), /3[\s\S]*4/);

@@ -51,7 +51,7 @@ export function rewriteCell(ts: typeof TS, code: string): CellRewrite {
   };
   visit(file);
   for (const statement of file.statements) {
-    const modifiers = ts.canHaveModifiers(statement) ? ts.getModifiers(statement) ?? [] : [];
+    const modifiers = ts.canHaveModifiers(statement) ? (ts.getModifiers(statement) ?? []) : [];
     const exported = modifiers.find((m) => m.kind === ts.SyntaxKind.ExportKeyword);
     const isDefault = modifiers.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
     if (exported && !isDefault) blanks.push({ start: exported.getStart(file), end: exported.end });

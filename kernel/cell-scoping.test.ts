@@ -83,8 +83,8 @@ test("a variable named __proto__ is a cell variable, not the prototype of the va
 test("types, classes and imports named with two underscores reach later cells", async () => {
   await value("type __Point = { x: number }; interface __Holder { p: __Point }");
   assert.equal(await value("const __held: __Holder = { p: { x: 4 } }; __held.p.x"), 4);
-  await value("import * as __path from \"path\";");
-  assert.equal(await value("__path.basename(\"/a/b.txt\")"), "b.txt");
+  await value('import * as __path from "path";');
+  assert.equal(await value('__path.basename("/a/b.txt")'), "b.txt");
   await value("class __Counter { n = 1 }");
   // re-using a class's name for a type keeps its value usable (tslab declares it as `let __Counter: any`)
   assert.equal(await value("type __Counter = number; const counted: __Counter = 2; counted"), 2);
@@ -97,7 +97,9 @@ test("completion offers names that start with two underscores", async () => {
 });
 
 test("what a cell defined before it threw stays defined for later cells, types included", async () => {
-  const failed = await run("function doubled(x: number) { return 2 * x; }\nclass Counter { constructor(public n: number) {} }\ninterface Pair { a: number; b: number }\nconst seven = 7;\nthrow new Error('a failing check after the definitions');");
+  const failed = await run(
+    "function doubled(x: number) { return 2 * x; }\nclass Counter { constructor(public n: number) {} }\ninterface Pair { a: number; b: number }\nconst seven = 7;\nthrow new Error('a failing check after the definitions');",
+  );
   assert.equal(failed.status, "error");
   assert.equal(await value("doubled(seven)"), 14);
   assert.equal(await value("new Counter(3).n"), 3);

@@ -17,7 +17,12 @@ class KernelComm implements Comm {
   private readonly closeHandlers: ((data: Data) => void)[] = [];
   closed = false;
 
-  constructor(readonly commId: string, readonly targetName: string, private readonly sendMessage: CommSend, private readonly forget: (id: string) => void) {}
+  constructor(
+    readonly commId: string,
+    readonly targetName: string,
+    private readonly sendMessage: CommSend,
+    private readonly forget: (id: string) => void,
+  ) {}
 
   send(data: Data): void {
     if (this.closed) throw new Error(`Comm.send: comm ${this.commId} (target "${this.targetName}") is closed; open a new one`);

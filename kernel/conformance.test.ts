@@ -12,5 +12,9 @@ test("jupyter_kernel_test suite passes against the dl-workbook kernelspec", () =
   assert.equal(run.status, 0, run.output);
   // Every test but the pager ran (skips are reported as "skipped").
   const skipped = run.output.split("\n").filter((line) => /\.\.\. skipped/.test(line));
-  assert.deepEqual(skipped.map((line) => line.split(" ")[0]), ["test_pager"], run.output);
+  assert.deepEqual(
+    skipped.map((line) => line.split(" ")[0]),
+    ["test_pager"],
+    run.output,
+  );
 });

@@ -119,7 +119,12 @@ export class Executor {
     const ts = tslabTypeScript();
     const rewrite = rewriteCell(ts, code);
     const converted = this.conv().convert(this.declarations(), rewrite.code);
-    if (converted.diagnostics.length > 0) return typeErrors(converted.diagnostics.map((d) => toCellPositions(d, code, rewrite.toOriginal)), code, cell);
+    if (converted.diagnostics.length > 0)
+      return typeErrors(
+        converted.diagnostics.map((d) => toCellPositions(d, code, rewrite.toOriginal)),
+        code,
+        cell,
+      );
     // A cell that type checks defines its names for later cells, also when it throws or is
     // interrupted while running: what it defined before that stays defined, values and types
     // alike, as in IPython (names declared after the throw keep their type but hold undefined).

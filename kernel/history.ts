@@ -44,7 +44,10 @@ export class History {
   private sessionNumber = 0;
   private writable = true;
 
-  constructor(private readonly file: string, private readonly log: (text: string) => void) {}
+  constructor(
+    private readonly file: string,
+    private readonly log: (text: string) => void,
+  ) {}
 
   private load(): HistoryEntry[] {
     if (this.entries) return this.entries;
@@ -104,7 +107,10 @@ export class History {
       found = entries.filter((e) => pattern.test(e.input));
       if (q.unique) {
         const seen = new Set<string>();
-        found = found.reverse().filter((e) => (seen.has(e.input) ? false : (seen.add(e.input), true))).reverse();
+        found = found
+          .reverse()
+          .filter((e) => (seen.has(e.input) ? false : (seen.add(e.input), true)))
+          .reverse();
       }
       if (q.n !== undefined && q.n !== null) found = found.slice(-q.n);
     } else {
@@ -116,6 +122,9 @@ export class History {
 
 /** IPython's history patterns are globs: * any text, ? one character. */
 function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[\\s\\S]*").replace(/\?/g, ".");
+  const escaped = glob
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, "[\\s\\S]*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${escaped}$`);
 }

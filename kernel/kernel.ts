@@ -194,14 +194,26 @@ export class Kernel {
     }
     // started by the kernelspec's launcher: rebuild a missing or stale snapshot for the next start
     // (loaded only then: the check reads the snapshot's manifest and stats its files)
-    if (refreshSnapshot) setTimeout(() => void import("./snapshot/launcher").then((launcher) => launcher.refreshKernelspecSnapshotInBackground(true), () => undefined), SNAPSHOT_CHECK_DELAY_MS).unref();
+    if (refreshSnapshot)
+      setTimeout(
+        () =>
+          void import("./snapshot/launcher").then(
+            (launcher) => launcher.refreshKernelspecSnapshotInBackground(true),
+            () => undefined,
+          ),
+        SNAPSHOT_CHECK_DELAY_MS,
+      ).unref();
   }
 
   private getExecutor(): Executor {
     if (!this.executor) {
-      this.executor = new Executor(process.cwd(), (id, exported) => {
-        if (id.startsWith("@tensorflow/tfjs") && !this.tfjsInterrupt) this.tfjsInterrupt = installTfjsInterrupt(exported, () => Atomics.load(this.flags, Flag.Interrupt) === 1);
-      }, () => Atomics.load(this.flags, Flag.Interrupt) === 1);
+      this.executor = new Executor(
+        process.cwd(),
+        (id, exported) => {
+          if (id.startsWith("@tensorflow/tfjs") && !this.tfjsInterrupt) this.tfjsInterrupt = installTfjsInterrupt(exported, () => Atomics.load(this.flags, Flag.Interrupt) === 1);
+        },
+        () => Atomics.load(this.flags, Flag.Interrupt) === 1,
+      );
       for (const name of CELL_GLOBAL_NAMES) this.executor.defineGlobal(name, (globalThis as Record<string, unknown>)[name]);
     }
     return this.executor;
@@ -297,9 +309,7 @@ export class Kernel {
       case "comm_msg":
       case "comm_close": {
         const context: CellContext = { parent: message, cell: this.executionCount, allowStdin: false };
-        const problem = runInCell(context, () =>
-          type === "comm_open" ? this.comms.handleOpen(content) : type === "comm_msg" ? this.comms.handleMessage(content) : this.comms.handleClose(content),
-        );
+        const problem = runInCell(context, () => (type === "comm_open" ? this.comms.handleOpen(content) : type === "comm_msg" ? this.comms.handleMessage(content) : this.comms.handleClose(content)));
         if (problem) this.log(problem);
         return;
       }

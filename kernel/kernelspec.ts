@@ -155,7 +155,10 @@ export interface InstalledKernelspec {
 
 /** Every kernels directory Jupyter searches: $JUPYTER_PATH entries, user, sys-prefix, system. */
 export function searchedKernelsDirs(): string[] {
-  const dirs = (process.env.JUPYTER_PATH ?? "").split(path.delimiter).filter(Boolean).map((d) => path.join(d, "kernels"));
+  const dirs = (process.env.JUPYTER_PATH ?? "")
+    .split(path.delimiter)
+    .filter(Boolean)
+    .map((d) => path.join(d, "kernels"));
   dirs.push(userKernelsDir());
   const prefix = sysPrefix();
   if (prefix) dirs.push(path.join(prefix, "share", "jupyter", "kernels"));

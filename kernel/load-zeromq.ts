@@ -11,14 +11,14 @@ const mutableFs = fs as { existsSync: typeof fs.existsSync };
 
 export function loadZeromq(): typeof import("zeromq") {
   const existsSync = fs.existsSync;
-  mutableFs.existsSync = ((p: fs.PathLike) => {
+  mutableFs.existsSync = (p: fs.PathLike) => {
     try {
       return existsSync(p);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ERR_ACCESS_DENIED") return false;
       throw err;
     }
-  });
+  };
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded now, while the probe above is patched; a static import would load it first
     return require("zeromq") as typeof import("zeromq");

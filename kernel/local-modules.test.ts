@@ -20,7 +20,7 @@ test("a cell imports the folder's own TypeScript files, their imports of each ot
   const run = async (code: string): Promise<{ status: string; text: string }> => {
     const r = await kernel.execute(code, { timeoutMs: 60_000 });
     const result = r.outputs.find((o) => o.output_type === "execute_result") as { data: Record<string, string> } | undefined;
-    return { status: r.status, text: r.status === "error" ? r.error?.evalue ?? "" : result?.data["text/plain"] ?? "" };
+    return { status: r.status, text: r.status === "error" ? (r.error?.evalue ?? "") : (result?.data["text/plain"] ?? "") };
   };
   try {
     assert.deepEqual(await run('import { twice } from "./scaling";\ntwice(21)'), { status: "ok", text: "42" });

@@ -19,11 +19,8 @@ export function addLoopChecks(js: string): string {
   if (!HAS_LOOP.test(js)) return js;
   const ts = tslabTypeScript();
   const check = (): TS.Statement =>
-    ts.factory.createExpressionStatement(
-      ts.factory.createCallExpression(ts.factory.createPropertyAccessExpression(ts.factory.createIdentifier("__dlwb__"), "checkInterrupt"), undefined, []),
-    );
-  const withCheck = (body: TS.Statement): TS.Block =>
-    ts.isBlock(body) ? ts.factory.updateBlock(body, [check(), ...body.statements]) : ts.factory.createBlock([check(), body], true);
+    ts.factory.createExpressionStatement(ts.factory.createCallExpression(ts.factory.createPropertyAccessExpression(ts.factory.createIdentifier("__dlwb__"), "checkInterrupt"), undefined, []));
+  const withCheck = (body: TS.Statement): TS.Block => (ts.isBlock(body) ? ts.factory.updateBlock(body, [check(), ...body.statements]) : ts.factory.createBlock([check(), body], true));
   const transformer: TS.TransformerFactory<TS.SourceFile> = (context) => {
     const visit = (node: TS.Node): TS.Node => {
       const visited = ts.visitEachChild(node, visit, context);

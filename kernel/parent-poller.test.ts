@@ -35,9 +35,22 @@ test("JPY_PARENT_PID names the process to watch; absent, malformed, 0, 1 or on W
 
 test("a process exists unless kill(pid, 0) says ESRCH; EPERM (another user's process) exists", () => {
   assert.equal(processExists(process.pid), true);
-  assert.equal(processExists(99, () => undefined), true);
-  assert.equal(processExists(99, () => { throw errno("EPERM"); }), true);
-  assert.equal(processExists(99, () => { throw errno("ESRCH"); }), false);
+  assert.equal(
+    processExists(99, () => undefined),
+    true,
+  );
+  assert.equal(
+    processExists(99, () => {
+      throw errno("EPERM");
+    }),
+    true,
+  );
+  assert.equal(
+    processExists(99, () => {
+      throw errno("ESRCH");
+    }),
+    false,
+  );
   const child = spawnSync(process.execPath, ["-e", "0"]);
   assert.equal(processExists(child.pid), false, "an exited and reaped child is gone");
 });

@@ -38,7 +38,16 @@ interface InternalTypeScript {
 }
 
 /** The createProgram function to give `ts.createWatchCompilerHost` in place of its BuilderProgram default. */
-export function plainProgramFactory(ts: typeof TS): (rootNames: readonly string[] | undefined, options: TS.CompilerOptions | undefined, host?: TS.CompilerHost, old?: PlainBuilder, configFileParsingDiagnostics?: readonly TS.Diagnostic[], projectReferences?: readonly TS.ProjectReference[]) => PlainBuilder {
+export function plainProgramFactory(
+  ts: typeof TS,
+): (
+  rootNames: readonly string[] | undefined,
+  options: TS.CompilerOptions | undefined,
+  host?: TS.CompilerHost,
+  old?: PlainBuilder,
+  configFileParsingDiagnostics?: readonly TS.Diagnostic[],
+  projectReferences?: readonly TS.ProjectReference[],
+) => PlainBuilder {
   const internal = ts as unknown as InternalTypeScript;
   if (typeof internal.getResolvedModule !== "function" || typeof internal.getModeForUsageLocation !== "function") {
     throw new Error("tslab's TypeScript no longer exports getResolvedModule/getModeForUsageLocation; update kernel/plain-program.ts for its version");

@@ -64,5 +64,5 @@ test("every prompt in the README, notebooks, assignments, kernel and library end
     }
   }
   assert.ok(checked >= 3, `found ${checked} prompts; the scan should see at least the kernel's stdin tests`);
-  assert.deepEqual(bad, [], "end these prompts with a space, e.g. input(\"Your name? \")");
+  assert.deepEqual(bad, [], 'end these prompts with a space, e.g. input("Your name? ")');
 });

@@ -13,11 +13,7 @@ export type Channel = "shell" | "iopub" | "stdin" | "control";
 
 /** Sent by the wire thread to the main thread. */
 export type ToMain =
-  | { kind: "request"; channel: "shell" | "control"; message: WireMessage }
-  | { kind: "interrupt" }
-  | { kind: "shutdown"; restart: boolean }
-  | { kind: "ready" }
-  | { kind: "fatal"; error: string };
+  { kind: "request"; channel: "shell" | "control"; message: WireMessage } | { kind: "interrupt" } | { kind: "shutdown"; restart: boolean } | { kind: "ready" } | { kind: "fatal"; error: string };
 
 /** Sent by the main thread to the wire thread. */
 export type ToWire =

@@ -70,12 +70,7 @@ async function tracebackOf(...cells: string[]): Promise<{ cell: number; tracebac
 test("a function from an earlier cell names its own cell and line, then the calling line, each frame once", async () => {
   const define = ["function risky(n: number): number {", "  const doubled = n * 2;", '  if (doubled > 5) throw new Error("too big: " + doubled);', "  return doubled;", "}"].join("\n");
   const { cell, traceback } = await tracebackOf(define, "const a = 1;\nconst b = risky(a);\nconst c = risky(b + 5);");
-  assert.deepEqual(traceback, [
-    "Error: too big: 14",
-    `    at risky (cell [${cell - 1}], line 3)`,
-    '        if (doubled > 5) throw new Error("too big: " + doubled);',
-    `    at cell [${cell}], line 3`,
-  ]);
+  assert.deepEqual(traceback, ["Error: too big: 14", `    at risky (cell [${cell - 1}], line 3)`, '        if (doubled > 5) throw new Error("too big: " + doubled);', `    at cell [${cell}], line 3`]);
 });
 
 test("an error inside an arrow function names the arrow's line and the line that called it", async () => {
@@ -88,7 +83,16 @@ test("an error inside an arrow function names the arrow's line and the line that
     "    at Array.map (<anonymous>)",
     `    at cell [${first.cell}], line 6`,
   ]);
-  const inline = ["interface Item { v: number }", "const items: Item[] = [{ v: 1 }, { v: 3 }];", "", "const out = items.map((item) => {", "  const w: number = item.v * 10;", "  if (w > 20) throw new Error(`w is ${w}`);", "  return w;", "});"].join("\n");
+  const inline = [
+    "interface Item { v: number }",
+    "const items: Item[] = [{ v: 1 }, { v: 3 }];",
+    "",
+    "const out = items.map((item) => {",
+    "  const w: number = item.v * 10;",
+    "  if (w > 20) throw new Error(`w is ${w}`);",
+    "  return w;",
+    "});",
+  ].join("\n");
   const second = await tracebackOf(inline);
   assert.equal(second.traceback[1], `    at cell [${second.cell}], line 6`);
   assert.equal(second.traceback[2], "        if (w > 20) throw new Error(`w is ${w}`);");

@@ -55,7 +55,7 @@ export function alignLines(source: string, emitted: string): number[] {
   // Walk back: emitted line i-1 pairs with cell line j-1 where pairing it gave the best total.
   const result = new Array<number>(rows).fill(-1);
   let j = cols;
-  for (let i = rows; i >= 1 && j >= 1; ) {
+  for (let i = rows; i >= 1 && j >= 1;) {
     const score = likeness(out[i - 1], src[j - 1]);
     if (score > 0 && best[i][j] === best[i - 1][j] + score) {
       result[i - 1] = j - 1;

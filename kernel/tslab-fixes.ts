@@ -45,8 +45,8 @@ export const CONVERTER_FIXES: readonly SourceFix[] = [
       "        }",
       "        if (keys.size > 0) {",
       "            // Export all local variables.",
-      "            // TODO: Disallow \"export\" in the input.",
-      "            const suffix = \"\\nexport {\" + Array.from(keys).join(\", \") + \"}\";",
+      '            // TODO: Disallow "export" in the input.',
+      '            const suffix = "\\nexport {" + Array.from(keys).join(", ") + "}";',
       "            updateContent(prevDecl, src + suffix);",
       "            declsFile = builder.getSourceFile(declFilename);",
       "            srcFile = builder.getSourceFile(srcFilename);",
@@ -61,7 +61,7 @@ export const CONVERTER_FIXES: readonly SourceFix[] = [
       "                keys.add(ts.unescapeLeadingUnderscores(key));",
       "            });",
       "        }",
-      "        updateContent(prevDecl, keys.size > 0 ? src + \"\\nexport {\" + Array.from(keys).join(\", \") + \"}\" : src);",
+      '        updateContent(prevDecl, keys.size > 0 ? src + "\\nexport {" + Array.from(keys).join(", ") + "}" : src);',
       "        let declsFile = builder.getSourceFile(declFilename);",
       "        let srcFile = builder.getSourceFile(srcFilename);",
     ].join("\n"),
@@ -70,7 +70,7 @@ export const CONVERTER_FIXES: readonly SourceFix[] = [
     why:
       "the converter ran TypeScript's watch program with room for one pending timer, the program update; when a file appeared " +
       "in a folder TypeScript watches (the notebook's folder, node_modules), TypeScript also scheduled its invalidation of failed " +
-      "module lookups, and every cell after that failed with \"Unexpected pending rebuildTimer\" until the kernel was restarted. " +
+      'module lookups, and every cell after that failed with "Unexpected pending rebuildTimer" until the kernel was restarted. ' +
       "Pending timers now queue, and the converter runs them all, in order, before it reads the program",
     find: [
       "        if (rebuildTimer) {",

@@ -11,8 +11,14 @@ test("redirectPath sends dl-workbook and pinned packages to the package, others 
   const cwd = "/some/notebooks";
   const nothing = () => false;
   assert.equal(redirectPath("/some/notebooks/node_modules/dl-workbook/package.json", cwd, nothing), slash(path.join(PACKAGE_ROOT, "package.json")));
-  assert.equal(redirectPath("/some/notebooks/node_modules/@tensorflow/tfjs/package.json", cwd, () => true), slash(path.join(PACKAGE_ROOT, "node_modules", "@tensorflow", "tfjs", "package.json")));
-  assert.equal(redirectPath("/some/notebooks/node_modules/lodash/index.d.ts", cwd, () => true), undefined);
+  assert.equal(
+    redirectPath("/some/notebooks/node_modules/@tensorflow/tfjs/package.json", cwd, () => true),
+    slash(path.join(PACKAGE_ROOT, "node_modules", "@tensorflow", "tfjs", "package.json")),
+  );
+  assert.equal(
+    redirectPath("/some/notebooks/node_modules/lodash/index.d.ts", cwd, () => true),
+    undefined,
+  );
   assert.equal(redirectPath("/some/notebooks/node_modules/lodash/index.d.ts", cwd, nothing), slash(path.join(PACKAGE_ROOT, "node_modules", "lodash", "index.d.ts")));
   assert.equal(redirectPath("/elsewhere/x.ts", cwd, nothing), undefined);
 });

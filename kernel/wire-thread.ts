@@ -62,16 +62,17 @@ function revive(message: WireMessage<unknown>): WireMessage<unknown> {
 /** Serializes sends on one socket: zeromq v6 allows one pending send per socket. */
 class Outbox {
   private chain: Promise<void> = Promise.resolve();
-  constructor(private readonly socket: Zmq.Writable & Socket, private readonly name: string) {}
+  constructor(
+    private readonly socket: Zmq.Writable & Socket,
+    private readonly name: string,
+  ) {}
   /** Resolves when everything sent so far has gone out. */
   drain(): Promise<void> {
     return this.chain;
   }
 
   send(frames: Buffer[]): Promise<void> {
-    this.chain = this.chain.then(
-      () => this.socket.send(frames),
-    ).catch((err: Error) => log(`could not send on ${this.name}: ${err.message}`));
+    this.chain = this.chain.then(() => this.socket.send(frames)).catch((err: Error) => log(`could not send on ${this.name}: ${err.message}`));
     return this.chain;
   }
 }

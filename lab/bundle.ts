@@ -76,8 +76,15 @@ export interface LabApp {
   seconds: number;
 }
 
-function packageJsonOf(name: string): { name: string; version: string; jupyterlab?: { schemaDir?: string; themePath?: string } } {
-  return JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`, { paths: [PACKAGE_ROOT] }), "utf8"));
+/** The fields of a JupyterLab package's package.json that the bundle reads. */
+interface LabPackageJson {
+  name: string;
+  version: string;
+  jupyterlab?: { schemaDir?: string; themePath?: string };
+}
+
+function packageJsonOf(name: string): LabPackageJson {
+  return JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`, { paths: [PACKAGE_ROOT] }), "utf8")) as LabPackageJson;
 }
 
 function packageDir(name: string): string {
@@ -88,7 +95,11 @@ function packageDir(name: string): string {
 function appSources(): string[] {
   const dir = path.join(PACKAGE_ROOT, "lab", "app");
   if (!fs.existsSync(dir)) throw new Error(`workbook lab: the front end's sources are missing (${dir}); reinstall dl-workbook`);
-  return fs.readdirSync(dir).filter((f) => f.endsWith(".ts")).sort().map((f) => path.join(dir, f));
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".ts"))
+    .sort()
+    .map((f) => path.join(dir, f));
 }
 
 /** A hash of everything the bundle depends on: the app's sources, this builder, the bundled packages' versions. */
@@ -134,12 +145,9 @@ const TEMPLATE = `<!DOCTYPE html>
 </html>
 `;
 
-/** esbuild's API, as much of it as this file uses (esbuild ships its own types). */
-type Esbuild = typeof import("esbuild");
-
 /** Bundles into `out` (a fresh directory). */
 async function bundleInto(out: string): Promise<void> {
-  const esbuild = require("esbuild") as Esbuild;
+  const esbuild = await import("esbuild"); // loaded only when a bundle is built (esbuild ships its own types)
   const svgAsUrl: import("esbuild").Plugin = {
     // ui-components imports .svg files as strings (text loader) while CSS url()s need data URLs.
     // webpack's "~package/file" in CSS means a package path.
@@ -207,7 +215,10 @@ async function bundleInto(out: string): Promise<void> {
   fs.writeFileSync(path.join(out, "templates", "index.html"), TEMPLATE);
   fs.mkdirSync(path.join(out, "settings"), { recursive: true });
   fs.writeFileSync(path.join(out, "settings", "page_config.json"), JSON.stringify(PAGE_CONFIG, null, 2));
-  fs.writeFileSync(path.join(out, "static", "package.json"), JSON.stringify({ name: "dl-workbook-lab", version: packageJsonOf("@jupyterlab/application").version, jupyterlab: { name: PAGE_CONFIG.appName } }, null, 2));
+  fs.writeFileSync(
+    path.join(out, "static", "package.json"),
+    JSON.stringify({ name: "dl-workbook-lab", version: packageJsonOf("@jupyterlab/application").version, jupyterlab: { name: PAGE_CONFIG.appName } }, null, 2),
+  );
 }
 
 /**

@@ -18,6 +18,7 @@ import type { Browser, Page } from "playwright-core";
 import type { JupyterLab } from "@jupyterlab/application";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import { PACKAGE_ROOT } from "../kernel/info";
+import { asText } from "../kernel/wire";
 import { ensureLabApp } from "./bundle";
 import { startLabServer } from "./server";
 import type { LabServer } from "./server";
@@ -150,7 +151,7 @@ async function toolbarButton(commandId: string): Promise<ReturnType<Page["locato
 }
 
 function text(cellOutputs: { output_type: string; text?: string; data?: Record<string, unknown> }[]): string {
-  return cellOutputs.map((o) => o.text ?? String(o.data?.["text/plain"] ?? "")).join("");
+  return cellOutputs.map((o) => o.text ?? asText(o.data?.["text/plain"])).join("");
 }
 
 before(async () => {
@@ -189,7 +190,10 @@ test("a lecture notebook runs in Lab with no error, its Plotly figures drawn by 
   const all = await outputs();
   const errors = all.flatMap((cell, i) => cell.filter((o) => o.output_type === "error").map((o) => `cell ${i}: ${o.ename}: ${o.evalue}`));
   assert.deepEqual(errors, [], "error outputs");
-  assert.ok(all.some((cell) => cell.some((o) => o.data?.["application/vnd.plotly.v1+json"] !== undefined)), "the notebook displays at least one Plotly figure");
+  assert.ok(
+    all.some((cell) => cell.some((o) => o.data?.["application/vnd.plotly.v1+json"] !== undefined)),
+    "the notebook displays at least one Plotly figure",
+  );
   // The course renderer (lab/app/plotly.ts) draws plotly.js's SVG from each figure's JSON.
   const figureCells = all.flatMap((cell, i) => (cell.some((o) => o.data?.["application/vnd.plotly.v1+json"] !== undefined) ? [i] : []));
   const figures = await drawnFigures(figureCells);
@@ -254,7 +258,10 @@ test("Lab with the dl-workbook kernel: completion, signature tooltip, input(), i
   await (await toolbarButton("notebook:interrupt-kernel")).click();
   await waitIdle(60_000);
   const interrupted = (await outputs())[4];
-  assert.ok(interrupted.some((o) => o.output_type === "error"), `the interrupted cell ends with an error output: ${JSON.stringify(interrupted)}`);
+  assert.ok(
+    interrupted.some((o) => o.output_type === "error"),
+    `the interrupted cell ends with an error output: ${JSON.stringify(interrupted)}`,
+  );
   await runCell(5);
   await waitIdle(60_000);
   assert.equal(text((await outputs())[5]).trim(), "42");

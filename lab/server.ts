@@ -136,7 +136,9 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) {
-      const hint = /No module named jupyterlab_server|No module named 'jupyter_server'/.test(log) ? " (install Debian's python3-jupyterlab-server and python3-jupyter-server, or set WORKBOOK_PYTHON to a Python that has them)" : "";
+      const hint = /No module named jupyterlab_server|No module named 'jupyter_server'/.test(log)
+        ? " (install Debian's python3-jupyterlab-server and python3-jupyter-server, or set WORKBOOK_PYTHON to a Python that has them)"
+        : "";
       throw new Error(`workbook lab: the Jupyter server exited with ${child.exitCode}${hint}:\n${log}`);
     }
     try {

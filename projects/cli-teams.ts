@@ -56,7 +56,9 @@ export async function main(args: string[]): Promise<number> {
   }
   const problems = checkTeams(fs.readFileSync(file, "utf8"), course, file);
   if (problems.length === 0) {
-    console.log(`${file}: all teams pass (team size ${course.teamSize}, nobody in two teams, two distinct projects each${(course.ownGroups ?? []).map((g) => `, ${g.department} students in teams of their own`).join("")}).`);
+    console.log(
+      `${file}: all teams pass (team size ${course.teamSize}, nobody in two teams, two distinct projects each${(course.ownGroups ?? []).map((g) => `, ${g.department} students in teams of their own`).join("")}).`,
+    );
     return 0;
   }
   console.log(formatProblems(problems));

@@ -48,7 +48,10 @@ test("teams check: nobody in two teams", () => {
   assert.ok(twice, JSON.stringify(problems));
   assert.match(twice.message, /student s02 \(Alan Turing\) is in team "B" and also in team "A" \(line 3\)/);
   const same = checkTeams(GOOD.replace("A,s03,Grace Hopper", "A,s02,Alan Turing"), DEFAULT_COURSE);
-  assert.ok(same.some((p) => /listed twice in team "A"/.test(p.message)), JSON.stringify(same));
+  assert.ok(
+    same.some((p) => /listed twice in team "A"/.test(p.message)),
+    JSON.stringify(same),
+  );
 });
 
 test("teams check: the two projects are named and distinct", () => {
@@ -57,9 +60,15 @@ test("teams check: the two projects are named and distinct", () => {
   assert.equal(same.length, 1, JSON.stringify(same));
   assert.match(same[0].message, /project1 and project2 are the same \("Optimizers on MNIST and Fashion-MNIST"\); the lab project must be distinct/);
   const missing = checkTeams(GOOD.replace(",Sorting parcels by photo", ","), DEFAULT_COURSE);
-  assert.ok(missing.some((p) => p.where.startsWith('teams.csv team "A"') && /no project2 title/.test(p.message)), JSON.stringify(missing));
+  assert.ok(
+    missing.some((p) => p.where.startsWith('teams.csv team "A"') && /no project2 title/.test(p.message)),
+    JSON.stringify(missing),
+  );
   const disagree = checkTeams(GOOD.replace("B,s05,John von Neumann,CS,Kaggle digit recognizer", "B,s05,John von Neumann,CS,Chess engine"), DEFAULT_COURSE);
-  assert.ok(disagree.some((p) => /members give different project1 titles/.test(p.message)), JSON.stringify(disagree));
+  assert.ok(
+    disagree.some((p) => /members give different project1 titles/.test(p.message)),
+    JSON.stringify(disagree),
+  );
 });
 
 test("teams check: project 2 by the same team or, as the slides allow, by a different one", () => {
@@ -75,16 +84,34 @@ test("teams check: project 2 by the same team or, as the slides allow, by a diff
   ].join("\n");
   assert.deepEqual(checkTeams(regrouped, DEFAULT_COURSE), []);
   // a team2 column left empty keeps the project 1 team
-  assert.deepEqual(checkTeams(GOOD.replace(HEADER, `${HEADER},team2`).split("\n").map((l, i) => (i === 0 ? l : `${l},`)).join("\n"), DEFAULT_COURSE), []);
+  assert.deepEqual(
+    checkTeams(
+      GOOD.replace(HEADER, `${HEADER},team2`)
+        .split("\n")
+        .map((l, i) => (i === 0 ? l : `${l},`))
+        .join("\n"),
+      DEFAULT_COURSE,
+    ),
+    [],
+  );
   // a project 2 team has the course's size too, and its lab project differs from each member's project 1
   const small = checkTeams(regrouped.replace("B,s06,Kurt Goedel,Math,,,Q", "B,s06,Kurt Goedel,Math,,,P"), DEFAULT_COURSE);
-  assert.deepEqual(small.map((p) => p.where), ['teams.csv project 2 team "P" (lines 2, 3, 5, 7)', 'teams.csv project 2 team "Q" (lines 4, 6)']);
+  assert.deepEqual(
+    small.map((p) => p.where),
+    ['teams.csv project 2 team "P" (lines 2, 3, 5, 7)', 'teams.csv project 2 team "Q" (lines 4, 6)'],
+  );
   assert.match(small[0].message, /^4 members for project 2; teams have 3 students/);
   const same = checkTeams(regrouped.replace("Reading meters from photos", "Kaggle digit recognizer"), DEFAULT_COURSE);
-  assert.deepEqual(same.map((p) => p.message), ['project1 and project2 are the same ("Kaggle digit recognizer"); the lab project must be distinct from the first project.']);
+  assert.deepEqual(
+    same.map((p) => p.message),
+    ['project1 and project2 are the same ("Kaggle digit recognizer"); the lab project must be distinct from the first project.'],
+  );
   // a course that wants the same team says so
   const strict = checkTeams(regrouped, { ...DEFAULT_COURSE, project2Team: "same" });
-  assert.ok(strict.some((p) => p.where === "teams.csv line 2" && /course "project2Team": "same"/.test(p.message)), JSON.stringify(strict));
+  assert.ok(
+    strict.some((p) => p.where === "teams.csv line 2" && /course "project2Team": "same"/.test(p.message)),
+    JSON.stringify(strict),
+  );
 });
 
 test("teams check: BSB students form their own groups", () => {
@@ -101,7 +128,10 @@ test("teams check: header and row errors name the line", () => {
   const noHeader = checkTeams("team,name\nA,Ada", DEFAULT_COURSE);
   assert.match(noHeader[0].message, /lacks the columns id, project1, project2/);
   const short = checkTeams(`${HEADER}\nA,,Ada,CS,x,y`, { ...DEFAULT_COURSE, teamSize: 1 });
-  assert.ok(short.some((p) => p.where === "teams.csv line 2" && /empty id/.test(p.message)), JSON.stringify(short));
+  assert.ok(
+    short.some((p) => p.where === "teams.csv line 2" && /empty id/.test(p.message)),
+    JSON.stringify(short),
+  );
 });
 
 test("workbook teams check: exit codes", async () => {
@@ -139,7 +169,10 @@ test("course: the slides' defaults and a configurable year", () => {
   // the slides: 20 hours per student in project 1; project 2 by the same team or another; BSB in own groups
   assert.equal(DEFAULT_COURSE.projects.find((p) => p.id === "project 1")?.hoursPerStudent, 20);
   assert.equal(DEFAULT_COURSE.project2Team, "same or different");
-  assert.deepEqual(DEFAULT_COURSE.ownGroups?.map((g) => g.department), ["BSB"]);
+  assert.deepEqual(
+    DEFAULT_COURSE.ownGroups?.map((g) => g.department),
+    ["BSB"],
+  );
   assert.equal(DEFAULT_COURSE.pageLimit, 2);
   assert.equal(deadlineDate(DEFAULT_COURSE, "teamFormation", 2030).toISOString(), "2030-03-06T23:59:59.000Z");
   assert.equal(deadlineDate(DEFAULT_COURSE, "proposals").toISOString().slice(5, 10), "03-15");

@@ -33,7 +33,10 @@ interface Member {
 
 /** Normalizes a title for comparison: lower case, single spaces, no punctuation. */
 function normalizeTitle(title: string): string {
-  return title.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+  return title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim();
 }
 
 /** Groups members by a key, in the order of first appearance. */
@@ -86,7 +89,12 @@ export function checkTeams(text: string, course: Course, file = "teams.csv"): Pr
   const header = records[0].fields.map((f) => f.trim().toLowerCase());
   const missing = TEAMS_COLUMNS.filter((column) => !header.includes(column));
   if (missing.length > 0) {
-    return [{ where: `${file} line ${records[0].line}`, message: `the header lacks the column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}; the header is "${TEAMS_COLUMNS.join(",")}" (department and team2 optional).` }];
+    return [
+      {
+        where: `${file} line ${records[0].line}`,
+        message: `the header lacks the column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}; the header is "${TEAMS_COLUMNS.join(",")}" (department and team2 optional).`,
+      },
+    ];
   }
   const column = (fields: string[], name: string): string => (header.includes(name) ? (fields[header.indexOf(name)] ?? "").trim() : "");
 

@@ -99,7 +99,14 @@ test("workbook book: a failing claim fails the build (exit 1), is named, and is 
   assert.ok(failing.stdout.includes(`  ${notebookPath}, ${FAILED_CLAIM}`), failing.stdout);
   assert.equal(readCache(site).notebooks["01-claim.ipynb"], undefined, "a failing claim is not cached");
   // the page says so too, above the cells
-  assert.ok(fs.readFileSync(path.join(site, "01-claim.html"), "utf8").includes('<div class="failures"><strong>This notebook did not run cleanly:</strong><ul><li>' + `${notebookPath}, cell 6, line 1: claim failed: the notebook&#39;s claim no longer holds: &quot;the loss ends below 0.01&quot;`));
+  assert.ok(
+    fs
+      .readFileSync(path.join(site, "01-claim.html"), "utf8")
+      .includes(
+        '<div class="failures"><strong>This notebook did not run cleanly:</strong><ul><li>' +
+          `${notebookPath}, cell 6, line 1: claim failed: the notebook&#39;s claim no longer holds: &quot;the loss ends below 0.01&quot;`,
+      ),
+  );
 
   // unchanged notebook, same workload: run again (not served from the cache) and failing again
   const again = await book(true);

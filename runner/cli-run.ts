@@ -59,7 +59,10 @@ export function expandNotebooks(paths: string[]): string[] {
   for (const p of paths) {
     if (!fs.existsSync(p)) throw new Error(`workbook run: no such notebook or folder: ${p}`);
     if (fs.statSync(p).isDirectory()) {
-      const inside = fs.readdirSync(p).filter((f) => f.endsWith(".ipynb")).sort();
+      const inside = fs
+        .readdirSync(p)
+        .filter((f) => f.endsWith(".ipynb"))
+        .sort();
       if (inside.length === 0) throw new Error(`workbook run: the folder ${p} has no .ipynb files.`);
       files.push(...inside.map((f) => path.join(p, f)));
     } else files.push(p);
@@ -127,7 +130,13 @@ export async function main(args: string[]): Promise<number> {
       const target = path.join(parsed.out, path.basename(file));
       const problems = validateNotebook(result.notebook);
       if (problems.length > 0) {
-        progress.message(`${file}: the executed notebook does not match the nbformat 4.5 schema:\n` + problems.slice(0, 5).map((p) => `  ${p.path}: ${p.message}`).join("\n"));
+        progress.message(
+          `${file}: the executed notebook does not match the nbformat 4.5 schema:\n` +
+            problems
+              .slice(0, 5)
+              .map((p) => `  ${p.path}: ${p.message}`)
+              .join("\n"),
+        );
         failed++;
       }
       writeNotebook(target, result.notebook);

@@ -28,7 +28,10 @@ export class TerminalProgress implements RunProgress {
   /** Redraws the terminal line every second, so the clock runs during a long cell. */
   private ticker?: NodeJS.Timeout;
 
-  constructor(private readonly stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr, tty?: boolean) {
+  constructor(
+    private readonly stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr,
+    tty?: boolean,
+  ) {
     this.tty = tty ?? stream.isTTY === true;
   }
 
@@ -43,8 +46,7 @@ export class TerminalProgress implements RunProgress {
       clearInterval(this.ticker);
       this.ticker = setInterval(() => this.draw(this.done, this.cells), 1000);
       this.ticker.unref();
-    }
-    else this.stream.write(`[${index + 1}/${total}] ${name}: ${cells} code cells\n`);
+    } else this.stream.write(`[${index + 1}/${total}] ${name}: ${cells} code cells\n`);
   }
 
   cellStarted(cell: number, cells: number): void {

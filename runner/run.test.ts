@@ -139,8 +139,14 @@ test("the schema check catches a broken notebook", () => {
   (nb.cells[1] as ICodeCell).outputs = [{ output_type: "stream", name: "stdout" }];
   delete (nb.cells[0] as { id?: string }).id;
   const problems = validateNotebook(nb);
-  assert.ok(problems.some((p) => p.path === "/cells/0"), JSON.stringify(problems));
-  assert.ok(problems.some((p) => p.path.startsWith("/cells/1/outputs/0")), JSON.stringify(problems));
+  assert.ok(
+    problems.some((p) => p.path === "/cells/0"),
+    JSON.stringify(problems),
+  );
+  assert.ok(
+    problems.some((p) => p.path.startsWith("/cells/1/outputs/0")),
+    JSON.stringify(problems),
+  );
 });
 
 test("arguments: bad ones are refused with the option named", () => {

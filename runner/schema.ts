@@ -30,5 +30,8 @@ export interface SchemaProblem {
 export function validateNotebook(notebook: unknown): SchemaProblem[] {
   const validate = compiled();
   if (validate(notebook)) return [];
-  return (validate.errors ?? []).map((e: ErrorObject) => ({ path: e.instancePath || "/", message: `${e.message ?? "is invalid"}${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}` }));
+  return (validate.errors ?? []).map((e: ErrorObject) => ({
+    path: e.instancePath || "/",
+    message: `${e.message ?? "is invalid"}${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}`,
+  }));
 }

@@ -70,7 +70,10 @@ test("npm pack leaves compiled tests, test helpers and test sources out", { skip
   const pack = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
   assert.equal(pack.status, 0, pack.stderr);
   const files = (JSON.parse(pack.stdout) as { files: { path: string }[] }[])[0].files.map((f) => f.path);
-  assert.deepEqual(files.filter((f) => /\.test\.(js|d\.ts|js\.map|ts)$|^dist\/grader\/hostile\/|^dist\/kernel\/test\//.test(f)), []);
+  assert.deepEqual(
+    files.filter((f) => /\.test\.(js|d\.ts|js\.map|ts)$|^dist\/grader\/hostile\/|^dist\/kernel\/test\//.test(f)),
+    [],
+  );
   for (const needed of ["dist/kernel/main.js", "dist/lib/index.js", "dist/bin/workbook.js", "scripts/build-native.js", "dist/grader/assign/hidden-tests.js", "projects/course.json"]) {
     assert.ok(files.includes(needed), `${needed} is published`);
   }

@@ -95,7 +95,12 @@ if (!fs.existsSync(root)) {
   process.exit(1);
 }
 const all = findTests(root);
-const relative = (file) => path.relative(root, file).split(path.sep).join("/").replace(/\.test\.js$/, "");
+const relative = (file) =>
+  path
+    .relative(root, file)
+    .split(path.sep)
+    .join("/")
+    .replace(/\.test\.js$/, "");
 if (unit) {
   const have = new Set(all.map(relative));
   const missing = UNIT_TESTS.filter((name) => !have.has(name));

@@ -25,7 +25,7 @@ import { KernelManager, KernelMessage, ServerConnection, SessionManager } from "
 import type { IOutput } from "@jupyterlab/nbformat";
 import { PACKAGE_ROOT } from "../../kernel/info";
 import { OutputCollector } from "../../kernel/client/outputs";
-import type { WireMessage } from "../../kernel/wire";
+import { asText, type WireMessage } from "../../kernel/wire";
 
 const CONFIG = path.join(PACKAGE_ROOT, "deploy", "jupyterhub", "jupyterhub_config.py");
 const LECTURE = "dl-workbook/notebooks/01-adam.ipynb";
@@ -141,11 +141,11 @@ interface CellRun {
 function outputText(outputs: IOutput[]): string {
   return outputs
     .map((o) => {
-      if (o.output_type === "stream") return String(o.text);
-      if (o.output_type === "error") return `${String(o.ename)}: ${String(o.evalue)}`;
+      if (o.output_type === "stream") return asText(o.text);
+      if (o.output_type === "error") return `${asText(o.ename)}: ${asText(o.evalue)}`;
       const data = (o as { data?: Record<string, unknown> }).data ?? {};
       const plain = data["text/plain"];
-      return Array.isArray(plain) ? plain.join("") : String(plain ?? "");
+      return asText(plain);
     })
     .join("\n");
 }
@@ -215,8 +215,8 @@ function probeCell(otherHome: string): string {
   return [
     'import * as fs from "fs";',
     'import * as os from "os";',
-    "const tryRead = (file: string): string => { try { fs.readFileSync(file); return \"read\"; } catch (e) { return String((e as NodeJS.ErrnoException).code); } };",
-    "const tryList = (dir: string): string => { try { fs.readdirSync(dir); return \"listed\"; } catch (e) { return String((e as NodeJS.ErrnoException).code); } };",
+    'const tryRead = (file: string): string => { try { fs.readFileSync(file); return "read"; } catch (e) { return String((e as NodeJS.ErrnoException).code); } };',
+    'const tryList = (dir: string): string => { try { fs.readdirSync(dir); return "listed"; } catch (e) { return String((e as NodeJS.ErrnoException).code); } };',
     'const limit = /^Max address space\\s+(\\d+)/m.exec(fs.readFileSync("/proc/self/limits", "utf8"));',
     "console.log(JSON.stringify({",
     "  user: os.userInfo().username,",
@@ -243,251 +243,255 @@ interface Probe {
 
 const reason = skipReason();
 
-test("the class on JupyterHub: two students' servers spawned through the REST API run 01-adam in their dl-workbook kernels over the proxy's websocket, isolated, then everything stops", { skip: reason, timeout: 300_000 }, async (t) => {
-  const suffix = randomBytes(3).toString("hex");
-  const started: Started = { dir: fs.mkdtempSync(path.join(os.tmpdir(), "workbook-hub-")), users: [], modes: new Map() };
-  const users = [`wbhub${suffix}a`, `wbhub${suffix}b`];
-  const timings: Record<string, number> = {};
-  const t0 = Date.now();
-  try {
-    // Homes live under the test's folder, which students must be able to enter.
-    fs.chmodSync(started.dir, 0o755);
-    const homes = new Map<string, string>();
-    for (const user of users) {
-      const home = path.join(started.dir, "home", user);
-      fs.mkdirSync(path.dirname(home), { recursive: true, mode: 0o755 });
-      const added = spawnSync("useradd", ["--create-home", "--home-dir", home, "--shell", "/bin/bash", "--comment", "dl-workbook hub test", user], { encoding: "utf8" });
-      assert.equal(added.status, 0, `useradd ${user}: ${added.stderr}`);
-      started.users.push(user);
-      homes.set(user, home);
-    }
-
-    // The kernelspec, with the README's command line, into a prefix the Hub's JUPYTER_PATH names
-    // (the test leaves /usr/local alone); jupyterhub_config.py passes JUPYTER_PATH to the servers.
-    const prefix = path.join(started.dir, "prefix");
-    const install = spawnSync(process.execPath, [path.join(PACKAGE_ROOT, "dist", "bin", "workbook.js"), "kernel", "install", "--prefix", prefix], { encoding: "utf8" });
-    assert.equal(install.status, 0, `workbook kernel install --prefix ${prefix}: ${install.stderr}`);
-    fs.chmodSync(prefix, 0o755);
-
-    const [port, hubPort, apiPort] = [await freePort(), await freePort(), await freePort()];
-    const adminToken = randomBytes(24).toString("hex");
-    const overlay = path.join(started.dir, "jupyterhub_config.py");
-    fs.writeFileSync(
-      overlay,
-      [
-        "c = get_config()  # noqa",
-        `load_subconfig(${JSON.stringify(CONFIG)})`,
-        'c.JupyterHub.authenticator_class = "dummy"',
-        `c.DummyAuthenticator.password = ${JSON.stringify(randomBytes(12).toString("hex"))}`,
-        `c.Authenticator.allowed_users = {${users.map((u) => JSON.stringify(u)).join(", ")}}`,
-        `c.JupyterHub.bind_url = "http://127.0.0.1:${port}"`,
-        'c.JupyterHub.hub_ip = "127.0.0.1"',
-        `c.JupyterHub.hub_port = ${hubPort}`,
-        `c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:${apiPort}"`,
-        `c.JupyterHub.db_url = "sqlite:///${path.join(started.dir, "jupyterhub.sqlite")}"`,
-        `c.JupyterHub.cookie_secret_file = ${JSON.stringify(path.join(started.dir, "jupyterhub_cookie_secret"))}`,
-        `c.JupyterHub.services = [{"name": "workbook-test", "api_token": ${JSON.stringify(adminToken)}}]`,
-        'c.JupyterHub.load_roles = [{"name": "workbook-test", "scopes": ["admin:users", "admin:servers", "tokens"], "services": ["workbook-test"]}]',
-        'c.Spawner.environment["CI"] = "true"',
-        "",
-      ].join("\n"),
-      { mode: 0o600 },
-    );
-    const hubEnv: NodeJS.ProcessEnv = { PATH: "/usr/local/bin:/usr/bin:/bin", LANG: "C.UTF-8", HOME: started.dir, JUPYTER_PATH: path.join(prefix, "share", "jupyter") };
-    const hubLog = path.join(started.dir, "hub.log");
-    const startHub = (): ChildProcess => {
-      const out = fs.openSync(hubLog, "a");
-      const hub = spawn("/usr/bin/jupyterhub", ["-f", overlay], { cwd: started.dir, env: hubEnv, stdio: ["ignore", out, out] });
-      fs.closeSync(out);
-      return hub;
-    };
-    const logTail = () => fs.readFileSync(hubLog, "utf8").split("\n").slice(-40).join("\n");
-
-    // 1. The Hub refuses to start while students could read the solutions in assignments/.
-    const secrets = fs.readdirSync(path.join(PACKAGE_ROOT, "assignments")).flatMap((dir) =>
-      fs
-        .readdirSync(path.join(PACKAGE_ROOT, "assignments", dir))
-        .filter((f) => f.endsWith(".source.ipynb") || f.endsWith(".grading.json"))
-        .map((f) => path.join(PACKAGE_ROOT, "assignments", dir, f)),
-    );
-    assert.ok(secrets.includes(SECRET), `${SECRET} is missing`);
-    for (const file of secrets) started.modes.set(file, fs.statSync(file).mode & 0o7777);
-    fs.chmodSync(SECRET, 0o644);
-    const refused = startHub();
-    const refusedCode = await new Promise<number | null>((resolve) => refused.once("exit", (code) => resolve(code)));
-    assert.equal(refusedCode, 1, `jupyterhub with readable solutions exited with ${refusedCode}, not 1:\n${logTail()}`);
-    assert.match(fs.readFileSync(hubLog, "utf8"), /readable by students[^\n]*Run: chmod go-rwx/);
-    // The README's command: chmod go-rwx assignments/*/*.source.ipynb assignments/*/*.grading.json
-    for (const file of secrets) fs.chmodSync(file, fs.statSync(file).mode & 0o700);
-
-    // 2. The Hub and its proxy.
-    const hubStarted = Date.now();
-    started.hub = startHub();
-    const hub = started.hub;
-    let hubExit: number | null | undefined;
-    hub.once("exit", (code) => (hubExit = code));
-    const base = `http://127.0.0.1:${port}`;
-    for (;;) {
-      if (hubExit !== undefined) assert.fail(`jupyterhub exited with ${hubExit} while starting:\n${logTail()}`);
-      const up = await hubRequest(base, adminToken, "GET", "/hub/api/users").catch(() => undefined);
-      if (up?.status === 200) break;
-      if (Date.now() - hubStarted > 60_000) assert.fail(`jupyterhub did not answer on ${base} within 60 s:\n${logTail()}`);
-      await sleep(200);
-    }
-    timings.hubStartMs = Date.now() - hubStarted;
-    const proxyPid = Number(fs.readFileSync(path.join(started.dir, "jupyterhub-proxy.pid"), "utf8"));
-    assert.ok(isAlive(proxyPid), "configurable-http-proxy is not running");
-
-    // 3. Each student's server through the REST API; a token for each student.
-    const spawnStarted = Date.now();
-    for (const user of users) {
-      const spawned = await hubRequest(base, adminToken, "POST", `/hub/api/users/${user}/server`);
-      assert.ok(spawned.status === 201 || spawned.status === 202, `POST /hub/api/users/${user}/server: ${spawned.status} ${JSON.stringify(spawned.json)}\n${logTail()}`);
-    }
-    const serverPids: number[] = [];
-    for (const user of users) serverPids.push((await waitForServer(base, adminToken, user, "ready", 90_000))?.state?.pid ?? 0);
-    timings.spawnBothMs = Date.now() - spawnStarted;
-    // The single-user server's resident memory (the Notebook server, before any kernel), in MiB.
-    const vmRss = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
-    timings.server_rss_mb = Math.round(vmRss(serverPids[0]));
-    const tokens = new Map<string, string>();
-    for (const user of users) {
-      const created = await hubRequest(base, adminToken, "POST", `/hub/api/users/${user}/tokens`, { note: "hub.test", expires_in: 600 });
-      assert.equal(created.status, 201, `POST /hub/api/users/${user}/tokens: ${JSON.stringify(created.json)}`);
-      tokens.set(user, (created.json as { token: string }).token);
-    }
-
-    // The pre-spawn copy: every lecture and student notebook, no solution file, a private home.
-    for (const user of users) {
-      const home = homes.get(user) as string;
-      assert.equal(fs.statSync(home).mode & 0o777, 0o700, `${home} is not private after the spawn`);
-      const copied = spawnSync("find", [path.join(home, "dl-workbook"), "-type", "f"], { encoding: "utf8" }).stdout.split("\n").filter(Boolean);
-      const lectures = fs.readdirSync(path.join(PACKAGE_ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb"));
-      const assignments = fs.readdirSync(path.join(PACKAGE_ROOT, "assignments"));
-      assert.equal(copied.length, lectures.length + assignments.length, `${user}'s copy: ${copied.join(", ")}`);
-      for (const f of lectures) assert.ok(copied.includes(path.join(home, "dl-workbook", "notebooks", f)), `${user} lacks notebooks/${f}`);
-      for (const a of assignments) assert.ok(copied.includes(path.join(home, "dl-workbook", "assignments", a, `${a}.ipynb`)), `${user} lacks assignments/${a}/${a}.ipynb`);
-      assert.ok(!copied.some((f) => f.endsWith(".source.ipynb") || f.endsWith(".grading.json")), `${user} received a solution file`);
-      assert.equal(fs.statSync(path.join(home, LECTURE)).uid, fs.statSync(home).uid, `${user}'s ${LECTURE} is not owned by ${user}`);
-    }
-
-    // 4. The lecture notebook in both students' kernels at once, over the websocket.
-    const runStarted = Date.now();
-    const runs = await Promise.all(
-      users.map((user, i) => runOnHub(base, user, tokens.get(user) as string, LECTURE, [probeCell(homes.get(users[1 - i]) as string)])),
-    );
-    timings.runBothMs = Date.now() - runStarted;
-    for (const [i, run] of runs.entries()) {
-      const user = users[i];
-      timings[`run_${i === 0 ? "a" : "b"}_ms`] = run.ms;
-      assert.equal(run.kernelName, "dl-workbook");
-      const failed = run.cells.find((c) => c.status !== "ok");
-      assert.equal(failed, undefined, `${user}: cell ${failed?.index} of ${LECTURE} ended "${failed?.status}": ${outputText(failed?.outputs ?? []).slice(0, 800)}`);
-      assert.equal(run.cells.length, 11, `${user}: ${run.cells.length} code cells ran, the notebook has 11`);
-      const text = run.cells.map((c) => outputText(c.outputs)).join("\n");
-      assert.ok(!run.cells.some((c) => c.outputs.some((o) => o.output_type === "error")), `${user}: an error output`);
-      // The bias-correction ratio at step 1, sqrt(1 - 0.999) / (1 - 0.9) = 3.162, printed by cell 6.
-      assert.match(text, /step 1: ratio 3\.162/);
-      // CI=true from the spawner's environment reached the kernel: the Rosenbrock runs take 100 steps, not 500.
-      assert.match(text, /from \(-1\.2, 1\), 100 steps:/);
-      const claims = text.split("\n").filter((line) => /^[✓✗]/.test(line));
-      assert.ok(claims.length >= 12 && claims.every((line) => line.startsWith("✓")), `${user}: claims ${claims.join(" | ")}`);
-
-      const probeRun = run.extra[0];
-      assert.equal(probeRun.status, "ok", `${user}: the probe cell: ${outputText(probeRun.outputs)}`);
-      const { rssMB, ...probe } = JSON.parse(outputText(probeRun.outputs).trim()) as Probe;
-      assert.ok(rssMB > 0, `${user}: kernel rss ${rssMB}`);
-      timings[`kernel_rss_mb_${i === 0 ? "a" : "b"}`] = rssMB;
-      assert.deepEqual(probe, {
-        user,
-        ci: "true",
-        addressSpace: ADDRESS_SPACE_BYTES,
-        otherNotebook: "EACCES",
-        otherHome: "EACCES",
-        solutions: "EACCES",
-      });
-    }
-
-    // 5. One student's token opens only that student's server.
-    const [a, b] = users;
-    const own = await hubRequest(base, tokens.get(a) as string, "GET", `/user/${a}/api/contents/dl-workbook`);
-    assert.equal(own.status, 200);
-    const other = await hubRequest(base, tokens.get(a) as string, "GET", `/user/${b}/api/contents/dl-workbook`);
-    assert.equal(other.status, 403, `${a}'s token on ${b}'s server: ${other.status} ${JSON.stringify(other.json).slice(0, 200)}`);
-    // The student's UI is the classic Notebook's: the server's root redirects to the course folder's
-    // file list, and the lecture opens in the notebook editor.
-    const root = await hubRequest(base, tokens.get(a) as string, "GET", `/user/${a}/`);
-    assert.equal(root.status, 302);
-    const tree = await fetch(`${base}/user/${a}/tree/dl-workbook`, { headers: { Authorization: `token ${tokens.get(a)}` } });
-    assert.equal(tree.status, 200);
-    assert.match(await tree.text(), /id="notebook_list"/);
-    const editor = await fetch(`${base}/user/${a}/notebooks/${LECTURE}`, { headers: { Authorization: `token ${tokens.get(a)}` } });
-    assert.equal(editor.status, 200);
-    assert.match(await editor.text(), /id="notebook_name"/);
-
-    // 6. A restart keeps the student's edits and brings back a deleted notebook; stopping a server
-    // ends every process of that student.
-    const edited = path.join(homes.get(a) as string, LECTURE);
-    const removed = path.join(homes.get(a) as string, "dl-workbook", "notebooks", "02-optimizers.ipynb");
-    const editedNb = await hubRequest(base, tokens.get(a) as string, "GET", `/user/${a}/api/contents/${LECTURE}?content=1`);
-    const model = editedNb.json as { content: { cells: unknown[] } };
-    model.content.cells.push({ cell_type: "markdown", id: "student-note", metadata: {}, source: "My notes on Adam." });
-    const saved = await hubRequest(base, tokens.get(a) as string, "PUT", `/user/${a}/api/contents/${LECTURE}`, { type: "notebook", format: "json", content: model.content });
-    assert.equal(saved.status, 200, `saving ${LECTURE} as ${a}: ${JSON.stringify(saved.json).slice(0, 200)}`);
-    const deleted = await hubRequest(base, tokens.get(a) as string, "DELETE", `/user/${a}/api/contents/dl-workbook/notebooks/02-optimizers.ipynb`);
-    assert.equal(deleted.status, 204);
-    const stopped = await hubRequest(base, adminToken, "DELETE", `/hub/api/users/${a}/server`);
-    assert.ok(stopped.status === 204 || stopped.status === 202, `DELETE /hub/api/users/${a}/server: ${stopped.status}`);
-    await waitForServer(base, adminToken, a, "stopped", 30_000);
-    await sleep(500);
-    assert.deepEqual(processesOf(a), [], `${a} still has processes after the server stopped`);
-    const respawnStarted = Date.now();
-    const respawn = await hubRequest(base, adminToken, "POST", `/hub/api/users/${a}/server`);
-    assert.ok(respawn.status === 201 || respawn.status === 202, `respawning ${a}: ${respawn.status}`);
-    await waitForServer(base, adminToken, a, "ready", 90_000);
-    timings.respawnMs = Date.now() - respawnStarted;
-    assert.match(fs.readFileSync(edited, "utf8"), /My notes on Adam\./, "the respawn overwrote the student's edited notebook");
-    assert.ok(fs.existsSync(removed), "the respawn did not bring back the deleted notebook");
-
-    // 7. Stop: the servers through the API, then the Hub (SIGTERM), which stops its proxy.
-    for (const user of users) {
-      const stop = await hubRequest(base, adminToken, "DELETE", `/hub/api/users/${user}/server`);
-      assert.ok(stop.status === 204 || stop.status === 202, `DELETE /hub/api/users/${user}/server: ${stop.status}`);
-      await waitForServer(base, adminToken, user, "stopped", 30_000);
-    }
-    const stopStarted = Date.now();
-    hub.kill("SIGTERM");
-    for (let i = 0; hubExit === undefined && i < 300; i++) await sleep(100);
-    assert.notEqual(hubExit, undefined, "jupyterhub did not exit within 30 s of SIGTERM");
-    timings.hubStopMs = Date.now() - stopStarted;
-    for (let i = 0; isAlive(proxyPid) && i < 50; i++) await sleep(100);
-    assert.equal(isAlive(proxyPid), false, `configurable-http-proxy (pid ${proxyPid}) outlived the Hub`);
-    for (const user of users) assert.deepEqual(processesOf(user), [], `${user} still has processes (a server or kernel) after the Hub stopped`);
-    timings.totalMs = Date.now() - t0;
-    t.diagnostic(`timings: ${JSON.stringify(timings)}`);
-  } finally {
-    // Whatever failed: nothing of the test stays behind.
-    if (started.hub && started.hub.exitCode === null && started.hub.signalCode === null) {
-      started.hub.kill("SIGTERM");
-      await sleep(3000);
-      if (started.hub.exitCode === null && started.hub.signalCode === null) started.hub.kill("SIGKILL");
-    }
-    const proxyPidFile = path.join(started.dir, "jupyterhub-proxy.pid");
-    if (fs.existsSync(proxyPidFile)) {
-      const pid = Number(fs.readFileSync(proxyPidFile, "utf8"));
-      if (pid > 0 && isAlive(pid) && fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("configurable-http-proxy")) process.kill(pid, "SIGKILL");
-    }
-    for (const user of started.users) {
-      for (const pid of processesOf(user)) {
-        try {
-          process.kill(pid, "SIGKILL");
-        } catch {
-          // already gone
-        }
+test(
+  "the class on JupyterHub: two students' servers spawned through the REST API run 01-adam in their dl-workbook kernels over the proxy's websocket, isolated, then everything stops",
+  { skip: reason, timeout: 300_000 },
+  async (t) => {
+    const suffix = randomBytes(3).toString("hex");
+    const started: Started = { dir: fs.mkdtempSync(path.join(os.tmpdir(), "workbook-hub-")), users: [], modes: new Map() };
+    const users = [`wbhub${suffix}a`, `wbhub${suffix}b`];
+    const timings: Record<string, number> = {};
+    const t0 = Date.now();
+    try {
+      // Homes live under the test's folder, which students must be able to enter.
+      fs.chmodSync(started.dir, 0o755);
+      const homes = new Map<string, string>();
+      for (const user of users) {
+        const home = path.join(started.dir, "home", user);
+        fs.mkdirSync(path.dirname(home), { recursive: true, mode: 0o755 });
+        const added = spawnSync("useradd", ["--create-home", "--home-dir", home, "--shell", "/bin/bash", "--comment", "dl-workbook hub test", user], { encoding: "utf8" });
+        assert.equal(added.status, 0, `useradd ${user}: ${added.stderr}`);
+        started.users.push(user);
+        homes.set(user, home);
       }
-      spawnSync("userdel", ["--force", "--remove", user]);
+
+      // The kernelspec, with the README's command line, into a prefix the Hub's JUPYTER_PATH names
+      // (the test leaves /usr/local alone); jupyterhub_config.py passes JUPYTER_PATH to the servers.
+      const prefix = path.join(started.dir, "prefix");
+      const install = spawnSync(process.execPath, [path.join(PACKAGE_ROOT, "dist", "bin", "workbook.js"), "kernel", "install", "--prefix", prefix], { encoding: "utf8" });
+      assert.equal(install.status, 0, `workbook kernel install --prefix ${prefix}: ${install.stderr}`);
+      fs.chmodSync(prefix, 0o755);
+
+      const [port, hubPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+      const adminToken = randomBytes(24).toString("hex");
+      const overlay = path.join(started.dir, "jupyterhub_config.py");
+      fs.writeFileSync(
+        overlay,
+        [
+          "c = get_config()  # noqa",
+          `load_subconfig(${JSON.stringify(CONFIG)})`,
+          'c.JupyterHub.authenticator_class = "dummy"',
+          `c.DummyAuthenticator.password = ${JSON.stringify(randomBytes(12).toString("hex"))}`,
+          `c.Authenticator.allowed_users = {${users.map((u) => JSON.stringify(u)).join(", ")}}`,
+          `c.JupyterHub.bind_url = "http://127.0.0.1:${port}"`,
+          'c.JupyterHub.hub_ip = "127.0.0.1"',
+          `c.JupyterHub.hub_port = ${hubPort}`,
+          `c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:${apiPort}"`,
+          `c.JupyterHub.db_url = "sqlite:///${path.join(started.dir, "jupyterhub.sqlite")}"`,
+          `c.JupyterHub.cookie_secret_file = ${JSON.stringify(path.join(started.dir, "jupyterhub_cookie_secret"))}`,
+          `c.JupyterHub.services = [{"name": "workbook-test", "api_token": ${JSON.stringify(adminToken)}}]`,
+          'c.JupyterHub.load_roles = [{"name": "workbook-test", "scopes": ["admin:users", "admin:servers", "tokens"], "services": ["workbook-test"]}]',
+          'c.Spawner.environment["CI"] = "true"',
+          "",
+        ].join("\n"),
+        { mode: 0o600 },
+      );
+      const hubEnv: NodeJS.ProcessEnv = { PATH: "/usr/local/bin:/usr/bin:/bin", LANG: "C.UTF-8", HOME: started.dir, JUPYTER_PATH: path.join(prefix, "share", "jupyter") };
+      const hubLog = path.join(started.dir, "hub.log");
+      const startHub = (): ChildProcess => {
+        const out = fs.openSync(hubLog, "a");
+        const hub = spawn("/usr/bin/jupyterhub", ["-f", overlay], { cwd: started.dir, env: hubEnv, stdio: ["ignore", out, out] });
+        fs.closeSync(out);
+        return hub;
+      };
+      const logTail = () => fs.readFileSync(hubLog, "utf8").split("\n").slice(-40).join("\n");
+
+      // 1. The Hub refuses to start while students could read the solutions in assignments/.
+      const secrets = fs.readdirSync(path.join(PACKAGE_ROOT, "assignments")).flatMap((dir) =>
+        fs
+          .readdirSync(path.join(PACKAGE_ROOT, "assignments", dir))
+          .filter((f) => f.endsWith(".source.ipynb") || f.endsWith(".grading.json"))
+          .map((f) => path.join(PACKAGE_ROOT, "assignments", dir, f)),
+      );
+      assert.ok(secrets.includes(SECRET), `${SECRET} is missing`);
+      for (const file of secrets) started.modes.set(file, fs.statSync(file).mode & 0o7777);
+      fs.chmodSync(SECRET, 0o644);
+      const refused = startHub();
+      const refusedCode = await new Promise<number | null>((resolve) => refused.once("exit", (code) => resolve(code)));
+      assert.equal(refusedCode, 1, `jupyterhub with readable solutions exited with ${refusedCode}, not 1:\n${logTail()}`);
+      assert.match(fs.readFileSync(hubLog, "utf8"), /readable by students[^\n]*Run: chmod go-rwx/);
+      // The README's command: chmod go-rwx assignments/*/*.source.ipynb assignments/*/*.grading.json
+      for (const file of secrets) fs.chmodSync(file, fs.statSync(file).mode & 0o700);
+
+      // 2. The Hub and its proxy.
+      const hubStarted = Date.now();
+      started.hub = startHub();
+      const hub = started.hub;
+      let hubExit: number | null | undefined;
+      hub.once("exit", (code) => (hubExit = code));
+      const base = `http://127.0.0.1:${port}`;
+      for (;;) {
+        if (hubExit !== undefined) assert.fail(`jupyterhub exited with ${hubExit} while starting:\n${logTail()}`);
+        const up = await hubRequest(base, adminToken, "GET", "/hub/api/users").catch(() => undefined);
+        if (up?.status === 200) break;
+        if (Date.now() - hubStarted > 60_000) assert.fail(`jupyterhub did not answer on ${base} within 60 s:\n${logTail()}`);
+        await sleep(200);
+      }
+      timings.hubStartMs = Date.now() - hubStarted;
+      const proxyPid = Number(fs.readFileSync(path.join(started.dir, "jupyterhub-proxy.pid"), "utf8"));
+      assert.ok(isAlive(proxyPid), "configurable-http-proxy is not running");
+
+      // 3. Each student's server through the REST API; a token for each student.
+      const spawnStarted = Date.now();
+      for (const user of users) {
+        const spawned = await hubRequest(base, adminToken, "POST", `/hub/api/users/${user}/server`);
+        assert.ok(spawned.status === 201 || spawned.status === 202, `POST /hub/api/users/${user}/server: ${spawned.status} ${JSON.stringify(spawned.json)}\n${logTail()}`);
+      }
+      const serverPids: number[] = [];
+      for (const user of users) serverPids.push((await waitForServer(base, adminToken, user, "ready", 90_000))?.state?.pid ?? 0);
+      timings.spawnBothMs = Date.now() - spawnStarted;
+      // The single-user server's resident memory (the Notebook server, before any kernel), in MiB.
+      const vmRss = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+      timings.server_rss_mb = Math.round(vmRss(serverPids[0]));
+      const tokens = new Map<string, string>();
+      for (const user of users) {
+        const created = await hubRequest(base, adminToken, "POST", `/hub/api/users/${user}/tokens`, { note: "hub.test", expires_in: 600 });
+        assert.equal(created.status, 201, `POST /hub/api/users/${user}/tokens: ${JSON.stringify(created.json)}`);
+        tokens.set(user, (created.json as { token: string }).token);
+      }
+
+      // The pre-spawn copy: every lecture and student notebook, no solution file, a private home.
+      for (const user of users) {
+        const home = homes.get(user) as string;
+        assert.equal(fs.statSync(home).mode & 0o777, 0o700, `${home} is not private after the spawn`);
+        const copied = spawnSync("find", [path.join(home, "dl-workbook"), "-type", "f"], { encoding: "utf8" })
+          .stdout.split("\n")
+          .filter(Boolean);
+        const lectures = fs.readdirSync(path.join(PACKAGE_ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb"));
+        const assignments = fs.readdirSync(path.join(PACKAGE_ROOT, "assignments"));
+        assert.equal(copied.length, lectures.length + assignments.length, `${user}'s copy: ${copied.join(", ")}`);
+        for (const f of lectures) assert.ok(copied.includes(path.join(home, "dl-workbook", "notebooks", f)), `${user} lacks notebooks/${f}`);
+        for (const a of assignments) assert.ok(copied.includes(path.join(home, "dl-workbook", "assignments", a, `${a}.ipynb`)), `${user} lacks assignments/${a}/${a}.ipynb`);
+        assert.ok(!copied.some((f) => f.endsWith(".source.ipynb") || f.endsWith(".grading.json")), `${user} received a solution file`);
+        assert.equal(fs.statSync(path.join(home, LECTURE)).uid, fs.statSync(home).uid, `${user}'s ${LECTURE} is not owned by ${user}`);
+      }
+
+      // 4. The lecture notebook in both students' kernels at once, over the websocket.
+      const runStarted = Date.now();
+      const runs = await Promise.all(users.map((user, i) => runOnHub(base, user, tokens.get(user) as string, LECTURE, [probeCell(homes.get(users[1 - i]) as string)])));
+      timings.runBothMs = Date.now() - runStarted;
+      for (const [i, run] of runs.entries()) {
+        const user = users[i];
+        timings[`run_${i === 0 ? "a" : "b"}_ms`] = run.ms;
+        assert.equal(run.kernelName, "dl-workbook");
+        const failed = run.cells.find((c) => c.status !== "ok");
+        assert.equal(failed, undefined, `${user}: cell ${failed?.index} of ${LECTURE} ended "${failed?.status}": ${outputText(failed?.outputs ?? []).slice(0, 800)}`);
+        assert.equal(run.cells.length, 11, `${user}: ${run.cells.length} code cells ran, the notebook has 11`);
+        const text = run.cells.map((c) => outputText(c.outputs)).join("\n");
+        assert.ok(!run.cells.some((c) => c.outputs.some((o) => o.output_type === "error")), `${user}: an error output`);
+        // The bias-correction ratio at step 1, sqrt(1 - 0.999) / (1 - 0.9) = 3.162, printed by cell 6.
+        assert.match(text, /step 1: ratio 3\.162/);
+        // CI=true from the spawner's environment reached the kernel: the Rosenbrock runs take 100 steps, not 500.
+        assert.match(text, /from \(-1\.2, 1\), 100 steps:/);
+        const claims = text.split("\n").filter((line) => /^[✓✗]/.test(line));
+        assert.ok(claims.length >= 12 && claims.every((line) => line.startsWith("✓")), `${user}: claims ${claims.join(" | ")}`);
+
+        const probeRun = run.extra[0];
+        assert.equal(probeRun.status, "ok", `${user}: the probe cell: ${outputText(probeRun.outputs)}`);
+        const { rssMB, ...probe } = JSON.parse(outputText(probeRun.outputs).trim()) as Probe;
+        assert.ok(rssMB > 0, `${user}: kernel rss ${rssMB}`);
+        timings[`kernel_rss_mb_${i === 0 ? "a" : "b"}`] = rssMB;
+        assert.deepEqual(probe, {
+          user,
+          ci: "true",
+          addressSpace: ADDRESS_SPACE_BYTES,
+          otherNotebook: "EACCES",
+          otherHome: "EACCES",
+          solutions: "EACCES",
+        });
+      }
+
+      // 5. One student's token opens only that student's server.
+      const [a, b] = users;
+      const own = await hubRequest(base, tokens.get(a) as string, "GET", `/user/${a}/api/contents/dl-workbook`);
+      assert.equal(own.status, 200);
+      const other = await hubRequest(base, tokens.get(a) as string, "GET", `/user/${b}/api/contents/dl-workbook`);
+      assert.equal(other.status, 403, `${a}'s token on ${b}'s server: ${other.status} ${JSON.stringify(other.json).slice(0, 200)}`);
+      // The student's UI is the classic Notebook's: the server's root redirects to the course folder's
+      // file list, and the lecture opens in the notebook editor.
+      const root = await hubRequest(base, tokens.get(a) as string, "GET", `/user/${a}/`);
+      assert.equal(root.status, 302);
+      const tree = await fetch(`${base}/user/${a}/tree/dl-workbook`, { headers: { Authorization: `token ${tokens.get(a)}` } });
+      assert.equal(tree.status, 200);
+      assert.match(await tree.text(), /id="notebook_list"/);
+      const editor = await fetch(`${base}/user/${a}/notebooks/${LECTURE}`, { headers: { Authorization: `token ${tokens.get(a)}` } });
+      assert.equal(editor.status, 200);
+      assert.match(await editor.text(), /id="notebook_name"/);
+
+      // 6. A restart keeps the student's edits and brings back a deleted notebook; stopping a server
+      // ends every process of that student.
+      const edited = path.join(homes.get(a) as string, LECTURE);
+      const removed = path.join(homes.get(a) as string, "dl-workbook", "notebooks", "02-optimizers.ipynb");
+      const editedNb = await hubRequest(base, tokens.get(a) as string, "GET", `/user/${a}/api/contents/${LECTURE}?content=1`);
+      const model = editedNb.json as { content: { cells: unknown[] } };
+      model.content.cells.push({ cell_type: "markdown", id: "student-note", metadata: {}, source: "My notes on Adam." });
+      const saved = await hubRequest(base, tokens.get(a) as string, "PUT", `/user/${a}/api/contents/${LECTURE}`, { type: "notebook", format: "json", content: model.content });
+      assert.equal(saved.status, 200, `saving ${LECTURE} as ${a}: ${JSON.stringify(saved.json).slice(0, 200)}`);
+      const deleted = await hubRequest(base, tokens.get(a) as string, "DELETE", `/user/${a}/api/contents/dl-workbook/notebooks/02-optimizers.ipynb`);
+      assert.equal(deleted.status, 204);
+      const stopped = await hubRequest(base, adminToken, "DELETE", `/hub/api/users/${a}/server`);
+      assert.ok(stopped.status === 204 || stopped.status === 202, `DELETE /hub/api/users/${a}/server: ${stopped.status}`);
+      await waitForServer(base, adminToken, a, "stopped", 30_000);
+      await sleep(500);
+      assert.deepEqual(processesOf(a), [], `${a} still has processes after the server stopped`);
+      const respawnStarted = Date.now();
+      const respawn = await hubRequest(base, adminToken, "POST", `/hub/api/users/${a}/server`);
+      assert.ok(respawn.status === 201 || respawn.status === 202, `respawning ${a}: ${respawn.status}`);
+      await waitForServer(base, adminToken, a, "ready", 90_000);
+      timings.respawnMs = Date.now() - respawnStarted;
+      assert.match(fs.readFileSync(edited, "utf8"), /My notes on Adam\./, "the respawn overwrote the student's edited notebook");
+      assert.ok(fs.existsSync(removed), "the respawn did not bring back the deleted notebook");
+
+      // 7. Stop: the servers through the API, then the Hub (SIGTERM), which stops its proxy.
+      for (const user of users) {
+        const stop = await hubRequest(base, adminToken, "DELETE", `/hub/api/users/${user}/server`);
+        assert.ok(stop.status === 204 || stop.status === 202, `DELETE /hub/api/users/${user}/server: ${stop.status}`);
+        await waitForServer(base, adminToken, user, "stopped", 30_000);
+      }
+      const stopStarted = Date.now();
+      hub.kill("SIGTERM");
+      for (let i = 0; hubExit === undefined && i < 300; i++) await sleep(100);
+      assert.notEqual(hubExit, undefined, "jupyterhub did not exit within 30 s of SIGTERM");
+      timings.hubStopMs = Date.now() - stopStarted;
+      for (let i = 0; isAlive(proxyPid) && i < 50; i++) await sleep(100);
+      assert.equal(isAlive(proxyPid), false, `configurable-http-proxy (pid ${proxyPid}) outlived the Hub`);
+      for (const user of users) assert.deepEqual(processesOf(user), [], `${user} still has processes (a server or kernel) after the Hub stopped`);
+      timings.totalMs = Date.now() - t0;
+      t.diagnostic(`timings: ${JSON.stringify(timings)}`);
+    } finally {
+      // Whatever failed: nothing of the test stays behind.
+      if (started.hub && started.hub.exitCode === null && started.hub.signalCode === null) {
+        started.hub.kill("SIGTERM");
+        await sleep(3000);
+        if (started.hub.exitCode === null && started.hub.signalCode === null) started.hub.kill("SIGKILL");
+      }
+      const proxyPidFile = path.join(started.dir, "jupyterhub-proxy.pid");
+      if (fs.existsSync(proxyPidFile)) {
+        const pid = Number(fs.readFileSync(proxyPidFile, "utf8"));
+        if (pid > 0 && isAlive(pid) && fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("configurable-http-proxy")) process.kill(pid, "SIGKILL");
+      }
+      for (const user of started.users) {
+        for (const pid of processesOf(user)) {
+          try {
+            process.kill(pid, "SIGKILL");
+          } catch {
+            // already gone
+          }
+        }
+        spawnSync("userdel", ["--force", "--remove", user]);
+      }
+      for (const [file, mode] of started.modes) fs.chmodSync(file, mode);
+      fs.rmSync(started.dir, { recursive: true, force: true });
     }
-    for (const [file, mode] of started.modes) fs.chmodSync(file, mode);
-    fs.rmSync(started.dir, { recursive: true, force: true });
-  }
-});
+  },
+);

@@ -26,7 +26,12 @@ function sources(): string[] {
   return fs
     .readdirSync(ASSIGNMENTS, { withFileTypes: true })
     .filter((d) => d.isDirectory())
-    .flatMap((d) => fs.readdirSync(path.join(ASSIGNMENTS, d.name)).filter((f) => f.endsWith(".source.ipynb")).map((f) => path.join(ASSIGNMENTS, d.name, f)))
+    .flatMap((d) =>
+      fs
+        .readdirSync(path.join(ASSIGNMENTS, d.name))
+        .filter((f) => f.endsWith(".source.ipynb"))
+        .map((f) => path.join(ASSIGNMENTS, d.name, f)),
+    )
     .sort();
 }
 
@@ -35,7 +40,10 @@ const TOPICS = ["01-adam", "02-optimizers", "03-cnn-design", "04-rnn", "05-deep-
 
 test("assignments/ holds the source, student notebook and grading spec of topics 1-8", () => {
   const names = sources().map((s) => path.basename(s));
-  assert.deepEqual(names, TOPICS.map((t) => `${t}.source.ipynb`));
+  assert.deepEqual(
+    names,
+    TOPICS.map((t) => `${t}.source.ipynb`),
+  );
   for (const t of TOPICS) {
     for (const file of [`${t}.ipynb`, `${t}.grading.json`]) assert.ok(fs.existsSync(path.join(ASSIGNMENTS, t, file)), `assignments/${t}/${file} is missing`);
   }

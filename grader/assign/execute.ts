@@ -4,6 +4,7 @@
  */
 import type { KernelClient } from "../../kernel/client";
 import type { IOutput } from "@jupyterlab/nbformat";
+import { asText } from "../../kernel/wire";
 import { cellSource, JsonValue, Notebook } from "./format";
 
 /** The outcome of one code cell. */
@@ -73,7 +74,7 @@ export async function evaluateCall(kernel: KernelClient, call: string, timeoutMs
     const why = result.error ? `${result.error.ename}: ${result.error.evalue}` : `status "${result.status}"`;
     throw new Error(`The call ${call} failed: ${why}`);
   }
-  const text = result.outputs.map((o) => (o.output_type === "stream" ? (Array.isArray(o.text) ? o.text.join("") : String(o.text)) : "")).join("");
+  const text = result.outputs.map((o) => (o.output_type === "stream" ? asText(o.text) : "")).join("");
   const start = text.indexOf(RESULT_TAG);
   const end = text.indexOf(RESULT_TAG, start + RESULT_TAG.length);
   if (start < 0 || end < 0) throw new Error(`The call ${call} printed no result; it must evaluate to plain data (numbers, arrays, objects).`);

@@ -47,7 +47,8 @@ export async function computeExpected(spec: GradingSpec, source: Notebook, sourc
         if (testCase.compare.kind === "gradient-check") {
           const numeric = value !== null && typeof value === "object" && !Array.isArray(value) ? value.numeric : undefined;
           const outcome = compareResult(value, numeric, testCase.compare);
-          if (numeric === undefined || outcome.credit < 1) throw new Error(`${sourceFile}: hidden test "${testCase.name}" of ${graded.gradeId}: the solution itself fails its gradient check (${outcome.message}).`);
+          if (numeric === undefined || outcome.credit < 1)
+            throw new Error(`${sourceFile}: hidden test "${testCase.name}" of ${graded.gradeId}: the solution itself fails its gradient check (${outcome.message}).`);
           testCase.expected = numeric;
         } else {
           testCase.expected = value;

@@ -96,10 +96,7 @@ export interface CellMetadataWithNbgrader {
  *   the student's kernel, where a patched forward pass or gradient helper could make it anything.
  * - `exact`: deep equality of JSON values (numbers compared with ===).
  */
-export type Comparison =
-  | { kind: "relative-error"; threshold: number; bands?: CreditBand[] }
-  | { kind: "gradient-check"; bands: CreditBand[] }
-  | { kind: "exact" };
+export type Comparison = { kind: "relative-error"; threshold: number; bands?: CreditBand[] } | { kind: "gradient-check"; bands: CreditBand[] } | { kind: "exact" };
 
 /** A step of partial credit: error at most `maxRelativeError` earns `credit` (0..1) of the case. */
 export interface CreditBand {

@@ -30,13 +30,7 @@ function notebook(cells: ICell[]): Notebook {
   return { nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: "dl-workbook", display_name: "TypeScript (DL Workbook)" } }, cells };
 }
 
-const SOLUTION = [
-  "export function double(x: number[]): number[] {",
-  "  // BEGIN SOLUTION",
-  "  return x.map((v) => 2 * v);",
-  "  // END SOLUTION",
-  "}",
-].join("\n");
+const SOLUTION = ["export function double(x: number[]): number[] {", "  // BEGIN SOLUTION", "  return x.map((v) => 2 * v);", "  // END SOLUTION", "}"].join("\n");
 const TESTS = [
   'checkClose("double", double([1, 2]), [2, 4], 1e-12);',
   "// BEGIN HIDDEN TESTS",
@@ -64,7 +58,10 @@ test("generate: solutions become Not implemented stubs named by their function, 
   assert.ok(!studentText.includes("hiddenTest("), "hidden tests must not reach the student notebook");
   assert.equal(spec.assignment, "double");
   assert.equal(spec.totalPoints, 4);
-  assert.deepEqual(spec.autograded.map((g) => [g.gradeId, g.name, g.points, g.cellIndex]), [["test_double", "double", 3, 2]]);
+  assert.deepEqual(
+    spec.autograded.map((g) => [g.gradeId, g.name, g.points, g.cellIndex]),
+    [["test_double", "double", 3, 2]],
+  );
   assert.deepEqual(spec.autograded[0].hiddenCases, [
     { name: "negative numbers", call: "double([-1.5, 3])", compare: { kind: "relative-error", threshold: 1e-9 }, weight: 2 },
     { name: "empty", call: "double([])", compare: { kind: "exact" }, weight: 1 },
@@ -121,7 +118,10 @@ test("generate refuses solutions that would leak and malformed hidden tests", ()
   assert.match(refusal(inLocked), /cell 4 \(grade_id "helpers"\), line 1: has SOLUTION markers but is not a solution cell/);
 
   const badCase = goodSource();
-  badCase.cells[2] = code('// BEGIN HIDDEN TESTS\nhiddenTest("x", () => double([1]), { kind: "relative-error", threshold: tol });\n// END HIDDEN TESTS', nbgrader("test_double", { grade: true, locked: true, points: 2 }));
+  badCase.cells[2] = code(
+    '// BEGIN HIDDEN TESTS\nhiddenTest("x", () => double([1]), { kind: "relative-error", threshold: tol });\n// END HIDDEN TESTS',
+    nbgrader("test_double", { grade: true, locked: true, points: 2 }),
+  );
   assert.match(refusal(badCase), /cell 2 \(grade_id "test_double"\), line 2: hiddenTest\("x"\): "tol" is not a literal/);
 });
 
@@ -186,7 +186,10 @@ print(json.dumps([checksum(c) for c in json.load(sys.stdin)]))
 });
 
 test("computeExpected runs the source in our kernel: records each hidden call's result, and refuses a source that fails its own tests", async () => {
-  const helper = code("function hiddenTest(name: string, call: () => unknown, compare: unknown, weight = 1): void {\n  console.log(name, weight, JSON.stringify(compare), JSON.stringify(call()));\n}", nbgrader("helpers", { locked: true }));
+  const helper = code(
+    "function hiddenTest(name: string, call: () => unknown, compare: unknown, weight = 1): void {\n  console.log(name, weight, JSON.stringify(compare), JSON.stringify(call()));\n}",
+    nbgrader("helpers", { locked: true }),
+  );
   const tests = code(
     'if (double([1, 2]).join() !== "2,4") throw new Error("double([1, 2]) should be [2, 4], got " + double([1, 2]));\n// BEGIN HIDDEN TESTS\nhiddenTest("negative numbers", () => double([-1.5, 3]), { kind: "relative-error", threshold: 1e-9 });\n// END HIDDEN TESTS',
     nbgrader("test_double", { grade: true, locked: true, points: 2 }),

@@ -40,7 +40,10 @@ export const TEST_GRADE_ID_PREFIX = "test_";
 
 /** The assignment name of a source file: `01-adam.source.ipynb` -> `01-adam`. */
 export function assignmentName(sourceFile: string): string {
-  return path.basename(sourceFile).replace(/\.ipynb$/, "").replace(/\.source$/, "");
+  return path
+    .basename(sourceFile)
+    .replace(/\.ipynb$/, "")
+    .replace(/\.source$/, "");
 }
 
 /** Reads a notebook, with errors that name the file. */
@@ -72,7 +75,11 @@ export function checkSource(nb: Notebook): SourceProblem[] {
     for (const p of markerProblems) problems.push({ ...cellLocation(cell, index, p.line), message: p.message });
     const at = (message: string, line?: number): void => void problems.push({ ...cellLocation(cell, index, line), message });
     if (!meta) {
-      if (regions.length > 0) at(`has ${regions[0].kind === "solution" ? "SOLUTION" : "HIDDEN TESTS"} markers but no nbgrader metadata; make it a solution cell (solution markers) or an autograded test cell (hidden tests).`, regions[0].beginLine + 1);
+      if (regions.length > 0)
+        at(
+          `has ${regions[0].kind === "solution" ? "SOLUTION" : "HIDDEN TESTS"} markers but no nbgrader metadata; make it a solution cell (solution markers) or an autograded test cell (hidden tests).`,
+          regions[0].beginLine + 1,
+        );
       return;
     }
     if (typeof meta.grade_id !== "string" || meta.grade_id.trim() === "") {
@@ -82,7 +89,7 @@ export function checkSource(nb: Notebook): SourceProblem[] {
     } else {
       seen.set(meta.grade_id, index);
     }
-    if (meta.schema_version !== NBGRADER_SCHEMA_VERSION) at(`nbgrader schema_version is ${String(meta.schema_version)}; this tool reads schema_version ${NBGRADER_SCHEMA_VERSION} only.`);
+    if (meta.schema_version !== NBGRADER_SCHEMA_VERSION) at(`nbgrader schema_version is ${String(meta.schema_version)}; this tool reads schema_version ${String(NBGRADER_SCHEMA_VERSION)} only.`);
     if ((meta.grade === true || meta.task === true) && !(typeof meta.points === "number" && meta.points > 0)) {
       at(`is graded (${meta.task === true ? "task" : "grade"}: true) but has no points; set metadata.nbgrader.points to a positive number.`);
     }
@@ -97,7 +104,10 @@ export function checkSource(nb: Notebook): SourceProblem[] {
     }
     if (isGrade(cell) && !isSolution(cell) && cell.cell_type === "code") {
       for (const region of regions.filter((r) => r.kind === "hidden-tests")) {
-        const text = source.split("\n").slice(region.beginLine + 1, region.endLine).join("\n");
+        const text = source
+          .split("\n")
+          .slice(region.beginLine + 1, region.endLine)
+          .join("\n");
         for (const c of extractHiddenTests(text, region.beginLine + 2)) if (!c.ok) at(c.message, c.line);
       }
     }
@@ -179,7 +189,10 @@ export function generateAssignment(nb: Notebook, sourceFile: string, outDir: str
       const source = cellSource(cell);
       const hiddenCases: HiddenTestCase[] = [];
       for (const region of findRegions(source).regions.filter((r) => r.kind === "hidden-tests")) {
-        const text = source.split("\n").slice(region.beginLine + 1, region.endLine).join("\n");
+        const text = source
+          .split("\n")
+          .slice(region.beginLine + 1, region.endLine)
+          .join("\n");
         for (const c of extractHiddenTests(text, region.beginLine + 2)) if (c.ok) hiddenCases.push(c.testCase);
       }
       autograded.push({ gradeId: meta.grade_id, name: gradedFunctionName(meta.grade_id), points, cellIndex, publicTestsWeight: DEFAULT_PUBLIC_TESTS_WEIGHT, hiddenCases });
@@ -197,7 +210,9 @@ export function generateAssignment(nb: Notebook, sourceFile: string, outDir: str
     autograded,
     manual,
     checksums,
-    sourceSha256: createHash("sha256").update(fs.existsSync(sourceFile) ? fs.readFileSync(sourceFile) : Buffer.from(notebookJson(nb))).digest("hex"),
+    sourceSha256: createHash("sha256")
+      .update(fs.existsSync(sourceFile) ? fs.readFileSync(sourceFile) : Buffer.from(notebookJson(nb)))
+      .digest("hex"),
   };
   return { student, spec };
 }

@@ -51,11 +51,11 @@ function isBands(value: JsonValue | undefined): value is CreditBand[] & JsonValu
 
 /** Checks that a literal is a {@link Comparison}, or says what is wrong with it. */
 export function asComparison(value: JsonValue): Comparison {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error("the comparison must be an object such as { kind: \"relative-error\", threshold: 1e-7 }");
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error('the comparison must be an object such as { kind: "relative-error", threshold: 1e-7 }');
   const bandsHelp = "bands must be [{ maxRelativeError: number, credit: 0..1 }, ...]";
   switch (value.kind) {
     case "relative-error": {
-      if (typeof value.threshold !== "number" || !(value.threshold > 0)) throw new Error("a relative-error comparison needs a positive threshold, e.g. { kind: \"relative-error\", threshold: 1e-7 }");
+      if (typeof value.threshold !== "number" || !(value.threshold > 0)) throw new Error('a relative-error comparison needs a positive threshold, e.g. { kind: "relative-error", threshold: 1e-7 }');
       if (value.bands !== undefined && !isBands(value.bands)) throw new Error(bandsHelp);
       const bands = value.bands as CreditBand[] | undefined;
       return bands ? { kind: "relative-error", threshold: value.threshold, bands } : { kind: "relative-error", threshold: value.threshold };

@@ -16,7 +16,12 @@ const NOTEBOOKS = path.resolve(__dirname, "..", "..", "..", "notebooks");
 /** The lecture notebooks of this area: 01-...ipynb to 09-...ipynb (10 belongs to the projects). */
 const LECTURE = /^0[1-9]-.*\.ipynb$/;
 
-const notebooks = fs.existsSync(NOTEBOOKS) ? fs.readdirSync(NOTEBOOKS).filter((f) => LECTURE.test(f)).sort() : [];
+const notebooks = fs.existsSync(NOTEBOOKS)
+  ? fs
+      .readdirSync(NOTEBOOKS)
+      .filter((f) => LECTURE.test(f))
+      .sort()
+  : [];
 
 test("notebooks/ holds the lecture notebooks", () => {
   assert.ok(notebooks.length > 0, `no lecture notebooks 01-09 in ${NOTEBOOKS}`);

@@ -39,10 +39,7 @@ export class AssignmentSourceError extends Error {
     readonly file: string,
     readonly problems: SourceProblem[],
   ) {
-    super(
-      `${file}: ${problems.length} problem${problems.length === 1 ? "" : "s"} in the source notebook:\n` +
-        problems.map((p) => `  ${describeLocation(p)}: ${p.message}`).join("\n"),
-    );
+    super(`${file}: ${problems.length} problem${problems.length === 1 ? "" : "s"} in the source notebook:\n` + problems.map((p) => `  ${describeLocation(p)}: ${p.message}`).join("\n"));
     this.name = "AssignmentSourceError";
   }
 }

@@ -5,7 +5,16 @@ import { bandCredit, compareResult, relativeError } from "./compare";
 // CS231n relative error: max_i |x_i - y_i| / max(1e-8, |x_i| + |y_i|).
 
 test("relative error is CS231n's and names the worst element", () => {
-  const { error, worst } = relativeError([[1, 2], [3, 4]], [[1, 2], [3, 4.4]]);
+  const { error, worst } = relativeError(
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    [
+      [1, 2],
+      [3, 4.4],
+    ],
+  );
   assert.ok(Math.abs(error - 0.4 / 8.4) < 1e-15);
   assert.equal(worst, "[1][1]");
   assert.equal(relativeError([0, 0], [0, 0]).error, 0);
@@ -13,7 +22,14 @@ test("relative error is CS231n's and names the worst element", () => {
 });
 
 test("numeric comparison: threshold, bands, shapes", () => {
-  const cmp = { kind: "relative-error" as const, threshold: 1e-7, bands: [{ maxRelativeError: 1e-3, credit: 0.5 }, { maxRelativeError: 1e-5, credit: 0.8 }] };
+  const cmp = {
+    kind: "relative-error" as const,
+    threshold: 1e-7,
+    bands: [
+      { maxRelativeError: 1e-3, credit: 0.5 },
+      { maxRelativeError: 1e-5, credit: 0.8 },
+    ],
+  };
   assert.equal(compareResult([1, 2], [1, 2], cmp).credit, 1);
   assert.equal(compareResult([1, 2.00001], [1, 2], cmp).credit, 0.8); // error 2.5e-6
   assert.equal(compareResult([1, 2.002], [1, 2], cmp).credit, 0.5); // error 5e-4
@@ -33,7 +49,13 @@ test("a wrong answer's message gives the error and worst element but not the exp
 });
 
 test("gradient check grades the student's analytic gradient against the solution's numeric gradient, by bands", () => {
-  const cmp = { kind: "gradient-check" as const, bands: [{ maxRelativeError: 1e-7, credit: 1 }, { maxRelativeError: 1e-4, credit: 0.5 }] };
+  const cmp = {
+    kind: "gradient-check" as const,
+    bands: [
+      { maxRelativeError: 1e-7, credit: 1 },
+      { maxRelativeError: 1e-4, credit: 0.5 },
+    ],
+  };
   const solutionNumeric = [1, 2 + 1e-9];
   assert.equal(compareResult({ analytic: [1, 2], numeric: [9, 9] }, solutionNumeric, cmp).credit, 1);
   assert.equal(compareResult({ analytic: [1, 2.0001], numeric: [1, 2.0001] }, solutionNumeric, cmp).credit, 0.5);
@@ -45,9 +67,31 @@ test("gradient check grades the student's analytic gradient against the solution
 
 test("a forged gradient check (the student's numeric gradient made to equal a wrong analytic one) earns nothing", () => {
   // e.g. a patched evalNumericalGradientArray or NDArray.prototype.add in the student's kernel
-  const cmp = { kind: "gradient-check" as const, bands: [{ maxRelativeError: 1e-6, credit: 1 }, { maxRelativeError: 1e-4, credit: 0.5 }] };
-  const forged = { analytic: [[0, 0], [0, 0]], numeric: [[0, 0], [0, 0]] };
-  const verdict = compareResult(forged, [[0.31, -1.2], [0.05, 2.4]], cmp);
+  const cmp = {
+    kind: "gradient-check" as const,
+    bands: [
+      { maxRelativeError: 1e-6, credit: 1 },
+      { maxRelativeError: 1e-4, credit: 0.5 },
+    ],
+  };
+  const forged = {
+    analytic: [
+      [0, 0],
+      [0, 0],
+    ],
+    numeric: [
+      [0, 0],
+      [0, 0],
+    ],
+  };
+  const verdict = compareResult(
+    forged,
+    [
+      [0.31, -1.2],
+      [0.05, 2.4],
+    ],
+    cmp,
+  );
   assert.equal(verdict.credit, 0);
   assert.match(verdict.message, /relative error 1\.00e\+0/);
 });
@@ -55,5 +99,11 @@ test("a forged gradient check (the student's numeric gradient made to equal a wr
 test("exact comparison and band order", () => {
   assert.equal(compareResult({ a: [1, "x"] }, { a: [1, "x"] }, { kind: "exact" }).credit, 1);
   assert.equal(compareResult({ a: [1, "y"] }, { a: [1, "x"] }, { kind: "exact" }).credit, 0);
-  assert.equal(bandCredit(5e-6, [{ maxRelativeError: 1e-3, credit: 0.2 }, { maxRelativeError: 1e-5, credit: 0.9 }]), 0.9);
+  assert.equal(
+    bandCredit(5e-6, [
+      { maxRelativeError: 1e-3, credit: 0.2 },
+      { maxRelativeError: 1e-5, credit: 0.9 },
+    ]),
+    0.9,
+  );
 });

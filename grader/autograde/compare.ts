@@ -120,7 +120,12 @@ export function compareResult(actual: JsonValue, expected: JsonValue | undefined
     if (mismatch) return { credit: 0, message: `wrong gradient shape: ${mismatch}` };
     const { error, worst } = relativeError(actual.analytic, expected);
     const credit = bandCredit(error, comparison.bands);
-    return { credit, relativeError: error, worstElement: worst, message: `gradient check against the numeric gradient: relative error ${fmt(error)} (worst element ${worst || "the value"}), credit ${Math.round(credit * 100)}%` };
+    return {
+      credit,
+      relativeError: error,
+      worstElement: worst,
+      message: `gradient check against the numeric gradient: relative error ${fmt(error)} (worst element ${worst || "the value"}), credit ${Math.round(credit * 100)}%`,
+    };
   }
   if (comparison.kind === "exact") {
     return deepEqual(actual, expected) ? { credit: 1, message: "correct" } : { credit: 0, message: `wrong result (${describe(actual)})` };

@@ -64,8 +64,14 @@ test("a grader killed mid-run loses no finished grade, and the re-run skips them
   book = Gradebook.open(path.join(out, "gradebook.sqlite"));
   const grades = book.grades("99-fixture");
   book.close();
-  assert.deepEqual(grades.map((g) => g.student), students);
-  assert.deepEqual(grades.map((g) => g.finalScore), [6, 2, 6, 2, 6]);
+  assert.deepEqual(
+    grades.map((g) => g.student),
+    students,
+  );
+  assert.deepEqual(
+    grades.map((g) => g.finalScore),
+    [6, 2, 6, 2, 6],
+  );
   assert.equal(fs.readFileSync(path.join(out, "grades.csv"), "utf8").trim().split("\n").length, 6);
   fs.rmSync(work, { recursive: true, force: true });
 });

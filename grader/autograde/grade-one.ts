@@ -73,7 +73,15 @@ export async function gradeOne(submission: Submission, settings: GradeSettings, 
   let graderFailed = false;
   if (parsed) {
     try {
-      run = await runSubmission(notebook, assignment.spec, { student: submission.student, limits: settings.limits, protections: settings.protections, install: settings.install, hide: settings.hide, kernel: takeKernel?.(), log: settings.log });
+      run = await runSubmission(notebook, assignment.spec, {
+        student: submission.student,
+        limits: settings.limits,
+        protections: settings.protections,
+        install: settings.install,
+        hide: settings.hide,
+        kernel: takeKernel?.(),
+        log: settings.log,
+      });
     } catch (err) {
       graderFailed = true;
       // A grader failure must still leave a grade with its reason, never a silent gap.
@@ -90,7 +98,15 @@ export async function gradeOne(submission: Submission, settings: GradeSettings, 
   writeAtomically(path.join(dir, "results.json"), JSON.stringify(toGradescope(score, seconds, [...repairs, ...notes]), null, 2));
   writeAtomically(path.join(dir, "feedback.html"), feedbackHtml({ student: submission.student, assignment: assignment.spec.assignment, score, notebook, cells: run.cells, repairs, notes }));
   // A grader failure is recorded (so grades.csv shows it) but not as done: the next run grades it again.
-  gradebook.record({ student: submission.student, assignment: assignment.spec.assignment, contentHash: graderFailed ? `${contentHash}:grader-failed` : contentHash, specHash: assignment.specHash, submittedAt: submission.submittedAt, score, notes: [...repairs, ...notes] });
+  gradebook.record({
+    student: submission.student,
+    assignment: assignment.spec.assignment,
+    contentHash: graderFailed ? `${contentHash}:grader-failed` : contentHash,
+    specHash: assignment.specHash,
+    submittedAt: submission.submittedAt,
+    score,
+    notes: [...repairs, ...notes],
+  });
   return { student: submission.student, state: "graded", score, seconds, phases: run.phases, restarts: run.restarts, batched: run.batched.length };
 }
 

@@ -102,7 +102,10 @@ test("a function that hangs on every input skips its batch and spends the time l
   assert.equal(run.cells.find((c) => c.index === spec.autograded[0].cellIndex)?.status, "timeout");
   assert.deepEqual(run.batched, []);
   for (let i = 0; i < 3; i++) assert.equal(caseOf(run.cases, "hangs", i).status, "timeout");
-  assert.ok(run.notes.some((n) => /hung or crashed the kernel; its remaining hidden tests ran one by one/.test(n)), run.notes.join("; "));
+  assert.ok(
+    run.notes.some((n) => /hung or crashed the kernel; its remaining hidden tests ran one by one/.test(n)),
+    run.notes.join("; "),
+  );
   assert.ok(!run.notes.some((n) => /was tried again/.test(n)), run.notes.join("; "));
   assert.equal(run.restarts, 2);
 });

@@ -1,4 +1,5 @@
 import type { IOutput } from "@jupyterlab/nbformat";
+import { asText } from "../../kernel/wire";
 import type { KernelClient, ExecuteResult, KernelExit } from "../../kernel/client";
 import type { GradedFunction, GradingSpec, Notebook } from "../assign/format";
 import { cellSource, nbgraderMetadata } from "../assign/format";
@@ -47,8 +48,8 @@ export interface RunOptions {
 }
 
 function outputBytes(output: IOutput): number {
-  if (output.output_type === "stream") return String(output.text ?? "").length;
-  if (output.output_type === "error") return String(output.evalue ?? "").length + 200;
+  if (output.output_type === "stream") return asText(output.text).length;
+  if (output.output_type === "error") return asText(output.evalue).length + 200;
   return JSON.stringify((output as { data?: unknown }).data ?? {}).length;
 }
 
@@ -351,7 +352,14 @@ class SubmissionRunner {
     const batchId = `${graded.gradeId}#batch`;
     const started = Date.now();
     const bytesBefore = this.bytes;
-    const result = await this.exec(batchCallCode(this.harness, batchId, group.map((c) => graded.hiddenCases[c.caseIndex].call)), null);
+    const result = await this.exec(
+      batchCallCode(
+        this.harness,
+        batchId,
+        group.map((c) => graded.hiddenCases[c.caseIndex].call),
+      ),
+      null,
+    );
     const values = result.status === "ok" ? readCallResult(result.outputs, this.harness, batchId) : null;
     if (values?.ok && Array.isArray(values.value) && values.value.length === group.length) {
       const list = values.value;

@@ -58,7 +58,18 @@ function score(out: string, student: string): GradescopeResults {
   return JSON.parse(fs.readFileSync(path.join(out, student, "results.json"), "utf8")) as GradescopeResults;
 }
 
-const NONE: Protections = { isolation: "none", networkNamespace: false, mountNamespace: false, pidNamespace: false, ipcNamespace: false, userNamespace: false, unprivilegedUser: null, resourceLimits: true, nodePermissions: true, lost: ["no PID namespace (bubblewrap (bwrap) is not installed)"] };
+const NONE: Protections = {
+  isolation: "none",
+  networkNamespace: false,
+  mountNamespace: false,
+  pidNamespace: false,
+  ipcNamespace: false,
+  userNamespace: false,
+  unprivilegedUser: null,
+  resourceLimits: true,
+  nodePermissions: true,
+  lost: ["no PID namespace (bubblewrap (bwrap) is not installed)"],
+};
 
 test("grading may go ahead only with a network namespace, a mount namespace, and a PID namespace or a user of its own", () => {
   assert.deepEqual(missingForGrading({ ...NONE, isolation: "bubblewrap", networkNamespace: true, mountNamespace: true, pidNamespace: true, ipcNamespace: true, userNamespace: true }), []);
@@ -121,30 +132,35 @@ test("a package in a mode-700 folder grades right with bubblewrap, and without i
   }
 });
 
-test("as an ordinary user without bubblewrap: grading is refused with the missing layers named; --unsafe-no-sandbox grades and says so in every result", { skip: !runningAsRoot() || process.platform !== "linux" || !findProgram("useradd", `${process.env.PATH}:/usr/sbin`) ? "needs root and useradd" : false }, async () => {
-  fs.chmodSync(work, 0o755);
-  const user = createOrdinaryUser(work, `wbck${process.pid % 100000}`);
-  try {
-    const area = path.join(work, "user-class");
-    const { assignment, subs } = writeClass(area);
-    const tmp = path.join(work, "user-tmp");
-    fs.mkdirSync(tmp);
-    assert.equal(spawnSync("chown", ["-R", `${user.name}:${user.name}`, area, tmp]).status, 0);
-    const noBwrap = { PATH: pathWithoutBubblewrap() };
-    const refused = await gradeAsUser(user, work, tmp, [assignment, subs, "--out", path.join(area, "out"), "--jobs", "1", "--quiet"], noBwrap);
-    assert.equal(refused.code, 1, refused.output);
-    assert.match(refused.output, /cannot sandbox the students' kernels, so nothing was graded/);
-    assert.match(refused.output, /missing layer: network namespace/);
-    assert.match(refused.output, /missing layer: PID namespace or a user of its own/);
-    assert.match(refused.output, /--unsafe-no-sandbox/);
-    assert.equal(fs.existsSync(path.join(area, "out", "grades.csv")), false);
+test(
+  "as an ordinary user without bubblewrap: grading is refused with the missing layers named; --unsafe-no-sandbox grades and says so in every result",
+  { skip: !runningAsRoot() || process.platform !== "linux" || !findProgram("useradd", `${process.env.PATH}:/usr/sbin`) ? "needs root and useradd" : false },
+  async () => {
+    fs.chmodSync(work, 0o755);
+    const user = createOrdinaryUser(work, `wbck${process.pid % 100000}`);
+    try {
+      const area = path.join(work, "user-class");
+      const { assignment, subs } = writeClass(area);
+      const tmp = path.join(work, "user-tmp");
+      fs.mkdirSync(tmp);
+      assert.equal(spawnSync("chown", ["-R", `${user.name}:${user.name}`, area, tmp]).status, 0);
+      const noBwrap = { PATH: pathWithoutBubblewrap() };
+      const refused = await gradeAsUser(user, work, tmp, [assignment, subs, "--out", path.join(area, "out"), "--jobs", "1", "--quiet"], noBwrap);
+      assert.equal(refused.code, 1, refused.output);
+      assert.match(refused.output, /cannot sandbox the students' kernels, so nothing was graded/);
+      assert.match(refused.output, /missing layer: network namespace/);
+      assert.match(refused.output, /missing layer: PID namespace or a user of its own/);
+      assert.match(refused.output, /--unsafe-no-sandbox/);
+      assert.equal(fs.existsSync(path.join(area, "out", "grades.csv")), false);
 
-    const unsafe = await gradeAsUser(user, work, tmp, [assignment, subs, "--out", path.join(area, "out"), "--jobs", "1", "--quiet", "--unsafe-no-sandbox"], noBwrap);
-    assert.equal(unsafe.code, 0, unsafe.output);
-    for (const student of ["correct", "half"]) assert.match(score(path.join(area, "out"), student).output, /graded with --unsafe-no-sandbox: the kernel ran without network namespace, mount namespace, PID namespace or a user of its own/);
-    assert.equal(score(path.join(area, "out"), "correct").score, 6);
-    assert.deepEqual(user.processes(), [], "no process of the user is left");
-  } finally {
-    user.remove();
-  }
-});
+      const unsafe = await gradeAsUser(user, work, tmp, [assignment, subs, "--out", path.join(area, "out"), "--jobs", "1", "--quiet", "--unsafe-no-sandbox"], noBwrap);
+      assert.equal(unsafe.code, 0, unsafe.output);
+      for (const student of ["correct", "half"])
+        assert.match(score(path.join(area, "out"), student).output, /graded with --unsafe-no-sandbox: the kernel ran without network namespace, mount namespace, PID namespace or a user of its own/);
+      assert.equal(score(path.join(area, "out"), "correct").score, 6);
+      assert.deepEqual(user.processes(), [], "no process of the user is left");
+    } finally {
+      user.remove();
+    }
+  },
+);

@@ -1,3 +1,4 @@
+import { asText } from "../../kernel/wire";
 import { explainKernelFailure } from "../sandbox";
 import { KernelSetup, SandboxedKernel, STARTUP_MS, disposeKernel, startSandboxedKernel } from "./sandboxed-kernel";
 
@@ -28,9 +29,11 @@ export async function checkSandboxRunsKernel(setup: KernelSetup): Promise<Sandbo
   try {
     kernel = await startSandboxedKernel(setup);
     const result = await kernel.client.execute(CHECK_CELL.code, { timeoutMs: STARTUP_MS, storeHistory: false });
-    const shown = result.outputs.map((o) => (o.output_type === "execute_result" ? String((o.data as Record<string, unknown>)["text/plain"] ?? "") : "")).join("");
+    const shown = result.outputs.map((o) => (o.output_type === "execute_result" ? asText((o.data as Record<string, unknown>)["text/plain"]) : "")).join("");
     if (result.status !== "ok" || shown.trim() !== CHECK_CELL.expected) {
-      throw new Error(`the check cell "${CHECK_CELL.code}" ended with status "${result.status}" and printed "${shown.trim()}" instead of ${CHECK_CELL.expected}${result.error ? `: ${result.error.ename}: ${result.error.evalue}` : ""}`);
+      throw new Error(
+        `the check cell "${CHECK_CELL.code}" ended with status "${result.status}" and printed "${shown.trim()}" instead of ${CHECK_CELL.expected}${result.error ? `: ${result.error.ename}: ${result.error.evalue}` : ""}`,
+      );
     }
     return kernel;
   } catch (err) {

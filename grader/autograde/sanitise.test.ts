@@ -29,7 +29,13 @@ test("deleted cells are put back in place; foreign and duplicate grade ids lose 
   const nb = submission(ANSWERS.scale, ANSWERS.sum, (cells) => {
     cells.splice(4, 1); // test-sum
     cells.splice(2, 1); // test-scale
-    cells.push({ cell_type: "code", source: "// extra", metadata: { nbgrader: { grade: true, grade_id: "bonus", points: 50, locked: true, solution: false, schema_version: 3 } }, outputs: [], execution_count: null });
+    cells.push({
+      cell_type: "code",
+      source: "// extra",
+      metadata: { nbgrader: { grade: true, grade_id: "bonus", points: 50, locked: true, solution: false, schema_version: 3 } },
+      outputs: [],
+      execution_count: null,
+    });
     cells.push({ ...cells[1], source: "// duplicate of scale" });
   });
   const { notebook, repairs } = sanitise(nb, releaseNotebook());

@@ -83,10 +83,11 @@ export function sanitise(submission: Notebook, release: Notebook): Sanitised {
     seen.add(id);
     repairs.push(`cell "${id}" was deleted: put back from the assignment`);
   });
-  for (const cell of cells) if (cell.cell_type === "code") {
-    (cell as { outputs: unknown[] }).outputs = [];
-    (cell as { execution_count: number | null }).execution_count = null;
-  }
+  for (const cell of cells)
+    if (cell.cell_type === "code") {
+      (cell as { outputs: unknown[] }).outputs = [];
+      (cell as { execution_count: number | null }).execution_count = null;
+    }
   return { notebook: { ...clone(release), cells }, repairs };
 }
 

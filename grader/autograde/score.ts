@@ -34,7 +34,7 @@ export function scoreSubmission(run: SubmissionRun, spec: GradingSpec, late: Lat
             score: 0,
             maxScore: unit * graded.publicTestsWeight,
             status: "failed",
-            message: publicOk ? "the public tests in the notebook pass" : cell?.problem ?? "the test cell did not run",
+            message: publicOk ? "the public tests in the notebook pass" : (cell?.problem ?? "the test cell did not run"),
           }
         : null;
     if (publicEntry) tests.push(publicEntry);

@@ -18,7 +18,10 @@ test("a folder of notebooks: student id is the file stem, timestamp the file's m
   const when = new Date("2026-12-02T10:00:00Z");
   fs.utimesSync(path.join(dir, "bob.ipynb"), when, when);
   const found = listSubmissions(dir);
-  assert.deepEqual(found.map((s) => s.student), ["alice", "bob"]);
+  assert.deepEqual(
+    found.map((s) => s.student),
+    ["alice", "bob"],
+  );
   assert.equal(found[1].submittedAt.getTime(), when.getTime());
   fs.rmSync(dir, { recursive: true });
 });
@@ -29,14 +32,22 @@ test("a folder of per-student folders, and a zip of them", () => {
     fs.mkdirSync(path.join(dir, s));
     fs.writeFileSync(path.join(dir, s, "01-adam.ipynb"), `{"who": "${s}"}`);
   }
-  assert.deepEqual(listSubmissions(dir).map((s) => s.student), ["carol", "dave"]);
+  assert.deepEqual(
+    listSubmissions(dir).map((s) => s.student),
+    ["carol", "dave"],
+  );
   const zip = new AdmZip();
   zip.addFile("class/carol/01-adam.ipynb", Buffer.from("{}"));
   zip.addFile("erin.ipynb", Buffer.from("{}"));
   zip.addFile("__MACOSX/class/._x.ipynb", Buffer.from("junk"));
   const zipFile = path.join(dir, "class.zip");
   zip.writeZip(zipFile);
-  assert.deepEqual(listSubmissions(zipFile).map((s) => s.student).sort(), ["carol", "erin"]);
+  assert.deepEqual(
+    listSubmissions(zipFile)
+      .map((s) => s.student)
+      .sort(),
+    ["carol", "erin"],
+  );
   fs.rmSync(dir, { recursive: true });
 });
 

@@ -15,12 +15,18 @@ export interface Submission {
 
 /** A student id safe as a folder name: letters, digits, dot, dash, underscore; never "." or "..". */
 export function safeStudentId(raw: string): string {
-  const id = raw.replace(/[^A-Za-z0-9._@-]/g, "_").replace(/^\.+/, "_").slice(0, 100);
+  const id = raw
+    .replace(/[^A-Za-z0-9._@-]/g, "_")
+    .replace(/^\.+/, "_")
+    .slice(0, 100);
   return id === "" ? "_" : id;
 }
 
 function notebookIn(folder: string): string | null {
-  const notebooks = fs.readdirSync(folder).filter((f) => f.endsWith(".ipynb") && !f.startsWith(".")).sort();
+  const notebooks = fs
+    .readdirSync(folder)
+    .filter((f) => f.endsWith(".ipynb") && !f.startsWith("."))
+    .sort();
   return notebooks.length > 0 ? path.join(folder, notebooks[0]) : null;
 }
 

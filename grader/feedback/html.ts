@@ -1,4 +1,5 @@
 import type { IOutput } from "@jupyterlab/nbformat";
+import { asText } from "../../kernel/wire";
 import type { Notebook } from "../assign/format";
 import { cellSource } from "../assign/format";
 import type { CellRun, SubmissionScore } from "../results";
@@ -10,26 +11,22 @@ export function escapeHtml(text: string): string {
 
 const MAX_TEXT = 20_000;
 
-function textOf(value: unknown): string {
-  return Array.isArray(value) ? value.join("") : String(value ?? "");
-}
-
 /**
  * One output of the student's own cell, safely: text is escaped, images are shown only as
  * base64 PNG/JPEG/SVG-as-image, and student HTML is never inlined (it could run script in the TA's
  * browser), so a Plotly figure is listed by name.
  */
 function renderOutput(output: IOutput): string {
-  if (output.output_type === "stream") return `<pre class="${output.name === "stderr" ? "stderr" : "stdout"}">${escapeHtml(textOf(output.text).slice(0, MAX_TEXT))}</pre>`;
-  if (output.output_type === "error") return `<pre class="error">${escapeHtml(`${String(output.ename)}: ${String(output.evalue)}`.slice(0, MAX_TEXT))}</pre>`;
-  const data = ((output as { data?: Record<string, unknown> }).data ?? {});
+  if (output.output_type === "stream") return `<pre class="${output.name === "stderr" ? "stderr" : "stdout"}">${escapeHtml(asText(output.text).slice(0, MAX_TEXT))}</pre>`;
+  if (output.output_type === "error") return `<pre class="error">${escapeHtml(`${asText(output.ename)}: ${asText(output.evalue)}`.slice(0, MAX_TEXT))}</pre>`;
+  const data = (output as { data?: Record<string, unknown> }).data ?? {};
   for (const mime of ["image/png", "image/jpeg"]) {
-    const b64 = textOf(data[mime]).replace(/\s/g, "");
+    const b64 = asText(data[mime]).replace(/\s/g, "");
     if (b64 && /^[A-Za-z0-9+/=]+$/.test(b64)) return `<img alt="plot" src="data:${mime};base64,${b64}">`;
   }
-  if (data["image/svg+xml"]) return `<img alt="plot" src="data:image/svg+xml;base64,${Buffer.from(textOf(data["image/svg+xml"])).toString("base64")}">`;
+  if (data["image/svg+xml"]) return `<img alt="plot" src="data:image/svg+xml;base64,${Buffer.from(asText(data["image/svg+xml"])).toString("base64")}">`;
   if (data["application/vnd.plotly.v1+json"]) return `<p class="note">(an interactive Plotly figure; open the notebook to see it)</p>`;
-  if (data["text/plain"] !== undefined) return `<pre>${escapeHtml(textOf(data["text/plain"]).slice(0, MAX_TEXT))}</pre>`;
+  if (data["text/plain"] !== undefined) return `<pre>${escapeHtml(asText(data["text/plain"]).slice(0, MAX_TEXT))}</pre>`;
   return "";
 }
 
@@ -42,7 +39,10 @@ function renderOutput(output: IOutput): string {
 export function feedbackHtml(input: { student: string; assignment: string; score: SubmissionScore; notebook: Notebook; cells: CellRun[]; repairs: string[]; notes: string[] }): string {
   const { score } = input;
   const rows = score.tests
-    .map((t) => `<tr class="${t.status}"><td>${escapeHtml(t.name)}</td><td>${t.kind}</td><td>${t.status === "passed" ? "pass" : t.status === "partial" ? "partial" : "fail"}</td><td>${t.score} / ${t.maxScore}</td><td>${escapeHtml(t.message)}</td></tr>`)
+    .map(
+      (t) =>
+        `<tr class="${t.status}"><td>${escapeHtml(t.name)}</td><td>${t.kind}</td><td>${t.status === "passed" ? "pass" : t.status === "partial" ? "partial" : "fail"}</td><td>${t.score} / ${t.maxScore}</td><td>${escapeHtml(t.message)}</td></tr>`,
+    )
     .join("\n");
   const cells = input.cells
     .map((run) => {

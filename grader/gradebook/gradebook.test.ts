@@ -30,7 +30,10 @@ test("records, skips unchanged submissions, keeps adjustments across re-grades, 
   assert.equal(book.isGraded("bob", "01-adam", "h1", "spec2"), false);
   book.record({ student: "bob", assignment: "01-adam", contentHash: "h3", specHash: "spec1", submittedAt: new Date("2026-12-01T11:00:00Z"), score: score(5, 0.1), notes: [] });
   const grades = book.grades("01-adam");
-  assert.deepEqual(grades.map((g) => g.student), ["alice", "bob"]);
+  assert.deepEqual(
+    grades.map((g) => g.student),
+    ["alice", "bob"],
+  );
   assert.equal(grades[1].finalScore, 5 * 0.9 + 0.5);
   assert.equal(book.testResults("bob", "01-adam").length, 1);
   const csv = book.toCsv("01-adam").trim().split("\n");

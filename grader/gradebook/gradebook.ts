@@ -97,7 +97,9 @@ export class Gradebook {
 
   /** Registers an assignment (or updates its spec hash and points). */
   ensureAssignment(name: string, maxScore: number, specHash: string): void {
-    this.db.prepare("insert into assignments(name, max_score, spec_hash) values (?, ?, ?) on conflict(name) do update set max_score = excluded.max_score, spec_hash = excluded.spec_hash").run(name, maxScore, specHash);
+    this.db
+      .prepare("insert into assignments(name, max_score, spec_hash) values (?, ?, ?) on conflict(name) do update set max_score = excluded.max_score, spec_hash = excluded.spec_hash")
+      .run(name, maxScore, specHash);
   }
 
   /** True when this exact submission was already graded against this exact spec. */
@@ -120,7 +122,20 @@ export class Gradebook {
              submitted_at = excluded.submitted_at, graded_at = excluded.graded_at, raw_score = excluded.raw_score, max_score = excluded.max_score,
              late_penalty = excluded.late_penalty, late_message = excluded.late_message, score = excluded.score, notes = excluded.notes`,
         )
-        .run(entry.student, entry.assignment, entry.contentHash, entry.specHash, entry.submittedAt.toISOString(), new Date().toISOString(), score.rawScore, score.maxScore, score.late.penalty, score.late.message, score.score, entry.notes.join("\n"));
+        .run(
+          entry.student,
+          entry.assignment,
+          entry.contentHash,
+          entry.specHash,
+          entry.submittedAt.toISOString(),
+          new Date().toISOString(),
+          score.rawScore,
+          score.maxScore,
+          score.late.penalty,
+          score.late.message,
+          score.score,
+          entry.notes.join("\n"),
+        );
       const insert = this.db.prepare(
         "insert into test_results(student, assignment, position, name, kind, score, max_score, status, message, relative_error, worst_element) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       );
@@ -173,9 +188,13 @@ export class Gradebook {
 
   /** Per-test results of one graded submission, in order. */
   testResults(student: string, assignment: string): Array<{ name: string; score: number; maxScore: number; status: string; message: string }> {
-    return this.db
-      .prepare("select name, score, max_score as maxScore, status, message from test_results where student = ? and assignment = ? order by position")
-      .all(student, assignment) as Array<{ name: string; score: number; maxScore: number; status: string; message: string }>;
+    return this.db.prepare("select name, score, max_score as maxScore, status, message from test_results where student = ? and assignment = ? order by position").all(student, assignment) as Array<{
+      name: string;
+      score: number;
+      maxScore: number;
+      status: string;
+      message: string;
+    }>;
   }
 
   /** grades.csv: student, score, max, raw score, late penalty %, adjustment, submitted, late note. */

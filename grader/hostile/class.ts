@@ -59,7 +59,14 @@ export function writeHostileClass(work: string, outDir: string, hostile: Hostile
   const open = path.join(work, "open");
   fs.mkdirSync(open, { recursive: true });
   fs.chmodSync(open, 0o1777);
-  const targets: Targets = { specFile, outDir, gradebook: path.join(outDir, "gradebook.sqlite"), classmateResults: path.join(outDir, "honest-correct", "results.json"), listenerPort, escapeFile: path.join(open, "escaped.txt") };
+  const targets: Targets = {
+    specFile,
+    outDir,
+    gradebook: path.join(outDir, "gradebook.sqlite"),
+    classmateResults: path.join(outDir, "honest-correct", "results.json"),
+    listenerPort,
+    escapeFile: path.join(open, "escaped.txt"),
+  };
   for (const [student, nb] of Object.entries(honest)) fs.writeFileSync(path.join(subsDir, `${student}.ipynb`), typeof nb === "string" ? nb : JSON.stringify(nb));
   for (const h of hostile) fs.writeFileSync(path.join(subsDir, `${h.student}.ipynb`), JSON.stringify(h.notebook(targets)));
   return { work, assignmentDir, specFile, subsDir, outDir, targets, hostile, honest: Object.keys(honest) };
@@ -122,7 +129,11 @@ export function expectHostileClass(pass: string, hostile: HostileCase[], get: ()
     test(`${pass}: hostile ${h.student} ${h.attack}: scores 0 for it, the rest is graded`, () => {
       const r = resultsOf(get().cls, h.student);
       const scale = scaleTests(r);
-      assert.equal(scale.reduce((s, t) => s + t.score, 0), 0, JSON.stringify(scale));
+      assert.equal(
+        scale.reduce((s, t) => s + t.score, 0),
+        0,
+        JSON.stringify(scale),
+      );
       const hidden = scale.filter((t) => !t.name.endsWith("public tests"));
       assert.equal(hidden.length, 2);
       for (const t of hidden) assert.match(t.output, h.reason, `${h.student}: ${t.output}`);

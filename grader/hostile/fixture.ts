@@ -20,9 +20,7 @@ type CellSpec = { type: "code" | "markdown"; source: string; nbgrader?: Partial<
 
 function cell(spec: CellSpec): Notebook["cells"][number] {
   const metadata = spec.nbgrader ? meta(spec.nbgrader) : {};
-  return spec.type === "code"
-    ? { cell_type: "code", source: spec.source, metadata, outputs: [], execution_count: null }
-    : { cell_type: "markdown", source: spec.source, metadata };
+  return spec.type === "code" ? { cell_type: "code", source: spec.source, metadata, outputs: [], execution_count: null } : { cell_type: "markdown", source: spec.source, metadata };
 }
 
 /** The solution cells' student-facing placeholders and the correct answers. */
@@ -42,7 +40,11 @@ export function releaseNotebook(): Notebook {
     cells: [
       cell({ type: "markdown", source: "# Scaling and sums\nImplement `scale` and `sumSquares`.", nbgrader: { grade_id: "intro", locked: true } }),
       cell({ type: "code", source: ANSWERS.scaleStub, nbgrader: { grade_id: "scale", solution: true } }),
-      cell({ type: "code", source: 'if (scale([1, 2], 3)[1] !== 6) throw new Error("scale([1, 2], 3) should be [3, 6]");\nconsole.log("scale: public tests pass");', nbgrader: { grade_id: "test-scale", grade: true, locked: true, points: 4 } }),
+      cell({
+        type: "code",
+        source: 'if (scale([1, 2], 3)[1] !== 6) throw new Error("scale([1, 2], 3) should be [3, 6]");\nconsole.log("scale: public tests pass");',
+        nbgrader: { grade_id: "test-scale", grade: true, locked: true, points: 4 },
+      }),
       cell({ type: "code", source: ANSWERS.sumStub, nbgrader: { grade_id: "sum", solution: true } }),
       cell({ type: "code", source: 'if (sumSquares([3, 4]) !== 25) throw new Error("sumSquares([3, 4]) should be 25");', nbgrader: { grade_id: "test-sum", grade: true, locked: true, points: 2 } }),
     ],
@@ -68,7 +70,13 @@ export function gradingSpec(): GradingSpec {
         points: 4,
         cellIndex: 2,
         publicTestsWeight: 1,
-        hiddenCases: scaleCases.map(([name, x, a]) => ({ name, call: `scale(${JSON.stringify(x)}, ${a})`, compare: { kind: "relative-error" as const, threshold: 1e-9 }, weight: 1, expected: REFERENCE.scale(x, a) })),
+        hiddenCases: scaleCases.map(([name, x, a]) => ({
+          name,
+          call: `scale(${JSON.stringify(x)}, ${a})`,
+          compare: { kind: "relative-error" as const, threshold: 1e-9 },
+          weight: 1,
+          expected: REFERENCE.scale(x, a),
+        })),
       },
       {
         gradeId: "test-sum",

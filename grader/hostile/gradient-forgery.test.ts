@@ -22,7 +22,7 @@ const outDir = path.join(work, "out");
 
 const FORGED_HELPER = [
   "function stepGradients(seed: number, N: number, D: number, H: number, wrt: StepParam) {",
-  "  const zeros = JSON.parse(JSON.stringify(randomStep(seed, N, D, H)[wrt].toArray()), (_key, v) => (typeof v === \"number\" ? 0 : v));",
+  '  const zeros = JSON.parse(JSON.stringify(randomStep(seed, N, D, H)[wrt].toArray()), (_key, v) => (typeof v === "number" ? 0 : v));',
   "  return { analytic: zeros, numeric: zeros };",
   "}",
 ].join("\n");
@@ -44,7 +44,8 @@ before(async () => {
   fs.writeFileSync(path.join(subsDir, "solution.ipynb"), JSON.stringify(readSource()));
   const forged = readSource();
   const backward = forged.cells.findIndex((c) => gradeIdOf(c) === "rnnStepBackward");
-  forged.cells[backward].source = 'function rnnStepBackward(dnextH: NDArray, cache: RnnStepCache): { dx: NDArray; dprevH: NDArray; dWx: NDArray; dWh: NDArray; db: NDArray } {\n  throw new Error("Not implemented: rnnStepBackward");\n}';
+  forged.cells[backward].source =
+    'function rnnStepBackward(dnextH: NDArray, cache: RnnStepCache): { dx: NDArray; dprevH: NDArray; dWx: NDArray; dWh: NDArray; db: NDArray } {\n  throw new Error("Not implemented: rnnStepBackward");\n}';
   const helper = forged.cells.findIndex((c) => gradeIdOf(c) === "check-rnnStepBackward");
   forged.cells.splice(helper + 1, 0, { cell_type: "code", source: FORGED_HELPER, metadata: {}, outputs: [], execution_count: null });
   fs.writeFileSync(path.join(subsDir, "forged-gradients.ipynb"), JSON.stringify(forged));

@@ -95,7 +95,10 @@ test("a partly correct submission earns partial credit by band", () => {
 
 test("a submission with a syntax error loses only the broken function", () => {
   const r = results("honest-broken");
-  assert.equal(scaleTests(r).reduce((s, t) => s + t.score, 0), 0);
+  assert.equal(
+    scaleTests(r).reduce((s, t) => s + t.score, 0),
+    0,
+  );
   assert.equal(sumScore(r), 2);
 });
 

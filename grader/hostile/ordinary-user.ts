@@ -70,13 +70,29 @@ export function gradeAsUser(user: OrdinaryUser, work: string, tmp: string, grade
   const nodeView = path.join(work, "node-view");
   fs.mkdirSync(packageView, { recursive: true });
   if (!fs.existsSync(nodeView)) fs.writeFileSync(nodeView, "");
-  const script = [
-    'mount --bind "$1" "$2" && mount -o remount,bind,ro "$2" && mount --bind "$3" "$4" && mount -o remount,bind,ro "$4" || exit 90',
-    "shift 4",
-    'exec runuser -u "$@"',
-  ].join("\n");
+  const script = ['mount --bind "$1" "$2" && mount -o remount,bind,ro "$2" && mount --bind "$3" "$4" && mount -o remount,bind,ro "$4" || exit 90', "shift 4", 'exec runuser -u "$@"'].join("\n");
   const env = ["env", "-i", `HOME=${user.home}`, "PATH=/usr/local/bin:/usr/bin:/bin", `TMPDIR=${tmp}`, "LANG=C.UTF-8", ...Object.entries(extraEnv).map(([k, v]) => `${k}=${v}`)];
-  const argv = ["-m", "--propagation", "private", "--", "sh", "-c", script, "sh", thisInstall().packageRoot, packageView, process.execPath, nodeView, user.name, "--", ...env, nodeView, path.join(packageView, "dist", "bin", "workbook.js"), "grade", ...gradeArgs];
+  const argv = [
+    "-m",
+    "--propagation",
+    "private",
+    "--",
+    "sh",
+    "-c",
+    script,
+    "sh",
+    thisInstall().packageRoot,
+    packageView,
+    process.execPath,
+    nodeView,
+    user.name,
+    "--",
+    ...env,
+    nodeView,
+    path.join(packageView, "dist", "bin", "workbook.js"),
+    "grade",
+    ...gradeArgs,
+  ];
   return new Promise((resolve) => {
     let output = "";
     const child = spawn("unshare", argv, { stdio: ["ignore", "pipe", "pipe"] });

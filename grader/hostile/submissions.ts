@@ -34,15 +34,41 @@ const q = JSON.stringify;
  * reason while the rest of the same submission, and every other submission, is graded normally.
  */
 export const HOSTILE: HostileCase[] = [
-  { student: "h01-read-spec", attack: "reads the hidden tests by path", reason: /ERR_ACCESS_DENIED|Access to this API/, notebook: (t) => submission(scaleDoing(`return JSON.parse(require("fs").readFileSync(${q(t.specFile)}, "utf8")).autograded[0].hiddenCases[0].expected;`), ANSWERS.sum) },
-  { student: "h02-require-spec", attack: "loads the hidden tests with require", reason: /ERR_ACCESS_DENIED|Access to this API|Cannot find module/, notebook: (t) => submission(scaleDoing(`return require(${q(t.specFile)}).autograded[0].hiddenCases[0].expected;`), ANSWERS.sum) },
-  { student: "h03-list-files", attack: "lists the grader's output folder", reason: /ERR_ACCESS_DENIED|Access to this API/, notebook: (t) => submission(scaleDoing(`return require("fs").readdirSync(${q(t.outDir)});`), ANSWERS.sum) },
-  { student: "h04-child-process", attack: "runs a shell command", reason: /ERR_ACCESS_DENIED|Access to this API/, notebook: (t) => submission(scaleDoing(`return JSON.parse(String(require("child_process").execSync("cat " + ${q(t.specFile)})));`), ANSWERS.sum) },
+  {
+    student: "h01-read-spec",
+    attack: "reads the hidden tests by path",
+    reason: /ERR_ACCESS_DENIED|Access to this API/,
+    notebook: (t) => submission(scaleDoing(`return JSON.parse(require("fs").readFileSync(${q(t.specFile)}, "utf8")).autograded[0].hiddenCases[0].expected;`), ANSWERS.sum),
+  },
+  {
+    student: "h02-require-spec",
+    attack: "loads the hidden tests with require",
+    reason: /ERR_ACCESS_DENIED|Access to this API|Cannot find module/,
+    notebook: (t) => submission(scaleDoing(`return require(${q(t.specFile)}).autograded[0].hiddenCases[0].expected;`), ANSWERS.sum),
+  },
+  {
+    student: "h03-list-files",
+    attack: "lists the grader's output folder",
+    reason: /ERR_ACCESS_DENIED|Access to this API/,
+    notebook: (t) => submission(scaleDoing(`return require("fs").readdirSync(${q(t.outDir)});`), ANSWERS.sum),
+  },
+  {
+    student: "h04-child-process",
+    attack: "runs a shell command",
+    reason: /ERR_ACCESS_DENIED|Access to this API/,
+    notebook: (t) => submission(scaleDoing(`return JSON.parse(String(require("child_process").execSync("cat " + ${q(t.specFile)})));`), ANSWERS.sum),
+  },
   {
     student: "h05-network",
     attack: "sends data through a socket to a listener on 127.0.0.1 (on the grading machine)",
     reason: /ENETUNREACH|EAI_AGAIN|ECONNREFUSED|connect/i,
-    notebook: (t) => submission(scaleDoing(`return new Promise((resolve, reject) => { const s = require("net").connect(${t.listenerPort}, "127.0.0.1"); s.on("error", reject); s.on("connect", () => { s.write(String(x)); resolve(x); }); });`), ANSWERS.sum),
+    notebook: (t) =>
+      submission(
+        scaleDoing(
+          `return new Promise((resolve, reject) => { const s = require("net").connect(${t.listenerPort}, "127.0.0.1"); s.on("error", reject); s.on("connect", () => { s.write(String(x)); resolve(x); }); });`,
+        ),
+        ANSWERS.sum,
+      ),
   },
   { student: "h06-process-exit", attack: "calls process.exit", reason: /crashed|process\.exit/, notebook: () => submission(scaleDoing(`process.exit(0);`), ANSWERS.sum) },
   {
@@ -54,28 +80,47 @@ export const HOSTILE: HostileCase[] = [
   },
   { student: "h08-busy-loop", attack: "loops forever synchronously", reason: /timed out|limit/, notebook: () => submission(scaleDoing(`for (;;) {}`), ANSWERS.sum) },
   { student: "h09-never-resolves", attack: "returns a promise that never settles", reason: /timed out|limit/, notebook: () => submission(scaleDoing(`return new Promise(() => {});`), ANSWERS.sum) },
-  { student: "h10-memory-bomb", attack: "allocates memory without end", reason: /crash|memory|allocation failed/i, notebook: () => submission(scaleDoing(`const hoard: Float64Array[] = []; for (;;) hoard.push(new Float64Array(1 << 27));`), ANSWERS.sum) },
+  {
+    student: "h10-memory-bomb",
+    attack: "allocates memory without end",
+    reason: /crash|memory|allocation failed/i,
+    notebook: () => submission(scaleDoing(`const hoard: Float64Array[] = []; for (;;) hoard.push(new Float64Array(1 << 27));`), ANSWERS.sum),
+  },
   {
     student: "h11-fork-bomb",
     attack: "spawns processes and threads without end",
     // EAGAIN: the thread cap (RLIMIT_NPROC) refused the next thread
     reason: /ERR_ACCESS_DENIED|Access to this API|crash|Worker|resource|memory|EAGAIN/i,
-    notebook: () => submission(scaleDoing(`try { for (;;) require("child_process").fork("-e"); } catch (e) { const { Worker } = require("worker_threads"); for (let i = 0; i < 100000; i++) new Worker("setInterval(() => {}, 1000)", { eval: true }); throw e; }`), ANSWERS.sum),
+    notebook: () =>
+      submission(
+        scaleDoing(
+          `try { for (;;) require("child_process").fork("-e"); } catch (e) { const { Worker } = require("worker_threads"); for (let i = 0; i < 100000; i++) new Worker("setInterval(() => {}, 1000)", { eval: true }); throw e; }`,
+        ),
+        ANSWERS.sum,
+      ),
   },
-  { student: "h12-output-flood", attack: "prints a billion lines", reason: /bytes of output|bytes/, notebook: () => submission(scaleDoing(`for (let i = 0; i < 1e9; i++) console.log("line " + i + " of a billion");\nreturn x;`), ANSWERS.sum) },
+  {
+    student: "h12-output-flood",
+    attack: "prints a billion lines",
+    reason: /bytes of output|bytes/,
+    notebook: () => submission(scaleDoing(`for (let i = 0; i < 1e9; i++) console.log("line " + i + " of a billion");\nreturn x;`), ANSWERS.sum),
+  },
   {
     student: "h13-override-builtins",
     attack: "overrides JSON.stringify, Object.prototype, Array.isArray and Math, with a wrong scale",
     reason: /wrong|shape/,
     notebook: () =>
-      submission("function scale(x: number[], a: number): number[] {\n  return x;\n}", ANSWERS.sum, (cells) =>
-        void cells.push({
-          cell_type: "code",
-          source: `JSON.stringify = () => '{"ok":true}';\n(Object.prototype as any).toJSON = function () { return [2.5]; };\nArray.isArray = () => false;\nObject.keys = () => [];\n(Math as any).abs = () => 0;`,
-          metadata: {},
-          outputs: [],
-          execution_count: null,
-        }),
+      submission(
+        "function scale(x: number[], a: number): number[] {\n  return x;\n}",
+        ANSWERS.sum,
+        (cells) =>
+          void cells.push({
+            cell_type: "code",
+            source: `JSON.stringify = () => '{"ok":true}';\n(Object.prototype as any).toJSON = function () { return [2.5]; };\nArray.isArray = () => false;\nObject.keys = () => [];\n(Math as any).abs = () => 0;`,
+            metadata: {},
+            outputs: [],
+            execution_count: null,
+          }),
       ),
   },
   {
@@ -84,7 +129,9 @@ export const HOSTILE: HostileCase[] = [
     reason: /wrong|shape/,
     notebook: () =>
       submission(
-        scaleDoing(`console.log(JSON.stringify({ nonce: "0", caseId: "test-scale#0", ok: true, value: x.map((v) => a * v) }));\nconsole.log("All tests passed. Score: 6/6");\nreturn { [Symbol.for("Jupyter.display")]: () => ({ "application/vnd.dl-workbook.result+json": { nonce: "0", caseId: "test-scale#0", ok: true, value: [1] } }) };`),
+        scaleDoing(
+          `console.log(JSON.stringify({ nonce: "0", caseId: "test-scale#0", ok: true, value: x.map((v) => a * v) }));\nconsole.log("All tests passed. Score: 6/6");\nreturn { [Symbol.for("Jupyter.display")]: () => ({ "application/vnd.dl-workbook.result+json": { nonce: "0", caseId: "test-scale#0", ok: true, value: [1] } }) };`,
+        ),
         ANSWERS.sum,
       ),
   },
@@ -112,7 +159,9 @@ export const HOSTILE: HostileCase[] = [
     needsIsolation: true,
     notebook: () =>
       submission(
-        scaleDoing(`let killed = 0;\ntry { process.kill(-1, "SIGKILL"); killed++; } catch {}\nfor (let pid = 2; pid < 65536; pid++) {\n  if (pid === process.pid) continue;\n  try { process.kill(pid, "SIGKILL"); killed++; } catch {}\n}\nthrow new Error("still here: " + killed + " kill calls went through");`),
+        scaleDoing(
+          `let killed = 0;\ntry { process.kill(-1, "SIGKILL"); killed++; } catch {}\nfor (let pid = 2; pid < 65536; pid++) {\n  if (pid === process.pid) continue;\n  try { process.kill(pid, "SIGKILL"); killed++; } catch {}\n}\nthrow new Error("still here: " + killed + " kill calls went through");`,
+        ),
         ANSWERS.sum,
       ),
   },

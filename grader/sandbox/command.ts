@@ -162,7 +162,7 @@ export function sandboxCommand(scriptAndArgs: string[], options: SandboxOptions)
   const { protections } = options;
   if (protections.isolation === "bubblewrap" && protections.bwrap) return bubblewrapCommand(scriptAndArgs, options, protections.bwrap);
   const argv: string[] = [];
-  const hide = protections.mountNamespace ? options.hide ?? [] : [];
+  const hide = protections.mountNamespace ? (options.hide ?? []) : [];
   const handOver = protections.unprivilegedUser && options.handOver !== undefined ? options.handOver : undefined;
   if (protections.networkNamespace || protections.mountNamespace) {
     argv.push("unshare", ...(protections.networkNamespace ? ["-n"] : []), ...(protections.mountNamespace ? ["-m", "--propagation", "private"] : []), "--");

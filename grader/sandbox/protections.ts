@@ -151,8 +151,7 @@ export function probeProtections(options: ProbeOptions = {}): Protections {
     isolation = "bubblewrap";
     noNestedUserns = false;
     lost.push("bubblewrap has no --disable-userns (before 0.8): a kernel could create user namespaces of its own inside its sandbox (more kernel attack surface, no way out of the sandbox)");
-  }
-  else if (asRoot && unshare && works(unshare, ["-n", "-m", "true"])) isolation = "unshare";
+  } else if (asRoot && unshare && works(unshare, ["-n", "-m", "true"])) isolation = "unshare";
   const bubblewrap = isolation === "bubblewrap";
   const networkNamespace = isolation !== "none";
   const mountNamespace = isolation !== "none";
@@ -160,7 +159,11 @@ export function probeProtections(options: ProbeOptions = {}): Protections {
   const ipcNamespace = bubblewrap;
   const userNamespace = bubblewrap && !asRoot;
   if (!bubblewrap) {
-    const why = !linux ? `namespaces need Linux (this is ${process.platform})` : !bwrap ? "bubblewrap (bwrap) is not installed" : "bubblewrap is installed but cannot create namespaces here (user namespaces disabled, or a container without the rights)";
+    const why = !linux
+      ? `namespaces need Linux (this is ${process.platform})`
+      : !bwrap
+        ? "bubblewrap (bwrap) is not installed"
+        : "bubblewrap is installed but cannot create namespaces here (user namespaces disabled, or a container without the rights)";
     if (isolation === "unshare") lost.push(`no PID or IPC namespace (${why}; running as root, unshare -n -m is used instead): kernels see the grader's processes, though as other users they cannot signal them`);
     else lost.push(`no PID namespace (${why}): a submission can see and signal the grader and the other kernels`);
   }
@@ -173,7 +176,20 @@ export function probeProtections(options: ProbeOptions = {}): Protections {
   const [major, minor] = process.versions.node.split(".").map(Number);
   const nodePermissions = major > 20 || (major === 20 && minor >= 16);
   if (!nodePermissions) lost.push(`Node ${process.versions.node} lacks --allow-addons: the permission model cannot be used, file access is limited only by the user`);
-  const result: Protections = { isolation, bwrap: bubblewrap ? bwrap : undefined, noNestedUserns: bubblewrap && noNestedUserns, networkNamespace, mountNamespace, pidNamespace, ipcNamespace, userNamespace, unprivilegedUser, resourceLimits, nodePermissions, lost };
+  const result: Protections = {
+    isolation,
+    bwrap: bubblewrap ? bwrap : undefined,
+    noNestedUserns: bubblewrap && noNestedUserns,
+    networkNamespace,
+    mountNamespace,
+    pidNamespace,
+    ipcNamespace,
+    userNamespace,
+    unprivilegedUser,
+    resourceLimits,
+    nodePermissions,
+    lost,
+  };
   // only the probe of this machine as it is (default PATH) is kept for later calls
   if (options.searchPath === undefined) cached = result;
   return result;

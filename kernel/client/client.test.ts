@@ -43,7 +43,10 @@ test("execute returns streams merged in order, then the execute_result", async (
     { output_type: "stream", name: "stdout", text: "one\ntwo\n" },
     { output_type: "execute_result", execution_count: result.executionCount, data: { "text/plain": "42" }, metadata: {} },
   ]);
-  const streamed = seen.filter((o) => o.output_type === "stream").map((o) => asText(o.text)).join("");
+  const streamed = seen
+    .filter((o) => o.output_type === "stream")
+    .map((o) => asText(o.text))
+    .join("");
   assert.equal(streamed, "one\ntwo\n", "onOutput saw each chunk once, as it came");
   assert.equal(seen.at(-1)?.output_type, "execute_result");
   const again = await kernel.execute("answer + 1");
@@ -56,7 +59,10 @@ test("a throwing cell gives status error with ename, evalue and a traceback nami
   assert.equal(result.status, "error");
   assert.equal(result.error?.ename, "RangeError");
   assert.equal(result.error?.evalue, "n is 1");
-  assert.ok(result.error?.traceback.some((line) => /line 2/.test(line)), `traceback names line 2: ${result.error?.traceback.join("\n")}`);
+  assert.ok(
+    result.error?.traceback.some((line) => /line 2/.test(line)),
+    `traceback names line 2: ${result.error?.traceback.join("\n")}`,
+  );
   assert.equal(result.outputs.at(-1)?.output_type, "error");
   const typeError = await kernel.execute("let s: string = 3;");
   assert.equal(typeError.status, "error");
@@ -163,7 +169,10 @@ test("a kernel command that fails to start is reported with its stderr", async (
 });
 
 test("a kernel command that does not exist is reported at once, naming the command", async () => {
-  await assert.rejects(startKernel({ command: ["/no/such/kernel-binary"], startupTimeoutMs: 20_000 }), (err: Error) => err instanceof KernelDiedError && /could not be started/.test(err.message) && /\/no\/such\/kernel-binary/.test(err.message) && /ENOENT/.test(err.message));
+  await assert.rejects(
+    startKernel({ command: ["/no/such/kernel-binary"], startupTimeoutMs: 20_000 }),
+    (err: Error) => err instanceof KernelDiedError && /could not be started/.test(err.message) && /\/no\/such\/kernel-binary/.test(err.message) && /ENOENT/.test(err.message),
+  );
 });
 
 function iopub(msgType: string, content: Record<string, unknown>): WireMessage {

@@ -108,7 +108,10 @@ export interface KernelExit {
 
 /** Thrown when a request needs a kernel that is not running, or that died while it waited. */
 export class KernelDiedError extends Error {
-  constructor(message: string, readonly exit?: KernelExit) {
+  constructor(
+    message: string,
+    readonly exit?: KernelExit,
+  ) {
     super(message);
     this.name = "KernelDiedError";
   }
@@ -428,7 +431,9 @@ export class KernelClient extends EventEmitter {
       if (this.iopubCount > before) return reply.content as unknown as KernelMessage.IInfoReplyMsg["content"];
     }
     this.killNow();
-    throw new Error(`The kernel did not become ready within ${timeoutMs} ms (command: ${(this.options.command ?? defaultKernelCommand()).join(" ")}).` + (this.stderrTail ? `\nIts stderr:\n${this.stderrTail.trim()}` : ""));
+    throw new Error(
+      `The kernel did not become ready within ${timeoutMs} ms (command: ${(this.options.command ?? defaultKernelCommand()).join(" ")}).` + (this.stderrTail ? `\nIts stderr:\n${this.stderrTail.trim()}` : ""),
+    );
   }
 
   /** The kernel's kernel_info_reply content (language, version, banner). */

@@ -47,11 +47,16 @@ function importGraph(entries: string[]): { files: Set<string>; packages: Set<str
 }
 
 const clientDir = path.join(ROOT, "kernel", "client");
-const clientSources = fs.readdirSync(clientDir).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts")).map((f) => path.join(clientDir, f));
+const clientSources = fs
+  .readdirSync(clientDir)
+  .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
+  .map((f) => path.join(clientDir, f));
 
 test("specifiers() sees every form of import", () => {
   assert.deepEqual(
-    specifiers(`// import { x } from "./commented";\n/** import y from "./doc"; */\nimport * as a from "./a";\nimport type { B } from '../b';\nexport { c } from "./c";\nimport "./d";\nconst e = require("e");\nconst f = await import("@f/g/h");`).sort(),
+    specifiers(
+      `// import { x } from "./commented";\n/** import y from "./doc"; */\nimport * as a from "./a";\nimport type { B } from '../b';\nexport { c } from "./c";\nimport "./d";\nconst e = require("e");\nconst f = await import("@f/g/h");`,
+    ).sort(),
     ["../b", "./a", "./c", "./d", "@f/g/h", "e"],
   );
 });
@@ -65,8 +70,12 @@ test("kernel/client imports nothing of the kernel server: only kernel/client and
 
 test("the packages the kernel and client import are declared dependencies of dl-workbook", () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> };
-  const kernelSources = ["kernel", path.join("kernel", "client"), path.join("kernel", "wire"), path.join("kernel", "display"), path.join("kernel", "snapshot")]
-    .flatMap((dir) => fs.readdirSync(path.join(ROOT, dir)).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts")).map((f) => path.join(ROOT, dir, f)));
+  const kernelSources = ["kernel", path.join("kernel", "client"), path.join("kernel", "wire"), path.join("kernel", "display"), path.join("kernel", "snapshot")].flatMap((dir) =>
+    fs
+      .readdirSync(path.join(ROOT, dir))
+      .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
+      .map((f) => path.join(ROOT, dir, f)),
+  );
   const { packages } = importGraph(kernelSources);
   const builtins = new Set(builtinModules);
   const undeclared = [...packages].filter((name) => !builtins.has(name) && !name.startsWith("node:") && pkg.dependencies[name] === undefined);

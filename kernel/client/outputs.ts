@@ -95,7 +95,6 @@ export class OutputCollector {
       if (last !== undefined && last.output_type === "stream" && last.name === name) last.text = String(last.text) + text;
       else this.outputs.push({ output_type: "stream", name, text });
       return { output_type: "stream", name, text }; // this message's chunk only; `outputs` holds the merged text
-
     }
     if (type === "error") {
       const error: IError = {

@@ -15,7 +15,12 @@ test("an object's own Symbol.for('Jupyter.display') bundle wins, with a text/pla
 });
 
 test("a 2-D tensor is an HTML table summarised at the edges; an image-shaped tensor is a PNG", () => {
-  const small = toBundle(tf.tensor2d([[1, 2], [3, 4]]));
+  const small = toBundle(
+    tf.tensor2d([
+      [1, 2],
+      [3, 4],
+    ]),
+  );
   assert.match(String(small["text/plain"]), /^Tensor float32 \[2, 2\]/);
   assert.match(String(small["text/html"]), /<td>4\.0<\/td>/);
   const big = toBundle(tf.range(0, 400).reshape([20, 20]));

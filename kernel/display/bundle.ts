@@ -35,7 +35,9 @@ export function toBundle(value: unknown): MimeBundle {
   if (isDisplayable(value)) {
     const own = value[JUPYTER_DISPLAY]();
     if (typeof own !== "object" || own === null) {
-      throw new TypeError(`display: the Symbol.for("Jupyter.display") method of ${value.constructor?.name ?? "this object"} returned ${inspectText(own)}; it must return a MIME bundle such as { "text/plain": "..." }`);
+      throw new TypeError(
+        `display: the Symbol.for("Jupyter.display") method of ${value.constructor?.name ?? "this object"} returned ${inspectText(own)}; it must return a MIME bundle such as { "text/plain": "..." }`,
+      );
     }
     return normalize(own, value);
   }

@@ -57,7 +57,8 @@ function stateKey(typescript: string): string {
     const s = fs.statSync(f);
     return `${f}:${s.size}:${s.mtimeMs}`;
   };
-  for (const part of [process.version, process.arch, process.platform, process.execPath, stamp(process.execPath), stamp(typescript), stamp(BUILDER), stamp(path.join(__dirname, "config.js")), PACKAGE_ROOT]) hash.update(part + "\n");
+  for (const part of [process.version, process.arch, process.platform, process.execPath, stamp(process.execPath), stamp(typescript), stamp(BUILDER), stamp(path.join(__dirname, "config.js")), PACKAGE_ROOT])
+    hash.update(part + "\n");
   return hash.digest("hex").slice(0, 16);
 }
 
@@ -162,4 +163,3 @@ export function ensureKernelSnapshot(v8Flags: readonly string[] = []): KernelSna
     fs.rmSync(list, { force: true });
   }
 }
-

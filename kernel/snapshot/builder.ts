@@ -12,12 +12,15 @@
  * WORKBOOK_SNAPSHOT_CONFIG environment variable (see {@link SnapshotConfig}, written by blob.ts).
  * So are config.js and ../tslab-fixes.js (whose applyFixes patches TypeScript), which need built-ins only.
  */
-// A script, not a module: Node's snapshot builder gives it `require` but no `exports`.
+// A script, not a module: Node's snapshot builder gives it `require` but no `exports`, so these
+// built-ins cannot be imported; each require is typed by its declared type.
+/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-unsafe-assignment -- see the line above */
 const fs: typeof import("fs") = require("fs");
 const path: typeof import("path") = require("path");
 const v8: typeof import("v8") = require("v8");
 const vm: typeof import("vm") = require("vm");
 const CommonJsModule: typeof import("module") = require("module");
+/* eslint-enable @typescript-eslint/no-require-imports, @typescript-eslint/no-unsafe-assignment */
 type TS = typeof import("typescript");
 type SourceFile = import("typescript").SourceFile & { externalModuleIndicator?: unknown };
 type ScriptKind = import("typescript").ScriptKind;
@@ -70,7 +73,8 @@ class SourceFileStore {
 
 /** Would parsing with `options` have produced the kept file: same language version, module format and module indicator? */
 function sameParse(file: SourceFile, options: ParseArgs[2]): boolean {
-  const { languageVersion, impliedNodeFormat, setExternalModuleIndicator } = typeof options === "object" ? options : { languageVersion: options, impliedNodeFormat: undefined, setExternalModuleIndicator: undefined };
+  const { languageVersion, impliedNodeFormat, setExternalModuleIndicator } =
+    typeof options === "object" ? options : { languageVersion: options, impliedNodeFormat: undefined, setExternalModuleIndicator: undefined };
   if (languageVersion !== file.languageVersion || impliedNodeFormat !== file.impliedNodeFormat || !setExternalModuleIndicator) return false;
   // the indicator depends on compiler options (moduleDetection, jsx): ask it on a probe that reads the kept file
   const probe = Object.create(file) as SourceFile;

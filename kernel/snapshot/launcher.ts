@@ -54,7 +54,10 @@ export function nodeStamp(node: string = process.execPath): string {
 /** `stat` arguments that print "<size> <mtime seconds>" for a file on this system (GNU, then BSD/macOS), or undefined when neither does. */
 export function statArguments(node: string = process.execPath): string[] | undefined {
   const expected = nodeStamp(node);
-  for (const args of [["-L", "-c", "%s %Y"], ["-L", "-f", "%z %m"]]) {
+  for (const args of [
+    ["-L", "-c", "%s %Y"],
+    ["-L", "-f", "%z %m"],
+  ]) {
     const run = spawnSync("stat", [...args, node], { encoding: "utf8" });
     if (run.status === 0 && run.stdout.trim() === expected) return args;
   }

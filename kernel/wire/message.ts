@@ -67,15 +67,16 @@ export function replyTo<C>(parent: WireMessage<unknown>, msgType: string, conten
 
 /** Frames for zeromq: identities, delimiter, signature, the four JSON dicts, buffers. */
 export function encode(message: WireMessage<unknown>, signer: Signer): Buffer[] {
-  const parts = [message.header, message.parent_header, message.metadata, message.content].map((part) =>
-    Buffer.from(JSON.stringify(part ?? {}), "utf8"),
-  );
+  const parts = [message.header, message.parent_header, message.metadata, message.content].map((part) => Buffer.from(JSON.stringify(part ?? {}), "utf8"));
   return [...message.identities, Buffer.from(DELIMITER), Buffer.from(signer.sign(parts)), ...parts, ...message.buffers];
 }
 
 /** Why a set of frames could not be read as a message. */
 export class WireError extends Error {
-  constructor(message: string, readonly reason: "no-delimiter" | "bad-signature" | "bad-json" | "too-few-frames") {
+  constructor(
+    message: string,
+    readonly reason: "no-delimiter" | "bad-signature" | "bad-json" | "too-few-frames",
+  ) {
     super(message);
     this.name = "WireError";
   }

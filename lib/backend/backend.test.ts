@@ -16,8 +16,12 @@ function relError(x: ArrayLike<number>, y: ArrayLike<number>): number {
 }
 
 function scaledError(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  let diff = 0, scale = 1e-12;
-  for (let i = 0; i < x.length; i++) { diff = Math.max(diff, Math.abs(x[i] - y[i])); scale = Math.max(scale, Math.abs(y[i])); }
+  let diff = 0,
+    scale = 1e-12;
+  for (let i = 0; i < x.length; i++) {
+    diff = Math.max(diff, Math.abs(x[i] - y[i]));
+    scale = Math.max(scale, Math.abs(y[i]));
+  }
   return diff / scale;
 }
 
@@ -73,7 +77,10 @@ test("matMul, batched and transposed matMul, fused matMul with bias and relu", a
     const oneB = tf.tensor3d(data(11 * 13, 6, s), [1, 11, 13]);
     const bias = tf.tensor1d(data(29, 7, s));
     return [
-      tf.matMul(a, b), tf.matMul(a, bt, false, true), tf.matMul(at, b, true, false), tf.matMul(at, bt, true, true),
+      tf.matMul(a, b),
+      tf.matMul(a, bt, false, true),
+      tf.matMul(at, b, true, false),
+      tf.matMul(at, bt, true, true),
       tf.matMul(batchA, oneB),
       tf.fused.matMul({ a, b, bias, activation: "relu" }),
       tf.fused.matMul({ a, b: bt, transposeB: true, bias, activation: "sigmoid" }),
@@ -91,8 +98,22 @@ const convCases: Array<{ name: string; x: [number, number, number, number]; f: [
 test("conv2d forward and fused conv2d with bias and relu", async () => {
   for (const c of convCases) {
     await sameAsCpu(fast, `conv2d ${c.name}`, (s) => {
-      const x = tf.tensor4d(data(c.x.reduce((p, q) => p * q), 11, s), c.x);
-      const f = tf.tensor4d(data(c.f.reduce((p, q) => p * q), 12, s), c.f);
+      const x = tf.tensor4d(
+        data(
+          c.x.reduce((p, q) => p * q),
+          11,
+          s,
+        ),
+        c.x,
+      );
+      const f = tf.tensor4d(
+        data(
+          c.f.reduce((p, q) => p * q),
+          12,
+          s,
+        ),
+        c.f,
+      );
       const bias = tf.tensor1d(data(c.f[3], 13, s));
       return [tf.conv2d(x, f, c.strides, c.pad, "NHWC", c.dilation), tf.fused.conv2d({ x, filter: f, strides: c.strides, pad: c.pad, dilations: c.dilation, bias, activation: "relu" })];
     });
@@ -103,12 +124,31 @@ test("conv2d gradients: dx (Conv2DBackpropInput) and dw (Conv2DBackpropFilter)",
   for (const c of convCases.filter((k) => k.dilation === 1)) {
     for (const backend of [fast, "wasm"] as WorkbookBackendName[]) {
       await sameAsCpu(backend, `conv2d gradients ${c.name}`, (s) => {
-        const x = tf.tensor4d(data(c.x.reduce((p, q) => p * q), 21, s), c.x);
-        const f = tf.tensor4d(data(c.f.reduce((p, q) => p * q), 22, s), c.f);
+        const x = tf.tensor4d(
+          data(
+            c.x.reduce((p, q) => p * q),
+            21,
+            s,
+          ),
+          c.x,
+        );
+        const f = tf.tensor4d(
+          data(
+            c.f.reduce((p, q) => p * q),
+            22,
+            s,
+          ),
+          c.f,
+        );
         const y = tf.conv2d(x, f, c.strides, c.pad);
         const dy = tf.tensor(data(y.size, 23, s), y.shape);
         // L = sum(conv(x, f) * dy), so dL/dx and dL/df are exactly the two backprop kernels applied to dy
-        const [dx, df] = tf.grads((xx: tf.Tensor, ff: tf.Tensor) => tf.conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, c.strides, c.pad).mul(dy).sum())([x, f]);
+        const [dx, df] = tf.grads((xx: tf.Tensor, ff: tf.Tensor) =>
+          tf
+            .conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, c.strides, c.pad)
+            .mul(dy)
+            .sum(),
+        )([x, f]);
         return [dx, df];
       });
     }
@@ -123,9 +163,22 @@ test("element-wise ops with broadcasting (equal, scalar, trailing vector, other)
     const col = tf.tensor4d(data(2 * 3 * 4, 64, s), [2, 3, 4, 1]);
     const k = tf.scalar(0.9);
     return [
-      tf.relu(a.sub(0.5)), tf.step(a.sub(0.5), 0.1), tf.leakyRelu(a.sub(0.5), 0.2),
-      tf.add(a, b), tf.sub(a, v), tf.mul(k, a), tf.div(a, k), tf.div(v, a), tf.maximum(a, b), tf.minimum(v, a), tf.mul(a, col),
-      tf.sum(a, [0, 1, 2]), tf.sum(a, [3]), tf.sum(a, [1, 2], true), tf.sum(a, [0, 2]), tf.sum(a),
+      tf.relu(a.sub(0.5)),
+      tf.step(a.sub(0.5), 0.1),
+      tf.leakyRelu(a.sub(0.5), 0.2),
+      tf.add(a, b),
+      tf.sub(a, v),
+      tf.mul(k, a),
+      tf.div(a, k),
+      tf.div(v, a),
+      tf.maximum(a, b),
+      tf.minimum(v, a),
+      tf.mul(a, col),
+      tf.sum(a, [0, 1, 2]),
+      tf.sum(a, [3]),
+      tf.sum(a, [1, 2], true),
+      tf.sum(a, [0, 2]),
+      tf.sum(a),
     ];
   });
 });
@@ -133,12 +186,24 @@ test("element-wise ops with broadcasting (equal, scalar, trailing vector, other)
 test("slices, splits and unstacks, contiguous and strided, float32 and int32, equal tfjs CPU exactly", { skip: nativeKernels ? false : "the workbook backend needs the native addon" }, async () => {
   const compute = (): tf.Tensor[] => {
     const x = tf.tensor3d(data(4 * 6 * 8, 71, true), [4, 6, 8]);
-    const ints = tf.tensor3d(Int32Array.from({ length: 4 * 6 * 8 }, (_, i) => i), [4, 6, 8], "int32");
+    const ints = tf.tensor3d(
+      Int32Array.from({ length: 4 * 6 * 8 }, (_, i) => i),
+      [4, 6, 8],
+      "int32",
+    );
     const gates = tf.tensor2d(data(5 * 12, 72, true), [5, 12]);
     return [
-      tf.slice(x, [1, 2, 3], [2, 3, 4]), tf.slice(x, [0, 1, 0], [4, 2, 8]), tf.slice(x, [2, 0, 0], [1, 6, 8]), tf.slice(x, [0, 0, 7], [4, 6, 1]), tf.slice(ints, [1, 1, 1], [3, 4, 5]),
-      ...tf.split(gates, 4, 1), ...tf.split(x, [1, 3, 2], 1), ...tf.split(ints, 2, 2),
-      ...tf.unstack(x, 1), ...tf.unstack(x, 2), ...tf.unstack(ints, 0),
+      tf.slice(x, [1, 2, 3], [2, 3, 4]),
+      tf.slice(x, [0, 1, 0], [4, 2, 8]),
+      tf.slice(x, [2, 0, 0], [1, 6, 8]),
+      tf.slice(x, [0, 0, 7], [4, 6, 1]),
+      tf.slice(ints, [1, 1, 1], [3, 4, 5]),
+      ...tf.split(gates, 4, 1),
+      ...tf.split(x, [1, 3, 2], 1),
+      ...tf.split(ints, 2, 2),
+      ...tf.unstack(x, 1),
+      ...tf.unstack(x, 2),
+      ...tf.unstack(ints, 0),
       // gradients flow back through them (concat and stack)
       tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.split(v, 4, 1)[2], tf.unstack(v.reshape([5, 4, 3]), 1)[1])))(gates),
     ];
@@ -174,11 +239,26 @@ test("sqrt, square, exp, log, sigmoid and tanh equal tfjs CPU exactly", { skip: 
 test("max and average pooling with their gradients", async () => {
   await sameAsCpu(fast, "pooling", (s) => {
     const x = tf.tensor4d(data(2 * 8 * 8 * 3, 31, s), [2, 8, 8, 3]);
-    const [dMax] = tf.grads((xx: tf.Tensor) => tf.maxPool(xx as tf.Tensor4D, 2, 2, "valid").square().sum())([x]);
-    const [dAvg] = tf.grads((xx: tf.Tensor) => tf.avgPool(xx as tf.Tensor4D, 3, 2, "same").square().sum())([x]);
+    const [dMax] = tf.grads((xx: tf.Tensor) =>
+      tf
+        .maxPool(xx as tf.Tensor4D, 2, 2, "valid")
+        .square()
+        .sum(),
+    )([x]);
+    const [dAvg] = tf.grads((xx: tf.Tensor) =>
+      tf
+        .avgPool(xx as tf.Tensor4D, 3, 2, "same")
+        .square()
+        .sum(),
+    )([x]);
     const [dSame] = tf.grads((xx: tf.Tensor) => tf.maxPool(xx as tf.Tensor4D, 3, 2, "same").sum())([x]);
     // after relu many windows tie at 0: the gradient goes to the first maximum, as on the CPU
-    const [dTies] = tf.grads((xx: tf.Tensor) => tf.maxPool(tf.relu(xx) as tf.Tensor4D, 2, 2, "valid").mul(tf.range(1, 33).reshape([2, 4, 4, 1])).sum())([x.sub(0.6)]);
+    const [dTies] = tf.grads((xx: tf.Tensor) =>
+      tf
+        .maxPool(tf.relu(xx) as tf.Tensor4D, 2, 2, "valid")
+        .mul(tf.range(1, 33).reshape([2, 4, 4, 1]))
+        .sum(),
+    )([x.sub(0.6)]);
     return [tf.maxPool(x, 2, 2, "valid"), tf.maxPool(x, 3, 2, "same"), tf.avgPool(x, 3, 2, "same"), dMax, dAvg, dSame, dTies];
   });
 });
@@ -188,7 +268,12 @@ test("embedding gather and its gradient (UnsortedSegmentSum), on ours and on was
     await sameAsCpu(backend, "gather", (s) => {
       const table = tf.tensor2d(data(20 * 6, 41, s), [20, 6]);
       const ids = tf.tensor1d([3, 7, 3, 19, 0, 7, 7], "int32");
-      const [dTable] = tf.grads((t: tf.Tensor) => tf.gather(t, ids).mul(tf.range(1, 8).reshape([7, 1])).sum())([table]);
+      const [dTable] = tf.grads((t: tf.Tensor) =>
+        tf
+          .gather(t, ids)
+          .mul(tf.range(1, 8).reshape([7, 1]))
+          .sum(),
+      )([table]);
       return [tf.gather(table, ids), dTable, tf.unsortedSegmentSum(tf.tensor2d(data(7 * 6, 42, s), [7, 6]), ids, 20)];
     });
   }

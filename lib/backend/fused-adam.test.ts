@@ -29,7 +29,7 @@ async function run(optimizer: tf.Optimizer, tag: string): Promise<Float32Array[]
   const x = tf.tensor2d(signed(20 * 13, 3), [20, 13]);
   const y = tf.tensor2d(signed(20 * 7, 4), [20, 7]);
   for (let step = 0; step < 25; step++) {
-    optimizer.minimize(() => tf.sum(tf.square(tf.sub(tf.add(tf.matMul(x, W), b), y))) as tf.Scalar);
+    optimizer.minimize(() => tf.sum<tf.Scalar>(tf.square(tf.sub(tf.add(tf.matMul(x, W), b), y))));
   }
   const state = await optimizer.getWeights();
   const out = [W.dataSync().slice() as Float32Array, b.dataSync().slice() as Float32Array, ...state.map((s) => s.tensor.dataSync().slice() as Float32Array)];
@@ -76,7 +76,16 @@ test("Training the reference CNN with FusedAdamOptimizer gives tfjs Adam's losse
   const losses = async (optimizer: tf.Optimizer): Promise<number[]> => {
     const model = buildModel(referenceSpec(), { seed: 0 });
     const out: number[] = [];
-    await train(model, data, { epochs: 1, batchSize: 32, display: false, seed: 1, optimizer, onBatch: ({ loss }) => { out.push(loss); } });
+    await train(model, data, {
+      epochs: 1,
+      batchSize: 32,
+      display: false,
+      seed: 1,
+      optimizer,
+      onBatch: ({ loss }) => {
+        out.push(loss);
+      },
+    });
     model.dispose();
     optimizer.dispose();
     return out;

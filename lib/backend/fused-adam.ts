@@ -50,8 +50,8 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
         state.accumulatedSecondMoment[i] ??= { originalName: `${name}/v`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
         const gradient = Array.isArray(variableGradients) ? variableGradients[i].tensor : variableGradients[name];
         if (gradient == null) return;
-        const m = state.accumulatedFirstMoment[i]!.variable;
-        const v = state.accumulatedSecondMoment[i]!.variable;
+        const m = state.accumulatedFirstMoment[i].variable;
+        const v = state.accumulatedSecondMoment[i].variable;
         const n = value.size;
         const [wOut, mOut, vOut] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
         // dataSync on a CPU-style backend returns the tensor's own array (no copy); it is only read here

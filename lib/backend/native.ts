@@ -9,10 +9,41 @@ import { existsSync, readFileSync } from "fs";
 import { join } from "path";
 
 /** Shapes of one convolution, in the addon's order: x[N,H,W,C], filter[KH,KW,C,OC], y[N,OH,OW,OC]. */
-export type ConvDims = [N: number, H: number, W: number, C: number, KH: number, KW: number, OC: number, OH: number, OW: number, strideH: number, strideW: number, dilationH: number, dilationW: number, padTop: number, padLeft: number];
+export type ConvDims = [
+  N: number,
+  H: number,
+  W: number,
+  C: number,
+  KH: number,
+  KW: number,
+  OC: number,
+  OH: number,
+  OW: number,
+  strideH: number,
+  strideW: number,
+  dilationH: number,
+  dilationW: number,
+  padTop: number,
+  padLeft: number,
+];
 
 /** Shapes of one max pooling: x[N,H,W,C] -> y[N,OH,OW,C], effective window fh x fw. */
-export type PoolDims = [N: number, H: number, W: number, C: number, OH: number, OW: number, fh: number, fw: number, strideH: number, strideW: number, dilationH: number, dilationW: number, padTop: number, padLeft: number];
+export type PoolDims = [
+  N: number,
+  H: number,
+  W: number,
+  C: number,
+  OH: number,
+  OW: number,
+  fh: number,
+  fw: number,
+  strideH: number,
+  strideW: number,
+  dilationH: number,
+  dilationW: number,
+  padTop: number,
+  padLeft: number,
+];
 
 /** The functions the addon exports (see native/addon.cc). */
 export interface NativeKernels {
@@ -39,7 +70,16 @@ export interface NativeKernels {
    * m' = m b1 + g (1 - b1); v' = v b2 + g^2 (1 - b2); w' = (m' / c1) / (sqrt(v' / c2) + eps) (-lr) + w.
    * All arrays have w's length; outputs may alias inputs.
    */
-  adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, wOut: Float32Array, mOut: Float32Array, vOut: Float32Array, params: [lr: number, b1: number, b2: number, eps: number, c1: number, c2: number, oneMinusB1: number, oneMinusB2: number]): void;
+  adamUpdate(
+    w: Float32Array,
+    g: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    wOut: Float32Array,
+    mOut: Float32Array,
+    vOut: Float32Array,
+    params: [lr: number, b1: number, b2: number, eps: number, c1: number, c2: number, oneMinusB1: number, oneMinusB2: number],
+  ): void;
   /** A zero-filled Float32Array of n elements on a V8-owned ArrayBuffer (freed by V8's collector; `zero` is kept for callers and always holds). */
   alloc(n: number, zero: boolean): Float32Array;
   /** Sets the number of threads (0: WORKBOOK_THREADS or all cores); returns the number in use. */
@@ -81,7 +121,11 @@ function load(): { kernels: NativeKernels | null; error?: string } {
   const variant = asked as SimdVariant;
   if (variant === "avx2" && !cpuHas(["avx2", "fma"])) return { kernels: null, error: "WORKBOOK_SIMD=avx2, but this CPU has no AVX2/FMA" };
   const file = join(__dirname, "..", "..", "..", "build", "Release", SIMD_VARIANTS[variant]);
-  if (!existsSync(file)) return { kernels: null, error: `${file} is not built (run "node scripts/build-native.js"${variant === "native" ? "" : `; the ${variant} build exists on Linux${variant === "avx2" ? " x86-64" : ""} only`})` };
+  if (!existsSync(file))
+    return {
+      kernels: null,
+      error: `${file} is not built (run "node scripts/build-native.js"${variant === "native" ? "" : `; the ${variant} build exists on Linux${variant === "avx2" ? " x86-64" : ""} only`})`,
+    };
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- an optional native addon: its path is known only at run time and it may be missing
     const kernels = require(file) as NativeKernels;

@@ -35,10 +35,18 @@ nativeKernels.conv2d(x, f, y, [n, H, W, Ci, KH, KW, OC, H, W, 1, 1, 1, 1, 2, 2])
 console.log(JSON.stringify({ simd: nativeKernels.info().simd, gemm: rel(C, want), conv: rel(y, wy) }));
 `;
 
-function runVariant(variant: string): { simd?: string; gemm?: number; conv?: number; error?: string } {
+/** What the child process prints: the SIMD variant it ran and the relative errors of GEMM and conv2d. */
+interface VariantResult {
+  simd?: string;
+  gemm?: number;
+  conv?: number;
+  error?: string;
+}
+
+function runVariant(variant: string): VariantResult {
   const run = spawnSync(process.execPath, ["-e", CHILD], { encoding: "utf8", env: { ...process.env, WORKBOOK_SIMD: variant } });
   assert.equal(run.status, 0, run.stderr);
-  return JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}");
+  return JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as VariantResult;
 }
 
 function cpuFlags(): string {

@@ -39,8 +39,19 @@ export function wasmConv2dBackpropFilterKernel(): tf.KernelConfig {
         temps.push(xT);
         const dyT = run(tf.Transpose, wasm, { x: dy }, { perm: [1, 2, 0, 3] });
         temps.push(dyT);
-        const explicit: tf.backend_util.ExplicitPadding = [[0, 0], [top, bottom], [left, right], [0, 0]];
-        const full = run(tf.Conv2D, wasm, { x: xT, filter: dyT }, { strides: 1, pad: explicit, dataFormat: "NHWC", dilations: [info.strideHeight, info.strideWidth], dimRoundingMode } as unknown as tf.NamedAttrMap);
+        const explicit: tf.backend_util.ExplicitPadding = [
+          [0, 0],
+          [top, bottom],
+          [left, right],
+          [0, 0],
+        ];
+        const full = run(tf.Conv2D, wasm, { x: xT, filter: dyT }, {
+          strides: 1,
+          pad: explicit,
+          dataFormat: "NHWC",
+          dilations: [info.strideHeight, info.strideWidth],
+          dimRoundingMode,
+        } as unknown as tf.NamedAttrMap);
         temps.push(full);
         const cropped = full.shape[1] === KH && full.shape[2] === KW ? full : run(tf.Slice, wasm, { x: full }, { begin: [0, 0, 0, 0], size: [full.shape[0], KH, KW, full.shape[3]] });
         if (cropped !== full) temps.push(cropped);

@@ -24,8 +24,25 @@ import { unaryMathKernels } from "./kernels/unary-math";
 export const WORKBOOK_BACKEND = "workbook";
 
 /** Names of the kernels the native addon provides (the rest are tfjs's CPU kernels). */
-export const NATIVE_KERNEL_NAMES: readonly string[] = [tf.BatchMatMul, tf._FusedMatMul, tf.Conv2D, tf.FusedConv2D, tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.Add, tf.Sub, tf.Multiply, tf.RealDiv, tf.Maximum, tf.Minimum, tf.Relu, tf.Step, tf.Sum, tf.MaxPool, tf.MaxPoolGrad];
-
+export const NATIVE_KERNEL_NAMES: readonly string[] = [
+  tf.BatchMatMul,
+  tf._FusedMatMul,
+  tf.Conv2D,
+  tf.FusedConv2D,
+  tf.Conv2DBackpropFilter,
+  tf.Conv2DBackpropInput,
+  tf.Add,
+  tf.Sub,
+  tf.Multiply,
+  tf.RealDiv,
+  tf.Maximum,
+  tf.Minimum,
+  tf.Relu,
+  tf.Step,
+  tf.Sum,
+  tf.MaxPool,
+  tf.MaxPoolGrad,
+];
 
 /**
  * Registers the "workbook" backend with tfjs (once): all CPU kernels, then ours on top.
@@ -35,7 +52,24 @@ export const NATIVE_KERNEL_NAMES: readonly string[] = [tf.BatchMatMul, tf._Fused
 export function registerWorkbookBackend(native: NativeKernels, priority = 3): void {
   if (tf.findBackendFactory(WORKBOOK_BACKEND)) return;
   tf.registerBackend(WORKBOOK_BACKEND, () => new QuietBackendCPU(), priority);
-  const ours = [batchMatMulKernel(native), fusedMatMulKernel(native), conv2dKernel(native), fusedConv2dKernel(native), conv2dBackpropFilterKernel(native), conv2dBackpropInputKernel(native), ...binaryKernels(native), ...unaryKernels(native), sumKernel(native), maxPoolKernel(native), maxPoolGradKernel(native), sliceKernel(), splitVKernel(), unpackKernel(), unsortedSegmentSumKernel(), ...unaryMathKernels()];
+  const ours = [
+    batchMatMulKernel(native),
+    fusedMatMulKernel(native),
+    conv2dKernel(native),
+    fusedConv2dKernel(native),
+    conv2dBackpropFilterKernel(native),
+    conv2dBackpropInputKernel(native),
+    ...binaryKernels(native),
+    ...unaryKernels(native),
+    sumKernel(native),
+    maxPoolKernel(native),
+    maxPoolGradKernel(native),
+    sliceKernel(),
+    splitVKernel(),
+    unpackKernel(),
+    unsortedSegmentSumKernel(),
+    ...unaryMathKernels(),
+  ];
   const overridden = new Set(ours.map((k) => k.kernelName));
   for (const kernel of tf.getKernelsForBackend("cpu")) {
     if (!overridden.has(kernel.kernelName)) tf.registerKernel({ ...kernel, backendName: WORKBOOK_BACKEND });

@@ -56,7 +56,8 @@ export function modifiedPrecision(references: readonly Sentence[], hypothesis: S
   for (const ref of references) {
     for (const [g, c] of ngramCounts(tokens(ref), n)) maxRef.set(g, Math.max(maxRef.get(g) ?? 0, c));
   }
-  let matches = 0, total = 0;
+  let matches = 0,
+    total = 0;
   for (const [g, c] of hyp) {
     matches += Math.min(c, maxRef.get(g) ?? 0);
     total += c;
@@ -69,7 +70,8 @@ export function closestReferenceLength(references: readonly Sentence[], hypothes
   let best = Infinity;
   for (const ref of references) {
     const r = tokens(ref).length;
-    const d = Math.abs(r - hypothesisLength), bd = Math.abs(best - hypothesisLength);
+    const d = Math.abs(r - hypothesisLength),
+      bd = Math.abs(best - hypothesisLength);
     if (d < bd || (d === bd && r < best)) best = r;
   }
   return best;
@@ -100,7 +102,8 @@ export function corpusBleu(references: readonly (readonly Sentence[])[], hypothe
   }
   const matches = new Array<number>(maxOrder).fill(0);
   const totals = new Array<number>(maxOrder).fill(0);
-  let c = 0, r = 0;
+  let c = 0,
+    r = 0;
   hypotheses.forEach((hyp, i) => {
     if (references[i].length === 0) throw new Error(`Error in corpusBleu: hypothesis ${i} has no references.`);
     for (let n = 1; n <= maxOrder; n++) {

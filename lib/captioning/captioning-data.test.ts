@@ -10,7 +10,10 @@ import { imageAt, takeCaptioned } from "./captioned-images";
 import { JUPYTER_DISPLAY } from "../display";
 import { loadMnist } from "../data";
 
-const digest = (a: Float32Array) => createHash("sha256").update(Buffer.from(a.buffer, a.byteOffset, a.byteLength)).digest("hex");
+const digest = (a: Float32Array) =>
+  createHash("sha256")
+    .update(Buffer.from(a.buffer, a.byteOffset, a.byteLength))
+    .digest("hex");
 
 test("shape scenes are deterministic per seed, and captions match the drawn pixels", () => {
   const a = generateShapeScenes({ count: 40, seed: 5 });

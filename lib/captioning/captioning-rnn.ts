@@ -91,7 +91,9 @@ export class CaptioningRNN {
     this.endIdx = wordToIdx["<END>"];
     const g = cellType === "lstm" ? 4 : 1;
     const r = rng(seed);
-    const D = inputDim, W = wordvecDim, H = hiddenDim;
+    const D = inputDim,
+      W = wordvecDim,
+      H = hiddenDim;
     // CS231n's initialisation: W_embed / 100, others / sqrt(fan in), biases 0
     this.params = {
       W_embed: r.randn(V, W).mul(1 / 100),
@@ -156,7 +158,8 @@ export class CaptioningRNN {
     const p = this.params;
     const x = new NDArray([words.length, this.wordvecDim]);
     words.forEach((w, n) => x.data.set(p.W_embed.data.subarray(w * this.wordvecDim, (w + 1) * this.wordvecDim), n * this.wordvecDim));
-    let nextH: NDArray, nextC = c;
+    let nextH: NDArray,
+      nextC = c;
     if (this.cellType === "rnn") nextH = rnnStepForward(x, h, p.Wx, p.Wh, p.b).nextH;
     else ({ nextH, nextC } = lstmStepForward(x, h, c, p.Wx, p.Wh, p.b));
     const scores = nextH.matmul(p.W_vocab).add(p.b_vocab);
@@ -177,7 +180,9 @@ export class CaptioningRNN {
    * @returns captions [N, maxLength] of word indices (without <START>)
    */
   sample(features: ArrayLike, maxLength = 30): NDArray {
-    let { h, c, N } = this.initialState(features, "CaptioningRNN.sample");
+    const initial = this.initialState(features, "CaptioningRNN.sample");
+    const N = initial.N;
+    let { h, c } = initial;
     const captions = new NDArray([N, maxLength]).map(() => this.nullIdx);
     let words = new Array<number>(N).fill(this.startIdx as number);
     const done = new Array<boolean>(N).fill(false);
@@ -211,13 +216,18 @@ export class CaptioningRNN {
     const endToken = this.endIdx ?? -1;
     for (let n = 0; n < N; n++) {
       const initial = { h: h.slice(0, n, n + 1), c: c.slice(0, n, n + 1) };
-      const [best] = beamSearch(this.startIdx as number, initial, (word, state) => {
-        const s = this.step([word], state.h, state.c);
-        // log-softmax of the scores
-        const max = s.scores.max();
-        const logZ = max + Math.log(s.scores.data.reduce((acc, v) => acc + Math.exp(v - max), 0));
-        return { logProbs: s.scores.data.map((v) => v - logZ), state: { h: s.h, c: s.c } };
-      }, { beamWidth, maxLength, endToken });
+      const [best] = beamSearch(
+        this.startIdx as number,
+        initial,
+        (word, state) => {
+          const s = this.step([word], state.h, state.c);
+          // log-softmax of the scores
+          const max = s.scores.max();
+          const logZ = max + Math.log(s.scores.data.reduce((acc, v) => acc + Math.exp(v - max), 0));
+          return { logProbs: s.scores.data.map((v) => v - logZ), state: { h: s.h, c: s.c } };
+        },
+        { beamWidth, maxLength, endToken },
+      );
       const row = best.finished ? [...best.tokens, endToken] : best.tokens;
       row.slice(0, maxLength).forEach((w, t) => (captions.data[n * maxLength + t] = w));
     }

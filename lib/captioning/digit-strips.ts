@@ -39,10 +39,12 @@ export function digitStrips(source: ImageSet, options: DigitStripOptions): Capti
   }
   if (source.count === 0) throw new Error(`Error in digitStrips: the "${source.name}" split is empty.`);
   const random = new SeededRandom(seed);
-  const S = MNIST_SIZE, width = S * maxDigits;
+  const S = MNIST_SIZE,
+    width = S * maxDigits;
   const pixels = S * width;
   const images = new Float32Array(count * pixels);
-  const captions: string[] = [], digits: number[][] = [];
+  const captions: string[] = [],
+    digits: number[][] = [];
   for (let n = 0; n < count; n++) {
     const k = minDigits + random.int(maxDigits - minDigits + 1);
     const left = ((maxDigits - k) * S) / 2;

@@ -16,7 +16,8 @@ import { CaptionedImageSet, pixelsPerImage } from "./captioned-images";
  * @example const features = randomProjectionFeatures(scenes.train, 64); // [N, 64]
  */
 export function randomProjectionFeatures(set: CaptionedImageSet, dim: number, seed = 0): NDArray {
-  const P = pixelsPerImage(set), N = set.count;
+  const P = pixelsPerImage(set),
+    N = set.count;
   const R = rng(seed).randn(P, dim).data;
   const out = new NDArray([N, dim]);
   for (let n = 0; n < N; n++) {

@@ -18,7 +18,10 @@ const rows = vocab.encode(strips.captions);
 const captions = new NDArray([50, rows[0].length], Float64Array.from(rows.flat()));
 const features = randomProjectionFeatures(strips, 128, 0);
 
-for (const [cellType, threshold] of [["rnn", 0.1], ["lstm", 0.5]] as const) {
+for (const [cellType, threshold] of [
+  ["rnn", 0.1],
+  ["lstm", 0.5],
+] as const) {
   test(`overfitting 50 digit-strip captions in 100 iterations: ${cellType} loss < ${threshold}`, () => {
     const model = new CaptioningRNN({ wordToIdx: vocab.wordToIdx, inputDim: 128, wordvecDim: 64, hiddenDim: 128, cellType, seed: 0 });
     const { lossHistory, iterations } = trainCaptioningRNN(model, features, captions, { numEpochs: 50, batchSize: 25, learningRate: 1e-2, lrDecay: 0.95, printEvery: 0 });

@@ -64,7 +64,8 @@ export function sceneCaption(scene: Scene): string {
 
 /** True when pixel centre (px, py) lies inside `o`. */
 function inside(o: SceneObject, px: number, py: number): boolean {
-  const dx = px - o.x, dy = py - o.y;
+  const dx = px - o.x,
+    dy = py - o.y;
   if (o.shape === "circle") return dx * dx + dy * dy <= o.r * o.r;
   if (o.shape === "square") return Math.abs(dx) <= o.r * 0.85 && Math.abs(dy) <= o.r * 0.85;
   // upward triangle: apex at (x, y - r), base from (x - r, y + r) to (x + r, y + r)
@@ -77,15 +78,19 @@ function inside(o: SceneObject, px: number, py: number): boolean {
 export function randomScene(random: SeededRandom, imageSize: number): Scene {
   const r = Math.round(imageSize * 0.12 + random.uniform() * imageSize * 0.04);
   const relation = random.pick(RELATIONS);
-  const lo = r + 1, hi = imageSize - r - 2;
+  const lo = r + 1,
+    hi = imageSize - r - 2;
   // positions along the relation's axis: first before (left of / above) or after the second
   const a = lo + random.uniform() * ((hi - lo) / 2 - r);
   const b = a + 2 * r + 2 + random.uniform() * (hi - a - 2 * r - 2);
   const [p1, p2] = relation === "left of" || relation === "above" ? [a, b] : [b, a];
-  const q1 = lo + random.uniform() * (hi - lo), q2 = lo + random.uniform() * (hi - lo);
+  const q1 = lo + random.uniform() * (hi - lo),
+    q2 = lo + random.uniform() * (hi - lo);
   const horizontal = relation === "left of" || relation === "right of";
-  const shape1 = random.pick(SHAPES), color1 = random.pick(COLOR_NAMES);
-  let shape2 = random.pick(SHAPES), color2 = random.pick(COLOR_NAMES);
+  const shape1 = random.pick(SHAPES),
+    color1 = random.pick(COLOR_NAMES);
+  let shape2 = random.pick(SHAPES),
+    color2 = random.pick(COLOR_NAMES);
   while (shape2 === shape1 && color2 === color1) [shape2, color2] = [random.pick(SHAPES), random.pick(COLOR_NAMES)];
   return {
     first: { shape: shape1, color: color1, x: horizontal ? p1 : q1, y: horizontal ? q1 : p1, r },

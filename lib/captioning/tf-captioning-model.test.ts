@@ -12,7 +12,17 @@ const encoderWeights = (m: TfCaptioningModel) => m.encoder.getWeights().map((w) 
 
 for (const freezeEncoder of [true, false]) {
   test(`tfjs captioning model trains with the CNN encoder ${freezeEncoder ? "frozen" : "trainable"}`, () => {
-    const model = new TfCaptioningModel({ vocab, imageShape: scenes.imageShape, encoder: defaultCaptionEncoder(scenes.imageShape, 16, 1), freezeEncoder, wordvecDim: 8, hiddenDim: 24, maxLength: 8, learningRate: 0.02, seed: 0 });
+    const model = new TfCaptioningModel({
+      vocab,
+      imageShape: scenes.imageShape,
+      encoder: defaultCaptionEncoder(scenes.imageShape, 16, 1),
+      freezeEncoder,
+      wordvecDim: 8,
+      hiddenDim: 24,
+      maxLength: 8,
+      learningRate: 0.02,
+      seed: 0,
+    });
     const before = encoderWeights(model);
     const history = model.train(scenes, { epochs: 6, batchSize: 16, showProgress: false });
     assert.equal(history.length, 6);
@@ -22,7 +32,11 @@ for (const freezeEncoder of [true, false]) {
     assert.equal(changed, !freezeEncoder, freezeEncoder ? "frozen encoder weights changed" : "trainable encoder weights did not change");
     const greedy = model.caption(scenes, { batchSize: 40 });
     assert.equal(greedy.length, 64);
-    for (const c of greedy) assert.ok(c.split(" ").every((w) => w in vocab.wordToIdx), c);
+    for (const c of greedy)
+      assert.ok(
+        c.split(" ").every((w) => w in vocab.wordToIdx),
+        c,
+      );
     const { bleu, exactMatch } = model.evaluate({ ...scenes, count: 4, images: scenes.images.subarray(0, 4 * 24 * 24 * 3), captions: scenes.captions.slice(0, 4) }, { beamWidth: 2 });
     assert.equal(bleu.bleu.length, 4);
     assert.ok(exactMatch >= 0 && exactMatch <= 1);
@@ -51,7 +65,7 @@ test("an MNIST classifier becomes a strip encoder: class layer cut off, run on e
   const features = encoderFromClassifier(cnn);
   const strips = tiledEncoder(features, 4);
   assert.deepEqual(strips.outputs[0].shape, [null, 24]);
-  const images = tf.randomUniform([2, 28, 112, 1], 0, 1, "float32", 3) as tf.Tensor4D;
+  const images = tf.randomUniform<tf.Rank.R4>([2, 28, 112, 1], 0, 1, "float32", 3);
   const all = strips.predict(images) as tf.Tensor2D;
   const third = features.predict(tf.slice(images, [0, 0, 56, 0], [2, 28, 28, 1])) as tf.Tensor2D;
   const diff = tf.max(tf.abs(tf.sub(tf.slice(all, [0, 12], [2, 6]), third))).dataSync()[0];
@@ -64,7 +78,16 @@ test("an MNIST classifier becomes a strip encoder: class layer cut off, run on e
 });
 
 test("captioning an image alone gives the same caption as in a batch (encoder in inference mode)", () => {
-  const model = new TfCaptioningModel({ vocab, imageShape: scenes.imageShape, encoder: defaultCaptionEncoder(scenes.imageShape, 16, 1), wordvecDim: 8, hiddenDim: 24, maxLength: 8, learningRate: 0.02, seed: 0 });
+  const model = new TfCaptioningModel({
+    vocab,
+    imageShape: scenes.imageShape,
+    encoder: defaultCaptionEncoder(scenes.imageShape, 16, 1),
+    wordvecDim: 8,
+    hiddenDim: 24,
+    maxLength: 8,
+    learningRate: 0.02,
+    seed: 0,
+  });
   model.train(scenes, { epochs: 2, batchSize: 16, showProgress: false });
   const batch = model.caption(scenes, { batchSize: 64 });
   const alone = model.caption(scenes, { batchSize: 1 }).slice(0, 64);

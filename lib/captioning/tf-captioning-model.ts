@@ -66,7 +66,9 @@ export class TfCaptioningModel {
     this.encoder = options.encoder ?? defaultCaptionEncoder(imageShape, 64, seed);
     const inShape = this.encoder.inputs[0].shape.slice(1);
     if (inShape.length !== 3 || inShape.some((d, i) => d !== null && d !== imageShape[i])) {
-      throw new Error(`Error in TfCaptioningModel: the encoder takes images of shape [${inShape.join(", ")}] but the data's images are [${imageShape.join(", ")}]; build the encoder for the data's image shape.`);
+      throw new Error(
+        `Error in TfCaptioningModel: the encoder takes images of shape [${inShape.join(", ")}] but the data's images are [${imageShape.join(", ")}]; build the encoder for the data's image shape.`,
+      );
     }
     const outShape = this.encoder.outputs[0].shape;
     if (outShape.length !== 2 || outShape[1] === null) {
@@ -78,7 +80,8 @@ export class TfCaptioningModel {
     this.hiddenDim = hiddenDim;
     this.maxLength = maxLength;
     this.random = new SeededRandom(seed);
-    const V = vocab.size, H = hiddenDim;
+    const V = vocab.size,
+      H = hiddenDim;
     this.W_embed = seededVariable(this.random, V, wordvecDim, 0.1, "cap_W_embed");
     this.W_proj = seededVariable(this.random, this.featureDim, H, 1 / Math.sqrt(this.featureDim), "cap_W_proj");
     this.b_proj = zeroVariable([H], "cap_b_proj");
@@ -110,7 +113,7 @@ export class TfCaptioningModel {
    */
   initialState(images: tf.Tensor4D, training = false): LstmState {
     const features = this.encoder.apply(images, { training: training && !this.freezeEncoder }) as tf.Tensor2D;
-    const h = tf.add(tf.matMul(features, this.W_proj), this.b_proj) as tf.Tensor2D;
+    const h = tf.add<tf.Tensor2D>(tf.matMul(features, this.W_proj), this.b_proj);
     return { h, c: tf.zerosLike(h) };
   }
 
@@ -120,12 +123,12 @@ export class TfCaptioningModel {
     const T = T1 - 1;
     const input = tf.slice(captions, [0, 0], [N, T]);
     const output = tf.reshape(tf.slice(captions, [0, 1], [N, T]), [N * T]);
-    const x = tf.reshape(tf.gather(this.W_embed, tf.reshape(input, [N * T])), [N, T, -1]) as tf.Tensor3D;
+    const x = tf.reshape<tf.Rank.R3>(tf.gather(this.W_embed, tf.reshape(input, [N * T])), [N, T, -1]);
     const { hs } = this.lstm.run(x, this.initialState(images, true));
     const logits = tf.add(tf.matMul(tf.reshape(hs, [N * T, this.hiddenDim]), this.W_vocab), this.b_vocab);
     const nll = tf.neg(tf.sum(tf.mul(tf.oneHot(output, this.vocab.size), tf.logSoftmax(logits)), 1));
     const mask = tf.cast(tf.notEqual(output, this.vocab.nullIdx), "float32");
-    return tf.div(tf.sum(tf.mul(nll, mask)), tf.sum(mask)) as tf.Scalar;
+    return tf.div<tf.Scalar>(tf.sum(tf.mul(nll, mask)), tf.sum(mask));
   }
 
   /**
@@ -140,7 +143,8 @@ export class TfCaptioningModel {
     const history: number[] = [];
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const order = this.random.shuffle(Array.from({ length: set.count }, (_, i) => i));
-      let total = 0, batches = 0;
+      let total = 0,
+        batches = 0;
       for (let b = 0; b < order.length; b += batchSize) {
         if (interruptRequested()) {
           progress?.close();
@@ -149,7 +153,11 @@ export class TfCaptioningModel {
         const rows = order.slice(b, b + batchSize);
         const value = tf.tidy(() => {
           const images = this.imagesTensor(set, rows);
-          const captions = tf.tensor2d(rows.flatMap((r) => encoded[r]), [rows.length, this.maxLength + 2], "int32");
+          const captions = tf.tensor2d(
+            rows.flatMap((r) => encoded[r]),
+            [rows.length, this.maxLength + 2],
+            "int32",
+          );
           const { value, grads } = tf.variableGrads(() => this.loss(images, captions), this.trainableVariables);
           this.optimizer.applyGradients(clipByGlobalNorm(grads, clipNorm));
           return value;
@@ -188,7 +196,7 @@ export class TfCaptioningModel {
   private greedy(set: CaptionedImageSet, rows: number[]): string[] {
     const words = tf.tidy(() => {
       let state = this.initialState(this.imagesTensor(set, rows));
-      let w = tf.fill([rows.length], this.vocab.startIdx, "int32") as tf.Tensor1D;
+      let w = tf.fill<tf.Rank.R1>([rows.length], this.vocab.startIdx, "int32");
       const out: tf.Tensor1D[] = [];
       for (let t = 0; t <= this.maxLength; t++) {
         const s = this.stepLogits(w, state);
@@ -212,10 +220,16 @@ export class TfCaptioningModel {
       });
       const initial = { h: h.dataSync() as Float32Array, c: c.dataSync() as Float32Array };
       tf.dispose([h, c]);
-      const [best] = beamSearch(this.vocab.startIdx, initial, (word, s) => tf.tidy(() => {
-        const step = this.stepLogits(tf.tensor1d([word], "int32"), { h: tf.tensor2d(s.h, [1, H]), c: tf.tensor2d(s.c, [1, H]) });
-        return { logProbs: step.logProbs.dataSync(), state: { h: step.state.h.dataSync() as Float32Array, c: step.state.c.dataSync() as Float32Array } };
-      }), { beamWidth, maxLength: this.maxLength + 1, endToken: this.vocab.endIdx });
+      const [best] = beamSearch(
+        this.vocab.startIdx,
+        initial,
+        (word, s) =>
+          tf.tidy(() => {
+            const step = this.stepLogits(tf.tensor1d([word], "int32"), { h: tf.tensor2d(s.h, [1, H]), c: tf.tensor2d(s.c, [1, H]) });
+            return { logProbs: step.logProbs.dataSync(), state: { h: step.state.h.dataSync() as Float32Array, c: step.state.c.dataSync() as Float32Array } };
+          }),
+        { beamWidth, maxLength: this.maxLength + 1, endToken: this.vocab.endIdx },
+      );
       return this.vocab.decodeOne(best.tokens).join(" ");
     });
   }
@@ -223,7 +237,10 @@ export class TfCaptioningModel {
   /** Corpus BLEU-1..4 and exact-match rate of generated captions on `set`. */
   evaluate(set: CaptionedImageSet, options: { beamWidth?: number } = {}): { bleu: BleuReport; exactMatch: number; generated: string[] } {
     const generated = this.caption(set, options);
-    const bleu = corpusBleu(set.captions.map((c) => [c]), generated);
+    const bleu = corpusBleu(
+      set.captions.map((c) => [c]),
+      generated,
+    );
     return { bleu, exactMatch: generated.filter((g, i) => g === set.captions[i]).length / Math.max(1, set.count), generated };
   }
 

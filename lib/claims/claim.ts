@@ -54,7 +54,7 @@ export class CheckedClaim {
  */
 export function claim(statement: string, holds: boolean, evidence: Evidence = {}): CheckedClaim {
   if (typeof statement !== "string" || statement.trim() === "") {
-    throw new TypeError("Error in claim: the first argument must be the claim in words, e.g. claim(\"the norm grows\", norms[9] > norms[0]).");
+    throw new TypeError('Error in claim: the first argument must be the claim in words, e.g. claim("the norm grows", norms[9] > norms[0]).');
   }
   if (typeof holds !== "boolean") {
     throw new TypeError(`Error in claim("${statement}"): the second argument must be a boolean (the comparison that checks it), got ${typeof holds}.`);

@@ -41,7 +41,10 @@ export interface DesignTotals {
 
 /** A layer whose shape arithmetic does not work out (kernel larger than its input, ...). */
 export class DesignError extends Error {
-  constructor(readonly layerIndex: number, message: string) {
+  constructor(
+    readonly layerIndex: number,
+    message: string,
+  ) {
     super(message);
     this.name = "DesignError";
   }
@@ -113,7 +116,11 @@ export function analyzeDesign(spec: CnnSpec): LayerStats[] {
         const padding = layer.padding ?? "valid";
         const oh = outputSize(h, kh, sh, padding, dh);
         const ow = outputSize(w, kw, sw, padding, dw);
-        if (oh < 1 || ow < 1) throw new DesignError(index, `Error in analyzeDesign: ${where}: a ${dh * (kh - 1) + 1}x${dw * (kw - 1) + 1} (effective) kernel does not fit its ${h}x${w} input with padding "${padding}"; use padding "same" or a smaller kernel.`);
+        if (oh < 1 || ow < 1)
+          throw new DesignError(
+            index,
+            `Error in analyzeDesign: ${where}: a ${dh * (kh - 1) + 1}x${dw * (kw - 1) + 1} (effective) kernel does not fit its ${h}x${w} input with padding "${padding}"; use padding "same" or a smaller kernel.`,
+          );
         params = kh * kw * c * layer.filters + (layer.useBias === false ? 0 : layer.filters);
         // MACs = Hout * Wout * F * kh * kw * Cin
         macs = oh * ow * layer.filters * kh * kw * c;
@@ -163,7 +170,18 @@ export function analyzeDesign(spec: CnnSpec): LayerStats[] {
         break;
     }
     const size = shape.reduce((a, b) => a * b, 1);
-    rows.push({ index, name: describe(layer), layer, outputShape: [...shape], params, nonTrainableParams, macs, receptiveField: [Math.min(rf[0], H), Math.min(rf[1], W)], jump: [...jump], activationBytes: 4 * size });
+    rows.push({
+      index,
+      name: describe(layer),
+      layer,
+      outputShape: [...shape],
+      params,
+      nonTrainableParams,
+      macs,
+      receptiveField: [Math.min(rf[0], H), Math.min(rf[1], W)],
+      jump: [...jump],
+      activationBytes: 4 * size,
+    });
   });
   return rows;
 }

@@ -68,32 +68,52 @@ export function checkDesign(spec: CnnSpec, constraints: DesignConstraints): Viol
   const last = spec.layers[spec.layers.length - 1];
   if (constraints.classes !== undefined) {
     if (!last || last.type !== "dense" || last.units !== constraints.classes) {
-      out.push({ rule: "classes", layer: spec.layers.length - 1, message: `The last layer must be dense with ${constraints.classes} units, one per class; it is ${last ? rows[rows.length - 1].name : "missing"}.` });
+      out.push({
+        rule: "classes",
+        layer: spec.layers.length - 1,
+        message: `The last layer must be dense with ${constraints.classes} units, one per class; it is ${last ? rows[rows.length - 1].name : "missing"}.`,
+      });
     }
   }
   if (constraints.outputActivation && last && (last.type !== "dense" || (last.activation ?? "linear") !== constraints.outputActivation)) {
-    out.push({ rule: "outputActivation", layer: spec.layers.length - 1, message: `The last layer should use activation "${constraints.outputActivation}" (it gives class probabilities for the loss); it uses "${last.type === "dense" ? last.activation ?? "linear" : last.type}".` });
+    out.push({
+      rule: "outputActivation",
+      layer: spec.layers.length - 1,
+      message: `The last layer should use activation "${constraints.outputActivation}" (it gives class probabilities for the loss); it uses "${last.type === "dense" ? (last.activation ?? "linear") : last.type}".`,
+    });
   }
   for (const [kind, max] of Object.entries(constraints.maxLayers ?? {})) {
-    const count = kind === "total" ? (totals.layerCounts.conv ?? 0) + (totals.layerCounts.dense ?? 0) + (totals.layerCounts.pool ?? 0) : totals.layerCounts[kind] ?? 0;
+    const count = kind === "total" ? (totals.layerCounts.conv ?? 0) + (totals.layerCounts.dense ?? 0) + (totals.layerCounts.pool ?? 0) : (totals.layerCounts[kind] ?? 0);
     if (max !== undefined && count > max) {
       out.push({ rule: "maxLayers", message: `The design has ${count} ${kind === "total" ? "conv, pool and dense" : kind} layers; at most ${max} are allowed.` });
     }
   }
   if (constraints.maxParams !== undefined && totals.params > constraints.maxParams) {
     const biggest = rows.reduce((a, r) => (r.params > a.params ? r : a));
-    out.push({ rule: "maxParams", layer: biggest.index, message: `The design has ${formatCount(totals.params)} parameters, over the budget of ${formatCount(constraints.maxParams)}: layer ${biggest.index} (${biggest.name}) alone has ${formatCount(biggest.params)}; pool earlier or use fewer units.` });
+    out.push({
+      rule: "maxParams",
+      layer: biggest.index,
+      message: `The design has ${formatCount(totals.params)} parameters, over the budget of ${formatCount(constraints.maxParams)}: layer ${biggest.index} (${biggest.name}) alone has ${formatCount(biggest.params)}; pool earlier or use fewer units.`,
+    });
   }
   if (constraints.maxFlops !== undefined && totals.flops > constraints.maxFlops) {
     const biggest = rows.reduce((a, r) => (r.macs > a.macs ? r : a));
-    out.push({ rule: "maxFlops", layer: biggest.index, message: `One forward pass costs ${formatCount(totals.flops)} FLOPs per example, over the budget of ${formatCount(constraints.maxFlops)}; layer ${biggest.index} (${biggest.name}) costs the most (${formatCount(2 * biggest.macs)}).` });
+    out.push({
+      rule: "maxFlops",
+      layer: biggest.index,
+      message: `One forward pass costs ${formatCount(totals.flops)} FLOPs per example, over the budget of ${formatCount(constraints.maxFlops)}; layer ${biggest.index} (${biggest.name}) costs the most (${formatCount(2 * biggest.macs)}).`,
+    });
   }
   if (constraints.minReceptiveField !== undefined) {
     const spatial = rows.filter((r) => r.layer.type === "conv" || r.layer.type === "pool");
     const lastSpatial = spatial[spatial.length - 1];
     const [rh, rw] = lastSpatial ? lastSpatial.receptiveField : [1, 1];
     if (Math.min(rh, rw) < constraints.minReceptiveField) {
-      out.push({ rule: "minReceptiveField", layer: lastSpatial?.index, message: `The last conv/pool layer sees ${rh}x${rw} input pixels, less than the ${constraints.minReceptiveField}x${constraints.minReceptiveField} the exercise asks for (minReceptiveField: enough to see a whole digit or object); add a conv or pool layer, or use larger kernels or strides.` });
+      out.push({
+        rule: "minReceptiveField",
+        layer: lastSpatial?.index,
+        message: `The last conv/pool layer sees ${rh}x${rw} input pixels, less than the ${constraints.minReceptiveField}x${constraints.minReceptiveField} the exercise asks for (minReceptiveField: enough to see a whole digit or object); add a conv or pool layer, or use larger kernels or strides.`,
+      });
     }
   }
   if (constraints.maxParamsPerExample !== undefined) {
@@ -101,7 +121,10 @@ export function checkDesign(spec: CnnSpec, constraints: DesignConstraints): Viol
     if (n === undefined) {
       out.push({ rule: "maxParamsPerExample", message: "The parameters-per-example rule needs trainingExamples (n) in the constraints." });
     } else if (totals.params / n > constraints.maxParamsPerExample) {
-      out.push({ rule: "maxParamsPerExample", message: `${formatCount(totals.params)} parameters for n = ${n} training examples is ${(totals.params / n).toFixed(2)} per example, over ${constraints.maxParamsPerExample}: the model can memorise the training set; shrink it or regularise.` });
+      out.push({
+        rule: "maxParamsPerExample",
+        message: `${formatCount(totals.params)} parameters for n = ${n} training examples is ${(totals.params / n).toFixed(2)} per example, over ${constraints.maxParamsPerExample}: the model can memorise the training set; shrink it or regularise.`,
+      });
     }
   }
   if (constraints.loss && (spec.loss ?? "categoricalCrossentropy") !== constraints.loss) {

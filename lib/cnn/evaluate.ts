@@ -27,7 +27,13 @@ export function evaluate(model: tf.LayersModel, set: ImageSet, batchSize = 500):
       const labels = tf.tensor1d(Int32Array.from(set.labels.subarray(start, start + n)), "int32");
       const probs = model.predict(xs) as tf.Tensor2D;
       const pLabel = probs.mul(tf.oneHot(labels, probs.shape[1])).sum(1);
-      return [tf.neg(tf.log(tf.maximum(pLabel, 1e-7))).sum().dataSync()[0], probs.argMax(1).equal(labels).sum().dataSync()[0]];
+      return [
+        tf
+          .neg(tf.log(tf.maximum(pLabel, 1e-7)))
+          .sum()
+          .dataSync()[0],
+        probs.argMax(1).equal(labels).sum().dataSync()[0],
+      ];
     });
     lossSum += l;
     correct += k;

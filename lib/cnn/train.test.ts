@@ -48,11 +48,16 @@ test("an interrupt stops training before the next batch and keeps the weights le
   const shown: string[] = [];
   let lastBundle: Record<string, unknown> = {};
   const host: DisplayHost = {
-    display: (value, options) => { shown.push(options?.displayId ?? ""); lastBundle = isDisplayable(value) ? value[JUPYTER_DISPLAY]() : {}; },
+    display: (value, options) => {
+      shown.push(options?.displayId ?? "");
+      lastBundle = isDisplayable(value) ? value[JUPYTER_DISPLAY]() : {};
+    },
     clearOutput: () => undefined,
     // the user presses interrupt while the third batch runs
     interruptRequested: () => ++checks > 3,
-    openComm: (): Comm => { throw new Error("no comms in this test"); },
+    openComm: (): Comm => {
+      throw new Error("no comms in this test");
+    },
     registerCommTarget: () => undefined,
   };
   setDisplayHost(host);
@@ -69,7 +74,10 @@ test("an interrupt stops training before the next batch and keeps the weights le
   assert.ok("application/vnd.plotly.v1+json" in lastBundle);
   assert.match(String(lastBundle["text/plain"]), /epoch 1\/3 .* 3\/32 .*\(interrupted: weights kept\)/);
   const after = weightsOf(model);
-  assert.ok(after.some((w, i) => w.some((v, j) => v !== before[i][j])), "the three batches' updates are kept");
+  assert.ok(
+    after.some((w, i) => w.some((v, j) => v !== before[i][j])),
+    "the three batches' updates are kept",
+  );
 });
 
 test("early stopping restores the weights of the best validation epoch", async () => {
@@ -78,8 +86,13 @@ test("early stopping restores the weights of the best validation epoch", async (
   const perEpoch = 1024 / 64;
   // minDelta 100: no epoch can improve enough, so it stops after epoch 1 + patience 1
   const history = await train(model, data, {
-    epochs: 5, batchSize: 64, display: false, earlyStopping: { patience: 1, minDelta: 100 },
-    onBatch: ({ epoch, batch }) => { if (epoch === 1 && batch === perEpoch) endOfEpoch1 = weightsOf(model); },
+    epochs: 5,
+    batchSize: 64,
+    display: false,
+    earlyStopping: { patience: 1, minDelta: 100 },
+    onBatch: ({ epoch, batch }) => {
+      if (epoch === 1 && batch === perEpoch) endOfEpoch1 = weightsOf(model);
+    },
   });
   assert.equal(history.stoppedBy, "earlyStopping");
   assert.equal(history.epochs.length, 2);
@@ -116,7 +129,10 @@ test("shiftImages moves each digit by at most maxShift pixels and fills with zer
   for (let i = 0; i < 50; i++) {
     const img = batch.subarray(i * 25, (i + 1) * 25);
     const at = img.indexOf(1);
-    assert.equal(img.reduce((a, b) => a + b), 1);
+    assert.equal(
+      img.reduce((a, b) => a + b),
+      1,
+    );
     const [y, x] = [Math.floor(at / 5), at % 5];
     assert.ok(Math.abs(y - 2) <= 1 && Math.abs(x - 2) <= 1);
     offsets.add(at);

@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { backendReady } from "../backend";
-import { batches, batchCount } from "../data/batches";
+import { batches, batchCount, Batch } from "../data/batches";
 import type { ImageSet } from "../data/mnist";
 import { seededRandom } from "../data/random";
 import { createDisplayHandle, interruptRequested, DisplayHandle } from "../display";
@@ -67,6 +67,77 @@ function convAndDenseKernels(model: tf.LayersModel): tf.Tensor[] {
 }
 
 /**
+ * The number of classes of `model`'s output, after checking that `set`'s images have the model's
+ * input shape and its labels fit the output; throws naming both otherwise.
+ */
+function checkFits(model: tf.LayersModel, set: ImageSet): number {
+  const [h, w, c] = set.imageShape;
+  const inShape = model.inputs[0].shape;
+  if (inShape[1] !== h || inShape[2] !== w || inShape[3] !== c) {
+    throw new Error(`Error in train: the model expects inputs [${inShape.slice(1).join(", ")}] but "${set.name}" images are [${h}, ${w}, ${c}].`);
+  }
+  const classes = model.outputs[0].shape[1] ?? 0;
+  const maxLabel = set.labels.reduce((a, b) => Math.max(a, b), 0);
+  if (maxLabel >= classes) throw new Error(`Error in train: label ${maxLabel} in "${set.name}" but the model has ${classes} outputs; the last dense layer needs one unit per class.`);
+  return classes;
+}
+
+/**
+ * One optimizer step on `batch`: returns its loss (L2 penalty included) and how many of its
+ * examples the model classified right in that forward pass.
+ */
+function trainStep(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  variables: tf.Variable[],
+  batch: Batch,
+  [h, w, c]: readonly [number, number, number],
+  classes: number,
+  l2: number,
+): { loss: number; correct: number } {
+  const xs = tf.tensor4d(batch.images, [batch.size, h, w, c]);
+  const labels = tf.tensor1d(Int32Array.from(batch.labels), "int32");
+  const ys = tf.oneHot(labels, classes);
+  let correct = 0;
+  const cost = optimizer.minimize(
+    () => {
+      const probs = model.apply(xs, { training: true }) as tf.Tensor2D;
+      correct = tf.tidy(() => probs.argMax(1).equal(labels).sum().dataSync()[0]);
+      // L = mean_i -sum_k y_ik log p_ik  (+ lambda * sum ||W||^2)
+      let loss = tf.metrics.categoricalCrossentropy(ys, probs).mean<tf.Scalar>();
+      if (l2 > 0) for (const k of convAndDenseKernels(model)) loss = loss.add(k.square().sum().mul(l2));
+      return loss;
+    },
+    true,
+    variables,
+  ) as tf.Scalar;
+  const loss = cost.dataSync()[0];
+  tf.dispose([xs, labels, ys, cost]);
+  return { loss, correct };
+}
+
+/** Shows the last frame of a run that stopped early (interrupt, early stopping, maxBatches) with why, then closes the display. */
+function closeDisplay(handle: DisplayHandle, history: TrainHistory, epochs: number, perEpoch: number, bestEpoch: number): void {
+  const last = history.epochs[history.epochs.length - 1];
+  const note = history.stoppedBy === "interrupted" ? "(interrupted: weights kept)" : history.stoppedBy === "earlyStopping" ? `(early stop: best epoch ${bestEpoch} restored)` : "";
+  if (history.stoppedBy !== "completed")
+    handle.update(
+      new TrainingProgress(
+        last?.epoch ?? 1,
+        epochs,
+        history.batches % perEpoch || perEpoch,
+        perEpoch,
+        last?.loss ?? history.batchLoss[history.batchLoss.length - 1] ?? NaN,
+        last?.accuracy ?? 0,
+        history.epochs,
+        history.batchLoss,
+        note,
+      ),
+    );
+  handle.close();
+}
+
+/**
  * Trains `model` on `data.train` with mini-batches and returns the history.
  *
  * Each step: loss = mean over the batch of -log p(label) + lambda * sum ||W||^2, gradients by
@@ -88,14 +159,8 @@ export async function train(model: tf.LayersModel, data: TrainData, options: Tra
   const l2 = options.l2 ?? specOf(model)?.l2 ?? 0;
   const optimizer = options.optimizer ?? tf.train.adam(options.learningRate ?? 1e-3);
   const set = data.train;
-  const [h, w, c] = set.imageShape;
-  const inShape = model.inputs[0].shape;
-  if (inShape[1] !== h || inShape[2] !== w || inShape[3] !== c) {
-    throw new Error(`Error in train: the model expects inputs [${inShape.slice(1).join(", ")}] but "${set.name}" images are [${h}, ${w}, ${c}].`);
-  }
-  const classes = model.outputs[0].shape[1] ?? 0;
-  const maxLabel = set.labels.reduce((a, b) => Math.max(a, b), 0);
-  if (maxLabel >= classes) throw new Error(`Error in train: label ${maxLabel} in "${set.name}" but the model has ${classes} outputs; the last dense layer needs one unit per class.`);
+  const [h, w] = set.imageShape;
+  const classes = checkFits(model, set);
   const variables = model.trainableWeights.map((v) => v.read() as tf.Variable);
   const perEpoch = batchCount(set.count, batchSize);
   const handle: DisplayHandle | undefined = options.display === false ? undefined : createDisplayHandle();
@@ -122,20 +187,7 @@ export async function train(model: tf.LayersModel, data: TrainData, options: Tra
         break training;
       }
       if (options.augment && options.augment.shift > 0) shiftImages(batch.images, h, w, options.augment.shift, rand);
-      const xs = tf.tensor4d(batch.images, [batch.size, h, w, c]);
-      const labels = tf.tensor1d(Int32Array.from(batch.labels), "int32");
-      const ys = tf.oneHot(labels, classes);
-      let batchCorrect = 0;
-      const cost = optimizer.minimize(() => {
-        const probs = model.apply(xs, { training: true }) as tf.Tensor2D;
-        batchCorrect = tf.tidy(() => probs.argMax(1).equal(labels).sum().dataSync()[0]);
-        // L = mean_i -sum_k y_ik log p_ik  (+ lambda * sum ||W||^2)
-        let loss = tf.metrics.categoricalCrossentropy(ys, probs).mean() as tf.Scalar;
-        if (l2 > 0) for (const k of convAndDenseKernels(model)) loss = loss.add(k.square().sum().mul(l2));
-        return loss;
-      }, true, variables) as tf.Scalar;
-      const loss = cost.dataSync()[0];
-      tf.dispose([xs, labels, ys, cost]);
+      const { loss, correct: batchCorrect } = trainStep(model, optimizer, variables, batch, set.imageShape, classes, l2);
       if (!Number.isFinite(loss)) throw new Error(`Error in train: the loss became ${loss} at epoch ${epoch}, batch ${batch.index + 1}; lower the learning rate (now ${options.learningRate ?? 1e-3}).`);
       history.batchLoss.push(loss);
       history.batches++;
@@ -170,12 +222,7 @@ export async function train(model: tf.LayersModel, data: TrainData, options: Tra
   if (best.epoch > 0) history.bestEpoch = best.epoch;
   tf.dispose(best.weights ?? []);
   history.seconds = (Date.now() - started) / 1000;
-  if (handle) {
-    const last = history.epochs[history.epochs.length - 1];
-    const note = history.stoppedBy === "interrupted" ? "(interrupted: weights kept)" : history.stoppedBy === "earlyStopping" ? `(early stop: best epoch ${best.epoch} restored)` : "";
-    if (history.stoppedBy !== "completed") handle.update(new TrainingProgress(last?.epoch ?? 1, epochs, history.batches % perEpoch || perEpoch, perEpoch, last?.loss ?? history.batchLoss[history.batchLoss.length - 1] ?? NaN, last?.accuracy ?? 0, history.epochs, history.batchLoss, note));
-    handle.close();
-  }
+  if (handle) closeDisplay(handle, history, epochs, perEpoch, best.epoch);
   if (!options.optimizer) optimizer.dispose();
   return history;
 }

@@ -32,12 +32,14 @@ function concatWeightData(data: tf.io.ModelArtifacts["weightData"]): Uint8Array 
  */
 export async function saveWeights(model: tf.LayersModel, dir: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    const json: ModelJson = { modelTopology: artifacts.modelTopology, weightsManifest: [{ paths: ["weights.bin"], weights: artifacts.weightSpecs ?? [] }], format: "layers-model", generatedBy: "dl-workbook" };
-    writeFileSync(join(dir, "weights.bin"), concatWeightData(artifacts.weightData));
-    writeFileSync(join(dir, "model.json"), JSON.stringify(json));
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const json: ModelJson = { modelTopology: artifacts.modelTopology, weightsManifest: [{ paths: ["weights.bin"], weights: artifacts.weightSpecs ?? [] }], format: "layers-model", generatedBy: "dl-workbook" };
+      writeFileSync(join(dir, "weights.bin"), concatWeightData(artifacts.weightData));
+      writeFileSync(join(dir, "model.json"), JSON.stringify(json));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
+    }),
+  );
 }
 
 function readArtifacts(dir: string, fn: string): tf.io.ModelArtifacts {
@@ -72,7 +74,9 @@ export async function loadWeights(model: tf.LayersModel, dir: string): Promise<v
     const t = named[s.name];
     const want = targets[i].shape;
     if (t.shape.join(",") !== want.join(",")) {
-      throw new Error(`Error in loadWeights: weight ${i} ("${targets[i].name}") has shape [${want.join(", ")}] in the model but [${t.shape.join(", ")}] in "${dir}" ("${s.name}"); build the model from the saved spec.`);
+      throw new Error(
+        `Error in loadWeights: weight ${i} ("${targets[i].name}") has shape [${want.join(", ")}] in the model but [${t.shape.join(", ")}] in "${dir}" ("${s.name}"); build the model from the saved spec.`,
+      );
     }
     return t;
   });

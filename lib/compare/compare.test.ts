@@ -1,20 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setDisplayHost, type DisplayHost } from "../display";
-import {
-  compare,
-  errorRate,
-  findDataset,
-  kNearestNeighbours,
-  lastComparison,
-  loadDataset,
-  loadFashionMnist,
-  nearestCentroid,
-  softmaxRegression,
-  summarize,
-  type Dataset,
-  type Method,
-} from ".";
+import { compare, errorRate, findDataset, kNearestNeighbours, lastComparison, loadDataset, loadFashionMnist, nearestCentroid, softmaxRegression, summarize, type Dataset, type Method } from ".";
 
 /** A tiny data set: 10 test points, labels 0/1, one feature (the point's index). */
 function tinyDataset(name: string): Dataset {
@@ -159,7 +146,10 @@ test("compare: an interrupt keeps the finished runs", async () => {
 
 test("compare: errors name the argument or the run", async () => {
   await assert.rejects(compare({ methods: [], datasets: ["blobs"], seeds: 1, metric: "accuracy" }), /methods is empty/);
-  await assert.rejects(compare({ methods: [nearestCentroid()], datasets: ["cifar-10"], seeds: 1, metric: "accuracy", progress: false }), /unknown data set "cifar-10". Known data sets: mnist, fashion-mnist, spiral, blobs/);
+  await assert.rejects(
+    compare({ methods: [nearestCentroid()], datasets: ["cifar-10"], seeds: 1, metric: "accuracy", progress: false }),
+    /unknown data set "cifar-10". Known data sets: mnist, fashion-mnist, spiral, blobs/,
+  );
   await assert.rejects(compare({ methods: [nearestCentroid()], datasets: ["blobs"], seeds: 1, metric: "f1", progress: false }), /unknown metric "f1"/);
   const broken: Method = { name: "broken", fit: () => ({ predict: () => new Int32Array(1) }) };
   await assert.rejects(compare({ methods: [broken], datasets: [tinyDataset("d")], seeds: [7], metric: "accuracy", progress: false }), /broken on d, seed 7 failed: .*1 predictions for 10 test examples/);

@@ -40,11 +40,12 @@ export function featureCount(dataset: Pick<Dataset, "shape">): number {
  */
 export function validateDataset(dataset: Dataset): void {
   const features = featureCount(dataset);
-  for (const [splitName, split] of [["train", dataset.train], ["test", dataset.test]] as const) {
+  for (const [splitName, split] of [
+    ["train", dataset.train],
+    ["test", dataset.test],
+  ] as const) {
     if (split.x.length !== split.count * features) {
-      throw new Error(
-        `Error in data set "${dataset.name}": ${splitName}.x has ${split.x.length} numbers but ${split.count} examples of shape [${dataset.shape}] need ${split.count * features}.`,
-      );
+      throw new Error(`Error in data set "${dataset.name}": ${splitName}.x has ${split.x.length} numbers but ${split.count} examples of shape [${dataset.shape}] need ${split.count * features}.`);
     }
     if (split.y.length !== split.count) {
       throw new Error(`Error in data set "${dataset.name}": ${splitName}.y has ${split.y.length} labels for ${split.count} examples; give one label per example.`);

@@ -53,6 +53,11 @@ export const METRICS: Record<string, Metric> = { accuracy, error: errorRate, "er
 export function resolveMetric(metric: string | Metric): Metric {
   if (typeof metric !== "string") return metric;
   const found = METRICS[metric.toLowerCase()];
-  if (!found) throw new Error(`Error in compare: unknown metric "${metric}". Use one of ${Object.keys(METRICS).map((m) => `"${m}"`).join(", ")}, or pass a Metric object { name, higherIsBetter, score(truth, predicted) }.`);
+  if (!found)
+    throw new Error(
+      `Error in compare: unknown metric "${metric}". Use one of ${Object.keys(METRICS)
+        .map((m) => `"${m}"`)
+        .join(", ")}, or pass a Metric object { name, higherIsBetter, score(truth, predicted) }.`,
+    );
   return found;
 }

@@ -74,7 +74,9 @@ export function listDatasets(): DatasetSpec[] {
 export async function loadDataset(name: string, options?: LoadOptions): Promise<Dataset> {
   const spec = findDataset(name);
   if (!spec) {
-    const known = listDatasets().map((s) => s.name).join(", ");
+    const known = listDatasets()
+      .map((s) => s.name)
+      .join(", ");
     throw new Error(`Error in loadDataset: unknown data set "${name}". Known data sets: ${known}. Register your own with registerDataset().`);
   }
   return spec.load(options);

@@ -162,19 +162,21 @@ export class ResultsTable {
       });
       return [latexText(method), ...cells].join(" & ") + " \\\\";
     });
-    return [
-      "\\begin{table}[ht]",
-      "\\centering",
-      `\\begin{tabular}{l${"c".repeat(this.datasets.length)}}`,
-      "\\hline",
-      `${header} \\\\`,
-      "\\hline",
-      ...rows,
-      "\\hline",
-      "\\end{tabular}",
-      `\\caption{${latexText(this.caption("\u00b1")).replace("\u00b1", "$\\pm$")}}`,
-      "\\end{table}",
-    ].join("\n") + "\n";
+    return (
+      [
+        "\\begin{table}[ht]",
+        "\\centering",
+        `\\begin{tabular}{l${"c".repeat(this.datasets.length)}}`,
+        "\\hline",
+        `${header} \\\\`,
+        "\\hline",
+        ...rows,
+        "\\hline",
+        "\\end{tabular}",
+        `\\caption{${latexText(this.caption("\u00b1")).replace("\u00b1", "$\\pm$")}}`,
+        "\\end{table}",
+      ].join("\n") + "\n"
+    );
   }
 
   /** An HTML table with the best of each data set in bold. */
@@ -201,7 +203,12 @@ export class ResultsTable {
       rows.push([method, ...this.datasets.map((d) => this.cellText(method, d, digits, " ± ", "-") + (this.best(d) === method ? " *" : ""))]);
     }
     const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-    const lines = rows.map((row) => row.map((text, c) => text.padEnd(widths[c])).join("  ").trimEnd());
+    const lines = rows.map((row) =>
+      row
+        .map((text, c) => text.padEnd(widths[c]))
+        .join("  ")
+        .trimEnd(),
+    );
     return [...lines, `(${this.caption(" ± ").replace("in bold", "marked *")})`].join("\n");
   }
 

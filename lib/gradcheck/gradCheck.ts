@@ -52,17 +52,22 @@ export class GradCheckReport {
 
   /** Plain-text table. */
   toString(): string {
-    const lines = this.rows.map((r) => `  ${r.passed ? "ok  " : "FAIL"} ${r.name.padEnd(8)} ${shapeString(r.shape).padEnd(12)} rel error ${r.relError.toExponential(2)} (threshold ${r.threshold.toExponential(0)})`);
+    const lines = this.rows.map(
+      (r) => `  ${r.passed ? "ok  " : "FAIL"} ${r.name.padEnd(8)} ${shapeString(r.shape).padEnd(12)} rel error ${r.relError.toExponential(2)} (threshold ${r.threshold.toExponential(0)})`,
+    );
     return `Gradient check ${this.title}: ${this.passed ? "passed" : "FAILED"}\n${lines.join("\n")}`;
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
     const rows = this.rows
-      .map((r) => `<tr><td>${r.name}</td><td>${shapeString(r.shape)}</td><td>${r.relError.toExponential(2)}</td><td>${r.threshold.toExponential(0)}</td><td style="color:${r.passed ? "green" : "red"}">${r.passed ? "✓" : "✗"}</td></tr>`)
+      .map(
+        (r) =>
+          `<tr><td>${r.name}</td><td>${shapeString(r.shape)}</td><td>${r.relError.toExponential(2)}</td><td>${r.threshold.toExponential(0)}</td><td style="color:${r.passed ? "green" : "red"}">${r.passed ? "✓" : "✗"}</td></tr>`,
+      )
       .join("");
     return {
       "text/plain": this.toString(),
-      "text/html": `<div><b>Gradient check ${this.title}</b>: ${this.passed ? "passed" : "<span style=\"color:red\">FAILED</span>"}<table><tr><th>input</th><th>shape</th><th>relative error</th><th>threshold</th><th></th></tr>${rows}</table></div>`,
+      "text/html": `<div><b>Gradient check ${this.title}</b>: ${this.passed ? "passed" : '<span style="color:red">FAILED</span>'}<table><tr><th>input</th><th>shape</th><th>relative error</th><th>threshold</th><th></th></tr>${rows}</table></div>`,
     };
   }
 }
@@ -125,7 +130,7 @@ export function gradCheck(spec: GradCheckSpec): GradCheckReport {
       dout ??= rng(0).randn(...probe.shape);
       numeric = evalNumericalGradientArray(() => spec.f(inputs) as NDArray, x, dout, h);
     }
-    const threshold = typeof spec.threshold === "number" ? spec.threshold : spec.threshold?.[key] ?? 1e-7;
+    const threshold = typeof spec.threshold === "number" ? spec.threshold : (spec.threshold?.[key] ?? 1e-7);
     const error = relError(numeric, analytic.reshape(...numeric.shape));
     rows.push({ name: key, shape: x.shape, relError: error, threshold, passed: error <= threshold });
   }

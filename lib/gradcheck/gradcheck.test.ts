@@ -30,7 +30,10 @@ test("gradCheck reports each input, catches a wrong backward pass, and displays 
   const f = (p: Record<string, NDArray>): NDArray => p.x.matmul(p.W);
   const good = gradCheck({ name: "matmul", f, inputs: { x, W }, analytic: { x: dout.matmul(W.T), W: x.T.matmul(dout) }, dout, threshold: 1e-9 });
   assert.equal(good.passed, true, String(good));
-  assert.deepEqual(good.rows.map((r) => r.name), ["x", "W"]);
+  assert.deepEqual(
+    good.rows.map((r) => r.name),
+    ["x", "W"],
+  );
   good.assertPassed();
   const bad = gradCheck({ name: "matmul", f, inputs: { x, W }, analytic: { x: dout.matmul(W.T), W: x.T.matmul(dout).mul(2) }, dout, threshold: 1e-9 });
   assert.equal(bad.passed, false);

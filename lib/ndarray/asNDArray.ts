@@ -45,7 +45,7 @@ export function asNDArray(x: ArrayLike, fnName = "asNDArray", argName = "x"): ND
   if (typeof x === "number") return new NDArray([], Float64Array.of(x));
   if (x instanceof Float64Array || x instanceof Float32Array) return new NDArray([x.length], Float64Array.from(x));
   if (!Array.isArray(x)) {
-    const kind = x === null ? "null" : typeof x === "object" ? (x as object).constructor?.name ?? "object" : typeof x;
+    const kind = x === null ? "null" : typeof x === "object" ? ((x as object).constructor?.name ?? "object") : typeof x;
     throw new Error(`Error in ${fnName}: argument ${argName} must be an NDArray or nested arrays of numbers, got ${kind}`);
   }
   const shape: number[] = [];

@@ -68,8 +68,7 @@ export function ndarrayBundle(x: NDArray): MimeBundle {
       })
       .join("");
     bundle["text/html"] =
-      `<div class="dl-workbook-ndarray"><div style="font-size:smaller">NDArray [${x.shape.join(",")}] float64</div>` +
-      `<table style="font-family:monospace;text-align:right">${head}${body}</table></div>`;
+      `<div class="dl-workbook-ndarray"><div style="font-size:smaller">NDArray [${x.shape.join(",")}] float64</div>` + `<table style="font-family:monospace;text-align:right">${head}${body}</table></div>`;
   }
   return bundle;
 }

@@ -4,19 +4,49 @@ import { NDArray, asNDArray, asMask, linspace, rng, concat, stack, zeros, ones, 
 import { JUPYTER_DISPLAY } from "../display";
 
 test("asNDArray converts nested arrays and names the function and argument when ragged", () => {
-  const x = asNDArray([[1, 2, 3], [4, 5, 6]]);
+  const x = asNDArray([
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
   assert.deepEqual(x.shape, [2, 3]);
-  assert.deepEqual(x.toArray(), [[1, 2, 3], [4, 5, 6]]);
+  assert.deepEqual(x.toArray(), [
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
   assert.throws(() => asNDArray([[1, 2], [3]], "rnnStepForward", "prevH"), /Error in rnnStepForward: argument prevH is ragged/);
   assert.deepEqual(asNDArray(Float32Array.of(0.5, 2)).toArray(), [0.5, 2]);
 });
 
 test("matmul, transpose, broadcasting and reductions follow numpy", () => {
-  const a = asNDArray([[1, 2], [3, 4], [5, 6]]);
-  assert.deepEqual(a.matmul([[1, 0], [0, 1]]).toArray(), a.toArray());
-  assert.deepEqual(a.matmul(a.T).toArray(), [[5, 11, 17], [11, 25, 39], [17, 39, 61]]);
-  assert.deepEqual(a.add([10, 20]).toArray(), [[11, 22], [13, 24], [15, 26]]);
-  assert.deepEqual(a.mul([[1], [0], [2]]).toArray(), [[1, 2], [0, 0], [10, 12]]);
+  const a = asNDArray([
+    [1, 2],
+    [3, 4],
+    [5, 6],
+  ]);
+  assert.deepEqual(
+    a
+      .matmul([
+        [1, 0],
+        [0, 1],
+      ])
+      .toArray(),
+    a.toArray(),
+  );
+  assert.deepEqual(a.matmul(a.T).toArray(), [
+    [5, 11, 17],
+    [11, 25, 39],
+    [17, 39, 61],
+  ]);
+  assert.deepEqual(a.add([10, 20]).toArray(), [
+    [11, 22],
+    [13, 24],
+    [15, 26],
+  ]);
+  assert.deepEqual(a.mul([[1], [0], [2]]).toArray(), [
+    [1, 2],
+    [0, 0],
+    [10, 12],
+  ]);
   assert.deepEqual(a.sum(0).toArray(), [9, 12]);
   assert.deepEqual(a.sum(1, true).shape, [3, 1]);
   assert.equal(a.sum(), 21);
@@ -30,11 +60,17 @@ test("matmul, transpose, broadcasting and reductions follow numpy", () => {
 
 test("take, slice, assignAt, concat and stack work along any axis", () => {
   const x = arange(24).reshape(2, 3, 4);
-  assert.deepEqual(x.take(1, 2).toArray(), [[8, 9, 10, 11], [20, 21, 22, 23]]);
+  assert.deepEqual(x.take(1, 2).toArray(), [
+    [8, 9, 10, 11],
+    [20, 21, 22, 23],
+  ]);
   assert.deepEqual(x.slice(2, 1, 3).shape, [2, 3, 2]);
   assert.equal(x.slice(2, 1, 3).get(1, 2, 1), 22);
   const h = zeros(2, 3, 4);
-  h.assignAt(1, 1, [[1, 1, 1, 1], [2, 2, 2, 2]]);
+  h.assignAt(1, 1, [
+    [1, 1, 1, 1],
+    [2, 2, 2, 2],
+  ]);
   assert.equal(h.get(1, 1, 3), 2);
   assert.equal(h.sum(), 12);
   assert.throws(() => h.assignAt(1, 0, [[1, 2]]), /Error in assignAt: values of shape \[1,2\]/);
@@ -69,7 +105,10 @@ test("rng is deterministic per seed, and its samples have the right distribution
 });
 
 test("an NDArray displays as an HTML table, summarised when big", () => {
-  const small = asNDArray([[1.5, 2], [3, 4]]);
+  const small = asNDArray([
+    [1.5, 2],
+    [3, 4],
+  ]);
   const bundle = small[JUPYTER_DISPLAY]();
   assert.match(String(bundle["text/html"]), /<table/);
   assert.match(String(bundle["text/html"]), /<td>1.5<\/td>/);
@@ -85,17 +124,26 @@ test("reshape, zeros and ones take the shape as sizes or as one array, as numpy 
   // issue 12: x.reshape([2, 3]) failed with "cannot reshape 6 elements into [2,3]"
   const x = arange(6);
   const y = arange(6).reshape(3, 2);
-  assert.deepEqual(x.reshape([2, 3]).toArray(), [[0, 1, 2], [3, 4, 5]]);
+  assert.deepEqual(x.reshape([2, 3]).toArray(), [
+    [0, 1, 2],
+    [3, 4, 5],
+  ]);
   assert.deepEqual(x.reshape(2, 3).toArray(), x.reshape([2, 3]).toArray());
   assert.deepEqual(x.reshape(y.shape).shape, [3, 2]);
   assert.deepEqual(x.reshape([-1, 2]).shape, [3, 2]);
   assert.deepEqual(x.reshape([6]).shape, [6]);
   assert.deepEqual(asNDArray(5).reshape([]).shape, []);
   assert.throws(() => x.reshape([4, 2]), /Error in reshape: cannot reshape an array of shape \[6\] \(6 elements\) into \[4,2\]/);
-  assert.throws(() => x.reshape([2, 3] as unknown as number, 1), /Error in reshape: give the shape as separate sizes reshape\(2, 3\) or as one array reshape\(\[2, 3\]\), got an array \[2,3\] among 2 arguments/);
+  assert.throws(
+    () => x.reshape([2, 3] as unknown as number, 1),
+    /Error in reshape: give the shape as separate sizes reshape\(2, 3\) or as one array reshape\(\[2, 3\]\), got an array \[2,3\] among 2 arguments/,
+  );
   assert.deepEqual(zeros([2, 3]).shape, [2, 3]);
   assert.deepEqual(zeros(y.shape).shape, [3, 2]);
-  assert.deepEqual(ones([2, 2]).toArray(), [[1, 1], [1, 1]]);
+  assert.deepEqual(ones([2, 2]).toArray(), [
+    [1, 1],
+    [1, 1],
+  ]);
   assert.deepEqual(ones(3).toArray(), [1, 1, 1]);
 });
 
@@ -104,10 +152,24 @@ test("asNDArray names what a wrong element is; asMask reads booleans as 1/0", ()
   assert.throws(() => asNDArray([[1, [2]]], "f", "x"), /Error in f: argument x is ragged: element \[0,1\] is an array but elements of shape \[1,2\] are numbers/);
   assert.throws(() => asNDArray([[1, 2], 3], "f", "x"), /Error in f: argument x is ragged: element \[1\] is a number where an array of length 2 was expected/);
   assert.throws(() => asNDArray([[1, null]] as unknown as number[][], "f", "x"), /element \[0,1\] is null/);
-  assert.deepEqual(asMask([[true, false], [false, true]]).toArray(), [[1, 0], [0, 1]]);
+  assert.deepEqual(
+    asMask([
+      [true, false],
+      [false, true],
+    ]).toArray(),
+    [
+      [1, 0],
+      [0, 1],
+    ],
+  );
   assert.deepEqual(asMask([[1, 0]]).toArray(), [[1, 0]]);
   assert.deepEqual(asMask(Uint8Array.of(1, 0, 1)).toArray(), [1, 0, 1]);
   const m = asNDArray([[1, 0]]);
   assert.equal(asMask(m), m, "an NDArray is taken as it is");
-  assert.deepEqual(arange(4).map((v) => v % 2 === 0).toArray(), [1, 0, 1, 0]);
+  assert.deepEqual(
+    arange(4)
+      .map((v) => v % 2 === 0)
+      .toArray(),
+    [1, 0, 1, 0],
+  );
 });

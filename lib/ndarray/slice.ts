@@ -146,5 +146,8 @@ export function stack(arrays: ArrayLike[], axis = 0): NDArray {
   });
   const expanded = [...shape];
   expanded.splice(ax, 0, 1);
-  return concat(Xs.map((X) => X.reshape(...expanded)), ax);
+  return concat(
+    Xs.map((X) => X.reshape(...expanded)),
+    ax,
+  );
 }

@@ -9,7 +9,11 @@ import { relError } from "../gradcheck";
 test("each test surface's analytic gradient matches centered differences (rel error <= 1e-6)", () => {
   const surfaces: Surface[] = [quadraticBowl(), illConditionedBowl(), beale(), rosenbrock(), saddle()];
   for (const s of surfaces) {
-    for (const [x, y] of [[0.3, -0.7], [1.1, 0.4], [-1.5, 1.2]]) {
+    for (const [x, y] of [
+      [0.3, -0.7],
+      [1.1, 0.4],
+      [-1.5, 1.2],
+    ]) {
       const h = 1e-6;
       const numeric = [(s.f(x + h, y) - s.f(x - h, y)) / (2 * h), (s.f(x, y + h) - s.f(x, y - h)) / (2 * h)];
       const e = relError(s.grad(x, y), numeric);
@@ -52,7 +56,10 @@ test("compareOptimizers displays as one animated Plotly figure (contours + paths
   const bundle = cmp[JUPYTER_DISPLAY]();
   const fig = bundle[PLOTLY_MIME] as FigureSpec;
   assert.equal(fig.data[0].type, "contour");
-  assert.deepEqual(fig.data.slice(1).map((t) => t.name), ["sgd", "adam", "sgd", "adam"]);
+  assert.deepEqual(
+    fig.data.slice(1).map((t) => t.name),
+    ["sgd", "adam", "sgd", "adam"],
+  );
   assert.equal(fig.layout?.yaxis2 && (fig.layout.yaxis2 as { type?: string }).type, "log");
   assert.equal(fig.frames?.length, 10);
   assert.deepEqual(fig.frames?.[0].traces, [1, 2]);
@@ -86,7 +93,16 @@ test("each optimizer keeps one colour in every panel and every animation frame, 
     if (!seen.has(name)) seen.set(name, color);
     assert.equal(color, seen.get(name), `${where}: "${name}" is drawn in ${color} but elsewhere in ${seen.get(name)}`);
   };
-  const figures: [string, FigureSpec][] = [["displayed", displayed], ...([["contourFigure", contour], ["lossFigure", loss], ["animatedFigure", animated]] as [string, Figure][]).map(([n, f]): [string, FigureSpec] => [n, f.toJSON()])];
+  const figures: [string, FigureSpec][] = [
+    ["displayed", displayed],
+    ...(
+      [
+        ["contourFigure", contour],
+        ["lossFigure", loss],
+        ["animatedFigure", animated],
+      ] as [string, Figure][]
+    ).map(([n, f]): [string, FigureSpec] => [n, f.toJSON()]),
+  ];
   for (const [figName, fig] of figures) {
     const scatter = fig.data.filter((t) => t.type === "scatter");
     assert.equal(scatter.length, figName === "contourFigure" || figName === "lossFigure" ? 7 : 14, `${figName}: one path and/or one loss curve per optimizer`);

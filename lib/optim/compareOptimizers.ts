@@ -12,10 +12,7 @@ import { Surface } from "./surfaces";
 import { RuleName, RuleConfigs, updateRules, isAdaptive, UpdateRule } from "./rules";
 
 /** An optimizer to compare: a rule's name (its surface-suggested learning rate), a rule with config, or your own rule. */
-export type OptimizerChoice =
-  | RuleName
-  | { [K in RuleName]: { rule: K; name?: string; config?: Partial<RuleConfigs[K]> } }[RuleName]
-  | TrajectoryOptimizer;
+export type OptimizerChoice = RuleName | { [K in RuleName]: { rule: K; name?: string; config?: Partial<RuleConfigs[K]> } }[RuleName] | TrajectoryOptimizer;
 
 /** A stateful 2-D optimizer: `step(w, dw)` returns the next w. Make one from any rule with {@link withConfig}. */
 export interface TrajectoryOptimizer {
@@ -141,12 +138,32 @@ export class OptimizerComparison {
 
   private pathTrace(run: OptimizerRun, upTo: number, axes: Partial<ScatterTrace>): ScatterTrace {
     const color = this.color(run.name);
-    return { type: "scatter", mode: "lines+markers", name: run.name, legendgroup: run.name, x: run.x.slice(0, upTo).map(short), y: run.y.slice(0, upTo).map(short), line: { color }, marker: { size: 3, color }, ...axes };
+    return {
+      type: "scatter",
+      mode: "lines+markers",
+      name: run.name,
+      legendgroup: run.name,
+      x: run.x.slice(0, upTo).map(short),
+      y: run.y.slice(0, upTo).map(short),
+      line: { color },
+      marker: { size: 3, color },
+      ...axes,
+    };
   }
 
   private lossTrace(run: OptimizerRun, upTo: number, axes: Partial<ScatterTrace>): ScatterTrace {
     const shown = this.shownLoss(run);
-    return { type: "scatter", mode: "lines", name: run.name, legendgroup: run.name, showlegend: false, x: shown.slice(0, upTo).map((_, i) => i), y: shown.slice(0, upTo).map(short), line: { color: this.color(run.name) }, ...axes };
+    return {
+      type: "scatter",
+      mode: "lines",
+      name: run.name,
+      legendgroup: run.name,
+      showlegend: false,
+      x: shown.slice(0, upTo).map((_, i) => i),
+      y: shown.slice(0, upTo).map(short),
+      line: { color: this.color(run.name) },
+      ...axes,
+    };
   }
 
   private contour(axes: Partial<Trace>): Trace {
@@ -189,15 +206,18 @@ export class OptimizerComparison {
     // Frames redraw only the paths (the loss curves stay whole), every `stride`-th point, to keep the JSON small.
     const moving = this.runs.map((_, i) => i + 1);
     const stride = Math.max(1, Math.ceil(this.steps / 100));
-    const upTo = (values: number[], step: number): number[] => values.slice(0, step + 1).filter((_, i) => i % stride === 0 || i === step).map(short);
+    const upTo = (values: number[], step: number): number[] =>
+      values
+        .slice(0, step + 1)
+        .filter((_, i) => i % stride === 0 || i === step)
+        .map(short);
     const frames: Frame[] = this.frameSteps().map((step) => ({
       name: String(step),
       traces: moving,
       data: this.runs.map((r) => ({ x: upTo(r.x, step), y: upTo(r.y, step), line: { color: this.color(r.name) }, marker: { size: 3, color: this.color(r.name) } })),
     }));
     const lossValues = this.runs.flatMap((r) => this.shownLoss(r)).filter((v) => Number.isFinite(v) && v > 0);
-    const yRange2: [number, number] | undefined =
-      this.logLoss && lossValues.length > 0 ? [Math.log10(Math.min(...lossValues)) - 0.2, Math.log10(Math.max(...lossValues)) + 0.2] : undefined;
+    const yRange2: [number, number] | undefined = this.logLoss && lossValues.length > 0 ? [Math.log10(Math.min(...lossValues)) - 0.2, Math.log10(Math.max(...lossValues)) + 0.2] : undefined;
     const layout: Layout = {
       title: { text: `${s.name}: ${s.formula}, ${this.steps} steps` },
       xaxis: { title: { text: "x" }, range: s.xRange, domain: [0, 0.55] },

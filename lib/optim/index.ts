@@ -5,16 +5,6 @@
  */
 export * from "./rules";
 export { WorkbookOptimizer, NamedTensor } from "./tfjs/workbookOptimizer";
-export {
-  SgdOptimizer,
-  SgdMomentumOptimizer,
-  NesterovOptimizer,
-  AdagradOptimizer,
-  RmspropOptimizer,
-  AdamOptimizer,
-  AdamwOptimizer,
-  AdamLectureOptimizer,
-  AdamHyperparameters,
-} from "./tfjs/optimizers";
+export { SgdOptimizer, SgdMomentumOptimizer, NesterovOptimizer, AdagradOptimizer, RmspropOptimizer, AdamOptimizer, AdamwOptimizer, AdamLectureOptimizer, AdamHyperparameters } from "./tfjs/optimizers";
 export { Surface, quadraticBowl, illConditionedBowl, beale, rosenbrock, saddle, customSurface, surfaceFromTf, CustomSurfaceSpec, surfaces } from "./surfaces";
 export { compareOptimizers, withConfig, OPTIMIZER_COLORS, OptimizerComparison, OptimizerRun, OptimizerChoice, TrajectoryOptimizer, CompareOptimizersSpec } from "./compareOptimizers";

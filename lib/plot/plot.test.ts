@@ -18,7 +18,13 @@ test("a figure displays as Plotly JSON with a short text summary", () => {
 });
 
 test("helpers build line, contour, bar, heatmap and image-grid figures", () => {
-  const line = linePlot([{ name: "a", y: [3, 2, 1] }, { name: "b", x: [0, 2, 4], y: [1, 1, 1] }], { logY: true });
+  const line = linePlot(
+    [
+      { name: "a", y: [3, 2, 1] },
+      { name: "b", x: [0, 2, 4], y: [1, 1, 1] },
+    ],
+    { logY: true },
+  );
   assert.equal(line.data.length, 2);
   assert.deepEqual(line.data[0].x, [0, 1, 2]);
   assert.equal(line.layout.yaxis?.type, "log");
@@ -34,13 +40,26 @@ test("helpers build line, contour, bar, heatmap and image-grid figures", () => {
   assert.deepEqual(bars.data[0].error_y, { type: "data", array: [0.01, 0.02], visible: true });
   assert.throws(() => barChart(["a"], { y: [1, 2] }), /2 values but there are 1 categories/);
 
-  const hm = heatmap([[1, 2], [3, 4]], { xLabels: ["a", "b"], showValues: 1 });
-  assert.deepEqual(hm.data[0].text, [["1.0", "2.0"], ["3.0", "4.0"]]);
+  const hm = heatmap(
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    { xLabels: ["a", "b"], showValues: 1 },
+  );
+  assert.deepEqual(hm.data[0].text, [
+    ["1.0", "2.0"],
+    ["3.0", "4.0"],
+  ]);
 
   const grid = imageGrid(arange(2 * 3 * 3).reshape(2, 3, 3), { titles: ["zero", "one"] });
   assert.equal(grid.data.length, 2);
   assert.equal(grid.data[1].xaxis, "x2");
-  assert.deepEqual(grid.data[1].z, [[9, 10, 11], [12, 13, 14], [15, 16, 17]]);
+  assert.deepEqual(grid.data[1].z, [
+    [9, 10, 11],
+    [12, 13, 14],
+    [15, 16, 17],
+  ]);
   assert.throws(() => imageGrid([[1, 2]]), /Error in imageGrid: images must be 3-D/);
 });
 
@@ -64,7 +83,18 @@ test("every helper writes its titles as { text } objects (plotly.js-dist 4 draws
     ["contourPlot", contourPlot((x, y) => x * y, [-1, 1], [-1, 1], { title: "saddle", resolution: 4 })],
     ["barChart", barChart(["a"], [{ y: [1] }], { title: "accuracy", xTitle: "data set", yTitle: "acc" })],
     ["heatmap", heatmap([[1]], { title: "attention" })],
-    ["imageGrid", imageGrid([[[0, 1], [1, 0]]], { title: "digits" })],
+    [
+      "imageGrid",
+      imageGrid(
+        [
+          [
+            [0, 1],
+            [1, 0],
+          ],
+        ],
+        { title: "digits" },
+      ),
+    ],
   ];
   for (const [name, fig] of figures) {
     const titles = titlesOf(fig);

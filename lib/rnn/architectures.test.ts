@@ -38,7 +38,16 @@ test("deep RNN and deep LSTM: two stacked layers equal two calls, and backward p
     const g = deepRnnBackward(dh, cache);
     gradCheck({
       name: `deep ${cell}`,
-      f: (p) => deepRnnForward(cell, p.x, [p.h0a, p.h0b], [{ Wx: p.Wx1, Wh: p.Wh1, b: p.b1 }, { Wx: p.Wx2, Wh: p.Wh2, b: p.b2 }]).h,
+      f: (p) =>
+        deepRnnForward(
+          cell,
+          p.x,
+          [p.h0a, p.h0b],
+          [
+            { Wx: p.Wx1, Wh: p.Wh1, b: p.b1 },
+            { Wx: p.Wx2, Wh: p.Wh2, b: p.b2 },
+          ],
+        ).h,
       inputs: { x, h0a: l1.h0, h0b: l2.h0, Wx1: l1.Wx, Wh1: l1.Wh, b1: l1.b, Wx2: l2.Wx, Wh2: l2.Wh, b2: l2.b },
       analytic: { x: g.dx, h0a: g.dh0s[0], h0b: g.dh0s[1], Wx1: g.grads[0].dWx, Wh1: g.grads[0].dWh, b1: g.grads[0].db, Wx2: g.grads[1].dWx, Wh2: g.grads[1].dWh, b2: g.grads[1].db },
       dout: dh,
@@ -48,7 +57,12 @@ test("deep RNN and deep LSTM: two stacked layers equal two calls, and backward p
 });
 
 test("bidirectional RNN/LSTM with concat, sum and average merges: the backward direction reads right to left, and backward passes the gradient check (1e-6)", () => {
-  const cases: [CellType, MergeMode][] = [["rnn", "concat"], ["lstm", "concat"], ["lstm", "sum"], ["rnn", "average"]];
+  const cases: [CellType, MergeMode][] = [
+    ["rnn", "concat"],
+    ["lstm", "concat"],
+    ["lstm", "sum"],
+    ["rnn", "average"],
+  ];
   cases.forEach(([cell, merge], k) => {
     const r = rng(60 + k);
     const [N, T, D, H] = [2, 4, 3, 3];
@@ -78,9 +92,20 @@ test("bidirectional RNN/LSTM with concat, sum and average merges: the backward d
 test("pyramid reduction concatenates adjacent frames; odd T is padded with a zero frame or its last frame dropped", () => {
   const x = arange(1 * 5 * 2).reshape(1, 5, 2); // frames [0,1], [2,3], [4,5], [6,7], [8,9]
   const padded = pyramidReduceForward(x, "pad").out;
-  assert.deepEqual(padded.toArray(), [[[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 0, 0]]]);
+  assert.deepEqual(padded.toArray(), [
+    [
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9, 0, 0],
+    ],
+  ]);
   const dropped = pyramidReduceForward(x, "drop").out;
-  assert.deepEqual(dropped.toArray(), [[[0, 1, 2, 3], [4, 5, 6, 7]]]);
+  assert.deepEqual(dropped.toArray(), [
+    [
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+    ],
+  ]);
   const r = rng(70);
   for (const odd of ["pad", "drop"] as const) {
     const input = r.randn(2, 5, 3);

@@ -34,12 +34,7 @@ export interface BidirectionalCache {
  * const { h, cache } = bidirectionalForward("lstm", x, { forward: { h0, Wx, Wh, b }, backward: { h0: h0b, Wx: Wxb, Wh: Whb, b: bb } }, "concat");
  * ```
  */
-export function bidirectionalForward(
-  cell: CellType,
-  x: ArrayLike,
-  params: { forward: DirectionParams; backward: DirectionParams },
-  merge: MergeMode = "concat",
-): { h: NDArray; cache: BidirectionalCache } {
+export function bidirectionalForward(cell: CellType, x: ArrayLike, params: { forward: DirectionParams; backward: DirectionParams }, merge: MergeMode = "concat"): { h: NDArray; cache: BidirectionalCache } {
   if (merge !== "concat" && merge !== "sum" && merge !== "average") {
     throw new Error(`Error in bidirectionalForward: merge must be "concat", "sum" or "average", got "${String(merge)}"`);
   }

@@ -13,7 +13,13 @@ test("layers composed as CS231n's CaptioningRNN reproduce the fixture losses (rn
   for (const cell of ["rnn", "lstm"] as const) {
     const G = cell === "lstm" ? 4 : 1;
     // every parameter = linspace(-1.4, 1.3, size), reshaped
-    const p = (...shape: number[]): NDArray => linspace(-1.4, 1.3, shape.reduce((a, b) => a * b, 1), shape);
+    const p = (...shape: number[]): NDArray =>
+      linspace(
+        -1.4,
+        1.3,
+        shape.reduce((a, b) => a * b, 1),
+        shape,
+      );
     const W_embed = p(V, W);
     const W_proj = p(D, H);
     const b_proj = p(H);
@@ -23,7 +29,9 @@ test("layers composed as CS231n's CaptioningRNN reproduce the fixture losses (rn
     const W_vocab = p(H, V);
     const b_vocab = p(V);
     const features = cell === "rnn" ? linspace(-1.5, 0.3, N * D, [N, D]) : linspace(-0.5, 1.7, N * D, [N, D]);
-    const captions = arange(N * T).map((v) => v % V).reshape(N, T);
+    const captions = arange(N * T)
+      .map((v) => v % V)
+      .reshape(N, T);
     const captionsIn = captions.slice(1, 0, T - 1);
     const captionsOut = captions.slice(1, 1, T);
     const mask = captionsOut.map((w) => (w !== 0 ? 1 : 0));

@@ -72,7 +72,10 @@ test("temporalSoftmaxLoss takes a boolean mask as 1/0: nested booleans, y.map(w 
   const nested = (numbers.toArray() as number[][]).map((row) => row.map((m) => m === 1));
   const fromMap = y.map((w) => w !== NULL);
   const bytes = Uint8Array.from(numbers.data);
-  for (const [name, mask] of [["nested booleans", nested], ["y.map(w => w !== NULL)", fromMap]] as const) {
+  for (const [name, mask] of [
+    ["nested booleans", nested],
+    ["y.map(w => w !== NULL)", fromMap],
+  ] as const) {
     const got = temporalSoftmaxLoss(x, y, mask);
     // identical (relative error 0): the same weights, summed in the same order
     assert.equal(got.loss, expected.loss, name);
@@ -81,9 +84,19 @@ test("temporalSoftmaxLoss takes a boolean mask as 1/0: nested booleans, y.map(w 
   assert.throws(() => temporalSoftmaxLoss(x, y, bytes), /mask must be \[N, T\] = \[2,3\]/, "a flat Uint8Array is 1-D: reshape it");
   assert.equal(temporalSoftmaxLoss(x, y, new NDArray([N, T], Float64Array.from(bytes))).loss, expected.loss);
   // true keeps a position, false drops it: an all-false mask gives no loss and no gradient
-  const none = temporalSoftmaxLoss(x, y, [[false, false, false], [false, false, false]]);
+  const none = temporalSoftmaxLoss(x, y, [
+    [false, false, false],
+    [false, false, false],
+  ]);
   assert.equal(none.loss, 0);
   assert.equal(none.dx.norm(), 0);
   // a mask of strings is named as such, not as "an array"
-  assert.throws(() => temporalSoftmaxLoss(x, y, [["1", "0", "1"], ["1", "1", "1"]] as unknown as number[][]), /Error in temporalSoftmaxLoss: argument mask must hold numbers, but element \[0,0\] is a string \("1"\)/);
+  assert.throws(
+    () =>
+      temporalSoftmaxLoss(x, y, [
+        ["1", "0", "1"],
+        ["1", "1", "1"],
+      ] as unknown as number[][]),
+    /Error in temporalSoftmaxLoss: argument mask must hold numbers, but element \[0,0\] is a string \("1"\)/,
+  );
 });

@@ -17,16 +17,7 @@ export { clipGradientsByValue, clipGradientsByNorm } from "./clipping";
 export { truncatedBptt, TruncatedBpttSpec, TruncatedBpttResult } from "./truncatedBptt";
 export { deepRnnForward, deepRnnBackward, DeepRnnCache } from "./deep";
 export { bidirectionalForward, bidirectionalBackward, MergeMode, DirectionParams, BidirectionalCache } from "./bidirectional";
-export {
-  pyramidReduceForward,
-  pyramidReduceBackward,
-  pyramidEncoderForward,
-  pyramidEncoderBackward,
-  OddLengthRule,
-  PyramidReduceCache,
-  PyramidLevelParams,
-  PyramidEncoderCache,
-} from "./pyramid";
+export { pyramidReduceForward, pyramidReduceBackward, pyramidEncoderForward, pyramidEncoderBackward, OddLengthRule, PyramidReduceCache, PyramidLevelParams, PyramidEncoderCache } from "./pyramid";
 export { lstmGatesToTfjs, lstmGatesFromTfjs } from "./tfjsGateOrder";
 export { gradientFlow, GradientFlowSpec, GradientFlowResult, GradientFlowCurve } from "./demos/gradientFlow";
 export { longTermDependencyData, LongTermDependencyData, DependencyTask, dependencyTaskWords, COUNTRY_LANGUAGE, SUBJECT_PLACE, FILLER_WORDS } from "./demos/longTermDependencyData";

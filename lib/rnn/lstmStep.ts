@@ -79,15 +79,14 @@ export function lstmStepForward(x: ArrayLike, prevH: ArrayLike, prevC: ArrayLike
  * const { dx, dprevH, dprevC, dWx, dWh, db } = lstmStepBackward(dnextH, dnextC, cache);
  * ```
  */
-export function lstmStepBackward(
-  dnextH: ArrayLike,
-  dnextC: ArrayLike,
-  cache: LstmStepCache,
-): { dx: NDArray; dprevH: NDArray; dprevC: NDArray; dWx: NDArray; dWh: NDArray; db: NDArray } {
+export function lstmStepBackward(dnextH: ArrayLike, dnextC: ArrayLike, cache: LstmStepCache): { dx: NDArray; dprevH: NDArray; dprevC: NDArray; dWx: NDArray; dWh: NDArray; db: NDArray } {
   const dH = asNDArray(dnextH, "lstmStepBackward", "dnextH");
   const dC = asNDArray(dnextC, "lstmStepBackward", "dnextC");
   const { x, prevH, prevC, Wx, Wh, inputGate: i, forgetGate: f, outputGate: o, candidate: g, tanhNextC } = cache;
-  for (const [name, d] of [["dnextH", dH], ["dnextC", dC]] as const) {
+  for (const [name, d] of [
+    ["dnextH", dH],
+    ["dnextC", dC],
+  ] as const) {
     if (d.ndim !== 2 || d.shape[0] !== prevH.shape[0] || d.shape[1] !== prevH.shape[1]) {
       throw new Error(`Error in lstmStepBackward: ${name} must have the shape of the hidden state [${prevH.shape}], got [${d.shape}]`);
     }

@@ -55,7 +55,11 @@ export function rnnStepBackward(dnextH: ArrayLike, cache: RnnStepCache): { dx: N
     throw new Error(`Error in rnnStepBackward: dnextH has shape [${dNext.shape}] but nextH has shape [${nextH.shape}]; they must match`);
   }
   // d tanh(a) / da = 1 - tanh(a)^2
-  const da = nextH.square().neg().add(1).mul(dNext.reshape(...nextH.shape));
+  const da = nextH
+    .square()
+    .neg()
+    .add(1)
+    .mul(dNext.reshape(...nextH.shape));
   return {
     dx: da.matmul(Wx.T),
     dprevH: da.matmul(Wh.T),

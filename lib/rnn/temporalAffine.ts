@@ -30,7 +30,10 @@ export function temporalAffineForward(x: ArrayLike, w: ArrayLike, b: ArrayLike):
   expectSameDim(W, 1, "w", B, 0, "b", fn);
   const [N, T, D] = X.shape;
   // out = x w + b, all N*T rows at once
-  const out = X.reshape(N * T, D).matmul(W).add(B).reshape(N, T, W.shape[1]);
+  const out = X.reshape(N * T, D)
+    .matmul(W)
+    .add(B)
+    .reshape(N, T, W.shape[1]);
   return { out, cache: { x: X, w: W } };
 }
 

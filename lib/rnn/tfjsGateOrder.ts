@@ -9,7 +9,10 @@ function reorderGates(W: ArrayLike, fnName: string, order: [number, number, numb
   const width = X.shape[axis];
   if (width % 4 !== 0) throw new Error(`Error in ${fnName}: the last axis of W (${width}) must hold 4 gate blocks of width H, shape [${X.shape}]`);
   const H = width / 4;
-  return concat(order.map((g) => X.slice(axis, g * H, (g + 1) * H)), axis);
+  return concat(
+    order.map((g) => X.slice(axis, g * H, (g + 1) * H)),
+    axis,
+  );
 }
 
 /**

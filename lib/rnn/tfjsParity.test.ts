@@ -64,7 +64,11 @@ test("the from-scratch vanilla RNN equals tf.layers.simpleRNN with copied weight
 });
 
 test("the from-scratch bidirectional LSTM and RNN equal tf.layers.bidirectional (concat, sum, ave; max abs diff <= 1e-5)", () => {
-  const modes: [MergeMode, "concat" | "sum" | "ave"][] = [["concat", "concat"], ["sum", "sum"], ["average", "ave"]];
+  const modes: [MergeMode, "concat" | "sum" | "ave"][] = [
+    ["concat", "concat"],
+    ["sum", "sum"],
+    ["average", "ave"],
+  ];
   for (const cell of ["lstm", "rnn"] as const) {
     for (const [merge, tfMerge] of modes) {
       const r = rng(93);

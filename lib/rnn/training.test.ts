@@ -37,7 +37,7 @@ test("truncated BPTT: one chunk of length T is full BPTT; shorter chunks drop th
     assert.ok(relError(chunked.dWh, fullGrads.dWh) > 1e-3, "truncation changes the gradient");
     // the second chunk's gradient equals full BPTT on that chunk alone, started from the carried state
     const h4 = full.h.take(1, 3);
-    const second = cell === "rnn" ? rnnForward(x.slice(1, 4), h4, Wx, Wh, b) : lstmForward(x.slice(1, 4), h4, Wx, Wh, b, (lstmForward(x.slice(1, 0, 4), h0, Wx, Wh, b)).cache.cT);
+    const second = cell === "rnn" ? rnnForward(x.slice(1, 4), h4, Wx, Wh, b) : lstmForward(x.slice(1, 4), h4, Wx, Wh, b, lstmForward(x.slice(1, 0, 4), h0, Wx, Wh, b).cache.cT);
     const secondGrads = cell === "rnn" ? rnnBackward(target.slice(1, 4), (second as ReturnType<typeof rnnForward>).cache) : lstmBackward(target.slice(1, 4), (second as ReturnType<typeof lstmForward>).cache);
     assert.ok(relError(chunked.dx.slice(1, 4), secondGrads.dx) < 1e-14);
   }

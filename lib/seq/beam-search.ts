@@ -54,7 +54,9 @@ export function beamSearch<S>(startToken: number, initialState: S, step: BeamSte
     for (const beam of beams) {
       const { logProbs, state } = step(beam.tokens[beam.tokens.length - 1], beam.state);
       // only the best beamWidth extensions of each beam can survive
-      const order = Array.from({ length: logProbs.length }, (_, i) => i).sort((a, b) => logProbs[b] - logProbs[a]).slice(0, beamWidth);
+      const order = Array.from({ length: logProbs.length }, (_, i) => i)
+        .sort((a, b) => logProbs[b] - logProbs[a])
+        .slice(0, beamWidth);
       for (const token of order) candidates.push({ parent: beam, token, logProb: beam.logProb + logProbs[token], state });
     }
     // keep the best beamWidth extensions overall; those ending in <END> leave the beam finished

@@ -29,7 +29,9 @@ export function encodeChars(text: string, vocab: CharVocabulary): Int32Array {
   for (let i = 0; i < text.length; i++) {
     const ix = vocab.charToIndex.get(text[i]);
     if (ix === undefined) {
-      throw new Error(`Error in encodeChars: character ${JSON.stringify(text[i])} at position ${i} is not in the vocabulary of ${vocab.size} characters. Use a seed string made of characters of the training text.`);
+      throw new Error(
+        `Error in encodeChars: character ${JSON.stringify(text[i])} at position ${i} is not in the vocabulary of ${vocab.size} characters. Use a seed string made of characters of the training text.`,
+      );
     }
     out[i] = ix;
   }

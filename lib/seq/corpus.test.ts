@@ -19,7 +19,10 @@ test("a changed corpus file is refused with both checksums named", () => {
   const file = join(dir, "input.txt");
   const text = readFileSync(join(dataDirectory(), "tinyshakespeare", "input.txt"), "utf8");
   writeFileSync(file, text.replace(/\n/g, "\r\n"));
-  assert.throws(() => loadCheckedText(file, TINY_SHAKESPEARE_SHA256), (e: Error) => e.message.includes(TINY_SHAKESPEARE_SHA256) && e.message.includes(file) && /line endings/.test(e.message));
+  assert.throws(
+    () => loadCheckedText(file, TINY_SHAKESPEARE_SHA256),
+    (e: Error) => e.message.includes(TINY_SHAKESPEARE_SHA256) && e.message.includes(file) && /line endings/.test(e.message),
+  );
   assert.throws(() => loadCheckedText(join(dir, "missing.txt"), TINY_SHAKESPEARE_SHA256), /is missing/);
 });
 

@@ -63,7 +63,9 @@ function daysInMonth(y: number, m: number): number {
  * @example randomDatePair(new SeededRandom(1)) // e.g. { source: "the 3rd of march 1998", target: "1998-03-03" }
  */
 export function randomDatePair(random: SeededRandom): TranslationPair {
-  const y = 1950 + random.int(100), m = 1 + random.int(12), d = 1 + random.int(daysInMonth(y, m));
+  const y = 1950 + random.int(100),
+    m = 1 + random.int(12),
+    d = 1 + random.int(daysInMonth(y, m));
   const w = (new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7; // 0 = monday
   return { source: random.pick(DATE_FORMATS)(y, m, d, w), target: isoDate(y, m, d) };
 }

@@ -17,7 +17,13 @@ export function buildLayersLanguageModel(options: { vocabSize: number; embedding
   const model = tf.sequential({
     layers: [
       tf.layers.embedding({ inputDim: V, outputDim: E, inputLength: T, embeddingsInitializer: tf.initializers.randomNormal({ seed }) }),
-      tf.layers.lstm({ units: H, returnSequences: true, recurrentActivation: "sigmoid", kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }), recurrentInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }) }),
+      tf.layers.lstm({
+        units: H,
+        returnSequences: true,
+        recurrentActivation: "sigmoid",
+        kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
+        recurrentInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }),
+      }),
       tf.layers.dense({ units: V, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 3 }) }),
     ],
   });

@@ -89,19 +89,19 @@ export class LstmLanguageModel {
    */
   forward(x: tf.Tensor2D, initial?: LstmState): { logits: tf.Tensor3D; state: LstmState } {
     const [N, T] = x.shape;
-    const e = tf.reshape(tf.gather(this.embedding, tf.reshape(x, [N * T])), [N, T, this.embeddingDim]) as tf.Tensor3D; // [N, T, E]
+    const e = tf.reshape<tf.Rank.R3>(tf.gather(this.embedding, tf.reshape(x, [N * T])), [N, T, this.embeddingDim]); // [N, T, E]
     const { hs, state } = this.lstm.run(e, initial);
     const logits = tf.add(tf.matMul(tf.reshape(hs, [N * T, this.hiddenSize]), this.Wy), this.by);
-    return { logits: tf.reshape(logits, [N, T, this.vocabSize]) as tf.Tensor3D, state };
+    return { logits: tf.reshape<tf.Rank.R3>(logits, [N, T, this.vocabSize]), state };
   }
 
   /** Mean cross-entropy (nats per token) of predicting y [N, T] from x [N, T]. */
   loss(x: tf.Tensor2D, y: tf.Tensor2D, initial?: LstmState): tf.Scalar {
     const { logits } = this.forward(x, initial);
     const [N, T] = y.shape;
-    const flat = tf.reshape(logits, [N * T, this.vocabSize]) as tf.Tensor2D;
+    const flat = tf.reshape<tf.Rank.R2>(logits, [N * T, this.vocabSize]);
     // -ln softmax(logits)[y] = logsumexp(logits) - logits[y]
-    return tf.losses.softmaxCrossEntropy(tf.oneHot(tf.reshape(y, [N * T]), this.vocabSize), flat) as tf.Scalar;
+    return tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(tf.oneHot(tf.reshape(y, [N * T]), this.vocabSize), flat);
   }
 
   /**
@@ -130,13 +130,15 @@ export class LstmLanguageModel {
     let last = NaN;
     for (let s = 0; s < steps; s++) {
       if (interruptRequested()) break;
-      const xs = new Int32Array(batchSize * seqLength), ys = new Int32Array(batchSize * seqLength);
+      const xs = new Int32Array(batchSize * seqLength),
+        ys = new Int32Array(batchSize * seqLength);
       for (let n = 0; n < batchSize; n++) {
         const start = this.random.int(tokens.length - seqLength - 1);
         xs.set(tokens.subarray(start, start + seqLength), n * seqLength);
         ys.set(tokens.subarray(start + 1, start + seqLength + 1), n * seqLength);
       }
-      const x = tf.tensor2d(xs, [batchSize, seqLength], "int32"), y = tf.tensor2d(ys, [batchSize, seqLength], "int32");
+      const x = tf.tensor2d(xs, [batchSize, seqLength], "int32"),
+        y = tf.tensor2d(ys, [batchSize, seqLength], "int32");
       last = this.trainBatch(x, y);
       x.dispose();
       y.dispose();
@@ -154,17 +156,20 @@ export class LstmLanguageModel {
     const streamLength = Math.floor((tokens.length - 1) / parallel);
     if (streamLength < 1) throw new Error(`Error in LstmLanguageModel.evaluate: ${tokens.length} tokens are too few for ${parallel} streams.`);
     let state = this.lstm.zeroState(parallel);
-    let total = 0, count = 0;
+    let total = 0,
+      count = 0;
     for (let p = 0; p < streamLength; p += seqLength) {
       const T = Math.min(seqLength, streamLength - p);
-      const xs = new Int32Array(parallel * T), ys = new Int32Array(parallel * T);
+      const xs = new Int32Array(parallel * T),
+        ys = new Int32Array(parallel * T);
       for (let n = 0; n < parallel; n++) {
         const start = n * streamLength + p;
         xs.set(tokens.subarray(start, start + T), n * T);
         ys.set(tokens.subarray(start + 1, start + T + 1), n * T);
       }
       const next = tf.tidy(() => {
-        const x = tf.tensor2d(xs, [parallel, T], "int32"), y = tf.tensor2d(ys, [parallel, T], "int32");
+        const x = tf.tensor2d(xs, [parallel, T], "int32"),
+          y = tf.tensor2d(ys, [parallel, T], "int32");
         const { logits, state: s } = this.forward(x, state);
         const loss = tf.losses.softmaxCrossEntropy(tf.oneHot(tf.reshape(y, [parallel * T]), this.vocabSize), tf.reshape(logits, [parallel * T, this.vocabSize]));
         return { loss, h: s.h, c: s.c };

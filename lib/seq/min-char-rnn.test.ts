@@ -19,7 +19,8 @@ test("lossFun gradients pass a numerical gradient check (rel error < 1e-6)", () 
   const m = new MinCharRnn({ vocabSize: 5, hiddenSize: 6, seqLength: 4, seed: 3 });
   // larger weights than the 0.01 init so every term matters; small enough that no gradient reaches the clip
   for (const name of ["Wxh", "Whh", "Why"] as const) m.params[name].forEach((_, i, a) => (a[i] = Math.sin(i * 1.7 + name.length) * 0.5));
-  const inputs = [0, 3, 1, 4], targets = [3, 1, 4, 2];
+  const inputs = [0, 3, 1, 4],
+    targets = [3, 1, 4, 2];
   const hprev = Float64Array.from([0.1, -0.2, 0.3, 0, 0.5, -0.4]);
   const { grads } = m.lossFun(inputs, targets, hprev);
   const h = 1e-5;

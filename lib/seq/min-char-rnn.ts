@@ -100,7 +100,9 @@ export class MinCharRnn {
    * @param hprev hidden state before x_1, length H
    */
   lossFun(inputs: ArrayLike<number>, targets: ArrayLike<number>, hprev: Float64Array): MinCharRnnLoss {
-    const V = this.vocabSize, H = this.hiddenSize, T = inputs.length;
+    const V = this.vocabSize,
+      H = this.hiddenSize,
+      T = inputs.length;
     if (targets.length !== T) throw new Error(`Error in MinCharRnn.lossFun: inputs has length ${T} but targets has length ${targets.length}; they must match.`);
     if (hprev.length !== H) throw new Error(`Error in MinCharRnn.lossFun: hprev has length ${hprev.length} but hiddenSize is ${H}.`);
     const { Whh, Why } = this.params;
@@ -121,7 +123,8 @@ export class MinCharRnn {
       // dy = p - onehot(target)
       const dy = Float64Array.from(ps[t]);
       dy[targets[t]] -= 1;
-      const h = hs[t + 1], prev = hs[t];
+      const h = hs[t + 1],
+        prev = hs[t];
       const dh = Float64Array.from(dhnext);
       for (let k = 0; k < V; k++) {
         grads.by[k] += dy[k];
@@ -170,7 +173,9 @@ export class MinCharRnn {
     this.hprev = h;
     this.smoothLoss = this.smoothLoss * 0.999 + loss * 0.001;
     for (const name of PARAM_NAMES) {
-      const p = this.params[name], g = grads[name], m = this.memory[name];
+      const p = this.params[name],
+        g = grads[name],
+        m = this.memory[name];
       for (let i = 0; i < p.length; i++) {
         m[i] += g[i] * g[i];
         p[i] -= (this.learningRate * g[i]) / Math.sqrt(m[i] + 1e-8);
@@ -245,7 +250,8 @@ export class MinCharRnn {
   }
 
   private stepHidden(prev: Float64Array, x: number): Float64Array {
-    const V = this.vocabSize, H = this.hiddenSize;
+    const V = this.vocabSize,
+      H = this.hiddenSize;
     const { Wxh, Whh, bh } = this.params;
     const h = new Float64Array(H);
     for (let i = 0; i < H; i++) {
@@ -257,7 +263,8 @@ export class MinCharRnn {
   }
 
   private probabilities(h: Float64Array, temperature: number): Float64Array {
-    const V = this.vocabSize, H = this.hiddenSize;
+    const V = this.vocabSize,
+      H = this.hiddenSize;
     const { Why, by } = this.params;
     const p = new Float64Array(V);
     let max = -Infinity;

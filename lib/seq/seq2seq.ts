@@ -123,14 +123,17 @@ export class Seq2Seq {
 
   /** Targets as [N, T + 2] int32: <START> y_1 .. y_k <END> <NULL>... */
   encodeTargets(targets: readonly string[]): tf.Tensor2D {
-    const rows = this.targetVocab.encodeTokens(targets.map((t) => [...t]), this.maxTargetLength + 2);
+    const rows = this.targetVocab.encodeTokens(
+      targets.map((t) => [...t]),
+      this.maxTargetLength + 2,
+    );
     return tf.tensor2d(rows.flat(), [targets.length, this.maxTargetLength + 2], "int32");
   }
 
   /** The encoder's final state for sources [N, S]. */
   encode(sources: tf.Tensor2D): LstmState {
     const [N, S] = sources.shape;
-    const e = tf.reshape(tf.gather(this.sourceEmbedding, tf.reshape(sources, [N * S])), [N, S, -1]) as tf.Tensor3D;
+    const e = tf.reshape<tf.Rank.R3>(tf.gather(this.sourceEmbedding, tf.reshape(sources, [N * S])), [N, S, -1]);
     return this.encoder.run(e).state;
   }
 
@@ -141,13 +144,13 @@ export class Seq2Seq {
     const state = this.encode(sources);
     const input = tf.slice(targets, [0, 0], [N, T]);
     const output = tf.reshape(tf.slice(targets, [0, 1], [N, T]), [N * T]);
-    const e = tf.reshape(tf.gather(this.targetEmbedding, tf.reshape(input, [N * T])), [N, T, -1]) as tf.Tensor3D;
+    const e = tf.reshape<tf.Rank.R3>(tf.gather(this.targetEmbedding, tf.reshape(input, [N * T])), [N, T, -1]);
     const { hs } = this.decoder.run(e, state);
     const logits = tf.add(tf.matMul(tf.reshape(hs, [N * T, this.hiddenSize]), this.Wout), this.bout);
     // -ln p(y) per position, masked where the target is <NULL>
     const nll = tf.neg(tf.sum(tf.mul(tf.oneHot(output, this.targetVocab.size), tf.logSoftmax(logits)), 1));
     const mask = tf.cast(tf.notEqual(output, this.targetVocab.nullIdx), "float32");
-    return tf.div(tf.sum(tf.mul(nll, mask)), tf.sum(mask)) as tf.Scalar;
+    return tf.div<tf.Scalar>(tf.sum(tf.mul(nll, mask)), tf.sum(mask));
   }
 
   /** One Adam step on a batch; returns its loss before the step. */
@@ -173,7 +176,8 @@ export class Seq2Seq {
     let last = NaN;
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const order = this.random.shuffle(pairs.map((_, i) => i));
-      let total = 0, batches = 0;
+      let total = 0,
+        batches = 0;
       for (let b = 0; b < order.length; b += batchSize) {
         if (interruptRequested()) return last;
         total += this.trainBatch(order.slice(b, b + batchSize).map((i) => pairs[i]));
@@ -202,7 +206,7 @@ export class Seq2Seq {
     if (beamWidth === 1) {
       const rows = tf.tidy(() => {
         let state = this.encode(this.encodeSources(sources));
-        let tokens = tf.fill([sources.length], V.startIdx, "int32") as tf.Tensor1D;
+        let tokens = tf.fill<tf.Rank.R1>([sources.length], V.startIdx, "int32");
         const out: tf.Tensor1D[] = [];
         for (let t = 0; t <= this.maxTargetLength; t++) {
           const step = this.decodeStep(tokens, state);
@@ -224,10 +228,16 @@ export class Seq2Seq {
       const initial = { h: h.dataSync() as Float32Array, c: c.dataSync() as Float32Array };
       tf.dispose([h, c]);
       const H = this.hiddenSize;
-      const [best] = beamSearch(V.startIdx, initial, (token, s) => tf.tidy(() => {
-        const step = this.decodeStep(tf.tensor1d([token], "int32"), { h: tf.tensor2d(s.h, [1, H]), c: tf.tensor2d(s.c, [1, H]) });
-        return { logProbs: step.logProbs.dataSync(), state: { h: step.state.h.dataSync() as Float32Array, c: step.state.c.dataSync() as Float32Array } };
-      }), { beamWidth, maxLength: this.maxTargetLength + 1, endToken: V.endIdx });
+      const [best] = beamSearch(
+        V.startIdx,
+        initial,
+        (token, s) =>
+          tf.tidy(() => {
+            const step = this.decodeStep(tf.tensor1d([token], "int32"), { h: tf.tensor2d(s.h, [1, H]), c: tf.tensor2d(s.c, [1, H]) });
+            return { logProbs: step.logProbs.dataSync(), state: { h: step.state.h.dataSync() as Float32Array, c: step.state.c.dataSync() as Float32Array } };
+          }),
+        { beamWidth, maxLength: this.maxTargetLength + 1, endToken: V.endIdx },
+      );
       return best.tokens.map((t) => V.idxToWord[t]).join("");
     });
   }
@@ -236,9 +246,18 @@ export class Seq2Seq {
   evaluate(pairs: readonly TranslationPair[], options: { beamWidth?: number; batchSize?: number } = {}): TranslationReport {
     const batchSize = options.batchSize ?? 256;
     const outputs: string[] = [];
-    for (let b = 0; b < pairs.length; b += batchSize) outputs.push(...this.translate(pairs.slice(b, b + batchSize).map((p) => p.source), options));
+    for (let b = 0; b < pairs.length; b += batchSize)
+      outputs.push(
+        ...this.translate(
+          pairs.slice(b, b + batchSize).map((p) => p.source),
+          options,
+        ),
+      );
     const exactMatch = outputs.filter((o, i) => o === pairs[i].target).length / Math.max(1, pairs.length);
-    const bleu = corpusBleu(pairs.map((p) => [[...p.target]]), outputs.map((o) => [...o]));
+    const bleu = corpusBleu(
+      pairs.map((p) => [[...p.target]]),
+      outputs.map((o) => [...o]),
+    );
     return { exactMatch, bleu, outputs };
   }
 

@@ -80,12 +80,15 @@ export class TfLstm {
   stepProjected(xW: tf.Tensor2D, state: LstmState): LstmState {
     const H = this.hiddenSize;
     // a = x W_x + h W_h + b, split into i, f, o, g
-    const a = tf.add(tf.add(xW, tf.matMul(state.h, this.Wh)), this.b) as tf.Tensor2D;
+    const a = tf.add<tf.Tensor2D>(tf.add(xW, tf.matMul(state.h, this.Wh)), this.b);
     const [ai, af, ao, ag] = tf.split(a, [H, H, H, H], 1);
-    const i = tf.sigmoid(ai), f = tf.sigmoid(af), o = tf.sigmoid(ao), g = tf.tanh(ag);
+    const i = tf.sigmoid(ai),
+      f = tf.sigmoid(af),
+      o = tf.sigmoid(ao),
+      g = tf.tanh(ag);
     // c_t = f * c_{t-1} + i * g ; h_t = o * tanh(c_t)
-    const c = tf.add(tf.mul(f, state.c), tf.mul(i, g)) as tf.Tensor2D;
-    const h = tf.mul(o, tf.tanh(c)) as tf.Tensor2D;
+    const c = tf.add<tf.Tensor2D>(tf.mul(f, state.c), tf.mul(i, g));
+    const h = tf.mul<tf.Tensor2D>(o, tf.tanh(c));
     return { h, c };
   }
 

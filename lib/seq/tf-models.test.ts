@@ -26,11 +26,11 @@ test("TfLstm matches the float64 lstmForward / lstmBackward of dl-workbook/rnn (
   const dhT = tf.tensor3d(Float32Array.from(dh.data), [2, 4, 5]);
   const { hs } = lstm.run(xT, { h: h0T, c: tf.zeros([2, 5]) });
   assert.ok(relError(f64(hs), ref.h) < 1e-4, `h: ${relError(f64(hs), ref.h)}`);
-  const { grads } = tf.variableGrads(() => tf.sum(tf.mul(lstm.run(xT, { h: h0T, c: tf.zeros([2, 5]) }).hs, dhT)) as tf.Scalar, lstm.variables);
+  const { grads } = tf.variableGrads(() => tf.sum<tf.Scalar>(tf.mul(lstm.run(xT, { h: h0T, c: tf.zeros([2, 5]) }).hs, dhT)), lstm.variables);
   assert.ok(relError(f64(grads[lstm.Wx.name]), refGrads.dWx) < 1e-4, "dWx");
   assert.ok(relError(f64(grads[lstm.Wh.name]), refGrads.dWh) < 1e-4, "dWh");
   assert.ok(relError(f64(grads[lstm.b.name]), refGrads.db) < 1e-4, "db");
-  assert.throws(() => lstm.run(tf.zeros([1, 2, 4]) as tf.Tensor3D), /feature size 4 but the LSTM was built for inputDim 3/);
+  assert.throws(() => lstm.run(tf.zeros<tf.Rank.R3>([1, 2, 4])), /feature size 4 but the LSTM was built for inputDim 3/);
   tf.dispose([xT, h0T, dhT, hs, ...Object.values(grads)]);
 });
 
@@ -64,9 +64,22 @@ test("seq2seq on dates: teacher-forced loss falls, greedy equals beam width 1, o
   assert.equal(losses.length, 4);
   assert.ok(losses[3] < 0.75 * losses[0], `epoch losses ${losses}`);
   const greedy = model.translate(held.map((p) => p.source));
-  assert.deepEqual(model.translate(held.slice(0, 3).map((p) => p.source), { beamWidth: 1 }), greedy.slice(0, 3));
-  const beam = model.translate(held.slice(0, 2).map((p) => p.source), { beamWidth: 3 });
-  for (const out of [...greedy, ...beam]) assert.ok([...out].every((ch) => "0123456789-".includes(ch)), out);
+  assert.deepEqual(
+    model.translate(
+      held.slice(0, 3).map((p) => p.source),
+      { beamWidth: 1 },
+    ),
+    greedy.slice(0, 3),
+  );
+  const beam = model.translate(
+    held.slice(0, 2).map((p) => p.source),
+    { beamWidth: 3 },
+  );
+  for (const out of [...greedy, ...beam])
+    assert.ok(
+      [...out].every((ch) => "0123456789-".includes(ch)),
+      out,
+    );
   const report = model.evaluate(held);
   assert.equal(report.outputs.length, 8);
   assert.ok(report.exactMatch >= 0 && report.bleu.bleu.length === 4);
@@ -75,8 +88,25 @@ test("seq2seq on dates: teacher-forced loss falls, greedy equals beam width 1, o
 
 test("the tf.layers.lstm baseline trains on the same batches", async () => {
   const model = buildLayersLanguageModel({ vocabSize: 7, embeddingDim: 4, hiddenSize: 8, seqLength: 5 });
-  const x = tf.tensor2d([[1, 2, 3, 4, 5], [2, 3, 4, 5, 6]], [2, 5], "int32");
-  const y = tf.oneHot(tf.tensor2d([[2, 3, 4, 5, 6], [3, 4, 5, 6, 0]], [2, 5], "int32"), 7);
+  const x = tf.tensor2d(
+    [
+      [1, 2, 3, 4, 5],
+      [2, 3, 4, 5, 6],
+    ],
+    [2, 5],
+    "int32",
+  );
+  const y = tf.oneHot(
+    tf.tensor2d(
+      [
+        [2, 3, 4, 5, 6],
+        [3, 4, 5, 6, 0],
+      ],
+      [2, 5],
+      "int32",
+    ),
+    7,
+  );
   const first = (await model.trainOnBatch(x, y)) as number;
   let last = first;
   for (let i = 0; i < 30; i++) last = (await model.trainOnBatch(x, y)) as number;
@@ -85,4 +115,3 @@ test("the tf.layers.lstm baseline trains on the same batches", async () => {
   tf.dispose([x, y]);
   model.dispose();
 });
-

@@ -59,22 +59,30 @@ export async function checkDatasets(proposal: ProposalNotebook, course: Course):
   const part = plan && findSubsection(plan, "Data sets");
   if (!plan || !part) return { problems: [], notChecked: [] }; // reported by the section rules
   const where = `${plan.title} > ${part.title} (cell ${part.cell})`;
-  const names = listItems(part.tokens).map(datasetName).filter((name) => name !== "" && !/\bTODO\b/.test(name));
+  const names = listItems(part.tokens)
+    .map(datasetName)
+    .filter((name) => name !== "" && !/\bTODO\b/.test(name));
   const problems: Problem[] = [];
   const notChecked: Problem[] = [];
   if (names.length === 0 && part.tokens.length > 0) {
     problems.push({ where, message: "name each data set as a list item (- **MNIST**: ...), so that the check can load it." });
   }
-  const known = listDatasets().map((spec) => spec.name).join(", ");
+  const known = listDatasets()
+    .map((spec) => spec.name)
+    .join(", ");
   for (const name of names) {
     if (isPath(name)) {
       const file = path.resolve(path.dirname(proposal.file), name);
-      if (!fs.existsSync(file)) notChecked.push({ where, message: `data set file "${name}" not checked: it is not at ${file}. Fine if the data stay with your lab; otherwise put the file next to the proposal or fix the path.` });
+      if (!fs.existsSync(file))
+        notChecked.push({ where, message: `data set file "${name}" not checked: it is not at ${file}. Fine if the data stay with your lab; otherwise put the file next to the proposal or fix the path.` });
       continue;
     }
     const spec = findDataset(name);
     if (!spec) {
-      notChecked.push({ where, message: `data set "${name}" not checked: the checker loads only ${known} by name (and files next to the proposal, by path). Say in the plan where "${name}" comes from and how you get it.` });
+      notChecked.push({
+        where,
+        message: `data set "${name}" not checked: the checker loads only ${known} by name (and files next to the proposal, by path). Say in the plan where "${name}" comes from and how you get it.`,
+      });
       continue;
     }
     if (loadedOnce.has(spec.name)) continue;
@@ -91,7 +99,10 @@ export async function checkDatasets(proposal: ProposalNotebook, course: Course):
     const methods = findSubsection(plan, "Methods");
     const methodCount = methods ? listItems(methods.tokens).length : 0;
     if (methods && methodCount < 2) {
-      problems.push({ where: `${plan.title} > ${methods.title} (cell ${methods.cell})`, message: `a comparison project compares two or more methods; list each as a list item (the plan lists ${methodCount}).` });
+      problems.push({
+        where: `${plan.title} > ${methods.title} (cell ${methods.cell})`,
+        message: `a comparison project compares two or more methods; list each as a list item (the plan lists ${methodCount}).`,
+      });
     }
   }
   return { problems, notChecked };

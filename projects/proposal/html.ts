@@ -7,6 +7,7 @@ import * as path from "path";
 import { pathToFileURL } from "url";
 import type { ICell, INotebookContent, IOutput, MultilineString } from "@jupyterlab/nbformat";
 import { marked } from "marked";
+import { asText } from "../../kernel/wire";
 import type { Course } from "../course";
 import { sourceText } from "./notebook";
 
@@ -14,6 +15,7 @@ import { sourceText } from "./notebook";
 interface Katex {
   renderToString(tex: string, options: { displayMode?: boolean; throwOnError?: boolean }): string;
 }
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- katex ships no type declarations, so an import statement would not compile; require with the Katex interface above types it
 const katex = require("katex") as Katex;
 
 /** Escapes text for HTML. */
@@ -30,7 +32,7 @@ function renderMath(markdown: string): string {
 /** The HTML of one output: an image, HTML, or text, in that order of preference. */
 function outputHtml(output: IOutput): string {
   if (output.output_type === "stream") return `<pre class="output">${escapeHtml(sourceText(output.text as MultilineString))}</pre>`;
-  if (output.output_type === "error") return `<pre class="output error">${escapeHtml(`${String(output.ename)}: ${String(output.evalue)}`)}</pre>`;
+  if (output.output_type === "error") return `<pre class="output error">${escapeHtml(`${asText(output.ename)}: ${asText(output.evalue)}`)}</pre>`;
   const data = (output.data ?? {}) as Record<string, MultilineString>;
   for (const mime of ["image/png", "image/jpeg"]) {
     if (data[mime]) return `<img class="output" src="data:${mime};base64,${sourceText(data[mime]).replace(/\s/g, "")}">`;

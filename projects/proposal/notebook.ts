@@ -52,7 +52,10 @@ export function sourceText(source: MultilineString): string {
 
 /** Lower case, single spaces: how section titles are compared. */
 export function normalizeTitle(title: string): string {
-  return title.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+  return title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim();
 }
 
 /** Reads and parses a notebook file; errors name the file. */

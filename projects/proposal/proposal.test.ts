@@ -85,7 +85,9 @@ test("a missing section is reported by name", async () => {
 test("an empty section and an empty plan part", async () => {
   const problems = await writtenProblems(variant("## Problem statement", "## Problem statement\n"));
   assert.deepEqual(problems, [{ where: "Problem statement (cell 4)", message: "the section is empty; fill it in." }]);
-  const noBudget = await writtenProblems(variant("## Plan", "## Plan\n\n### Data sets\n\n- **MNIST**\n- **Fashion-MNIST**\n\n### Methods\n\n- a\n- b\n\n### Metrics\n\nAccuracy.\n\n### Compute budget\n\n### Timeline\n\n- May\n"));
+  const noBudget = await writtenProblems(
+    variant("## Plan", "## Plan\n\n### Data sets\n\n- **MNIST**\n- **Fashion-MNIST**\n\n### Methods\n\n- a\n- b\n\n### Metrics\n\nAccuracy.\n\n### Compute budget\n\n### Timeline\n\n- May\n"),
+  );
   assert.deepEqual(noBudget, [{ where: "Plan > Compute budget (cell 6)", message: "empty; fill it in." }]);
 });
 
@@ -115,9 +117,15 @@ test("the literature review needs references, cited in the text", async () => {
 test("team size and the project kind", async () => {
   const table = "## Team\n\n| Name | ID | Department |\n|---|---|---|\n| Ada | s1 | CS |\n| Alan | s2 | |\n";
   const problems = await writtenProblems(variant("## Team", table));
-  assert.deepEqual(problems.map((p) => p.message), ["the team has 2 members; teams have 3 students.", "member 2 of the team table has no department; fill in every column."]);
+  assert.deepEqual(
+    problems.map((p) => p.message),
+    ["the team has 2 members; teams have 3 students.", "member 2 of the team table has no department; fill in every column."],
+  );
   const kind = await writtenProblems(variant("## Project kind", "## Project kind\n\nProject 1, something new.\n"));
-  assert.deepEqual(kind.map((p) => p.message), ["does not name the kind of project 1; write one of: competition, paper, comparison."]);
+  assert.deepEqual(
+    kind.map((p) => p.message),
+    ["does not name the kind of project 1; write one of: competition, paper, comparison."],
+  );
   const lab = await writtenProblems(variant("## Project kind", "## Project kind\n\nProject 2: a lab project on reading meters, distinct from project 1.\n"));
   assert.deepEqual(lab, []);
 });
@@ -128,7 +136,10 @@ test("data sets it cannot load are named as not checked and do not fail; a compa
   const others = variant("## Plan", plan("- **CIFAR-10** (60K colour images)\n- **Kaggle: Digit Recognizer** (competition data)\n- **Lab meter photos** (our lab's own, not public)"));
   assert.deepEqual(await writtenProblems(others), []);
   const unchecked = await notCheckedDatasets(others);
-  assert.deepEqual(unchecked.map((p) => p.where), ["Plan > Data sets (cell 6)", "Plan > Data sets (cell 6)", "Plan > Data sets (cell 6)"]);
+  assert.deepEqual(
+    unchecked.map((p) => p.where),
+    ["Plan > Data sets (cell 6)", "Plan > Data sets (cell 6)", "Plan > Data sets (cell 6)"],
+  );
   assert.match(unchecked[0].message, /^data set "CIFAR-10" not checked: the checker loads only mnist, fashion-mnist, spiral, blobs by name/);
   assert.match(unchecked[1].message, /^data set "Kaggle: Digit Recognizer" not checked/);
   assert.match(unchecked[2].message, /^data set "Lab meter photos" not checked/);
@@ -140,7 +151,10 @@ test("data sets it cannot load are named as not checked and do not fail; a compa
   assert.deepEqual(await writtenProblems(mixed), []);
   assert.deepEqual(await notCheckedDatasets(mixed), []);
   const one = await writtenProblems(variant("## Plan", plan("- Fashion MNIST: clothing")));
-  assert.deepEqual(one.map((p) => p.message), ["a comparison project uses two or more data sets; the plan names 1."]);
+  assert.deepEqual(
+    one.map((p) => p.message),
+    ["a comparison project uses two or more data sets; the plan names 1."],
+  );
 });
 
 test("datasetName takes the marked or leading words of a list item", () => {
@@ -153,7 +167,10 @@ test("datasetName takes the marked or leading words of a list item", () => {
 test("a prototype cell that fails is reported with its section and the kernel's error", async () => {
   const notebook = readNotebook(EXAMPLE);
   const code = notebook.cells.findIndex((cell) => cell.cell_type === "code");
-  notebook.cells[code] = { ...notebook.cells[code], source: 'import { loadDataset } from "dl-workbook/compare";\nconst data = await loadDataset("spiral");\nthrow new Error(`diverged after ${data.train.count} steps`);\n' };
+  notebook.cells[code] = {
+    ...notebook.cells[code],
+    source: 'import { loadDataset } from "dl-workbook/compare";\nconst data = await loadDataset("spiral");\nthrow new Error(`diverged after ${data.train.count} steps`);\n',
+  };
   const report = await checkProposal(save(notebook, "failing-prototype.ipynb"), DEFAULT_COURSE, { browser });
   assert.equal(report.problems.length, 1, JSON.stringify(report.problems));
   assert.equal(report.problems[0].where, `Prototype (cell ${code + 1})`);
@@ -162,7 +179,10 @@ test("a prototype cell that fails is reported with its section and the kernel's 
 
 test("a proposal of 3 pages fails the length check (workbook proposal check exits 1)", () => {
   const filler = Array.from({ length: 14 }, (_, i) => `- Week ${i + 1}: ${"we run the comparison again with more data, more seeds and more methods, and we write down what we find. ".repeat(3)}`).join("\n");
-  const notebook = variant("## Plan", `## Plan\n\n### Data sets\n\n- **MNIST**\n- **Fashion-MNIST**\n\n### Methods\n\n- a\n- b\n\n### Metrics\n\nAccuracy.\n\n### Compute budget\n\nA laptop.\n\n### Timeline\n\n${filler}\n`);
+  const notebook = variant(
+    "## Plan",
+    `## Plan\n\n### Data sets\n\n- **MNIST**\n- **Fashion-MNIST**\n\n### Methods\n\n- a\n- b\n\n### Metrics\n\nAccuracy.\n\n### Compute budget\n\nA laptop.\n\n### Timeline\n\n${filler}\n`,
+  );
   const file = save(notebook, "long.ipynb");
   const run = spawnSync(process.execPath, [WORKBOOK, "proposal", "check", file], { encoding: "utf8" });
   assert.equal(run.status, 1, run.stdout + run.stderr);
@@ -190,7 +210,10 @@ test("a prototype that runs too long, or a kernel that does not start, is a prob
   notebook.cells[code] = { ...notebook.cells[code], source: "while (true) {}\n" };
   const file = save(notebook, "endless.ipynb");
   const slow = await runPrototype(parseProposal(notebook, file), { timeoutSeconds: 3 });
-  assert.deepEqual(slow.problems.map((p) => p.where), [`Prototype (cell ${code + 1})`]);
+  assert.deepEqual(
+    slow.problems.map((p) => p.where),
+    [`Prototype (cell ${code + 1})`],
+  );
   assert.match(slow.problems[0].message, /did not finish within the 3 s the course allows/);
   const missing = await runPrototype(parseProposal(notebook, file), { timeoutSeconds: 3, kernel: { command: [path.join(folder, "no-such-node")], startupTimeoutMs: 2000 } });
   assert.match(missing.problems[0].message, /^not run: the dl-workbook kernel did not start \(.*no-such-node/s);
@@ -201,7 +224,10 @@ test("without Chromium, proposal check runs every other check, reports the page 
   const passing = spawnSync(process.execPath, [WORKBOOK, "proposal", "check", EXAMPLE], { encoding: "utf8", env });
   assert.equal(passing.status, 0, passing.stdout + passing.stderr);
   assert.match(passing.stdout, /passes every check that could run here \(page count not checked\)/);
-  assert.match(passing.stdout, /^Not checked \(not a failure\):\nWhole proposal: page count not checked \(the limit is 2 pages\): Chromium not found at .*no-such-chromium; to check it, install Chromium \(apt-get install chromium\) or set CHROMIUM_PATH/m);
+  assert.match(
+    passing.stdout,
+    /^Not checked \(not a failure\):\nWhole proposal: page count not checked \(the limit is 2 pages\): Chromium not found at .*no-such-chromium; to check it, install Chromium \(apt-get install chromium\) or set CHROMIUM_PATH/m,
+  );
   // a broken rule still fails, the prototype still runs, and an unloadable data set is only named
   const notebook = variant("## Problem statement", "## Problem statement\n\nFirst paragraph.\n\nSecond paragraph.\n");
   const plan = notebook.cells.findIndex((cell) => sourceText(cell.source).startsWith("## Plan"));

@@ -19,6 +19,7 @@ export interface RunPrototypeOptions {
 
 /** A traceback line without terminal colours. */
 function plain(line: string): string {
+  // eslint-disable-next-line no-control-regex -- ANSI colour codes start with the ESC control character (\x1b), which is what this removes
   return line.replace(/\x1b\[[0-9;]*m/g, "");
 }
 
@@ -47,7 +48,11 @@ export async function runPrototype(proposal: ProposalNotebook, options: RunProto
     for (const { section, code } of cells) {
       const where = `${section.title} (cell ${code.cell})`;
       const timeoutMs = deadline - Date.now();
-      if (timeoutMs <= 0) return { problems: [{ where, message: `not run: the code cells took more than ${options.timeoutSeconds} s in all; make the prototype smaller (e.g. fewer examples or epochs when the CI variable is set).` }], outputs };
+      if (timeoutMs <= 0)
+        return {
+          problems: [{ where, message: `not run: the code cells took more than ${options.timeoutSeconds} s in all; make the prototype smaller (e.g. fewer examples or epochs when the CI variable is set).` }],
+          outputs,
+        };
       const result = await kernel.execute(code.source, { timeoutMs });
       outputs.set(code.cell, result.outputs);
       if (result.status === "ok") continue;
@@ -55,7 +60,11 @@ export async function runPrototype(proposal: ProposalNotebook, options: RunProto
         return { problems: [{ where, message: `the cell did not finish within the ${options.timeoutSeconds} s the course allows for the prototype; make it smaller.` }], outputs };
       }
       if (result.status === "error" && result.error) {
-        const trace = result.error.traceback.map(plain).filter((line) => line.trim() !== "").slice(0, 4).join("\n    ");
+        const trace = result.error.traceback
+          .map(plain)
+          .filter((line) => line.trim() !== "")
+          .slice(0, 4)
+          .join("\n    ");
         return { problems: [{ where, message: `the cell fails: ${result.error.ename}: ${result.error.evalue}${trace ? `\n    ${trace}` : ""}` }], outputs };
       }
       return { problems: [{ where, message: `the cell did not run (${result.status}); the kernel ${result.status === "died" ? "died, perhaps out of memory" : "aborted it"}.` }], outputs };

@@ -29,7 +29,9 @@ function checkTeam(section: Section, course: Course): Problem[] {
   }
   const headers = table.header.map((h) => normalizeTitle(h.text));
   const columns = { name: headers.findIndex((h) => h.includes("name")), id: headers.findIndex((h) => h === "id" || h.includes("student id")), department: headers.findIndex((h) => h.includes("department")) };
-  const missing = Object.entries(columns).filter(([, index]) => index < 0).map(([key]) => key);
+  const missing = Object.entries(columns)
+    .filter(([, index]) => index < 0)
+    .map(([key]) => key);
   if (missing.length > 0) {
     return [{ where: where(section), message: `the team table lacks the column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}; use Name | ID | Department.` }];
   }
@@ -39,7 +41,9 @@ function checkTeam(section: Section, course: Course): Problem[] {
     problems.push({ where: where(section), message: `the team has ${members.length} member${members.length === 1 ? "" : "s"}; teams have ${course.teamSize} students.` });
   }
   members.forEach((row, i) => {
-    const empty = Object.entries(columns).filter(([, index]) => (row[index]?.text ?? "").trim() === "").map(([key]) => key);
+    const empty = Object.entries(columns)
+      .filter(([, index]) => (row[index]?.text ?? "").trim() === "")
+      .map(([key]) => key);
     if (empty.length > 0) problems.push({ where: where(section), message: `member ${i + 1} of the team table has no ${empty.join(" and ")}; fill in every column.` });
   });
   // the slides: BSB students form their own groups (and take problems from their core department)

@@ -45,10 +45,13 @@ function page(name: string): string {
 test("the book runs every notebook and writes an index, a page each and the executed notebooks", () => {
   assert.equal(first.ran, 2);
   assert.equal(first.cached, 0);
-  assert.deepEqual(first.entries.map((e) => [e.page, e.title, e.status]), [
-    ["01-outputs.html", "Every output type", "ok"],
-    ["02-second.html", "Second page", "ok"],
-  ]);
+  assert.deepEqual(
+    first.entries.map((e) => [e.page, e.title, e.status]),
+    [
+      ["01-outputs.html", "Every output type", "ok"],
+      ["02-second.html", "Second page", "ok"],
+    ],
+  );
   const index = page("index.html");
   assert.match(index, /<a href="01-outputs.html">Every output type<\/a>/);
   assert.ok(fs.existsSync(path.join(outDir, "notebooks", "01-outputs.ipynb")));
@@ -74,7 +77,10 @@ test("an unchanged notebook is not run again; a changed one is", async () => {
   const second = await buildBook({ notebooksDir, outDir });
   assert.equal(second.ran, 0);
   assert.equal(second.cached, 2);
-  assert.deepEqual(second.entries.map((e) => e.status), ["cached", "cached"]);
+  assert.deepEqual(
+    second.entries.map((e) => e.status),
+    ["cached", "cached"],
+  );
   assert.match(page("01-outputs.html"), /class="plotly-spec"/, "pages rebuilt from the cache keep their outputs");
 
   const file = path.join(notebooksDir, "02-second.ipynb");
@@ -83,7 +89,10 @@ test("an unchanged notebook is not run again; a changed one is", async () => {
   fs.writeFileSync(file, JSON.stringify(nb));
   const third = await buildBook({ notebooksDir, outDir });
   assert.equal(third.ran, 1);
-  assert.deepEqual(third.entries.map((e) => e.status), ["cached", "ok"]);
+  assert.deepEqual(
+    third.entries.map((e) => e.status),
+    ["cached", "ok"],
+  );
   assert.match(page("02-second.html"), /changed\n/);
   assert.deepEqual(Object.keys(readCache(outDir).notebooks).sort(), ["01-outputs.ipynb", "02-second.ipynb"]);
 
@@ -135,7 +144,10 @@ test("a kernel that cannot start fails the first notebook; the rest are not trie
     outDir: brokenOut,
     kernel: { command: [process.execPath, "-e", "console.error('kernel: cannot load zeromq'); process.exit(1)"] },
   });
-  assert.deepEqual(result.entries.map((e) => e.status), ["failed", "not run"]);
+  assert.deepEqual(
+    result.entries.map((e) => e.status),
+    ["failed", "not run"],
+  );
   assert.match(result.entries[0].failures[0], /01-outputs\.ipynb: could not be run: .*exited with code 1\.\nIts last stderr lines:\nkernel: cannot load zeromq/s);
   assert.match(result.entries[1].failures[0], /not run, because the kernel could not start \(see 01-outputs\.ipynb\)/);
   assert.ok(fs.existsSync(path.join(brokenOut, "index.html")), "the index is still written");
@@ -153,7 +165,10 @@ test("in headless Chromium every page renders its Plotly figures and KaTeX, offl
       offline.push(url);
       return route.abort();
     });
-    const pages = fs.readdirSync(outDir).filter((f) => f.endsWith(".html")).sort();
+    const pages = fs
+      .readdirSync(outDir)
+      .filter((f) => f.endsWith(".html"))
+      .sort();
     assert.deepEqual(pages, ["01-outputs.html", "02-second.html", "index.html"]);
     let figures = 0;
     for (const name of pages) {

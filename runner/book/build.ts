@@ -61,7 +61,10 @@ export async function buildBook(options: BuildBookOptions): Promise<BuildBookRes
   if (!fs.existsSync(options.notebooksDir) || !fs.statSync(options.notebooksDir).isDirectory()) {
     throw new Error(`workbook book: the notebooks folder ${options.notebooksDir} does not exist; pass --notebooks DIR.`);
   }
-  const sources = fs.readdirSync(options.notebooksDir).filter((f) => f.endsWith(".ipynb")).sort();
+  const sources = fs
+    .readdirSync(options.notebooksDir)
+    .filter((f) => f.endsWith(".ipynb"))
+    .sort();
   if (sources.length === 0) throw new Error(`workbook book: the folder ${options.notebooksDir} has no .ipynb notebooks.`);
   const executedDir = path.join(options.outDir, "notebooks");
   fs.mkdirSync(executedDir, { recursive: true });

@@ -91,7 +91,10 @@ ${pager}
 /** The index: the notebooks in order with their status. */
 export function renderIndexPage(entries: BookEntry[], bookTitle: string, intro: string): string {
   const rows = entries
-    .map((e, i) => `<tr><td>${i + 1}</td><td><a href="${e.page}">${escapeHtml(e.title)}</a></td><td><code>${escapeHtml(e.source)}</code></td><td><span class="status ${e.status.replace(" ", "-")}">${e.status}</span></td></tr>`)
+    .map(
+      (e, i) =>
+        `<tr><td>${i + 1}</td><td><a href="${e.page}">${escapeHtml(e.title)}</a></td><td><code>${escapeHtml(e.source)}</code></td><td><span class="status ${e.status.replace(" ", "-")}">${e.status}</span></td></tr>`,
+    )
     .join("\n");
   return `${head(bookTitle, false)}
 <body>

@@ -43,7 +43,7 @@ test("every output type renders to its HTML form", () => {
   const plotly = html({ output_type: "display_data", data: { "application/vnd.plotly.v1+json": { data: [{ y: [1, 2] }], layout: { title: "</script>" } }, "text/html": "<div>fallback</div>" }, metadata: {} });
   assert.match(plotly, /<div class="plotly-figure" id="plotly-figure-1"><\/div><script type="application\/json" class="plotly-spec" data-target="plotly-figure-1">/);
   assert.ok(!plotly.includes("fallback"), "the Plotly JSON is preferred over the HTML fallback");
-  assert.ok(!plotly.includes("</script>\"") && plotly.includes("\\u003c/script>"), "a </script> in the figure cannot close the script element");
+  assert.ok(!plotly.includes('</script>"') && plotly.includes("\\u003c/script>"), "a </script> in the figure cannot close the script element");
 });
 
 test("carriage returns keep the last write of a line, as a terminal shows it", () => {
@@ -77,7 +77,7 @@ test("Markdown renders headings, math, tables and highlighted code; $5 stays tex
 test("a markdown cell's attached images are embedded as data URIs, in Markdown and in HTML", () => {
   const png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
   const attachments = { "loss curve.png": { "image/png": png } };
-  const html = renderMarkdown("![loss](attachment:loss%20curve.png) and <img src=\"attachment:loss curve.png\" width=\"20\"> but ![gone](attachment:missing.png)", attachments);
+  const html = renderMarkdown('![loss](attachment:loss%20curve.png) and <img src="attachment:loss curve.png" width="20"> but ![gone](attachment:missing.png)', attachments);
   assert.equal((html.match(new RegExp(`src="data:image/png;base64,${png.replace(/[+/=]/g, "\\$&")}"`, "g")) ?? []).length, 2, html);
   assert.match(html, /src="attachment:missing.png"/, "an attachment the cell lacks is left as written");
 });
@@ -120,7 +120,10 @@ test("a cached run shows the current Markdown with the cached outputs", () => {
   current.cells[0].source = "# Adam, explained better";
   current.cells.splice(1, 0, { cell_type: "markdown", source: "A new paragraph.", metadata: {} });
   const merged = withCachedOutputs(current, ran);
-  assert.deepEqual(merged.cells.map((c) => c.source), ["# Adam, explained better", "A new paragraph.", current.cells[2].source]);
+  assert.deepEqual(
+    merged.cells.map((c) => c.source),
+    ["# Adam, explained better", "A new paragraph.", current.cells[2].source],
+  );
   assert.deepEqual((merged.cells[2] as ICodeCell).outputs, (ran.cells[1] as ICodeCell).outputs);
 });
 

@@ -10,7 +10,23 @@ import { cpuKernel, floatValues } from "./cpu-data";
 
 /** The addon's shape list for a tfjs Conv2DInfo (NHWC). */
 export function convDims(info: tf.backend_util.Conv2DInfo): ConvDims {
-  return [info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.filterHeight, info.filterWidth, info.outChannels, info.outHeight, info.outWidth, info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth, info.padInfo.top, info.padInfo.left];
+  return [
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.filterHeight,
+    info.filterWidth,
+    info.outChannels,
+    info.outHeight,
+    info.outWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.dilationHeight,
+    info.dilationWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+  ];
 }
 
 type Rank4 = [number, number, number, number];
@@ -72,7 +88,10 @@ export function conv2dBackpropFilterKernel(native: NativeKernels): tf.KernelConf
       const dyv = floatValues(cpu, dy);
       if (!xv || !dyv || dataFormat === "NCHW") return cpuKernel(tf.Conv2DBackpropFilter, { inputs, backend: cpu, attrs });
       const info = tf.backend_util.computeConv2DInfo(x.shape as Rank4, filterShape, strides, 1, pad, dimRoundingMode, false, "channelsLast");
-      const dw = native.alloc(filterShape.reduce((p, q) => p * q, 1), false);
+      const dw = native.alloc(
+        filterShape.reduce((p, q) => p * q, 1),
+        false,
+      );
       if (dw.length > 0) native.conv2dBackpropFilter(xv, dyv, dw, convDims(info));
       return cpu.makeTensorInfo(filterShape, "float32", dw);
     },
@@ -92,7 +111,10 @@ export function conv2dBackpropInputKernel(native: NativeKernels): tf.KernelConfi
       const fv = floatValues(cpu, filter);
       if (!dyv || !fv || dataFormat === "NCHW") return cpuKernel(tf.Conv2DBackpropInput, { inputs, backend: cpu, attrs });
       const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as Rank4, strides, 1, pad, dimRoundingMode, false, "channelsLast");
-      const dx = native.alloc(inputShape.reduce((p, q) => p * q, 1), false);
+      const dx = native.alloc(
+        inputShape.reduce((p, q) => p * q, 1),
+        false,
+      );
       if (dx.length > 0) native.conv2dBackpropInput(dyv, fv, dx, convDims(info));
       return cpu.makeTensorInfo(inputShape, "float32", dx);
     },

@@ -11,7 +11,14 @@ import type { NativeKernels } from "../native";
 import { cpuKernel, floatValues } from "./cpu-data";
 
 /** Kernel name -> the addon's op code. */
-const BINARY_OPS: Array<[string, number]> = [[tf.Add, 0], [tf.Sub, 1], [tf.Multiply, 2], [tf.RealDiv, 3], [tf.Maximum, 4], [tf.Minimum, 5]];
+const BINARY_OPS: Array<[string, number]> = [
+  [tf.Add, 0],
+  [tf.Sub, 1],
+  [tf.Multiply, 2],
+  [tf.RealDiv, 3],
+  [tf.Maximum, 4],
+  [tf.Minimum, 5],
+];
 
 /** True when `small` equals the trailing dimensions of `full` (so it repeats every small.size values). */
 function isTrailing(small: number[], full: number[]): boolean {
@@ -48,7 +55,12 @@ export function binaryKernels(native: NativeKernels): tf.KernelConfig[] {
 
 /** Relu (max(0, x)) and Step (x > 0 ? 1 : alpha) for the "workbook" backend. */
 export function unaryKernels(native: NativeKernels): tf.KernelConfig[] {
-  return ([[tf.Relu, 0], [tf.Step, 1]] as Array<[string, number]>).map(([kernelName, op]) => ({
+  return (
+    [
+      [tf.Relu, 0],
+      [tf.Step, 1],
+    ] as Array<[string, number]>
+  ).map(([kernelName, op]) => ({
     kernelName,
     backendName: "workbook",
     kernelFunc: ({ inputs, backend, attrs }) => {

@@ -13,7 +13,8 @@ function nativeBatchMatMul(native: NativeKernels, backend: MathBackendCPU, a: tf
   const av = floatValues(backend, a);
   const bv = floatValues(backend, b);
   if (!av || !bv || a.shape.length < 2 || b.shape.length < 2) return null;
-  const ra = a.shape.length, rb = b.shape.length;
+  const ra = a.shape.length,
+    rb = b.shape.length;
   const [aRows, aCols] = [a.shape[ra - 2], a.shape[ra - 1]];
   const [bRows, bCols] = [b.shape[rb - 2], b.shape[rb - 1]];
   const M = transposeA ? aCols : aRows;

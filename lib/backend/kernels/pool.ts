@@ -12,7 +12,22 @@ type Rank4 = [number, number, number, number];
 
 function poolDims(shape: number[], attrs: tf.MaxPoolAttrs): { info: tf.backend_util.Conv2DInfo; dims: PoolDims } {
   const info = tf.backend_util.computePool2DInfo(shape as Rank4, attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
-  const dims: PoolDims = [info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.effectiveFilterHeight, info.effectiveFilterWidth, info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth, info.padInfo.top, info.padInfo.left];
+  const dims: PoolDims = [
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.effectiveFilterHeight,
+    info.effectiveFilterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.dilationHeight,
+    info.dilationWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+  ];
   return { info, dims };
 }
 
@@ -27,7 +42,10 @@ export function maxPoolKernel(native: NativeKernels): tf.KernelConfig {
       const xv = floatValues(cpu, x);
       if (!xv || x.shape.length !== 4 || xv.length === 0) return cpuKernel(tf.MaxPool, { inputs, backend: cpu, attrs });
       const { info, dims } = poolDims(x.shape, attrs as unknown as tf.MaxPoolAttrs);
-      const y = native.alloc(info.outShape.reduce((p, q) => p * q, 1), false);
+      const y = native.alloc(
+        info.outShape.reduce((p, q) => p * q, 1),
+        false,
+      );
       if (y.length > 0) native.maxPool(xv, y, dims);
       return cpu.makeTensorInfo(info.outShape, "float32", y);
     },

@@ -20,9 +20,12 @@ export function sumKernel(native: NativeKernels): tf.KernelConfig {
       const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
       const contiguous = axes.every((ax, i) => i === 0 || ax === axes[i - 1] + 1);
       if (!xv || !contiguous || axes.length === 0 || xv.length === 0) return cpuKernel(tf.Sum, { inputs, backend: cpu, attrs });
-      const first = axes[0], last = axes[axes.length - 1];
+      const first = axes[0],
+        last = axes[axes.length - 1];
       const prod = (dims: number[]) => dims.reduce((p, q) => p * q, 1);
-      const outer = prod(x.shape.slice(0, first)), middle = prod(x.shape.slice(first, last + 1)), inner = prod(x.shape.slice(last + 1));
+      const outer = prod(x.shape.slice(0, first)),
+        middle = prod(x.shape.slice(first, last + 1)),
+        inner = prod(x.shape.slice(last + 1));
       const out = native.alloc(outer * inner, false);
       native.sumMiddle(xv, out, [outer, middle, inner]);
       const shape = keepDims ? x.shape.map((d, i) => (i >= first && i <= last ? 1 : d)) : x.shape.filter((_, i) => i < first || i > last);

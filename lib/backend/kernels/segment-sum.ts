@@ -18,7 +18,8 @@ export function segmentSum(x: Float32Array, segmentIds: ArrayLike<number>, numSe
   for (let i = 0; i < segmentIds.length; i++) {
     const s = segmentIds[i];
     if (s < 0 || s >= numSegments) continue;
-    const from = i * inner, to = s * inner;
+    const from = i * inner,
+      to = s * inner;
     for (let j = 0; j < inner; j++) acc[to + j] += x[from + j];
   }
   return Float32Array.from(acc);

@@ -13,13 +13,43 @@ import { cpuKernel, floatValues } from "./cpu-data";
 type Loop = (x: Float32Array, out: Float32Array) => void;
 
 const LOOPS: ReadonlyArray<[string, Loop]> = [
-  [tf.Sqrt, (x, out) => { for (let i = 0; i < x.length; i++) out[i] = Math.sqrt(x[i]); }],
-  [tf.Square, (x, out) => { for (let i = 0; i < x.length; i++) out[i] = x[i] * x[i]; }],
-  [tf.Exp, (x, out) => { for (let i = 0; i < x.length; i++) out[i] = Math.exp(x[i]); }],
-  [tf.Log, (x, out) => { for (let i = 0; i < x.length; i++) out[i] = Math.log(x[i]); }],
+  [
+    tf.Sqrt,
+    (x, out) => {
+      for (let i = 0; i < x.length; i++) out[i] = Math.sqrt(x[i]);
+    },
+  ],
+  [
+    tf.Square,
+    (x, out) => {
+      for (let i = 0; i < x.length; i++) out[i] = x[i] * x[i];
+    },
+  ],
+  [
+    tf.Exp,
+    (x, out) => {
+      for (let i = 0; i < x.length; i++) out[i] = Math.exp(x[i]);
+    },
+  ],
+  [
+    tf.Log,
+    (x, out) => {
+      for (let i = 0; i < x.length; i++) out[i] = Math.log(x[i]);
+    },
+  ],
   // sigmoid(x) = 1 / (1 + e^-x)
-  [tf.Sigmoid, (x, out) => { for (let i = 0; i < x.length; i++) out[i] = 1 / (1 + Math.exp(-x[i])); }],
-  [tf.Tanh, (x, out) => { for (let i = 0; i < x.length; i++) out[i] = Math.tanh(x[i]); }],
+  [
+    tf.Sigmoid,
+    (x, out) => {
+      for (let i = 0; i < x.length; i++) out[i] = 1 / (1 + Math.exp(-x[i]));
+    },
+  ],
+  [
+    tf.Tanh,
+    (x, out) => {
+      for (let i = 0; i < x.length; i++) out[i] = Math.tanh(x[i]);
+    },
+  ],
 ];
 
 /** The kernels above (float32; other dtypes go to tfjs's CPU kernels). */

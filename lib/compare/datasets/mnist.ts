@@ -25,7 +25,10 @@ export async function loadMnistDataset(options: LoadOptions = {}): Promise<Datas
   const mnist = loadMnist({ seed: options.seed ?? 0 });
   const trainSize = options.trainSize ?? mnist.train.count;
   const testSize = options.testSize ?? mnist.test.count;
-  for (const [argument, size, limit] of [["trainSize", trainSize, mnist.train.count], ["testSize", testSize, mnist.test.count]] as const) {
+  for (const [argument, size, limit] of [
+    ["trainSize", trainSize, mnist.train.count],
+    ["testSize", testSize, mnist.test.count],
+  ] as const) {
     if (!Number.isInteger(size) || size < 0 || size > limit) throw new Error(`Error in loadMnistDataset: ${argument} = ${size}; use a whole number from 0 to ${limit}.`);
   }
   return {

@@ -35,7 +35,9 @@ export function kNearestNeighbours(k = 5): Method {
               distances[j] = distance;
               order[j] = j;
             }
-            const nearest = Array.from(order).sort((a, b) => distances[a] - distances[b]).slice(0, k);
+            const nearest = Array.from(order)
+              .sort((a, b) => distances[a] - distances[b])
+              .slice(0, k);
             const votes = new Int32Array(votesPerClass);
             for (const j of nearest) votes[train.y[j]]++;
             let winner = 0;

@@ -65,7 +65,7 @@ export function softmaxRegression(options: SoftmaxRegressionOptions = {}): Metho
             // p = softmax(s) = exp(s - max s) / sum exp(s - max s)
             const max = Math.max(...scores);
             let sum = 0;
-            for (let c = 0; c < k; c++) sum += (scores[c] = Math.exp(scores[c] - max));
+            for (let c = 0; c < k; c++) sum += scores[c] = Math.exp(scores[c] - max);
             // dL/ds = p - onehot(y)
             for (let c = 0; c < k; c++) {
               const dScore = scores[c] / sum - (c === train.y[i] ? 1 : 0);

@@ -31,7 +31,9 @@ export const rmsprop: UpdateRule<RmspropConfig> = (w, dw, config = {}) => {
   const decayRate = config.decayRate ?? 0.99;
   const epsilon = config.epsilon ?? 1e-8;
   // cache = rho * cache + (1 - rho) * dw^2
-  const cache = readState("rmsprop", "cache", config.cache, W).mul(decayRate).add(dW.square().mul(1 - decayRate));
+  const cache = readState("rmsprop", "cache", config.cache, W)
+    .mul(decayRate)
+    .add(dW.square().mul(1 - decayRate));
   // w = w - lr * dw / (sqrt(cache) + eps)
   const nextW = W.sub(dW.mul(learningRate).div(cache.sqrt().add(epsilon)));
   return { nextW, config: { learningRate, decayRate, epsilon, cache } };

@@ -46,9 +46,7 @@ export abstract class WorkbookOptimizer extends tf.Optimizer {
   protected abstract update(varName: string, value: tf.Variable, grad: tf.Tensor, t: number): void;
 
   applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
-    const entries: [string, tf.Tensor | undefined][] = Array.isArray(variableGradients)
-      ? variableGradients.map((g) => [g.name, g.tensor])
-      : Object.entries(variableGradients);
+    const entries: [string, tf.Tensor | undefined][] = Array.isArray(variableGradients) ? variableGradients.map((g) => [g.name, g.tensor]) : Object.entries(variableGradients);
     const t = this.iterations + 1;
     tf.tidy(() => {
       for (const [name, grad] of entries) {

@@ -80,7 +80,10 @@ test("longTermDependency: at gap 16 the LSTM learns the country (>= 0.9) while t
   // the LSTM's answer follows the country; the RNN's cannot see it 16 words back
   const fillers = "and then we moved to a new city where people often talk about food music the weather";
   const answers = (cell: "rnn" | "lstm") => COUNTRY_LANGUAGE.map(([country]) => result.predict(cell, 16, `i grew up in ${country} ${fillers} i speak fluent`).answer);
-  assert.deepEqual(answers("lstm"), COUNTRY_LANGUAGE.map((p) => p[1]));
+  assert.deepEqual(
+    answers("lstm"),
+    COUNTRY_LANGUAGE.map((p) => p[1]),
+  );
   assert.ok(new Set(answers("rnn")).size <= 2, `rnn answers ${answers("rnn")}`);
   assert.throws(() => result.predict("rnn", 16, "i grew up in atlantis"), /predict: .*unknown: atlantis/);
   assert.throws(() => result.predict("rnn", 8, "i speak fluent"), /no run for rnn at gap 8/);

@@ -68,7 +68,9 @@ export class GradientFlowResult {
   }
 
   toString(): string {
-    const lines = this.curves.map((c) => `  ${c.cell.padEnd(4)} scale ${String(c.scale).padEnd(4)} ||dL/dh|| at the loss ${c.norms[0].toExponential(2)}, ${this.T - 1} steps back ${c.norms[this.T - 1].toExponential(2)}`);
+    const lines = this.curves.map(
+      (c) => `  ${c.cell.padEnd(4)} scale ${String(c.scale).padEnd(4)} ||dL/dh|| at the loss ${c.norms[0].toExponential(2)}, ${this.T - 1} steps back ${c.norms[this.T - 1].toExponential(2)}`,
+    );
     return `Gradient flow over ${this.T} steps:\n${lines.join("\n")}`;
   }
 

@@ -86,12 +86,20 @@ export class LongTermDependencyResult {
    */
   predict(cell: CellType, gap: number, sentence: string): DependencyPrediction {
     const { vocab, pairs } = dependencyTaskWords(this.task);
-    const words = sentence.toLowerCase().split(/\s+/).filter((w) => w.length > 0);
+    const words = sentence
+      .toLowerCase()
+      .split(/\s+/)
+      .filter((w) => w.length > 0);
     const unknown = words.filter((w) => !vocab.includes(w));
     if (words.length === 0 || unknown.length > 0) {
-      throw new Error(`LongTermDependencyResult.predict: the sentence must be words of the "${this.task}" task's vocabulary; ${words.length === 0 ? "it is empty" : `unknown: ${unknown.join(", ")}`} (known: ${vocab.join(" ")})`);
+      throw new Error(
+        `LongTermDependencyResult.predict: the sentence must be words of the "${this.task}" task's vocabulary; ${words.length === 0 ? "it is empty" : `unknown: ${unknown.join(", ")}`} (known: ${vocab.join(" ")})`,
+      );
     }
-    const x = new NDArray([1, words.length], Float64Array.from(words, (w) => vocab.indexOf(w)));
+    const x = new NDArray(
+      [1, words.length],
+      Float64Array.from(words, (w) => vocab.indexOf(w)),
+    );
     const scores = sequenceClassifierLoss(cell, this.run(cell, gap).params, x).scores.data;
     // p = softmax(scores)
     const max = Math.max(...scores);
@@ -119,10 +127,15 @@ export class LongTermDependencyResult {
   toString(): string {
     const cells = [...new Set(this.runs.map((r) => r.cell))];
     const header = `  gap   ${cells.map((c) => c.toUpperCase().padStart(6)).join(" ")}`;
-    const rows = this.gaps.map((g) => `  ${String(g).padEnd(5)} ${cells.map((c) => {
-      const run = this.runs.find((r) => r.cell === c && r.gap === g);
-      return (run ? run.accuracy.toFixed(2) : "-").padStart(6);
-    }).join(" ")}`);
+    const rows = this.gaps.map(
+      (g) =>
+        `  ${String(g).padEnd(5)} ${cells
+          .map((c) => {
+            const run = this.runs.find((r) => r.cell === c && r.gap === g);
+            return (run ? run.accuracy.toFixed(2) : "-").padStart(6);
+          })
+          .join(" ")}`,
+    );
     return `${this.task === "language" ? "Long-term dependency" : "Short-gap dependency"} (chance ${this.chance.toFixed(2)})${this.interrupted ? " (interrupted)" : ""}:\n${header}\n${rows.join("\n")}`;
   }
 

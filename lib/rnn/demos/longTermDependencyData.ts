@@ -31,8 +31,29 @@ export type DependencyTask = "language" | "sky";
 
 /** Words that fill the gap; none of them says anything about the country. */
 export const FILLER_WORDS: readonly string[] = [
-  "and", "then", "we", "moved", "to", "a", "new", "city", "where", "people", "often", "talk",
-  "about", "food", "music", "the", "weather", "work", "friends", "every", "day", "after", "school",
+  "and",
+  "then",
+  "we",
+  "moved",
+  "to",
+  "a",
+  "new",
+  "city",
+  "where",
+  "people",
+  "often",
+  "talk",
+  "about",
+  "food",
+  "music",
+  "the",
+  "weather",
+  "work",
+  "friends",
+  "every",
+  "day",
+  "after",
+  "school",
 ];
 
 /** A generated data set: word indices, answers, and the vocabulary to read them. */
@@ -82,7 +103,13 @@ export function longTermDependencyData(options: { gap: number; n: number; seed?:
   const index = new Map(vocab.map((w, i) => [w, i]));
   const id = (w: string): number => index.get(w) as number;
   const r = rng(options.seed ?? 0);
-  const [before, after] = task === "language" ? [["i", "grew", "up", "in"], ["i", "speak", "fluent"]] : [["the"], ["are", "in", "the"]];
+  const [before, after] =
+    task === "language"
+      ? [
+          ["i", "grew", "up", "in"],
+          ["i", "speak", "fluent"],
+        ]
+      : [["the"], ["are", "in", "the"]];
   const T = before.length + 1 + gap + after.length;
   const x = new NDArray([n, T]);
   const y = new NDArray([n]);

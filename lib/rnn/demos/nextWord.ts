@@ -115,7 +115,10 @@ export class NextWordDemoResult {
   [JUPYTER_DISPLAY](): MimeBundle {
     const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
     const rows = this.steps
-      .map((s) => `<tr><td>${esc(s.prefix.join(" "))}</td><td><b>${esc(s.next)}</b></td><td>${s.pNext.toFixed(2)}</td><td>${s.predicted === s.next ? "&#10003; " : ""}${esc(s.predicted)}</td><td>${s.top.map((c) => `${esc(c.word)} ${c.p.toFixed(2)}`).join(", ")}</td></tr>`)
+      .map(
+        (s) =>
+          `<tr><td>${esc(s.prefix.join(" "))}</td><td><b>${esc(s.next)}</b></td><td>${s.pNext.toFixed(2)}</td><td>${s.predicted === s.next ? "&#10003; " : ""}${esc(s.predicted)}</td><td>${s.top.map((c) => `${esc(c.word)} ${c.p.toFixed(2)}`).join(", ")}</td></tr>`,
+      )
       .join("");
     return {
       "text/plain": this.toString(),
@@ -236,7 +239,9 @@ export function nextWordDemo(spec: NextWordDemoSpec = {}): NextWordDemoResult {
   for (let t = 0; t < L; t++) {
     const p = softmaxRow(scores.data.subarray(t * V, (t + 1) * V));
     // <null> is padding, never a next word
-    const ranked = Array.from(p, (pk, k) => ({ word: vocab[k], p: pk })).slice(1).sort((a, b) => b.p - a.p);
+    const ranked = Array.from(p, (pk, k) => ({ word: vocab[k], p: pk }))
+      .slice(1)
+      .sort((a, b) => b.p - a.p);
     steps.push({ prefix: tokens.slice(0, t + 1), next: tokens[t + 1], predicted: ranked[0].word, pNext: p[index.get(tokens[t + 1]) as number], top: ranked.slice(0, topK) });
   }
   return new NextWordDemoResult(tokens, steps, vocab, losses);
