@@ -194,13 +194,28 @@ async function queuePass(work: string, subs: string, n: number, localRate: numbe
         await Promise.all(workers.map((w) => printed(w, /grading up to/)));
         const started = Date.now();
         const outcomes = await gradeOnQueue(
-          { assignment: ASSIGNMENT, submissions: subs, out: path.join(work, `queue-${count}`), queue: url, localJobs: 0, cellSeconds: 10, totalSeconds: 120, memoryMB: 1024, due: "2026-12-01T23:59:00Z", grace: "15m", latePolicy: "per-day:10", quiet: true },
+          {
+            assignment: ASSIGNMENT,
+            submissions: subs,
+            out: path.join(work, `queue-${count}`),
+            queue: url,
+            localJobs: 0,
+            cellSeconds: 10,
+            totalSeconds: 120,
+            memoryMB: 1024,
+            due: "2026-12-01T23:59:00Z",
+            grace: "15m",
+            latePolicy: "per-day:10",
+            quiet: true,
+          },
           (line) => console.log(line),
         );
         const seconds = (Date.now() - started) / 1000;
         const graded = outcomes.filter((o) => o.state === "graded");
         const inWorkers = graded.reduce((s, o) => s + o.seconds, 0) / graded.length;
-        console.log(`  ${count} worker${count === 1 ? " " : "s"}: graded ${graded.length} in ${seconds.toFixed(1)} s: ${((graded.length / seconds) * 60).toFixed(1)} submissions/minute (local grading: ${localRate.toFixed(1)})`);
+        console.log(
+          `  ${count} worker${count === 1 ? " " : "s"}: graded ${graded.length} in ${seconds.toFixed(1)} s: ${((graded.length / seconds) * 60).toFixed(1)} submissions/minute (local grading: ${localRate.toFixed(1)})`,
+        );
         // with one worker grading one job at a time, the wall time per job beyond the worker's own time is the queue's cost
         if (count === 1) console.log(`    overhead per job (queue, transfer, recording): ${(seconds / graded.length - inWorkers).toFixed(3)} s beside ${inWorkers.toFixed(2)} s of grading in the worker`);
       } finally {

@@ -53,7 +53,15 @@ test("recorded() gives back a submission's hashes and notes, as a queue worker h
   const book = Gradebook.open(":memory:");
   book.ensureAssignment("01-adam", 6, "spec1");
   assert.equal(book.recorded("alice", "01-adam"), undefined);
-  book.record({ student: "alice", assignment: "01-adam", contentHash: "h2:grader-failed", specHash: "spec1", submittedAt: new Date("2026-12-01T09:00:00Z"), score: score(0), notes: ["first note", "second note"] });
+  book.record({
+    student: "alice",
+    assignment: "01-adam",
+    contentHash: "h2:grader-failed",
+    specHash: "spec1",
+    submittedAt: new Date("2026-12-01T09:00:00Z"),
+    score: score(0),
+    notes: ["first note", "second note"],
+  });
   assert.deepEqual(book.recorded("alice", "01-adam"), { contentHash: "h2:grader-failed", specHash: "spec1", submittedAt: "2026-12-01T09:00:00.000Z", notes: ["first note", "second note"] });
   book.record({ student: "bob", assignment: "01-adam", contentHash: "h3", specHash: "spec1", submittedAt: new Date("2026-12-01T09:00:00Z"), score: score(6), notes: [] });
   assert.deepEqual(book.recorded("bob", "01-adam")?.notes, []);

@@ -65,6 +65,7 @@ function queuedAssignment(assignment: LoadedAssignment): QueuedAssignment {
  * once every one is recorded in the gradebook, or at SIGINT (the jobs stay queued; re-run to collect).
  * Example: `await gradeOnQueue({ assignment: "assignments/01-adam", submissions: "subs", out: "grades", queue: "redis://127.0.0.1:6379", localJobs: 0, ... })`
  */
+// eslint-disable-next-line max-lines-per-function -- one run's state (pending jobs, progress, the SIGINT flag) is shared by its closures; a class like autograde's SubmissionRunner is the follow-up (issue 17)
 export async function gradeOnQueue(args: QueueGradeArgs, log: (line: string) => void = (l) => console.error(l)): Promise<GradeOutcome[]> {
   const assignment = loadAssignment(args.assignment);
   const submissions = listSubmissions(args.submissions);
@@ -94,7 +95,9 @@ export async function gradeOnQueue(args: QueueGradeArgs, log: (line: string) => 
     const rate = graded > 0 ? (graded / elapsed) * 60 : 0;
     const eta = rate > 0 ? ((submissions.length - done) / rate) * 60 : NaN;
     const what = outcome.state === "skipped" ? "unchanged, skipped" : `${outcome.score?.score} / ${outcome.score?.maxScore}`;
-    log(`[${String(done).padStart(String(submissions.length).length)}/${submissions.length}] ${rate.toFixed(1)}/min, ETA ${duration(eta)}, ${workersAlive} worker${workersAlive === 1 ? "" : "s"} alive  ${outcome.student}: ${what}`);
+    log(
+      `[${String(done).padStart(String(submissions.length).length)}/${submissions.length}] ${rate.toFixed(1)}/min, ETA ${duration(eta)}, ${workersAlive} worker${workersAlive === 1 ? "" : "s"} alive  ${outcome.student}: ${what}`,
+    );
   };
 
   // what is still to be recorded, by job id
@@ -128,7 +131,15 @@ export async function gradeOnQueue(args: QueueGradeArgs, log: (line: string) => 
     fs.mkdirSync(dir, { recursive: true });
     writeAtomically(path.join(dir, "results.json"), result.resultsJson);
     writeAtomically(path.join(dir, "feedback.html"), result.feedbackHtml);
-    gradebook.record({ student: entry.submission.student, assignment: name, contentHash: result.contentHash, specHash: assignment.specHash, submittedAt: entry.submission.submittedAt, score: result.score, notes: result.notes });
+    gradebook.record({
+      student: entry.submission.student,
+      assignment: name,
+      contentHash: result.contentHash,
+      specHash: assignment.specHash,
+      submittedAt: entry.submission.submittedAt,
+      score: result.score,
+      notes: result.notes,
+    });
     pending.delete(jobId);
     progress({ student: entry.submission.student, state: "graded", score: result.score, seconds: result.seconds });
   };
@@ -137,7 +148,11 @@ export async function gradeOnQueue(args: QueueGradeArgs, log: (line: string) => 
     const entry = pending.get(jobId);
     if (!entry) return;
     const notes = [`the grader could not grade this submission after ${attempts} attempt(s): ${reason.split("\n")[0]}; ask the course staff to look at it`];
-    const score = scoreSubmission({ cells: [], cases: [], restarts: 0, notes: [], batched: [], phases: { startMs: 0, cellsMs: 0, testsMs: 0, stopMs: 0 } }, assignment.spec, latePenalty(entry.submission.submittedAt, late));
+    const score = scoreSubmission(
+      { cells: [], cases: [], restarts: 0, notes: [], batched: [], phases: { startMs: 0, cellsMs: 0, testsMs: 0, stopMs: 0 } },
+      assignment.spec,
+      latePenalty(entry.submission.submittedAt, late),
+    );
     record(jobId, {
       student: entry.submission.student,
       contentHash: `${entry.data.contentHash}:grader-failed`,
@@ -155,7 +170,7 @@ export async function gradeOnQueue(args: QueueGradeArgs, log: (line: string) => 
     if (!pending.has(jobId) || handling.has(jobId)) return;
     handling.add(jobId);
     try {
-      const job = (await Job.fromId(queue, jobId)) as Job<GradeJobData, GradeJobResult> | undefined;
+      const job = await Job.fromId<GradeJobData, GradeJobResult>(queue, jobId);
       if (!job) {
         // never queued, or lost with Redis's memory: (re)queue it, the assignment first
         await putAssignment(connection, shared);

@@ -115,7 +115,11 @@ function checkGradebook(out: string, expected: Map<string, number>): void {
   const book = Gradebook.open(path.join(out, "gradebook.sqlite"));
   try {
     const grades = book.grades("01-adam");
-    assert.deepEqual(grades.map((g) => g.student), [...expected.keys()], "every submission has exactly one gradebook row");
+    assert.deepEqual(
+      grades.map((g) => g.student),
+      [...expected.keys()],
+      "every submission has exactly one gradebook row",
+    );
     for (const g of grades) {
       assert.equal(g.rawScore, expected.get(g.student), `${g.student}: score`);
       assert.ok(!g.contentHash.endsWith(":grader-failed"), `${g.student}: recorded as a grader failure`);
@@ -145,158 +149,180 @@ test("queue: job ids are derived from spec, student and content; passwords are n
   assert.equal(redactUrl("redis://127.0.0.1:6379"), "redis://127.0.0.1:6379");
 });
 
-test("queue: three workers, one SIGKILLed mid-job, one joining late: every submission graded once with its score", { skip: !HAVE_REDIS && "redis-server is not installed (apt-get install redis-server)", timeout: 180000 }, async () => {
-  const { subs, out, expected } = setUp("workers", 8);
-  const port = await freePort();
-  const redis = await startRedis(port);
-  const url = `redis://127.0.0.1:${port}`;
-  const workers = [startWorker(url), startWorker(url)];
-  try {
-    const coordinator = startCoordinator([ASSIGNMENT, subs, "--out", out, "--queue", url]);
-    // the first worker is killed while it grades its second submission
-    await workers[0].until(/^grading \S+/, 2);
-    const killed = [...workers[0].out.matchAll(/^grading (\S+)/gm)][1][1];
-    workers[0].stop("SIGKILL");
-    workers.push(startWorker(url));
-    const end = await coordinator.exited;
-    assert.equal(end.code, 0, coordinator.out);
-    checkGradebook(out, expected);
-    const lines = [...coordinator.out.matchAll(/^\[\s*\d+\/8\] [\d.]+\/min, ETA \S+, \d+ workers? alive {2}(\S+): [\d.]+ \/ 6$/gm)].map((m) => m[1]);
-    assert.deepEqual([...lines].sort(), [...expected.keys()], `one progress line per submission:\n${coordinator.out}`);
-    const graded = workers.flatMap(gradedBy);
-    assert.deepEqual([...graded].sort(), [...expected.keys()], "each submission finished by exactly one worker");
-    assert.ok(!gradedBy(workers[0]).includes(killed), `${killed} was being graded by the killed worker`);
-    assert.ok(!coordinator.out.includes("hiddenCases") && !workers.some((w) => w.out.includes("hiddenCases")), "the spec is never logged");
-    // SIGTERM: the idle workers stop cleanly
-    for (const w of workers.slice(1)) w.stop("SIGTERM");
-    for (const w of workers.slice(1)) assert.equal((await w.exited).code, 0, w.out);
-  } finally {
-    for (const w of workers) w.stop("SIGKILL");
-    redis.stop("SIGKILL");
-  }
-});
-
-test("queue: a coordinator SIGKILLed and restarted with the same arguments resumes; nothing graded twice", { skip: !HAVE_REDIS && "redis-server is not installed (apt-get install redis-server)", timeout: 180000 }, async () => {
-  const { subs, out, expected } = setUp("coordinator", 6);
-  const port = await freePort();
-  const redis = await startRedis(port);
-  const url = `redis://127.0.0.1:${port}`;
-  const worker = startWorker(url);
-  try {
-    const args = [ASSIGNMENT, subs, "--out", out, "--queue", url];
-    const first = startCoordinator(args);
-    await first.until(/^\[\s*\d+\/6\]/, 2);
-    first.stop("SIGKILL");
-    await first.exited;
-    // the worker goes on grading the queued jobs meanwhile; the restarted coordinator collects them
-    await worker.until(/^graded /, 4);
-    const second = startCoordinator(args);
-    const end = await second.exited;
-    assert.equal(end.code, 0, second.out);
-    checkGradebook(out, expected);
-    const skipped = (second.out.match(/unchanged, skipped$/gm) ?? []).length;
-    assert.ok(skipped >= 2, `the restart skips what the gradebook holds:\n${second.out}`);
-    assert.deepEqual([...gradedBy(worker)].sort(), [...expected.keys()], "each submission graded by the worker once: re-adding a queued job is a no-op");
-  } finally {
-    worker.stop("SIGKILL");
-    redis.stop("SIGKILL");
-  }
-});
-
-test("queue: Redis SIGKILLed and restarted empty mid-run: jobs are queued again, no grade lost", { skip: !HAVE_REDIS && "redis-server is not installed (apt-get install redis-server)", timeout: 180000 }, async () => {
-  const { subs, out, expected } = setUp("redis", 6);
-  const port = await freePort();
-  let redis = await startRedis(port);
-  const url = `redis://127.0.0.1:${port}`;
-  const workers = [startWorker(url), startWorker(url)];
-  try {
-    const coordinator = startCoordinator([ASSIGNMENT, subs, "--out", out, "--queue", url]);
-    await coordinator.until(/^\[\s*\d+\/6\]/, 2);
-    redis.stop("SIGKILL");
-    await redis.exited;
-    redis = await startRedis(port);
-    const end = await coordinator.exited;
-    assert.equal(end.code, 0, coordinator.out);
-    checkGradebook(out, expected);
-    const lines = [...coordinator.out.matchAll(/^\[\s*\d+\/6\] .* {2}(\S+): /gm)].map((m) => m[1]);
-    assert.deepEqual([...lines].sort(), [...expected.keys()], `each submission recorded once:\n${coordinator.out}`);
-  } finally {
-    for (const w of workers) w.stop("SIGKILL");
-    redis.stop("SIGKILL");
-  }
-});
-
-test("queue: a submission whose job kills every worker it meets is recorded as failed with the reason after 3 workers", { skip: !HAVE_REDIS && "redis-server is not installed (apt-get install redis-server)", timeout: 180000 }, async () => {
-  const { subs, out, expected } = setUp("poison", 2);
-  const port = await freePort();
-  const redis = await startRedis(port);
-  const url = `redis://127.0.0.1:${port}`;
-  const workers = [startWorker(url)];
-  let kills = 0;
-  let watching = true;
-  // stands for a machine lost each time it grades s01: every worker that takes it is SIGKILLed, a fresh one replaces it
-  const watch = (async () => {
-    while (watching) {
-      const current = workers[workers.length - 1];
-      if (/^grading s01$/m.test(current.out)) {
-        current.stop("SIGKILL");
-        kills++;
-        workers.push(startWorker(url));
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  })();
-  try {
-    const coordinator = startCoordinator([ASSIGNMENT, subs, "--out", out, "--queue", url]);
-    const end = await coordinator.exited;
-    watching = false;
-    await watch;
-    assert.equal(end.code, 0, coordinator.out);
-    assert.equal(kills, 3, "maxStalledCount 2: the third worker lost ends the job");
-    const book = Gradebook.open(path.join(out, "gradebook.sqlite"));
+test(
+  "queue: three workers, one SIGKILLed mid-job, one joining late: every submission graded once with its score",
+  { skip: !HAVE_REDIS && "redis-server is not installed (apt-get install redis-server)", timeout: 180000 },
+  async () => {
+    const { subs, out, expected } = setUp("workers", 8);
+    const port = await freePort();
+    const redis = await startRedis(port);
+    const url = `redis://127.0.0.1:${port}`;
+    const workers = [startWorker(url), startWorker(url)];
     try {
-      const grades = new Map(book.grades("01-adam").map((g) => [g.student, g]));
-      assert.equal(grades.get("s00")?.rawScore, expected.get("s00"));
-      const failed = grades.get("s01");
-      assert.ok(failed && failed.contentHash.endsWith(":grader-failed") && failed.rawScore === 0, "s01 is recorded, as a grader failure that a later run grades again");
-      const results = fs.readFileSync(path.join(out, "s01", "results.json"), "utf8");
-      assert.match(results, /could not grade this submission after \d+ attempt\(s\): .*stalled/, "the reason is in s01's results");
+      const coordinator = startCoordinator([ASSIGNMENT, subs, "--out", out, "--queue", url]);
+      // the first worker is killed while it grades its second submission
+      await workers[0].until(/^grading \S+/, 2);
+      const killed = [...workers[0].out.matchAll(/^grading (\S+)/gm)][1][1];
+      workers[0].stop("SIGKILL");
+      workers.push(startWorker(url));
+      const end = await coordinator.exited;
+      assert.equal(end.code, 0, coordinator.out);
+      checkGradebook(out, expected);
+      const lines = [...coordinator.out.matchAll(/^\[\s*\d+\/8\] [\d.]+\/min, ETA \S+, \d+ workers? alive {2}(\S+): [\d.]+ \/ 6$/gm)].map((m) => m[1]);
+      assert.deepEqual([...lines].sort(), [...expected.keys()], `one progress line per submission:\n${coordinator.out}`);
+      const graded = workers.flatMap(gradedBy);
+      assert.deepEqual([...graded].sort(), [...expected.keys()], "each submission finished by exactly one worker");
+      assert.ok(!gradedBy(workers[0]).includes(killed), `${killed} was being graded by the killed worker`);
+      assert.ok(!coordinator.out.includes("hiddenCases") && !workers.some((w) => w.out.includes("hiddenCases")), "the spec is never logged");
+      // SIGTERM: the idle workers stop cleanly
+      for (const w of workers.slice(1)) w.stop("SIGTERM");
+      for (const w of workers.slice(1)) assert.equal((await w.exited).code, 0, w.out);
     } finally {
-      book.close();
+      for (const w of workers) w.stop("SIGKILL");
+      redis.stop("SIGKILL");
     }
-    assert.match(coordinator.out, /s01: failed on the queue/);
-  } finally {
-    watching = false;
-    for (const w of workers) w.stop("SIGKILL");
-    redis.stop("SIGKILL");
-  }
-});
+  },
+);
 
-test("queue: over TLS with a password (rediss://:PASSWORD@HOST:PORT), the password never printed", { skip: !HAVE_REDIS && "redis-server is not installed (apt-get install redis-server)", timeout: 120000 }, async () => {
-  const { work, subs, out, expected } = setUp("tls", 2);
-  // a self-signed certificate for localhost, trusted by the grader's Node through NODE_EXTRA_CA_CERTS
-  const key = path.join(work, "key.pem");
-  const cert = path.join(work, "cert.pem");
-  const made = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"], { encoding: "utf8" });
-  assert.equal(made.status, 0, made.stderr);
-  const port = await freePort();
-  const password = "s3cret-for-graders";
-  const redis = await startRedis(0, ["--tls-port", String(port), "--tls-cert-file", cert, "--tls-key-file", key, "--tls-auth-clients", "no", "--requirepass", password]);
-  const url = `rediss://:${password}@localhost:${port}`;
-  const env = { ...ENV, NODE_EXTRA_CA_CERTS: cert };
-  const worker = startWorker(url, env);
-  try {
-    const coordinator = startCoordinator([ASSIGNMENT, subs, "--out", out, "--queue", url], env);
-    const end = await coordinator.exited;
-    assert.equal(end.code, 0, coordinator.out);
-    checkGradebook(out, expected);
-    assert.match(coordinator.out, /on rediss:\/\/:\*\*\*@localhost:/);
-    assert.ok(!coordinator.out.includes(password) && !worker.out.includes(password), "the password is never printed");
-  } finally {
-    worker.stop("SIGKILL");
-    redis.stop("SIGKILL");
-  }
-});
+test(
+  "queue: a coordinator SIGKILLed and restarted with the same arguments resumes; nothing graded twice",
+  { skip: !HAVE_REDIS && "redis-server is not installed (apt-get install redis-server)", timeout: 180000 },
+  async () => {
+    const { subs, out, expected } = setUp("coordinator", 6);
+    const port = await freePort();
+    const redis = await startRedis(port);
+    const url = `redis://127.0.0.1:${port}`;
+    const worker = startWorker(url);
+    try {
+      const args = [ASSIGNMENT, subs, "--out", out, "--queue", url];
+      const first = startCoordinator(args);
+      await first.until(/^\[\s*\d+\/6\]/, 2);
+      first.stop("SIGKILL");
+      await first.exited;
+      // the worker goes on grading the queued jobs meanwhile; the restarted coordinator collects them
+      await worker.until(/^graded /, 4);
+      const second = startCoordinator(args);
+      const end = await second.exited;
+      assert.equal(end.code, 0, second.out);
+      checkGradebook(out, expected);
+      const skipped = (second.out.match(/unchanged, skipped$/gm) ?? []).length;
+      assert.ok(skipped >= 2, `the restart skips what the gradebook holds:\n${second.out}`);
+      assert.deepEqual([...gradedBy(worker)].sort(), [...expected.keys()], "each submission graded by the worker once: re-adding a queued job is a no-op");
+    } finally {
+      worker.stop("SIGKILL");
+      redis.stop("SIGKILL");
+    }
+  },
+);
+
+test(
+  "queue: Redis SIGKILLed and restarted empty mid-run: jobs are queued again, no grade lost",
+  { skip: !HAVE_REDIS && "redis-server is not installed (apt-get install redis-server)", timeout: 180000 },
+  async () => {
+    const { subs, out, expected } = setUp("redis", 6);
+    const port = await freePort();
+    let redis = await startRedis(port);
+    const url = `redis://127.0.0.1:${port}`;
+    const workers = [startWorker(url), startWorker(url)];
+    try {
+      const coordinator = startCoordinator([ASSIGNMENT, subs, "--out", out, "--queue", url]);
+      await coordinator.until(/^\[\s*\d+\/6\]/, 2);
+      redis.stop("SIGKILL");
+      await redis.exited;
+      redis = await startRedis(port);
+      const end = await coordinator.exited;
+      assert.equal(end.code, 0, coordinator.out);
+      checkGradebook(out, expected);
+      const lines = [...coordinator.out.matchAll(/^\[\s*\d+\/6\] .* {2}(\S+): /gm)].map((m) => m[1]);
+      assert.deepEqual([...lines].sort(), [...expected.keys()], `each submission recorded once:\n${coordinator.out}`);
+    } finally {
+      for (const w of workers) w.stop("SIGKILL");
+      redis.stop("SIGKILL");
+    }
+  },
+);
+
+test(
+  "queue: a submission whose job kills every worker it meets is recorded as failed with the reason after 3 workers",
+  { skip: !HAVE_REDIS && "redis-server is not installed (apt-get install redis-server)", timeout: 180000 },
+  async () => {
+    const { subs, out, expected } = setUp("poison", 2);
+    const port = await freePort();
+    const redis = await startRedis(port);
+    const url = `redis://127.0.0.1:${port}`;
+    const workers = [startWorker(url)];
+    let kills = 0;
+    let watching = true;
+    // stands for a machine lost each time it grades s01: every worker that takes it is SIGKILLed, a fresh one replaces it
+    const watch = (async () => {
+      while (watching) {
+        const current = workers[workers.length - 1];
+        if (/^grading s01$/m.test(current.out)) {
+          current.stop("SIGKILL");
+          kills++;
+          workers.push(startWorker(url));
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+    try {
+      const coordinator = startCoordinator([ASSIGNMENT, subs, "--out", out, "--queue", url]);
+      const end = await coordinator.exited;
+      watching = false;
+      await watch;
+      assert.equal(end.code, 0, coordinator.out);
+      assert.equal(kills, 3, "maxStalledCount 2: the third worker lost ends the job");
+      const book = Gradebook.open(path.join(out, "gradebook.sqlite"));
+      try {
+        const grades = new Map(book.grades("01-adam").map((g) => [g.student, g]));
+        assert.equal(grades.get("s00")?.rawScore, expected.get("s00"));
+        const failed = grades.get("s01");
+        assert.ok(failed && failed.contentHash.endsWith(":grader-failed") && failed.rawScore === 0, "s01 is recorded, as a grader failure that a later run grades again");
+        const results = fs.readFileSync(path.join(out, "s01", "results.json"), "utf8");
+        assert.match(results, /could not grade this submission after \d+ attempt\(s\): .*stalled/, "the reason is in s01's results");
+      } finally {
+        book.close();
+      }
+      assert.match(coordinator.out, /s01: failed on the queue/);
+    } finally {
+      watching = false;
+      for (const w of workers) w.stop("SIGKILL");
+      redis.stop("SIGKILL");
+    }
+  },
+);
+
+test(
+  "queue: over TLS with a password (rediss://:PASSWORD@HOST:PORT), the password never printed",
+  { skip: !HAVE_REDIS && "redis-server is not installed (apt-get install redis-server)", timeout: 120000 },
+  async () => {
+    const { work, subs, out, expected } = setUp("tls", 2);
+    // a self-signed certificate for localhost, trusted by the grader's Node through NODE_EXTRA_CA_CERTS
+    const key = path.join(work, "key.pem");
+    const cert = path.join(work, "cert.pem");
+    const made = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"], {
+      encoding: "utf8",
+    });
+    assert.equal(made.status, 0, made.stderr);
+    const port = await freePort();
+    const password = "s3cret-for-graders";
+    const redis = await startRedis(0, ["--tls-port", String(port), "--tls-cert-file", cert, "--tls-key-file", key, "--tls-auth-clients", "no", "--requirepass", password]);
+    const url = `rediss://:${password}@localhost:${port}`;
+    const env = { ...ENV, NODE_EXTRA_CA_CERTS: cert };
+    const worker = startWorker(url, env);
+    try {
+      const coordinator = startCoordinator([ASSIGNMENT, subs, "--out", out, "--queue", url], env);
+      const end = await coordinator.exited;
+      assert.equal(end.code, 0, coordinator.out);
+      checkGradebook(out, expected);
+      assert.match(coordinator.out, /on rediss:\/\/:\*\*\*@localhost:/);
+      assert.ok(!coordinator.out.includes(password) && !worker.out.includes(password), "the password is never printed");
+    } finally {
+      worker.stop("SIGKILL");
+      redis.stop("SIGKILL");
+    }
+  },
+);
 
 test("queue: a worker sent SIGTERM mid-job finishes that job, then stops", { skip: !HAVE_REDIS && "redis-server is not installed (apt-get install redis-server)", timeout: 120000 }, async () => {
   const { subs, out, expected } = setUp("sigterm", 2);

@@ -12,7 +12,20 @@ import { GradeSettings, SandboxCheckError, checkSandboxRunsKernel, gradeOne, loa
 import type { LoadedAssignment } from "../autograde";
 import { SandboxedKernel, disposeKernel, startSandboxedKernel } from "../autograde/sandboxed-kernel";
 import { Gradebook } from "../gradebook";
-import { DEFAULT_LIMITS, KernelInstall, Protections, SandboxLimits, checkLimits, makePrivate, missingForGrading, probeProtections, refusalMessage, secretPaths, thisInstall, withKernelSnapshot } from "../sandbox";
+import {
+  DEFAULT_LIMITS,
+  KernelInstall,
+  Protections,
+  SandboxLimits,
+  checkLimits,
+  makePrivate,
+  missingForGrading,
+  probeProtections,
+  refusalMessage,
+  secretPaths,
+  thisInstall,
+  withKernelSnapshot,
+} from "../sandbox";
 import { QUEUE_NAME, checkQueueUrl, connectQueue, redactUrl } from "./connection";
 import { GradeJobData, GradeJobResult, getAssignment } from "./job";
 
@@ -163,7 +176,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const missing = missingForGrading(protections);
   if (missing.length > 0 && !options.unsafeNoSandbox) throw new SandboxCheckError(refusalMessage(protections));
   for (const lost of protections.lost) log(`warning: sandbox layer missing: ${lost}`);
-  const unsafe = missing.length > 0 ? `graded with --unsafe-no-sandbox: the kernel ran without ${missing.map((m) => m.split(":")[0]).join(", ")}; a hostile submission could have interfered with grading` : undefined;
+  const unsafe =
+    missing.length > 0 ? `graded with --unsafe-no-sandbox: the kernel ran without ${missing.map((m) => m.split(":")[0]).join(", ")}; a hostile submission could have interfered with grading` : undefined;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-worker-"));
   makePrivate(dir);
   const limits = checkLimits(DEFAULT_LIMITS);
