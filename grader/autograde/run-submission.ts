@@ -386,7 +386,7 @@ class SubmissionRunner {
   private async caseBlocked(graded: GradedFunction): Promise<string | undefined> {
     if (this.remaining() <= 0) return `not run: the submission used up its total time limit of ${this.limits.totalSeconds} s`;
     if (this.overOutput) return `not run: the submission printed more than ${this.limits.outputBytes} bytes`;
-    if (!this.alive && !this.harnessBroken) this.alive = await this.boot(true);
+    if (!this.alive && !this.harnessBroken) this.alive = await this.bootForCases();
     if (!this.alive) return "not run: the kernel could not be restarted with the student's cells";
     if (this.failedSinceBoot && this.hangs.has(graded.gradeId)) {
       this.replayWithoutFailed = true;
@@ -394,6 +394,18 @@ class SubmissionRunner {
       if (!this.alive) return "not run: the kernel could not be restarted with the student's cells";
     }
     return undefined;
+  }
+
+  /**
+   * A fresh kernel for the hidden cases. A cell that failed may have left a timer behind that hangs
+   * the cells replayed after it (whether it does is a race with the timer), so when the replay
+   * fails, it is tried once more without the cells that failed: the clean retry of a hang.
+   */
+  private async bootForCases(): Promise<boolean> {
+    if (await this.boot(true)) return true;
+    if (this.harnessBroken || this.replayWithoutFailed || this.failedCells.size === 0 || this.remaining() <= 0) return false;
+    this.replayWithoutFailed = true;
+    return this.boot(true);
   }
 
   /** Runs one hidden case in a cell of its own (the exact, per-case way). */
