@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { checkSandbox } from "./check-sandbox";
-import { Protections, missingForGrading, probeProtections } from "./sandbox";
+import { missingForGrading, probeProtections, withoutOsLayers } from "./sandbox";
 
 // `workbook grade --check-sandbox`: every layer in force here passes its attack; with the OS layers
 // switched off, the attacks that only they stop must fail (so the check can fail). Budget: about 25 s.
@@ -31,17 +31,7 @@ test("--check-sandbox: the layers in force here pass every attack", { skip: miss
 });
 
 test("--check-sandbox: without the OS layers the network, hidden-file, write and signal attacks fail and grading is refused", async () => {
-  const none: Protections = {
-    ...protections,
-    isolation: "none",
-    bwrap: undefined,
-    networkNamespace: false,
-    mountNamespace: false,
-    pidNamespace: false,
-    ipcNamespace: false,
-    userNamespace: false,
-    unprivilegedUser: null,
-  };
+  const none = withoutOsLayers(protections);
   const lines: string[] = [];
   const ok = await checkSandbox((l) => lines.push(l), none);
   const text = lines.join("\n");

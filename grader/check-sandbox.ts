@@ -26,6 +26,7 @@ import {
   sandboxEnv,
   secretPaths,
   thisInstall,
+  withoutOsLayers,
   withKernelSnapshot,
   withOwnUser,
 } from "./sandbox";
@@ -160,18 +161,7 @@ async function checkWrite(p: Protections, openDir: string): Promise<LayerResult>
 /** Node's permission model alone (no OS layer): a read outside the package and a child process must be refused. */
 async function checkNodePermissions(p: Protections, readable: string): Promise<LayerResult> {
   if (!p.nodePermissions) return { layer: "Node permission model", attack: "-", pass: false, detail: `Node ${process.versions.node} cannot use it (needs 20.16 or later)` };
-  const alone: Protections = {
-    ...p,
-    isolation: "none",
-    bwrap: undefined,
-    networkNamespace: false,
-    mountNamespace: false,
-    pidNamespace: false,
-    ipcNamespace: false,
-    userNamespace: false,
-    unprivilegedUser: null,
-    resourceLimits: false,
-  };
+  const alone: Protections = { ...withoutOsLayers(p), resourceLimits: false };
   const code = `
     try { require("fs").readFileSync(${JSON.stringify(readable)}); console.log("READ"); } catch (e) { console.log("DENIED " + e.code); }
     try { require("child_process").execFileSync("true"); console.log("SPAWNED"); } catch (e) { console.log("DENIED " + e.code); }`;

@@ -195,6 +195,21 @@ export function probeProtections(options: ProbeOptions = {}): Protections {
   return result;
 }
 
+/** `p` with every OS layer switched off (no bubblewrap or unshare, no namespace, no user of its own): what is left is prlimit and Node's permission model. */
+export function withoutOsLayers(p: Protections): Protections {
+  return {
+    ...p,
+    isolation: "none",
+    bwrap: undefined,
+    networkNamespace: false,
+    mountNamespace: false,
+    pidNamespace: false,
+    ipcNamespace: false,
+    userNamespace: false,
+    unprivilegedUser: null,
+  };
+}
+
 /**
  * The layers without which grading here is unsafe, each as a line naming the layer and what a
  * submission could then do; empty when a grading run may go ahead. A kernel must have no network,
