@@ -7,8 +7,17 @@ import { displayHost } from "../display";
 import { DOMWidget, WidgetModel } from "./model";
 import type { WidgetState } from "./model";
 
+/**
+ * A control as `interact` takes it: a widget with a value and change notifications (method
+ * syntax, so that a `Slider` is a `Control<unknown>` too).
+ */
+export interface Control<T> extends DOMWidget {
+  readonly value: T;
+  onChange(handler: (value: T, old: T) => void): unknown;
+}
+
 /** A widget with a `.value` that follows the front end. */
-export abstract class ValueWidget<T> extends DOMWidget {
+export abstract class ValueWidget<T> extends DOMWidget implements Control<T> {
   private readonly handlers: ((value: T, old: T) => void)[] = [];
   private last!: T;
 
@@ -124,8 +133,10 @@ export function slider(options: SliderOptions): Slider {
 
 /** Options of {@link dropdown}. */
 export interface DropdownOptions<T> {
-  /** The choices: values (labelled by String(value)) or [label, value] pairs. */
-  options: readonly T[] | readonly (readonly [string, T])[];
+  /** The choices. */
+  options: readonly T[];
+  /** What the list shows for each choice (default String(choice)). */
+  labels?: readonly string[];
   /** Start value (default the first choice). */
   value?: T;
   description?: string;
@@ -138,8 +149,9 @@ export class Dropdown<T> extends ValueWidget<T> {
   readonly values: T[];
 
   constructor(options: DropdownOptions<T>) {
-    const pairs = options.options.map((o): readonly [string, T] => (Array.isArray(o) && o.length === 2 && typeof o[0] === "string" ? (o as readonly [string, T]) : [String(o), o as T]));
-    if (pairs.length === 0) throw new Error("dropdown: options is empty; give at least one choice");
+    if (options.options.length === 0) throw new Error("dropdown: options is empty; give at least one choice");
+    if (options.labels && options.labels.length !== options.options.length) throw new Error(`dropdown: ${options.labels.length} labels for ${options.options.length} options; give one label per option`);
+    const pairs = options.options.map((o, i): readonly [string, T] => [options.labels?.[i] ?? String(o), o]);
     const index = options.value === undefined ? 0 : pairs.findIndex(([, v]) => v === options.value);
     if (index < 0) throw new Error(`dropdown: value ${String(options.value)} is not one of the options (${pairs.map(([l]) => l).join(", ")})`);
     const style = new WidgetModel({ modelName: "DescriptionStyleModel", viewName: "StyleView", module: "controls", viewModule: "base" }, { description_width: "initial" });
@@ -179,7 +191,7 @@ export class Dropdown<T> extends ValueWidget<T> {
 
 /**
  * A drop-down list of choices.
- * @example const optimizer = dropdown({ options: ["sgd", "momentum", "adam"], value: "adam", description: "optimizer" });
+ * @example const optimizer = dropdown({ options: ["sgd", "sgdMomentum", "adam"], labels: ["SGD", "momentum", "Adam"], value: "adam", description: "optimizer" });
  */
 export function dropdown<T>(options: DropdownOptions<T>): Dropdown<T> {
   return new Dropdown(options);

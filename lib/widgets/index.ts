@@ -10,7 +10,7 @@
  * interact(({ beta }) => linePlot({ y: Array.from({ length: 50 }, (_, t) => 1 - beta ** (t + 1)), name: "1 - β^t" }), { beta })
  */
 export { slider, dropdown, button, output, vbox, hbox, Slider, Dropdown, Button, Output, Box, ValueWidget } from "./controls";
-export type { SliderOptions, DropdownOptions, ButtonOptions } from "./controls";
+export type { SliderOptions, DropdownOptions, ButtonOptions, Control } from "./controls";
 export { interact, Interactive } from "./interact";
 export type { Controls, ControlValues } from "./interact";
 export { WidgetModel, DOMWidget, WIDGET_PROTOCOL_VERSION, WIDGET_COMM_TARGET, WIDGET_CONTROL_TARGET, WIDGET_VIEW_MIME, WIDGET_MODULES } from "./model";

@@ -7,13 +7,13 @@
  */
 import { display, displayHost } from "../display";
 import { Box, Output } from "./controls";
-import type { ValueWidget } from "./controls";
+import type { Control } from "./controls";
 
 /** The controls of an interact: named widgets with a value. */
-export type Controls = Record<string, ValueWidget<unknown>>;
+export type Controls = Record<string, Control<unknown>>;
 
 /** The values `fn` receives: for each control name, its current value. */
-export type ControlValues<C extends Controls> = { [K in keyof C]: C[K] extends ValueWidget<infer V> ? V : never };
+export type ControlValues<C extends Controls> = { [K in keyof C]: C[K] extends Control<infer V> ? V : never };
 
 /** Controls, an output area and the function that fills it. */
 export class Interactive<C extends Controls> extends Box {
