@@ -315,7 +315,9 @@ export class Kernel {
       case "comm_msg":
       case "comm_close": {
         const context: CellContext = { parent: message, cell: this.executionCount, allowStdin: false };
-        const problem = runInCell(context, () => (type === "comm_open" ? this.comms.handleOpen(content) : type === "comm_msg" ? this.comms.handleMessage(content, message.buffers) : this.comms.handleClose(content)));
+        const problem = runInCell(context, () =>
+          type === "comm_open" ? this.comms.handleOpen(content) : type === "comm_msg" ? this.comms.handleMessage(content, message.buffers) : this.comms.handleClose(content),
+        );
         if (problem) this.log(problem);
         return;
       }

@@ -108,7 +108,17 @@ export function appHash(): string {
   const hash = createHash("sha256");
   for (const file of appSources()) hash.update(file).update(fs.readFileSync(file));
   hash.update(fs.readFileSync(__filename));
-  for (const name of [...EXTENSION_PACKAGES, "@jupyterlab/application", "@jupyterlab/javascript-extension", "@jupyterlab/json-extension", "plotly.js-dist", "esbuild", "@jupyter-widgets/base", "@jupyter-widgets/controls", "@jupyter-widgets/output"]) {
+  for (const name of [
+    ...EXTENSION_PACKAGES,
+    "@jupyterlab/application",
+    "@jupyterlab/javascript-extension",
+    "@jupyterlab/json-extension",
+    "plotly.js-dist",
+    "esbuild",
+    "@jupyter-widgets/base",
+    "@jupyter-widgets/controls",
+    "@jupyter-widgets/output",
+  ]) {
     hash.update(`${name}@${packageJsonOf(name).version}`);
   }
   return hash.digest("hex").slice(0, 16);

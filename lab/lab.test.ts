@@ -399,6 +399,9 @@ test("an assignment notebook (the instructor's source, solutions in) opens in La
   const all = await outputs();
   const errors = all.flatMap((cell, i) => cell.filter((o) => o.output_type === "error").map((o) => `cell ${i}: ${o.ename}: ${o.evalue}`));
   assert.deepEqual(errors, [], "error outputs");
-  assert.ok(all.some((cell) => cell.length > 0), "the cells produced outputs");
+  assert.ok(
+    all.some((cell) => cell.length > 0),
+    "the cells produced outputs",
+  );
   await page.screenshot({ path: path.join(ARTIFACTS, "assignment-01-adam.png"), fullPage: true });
 });

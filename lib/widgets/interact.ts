@@ -52,8 +52,7 @@ export class Interactive<C extends Controls> extends Box {
    * (so the kernel reports idle after the redraw); an async one is awaited, one redraw at a time.
    */
   rerun(): void | Promise<void> {
-    const report = (err: unknown): void =>
-      console.error(`interact: ${this.fn.name || "fn"} failed for ${JSON.stringify(this.values())}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    const report = (err: unknown): void => console.error(`interact: ${this.fn.name || "fn"} failed for ${JSON.stringify(this.values())}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     const redraw = (): void | Promise<void> =>
       this.output.capture(() => {
         displayHost()?.clearOutput(true);

@@ -22,7 +22,12 @@ function recordingKernel(): { sent: Sent[]; comms: CommManager; request: { id: s
   const sent: Sent[] = [];
   const request = { id: "execute-1" };
   const comms = new CommManager((type, content, extra) => void sent.push({ type, content, metadata: extra?.metadata, buffers: extra?.buffers }));
-  const host = new KernelDisplayHost((type, content) => void sent.push({ type, content }), comms, () => false, () => request.id);
+  const host = new KernelDisplayHost(
+    (type, content) => void sent.push({ type, content }),
+    comms,
+    () => false,
+    () => request.id,
+  );
   setDisplayHost(host);
   return { sent, comms, request, done: () => setDisplayHost(undefined) };
 }
@@ -85,7 +90,10 @@ test("a front-end update sets the value, is echoed, and runs onChange; a dropdow
     kernel.comms.handleMessage({ comm_id: opt.modelId, data: { method: "update", state: { index: 0 }, buffer_paths: [] } });
     assert.equal(opt.value, "sgd");
     assert.deepEqual(changes, ["adam -> sgd"]);
-    assert.deepEqual(kernel.sent.map((m) => data(m)), [{ method: "echo_update", state: { index: 0 }, buffer_paths: [] }]);
+    assert.deepEqual(
+      kernel.sent.map((m) => data(m)),
+      [{ method: "echo_update", state: { index: 0 }, buffer_paths: [] }],
+    );
     assert.throws(() => (opt.value = "rmsprop"), /rmsprop is not one of the options \(SGD, Adam\)/);
     assert.throws(() => dropdown({ options: [1, 2], labels: ["one"] }), /dropdown: 1 labels for 2 options/);
   } finally {
