@@ -317,35 +317,37 @@ test("widgets in Lab: a slider drawn by the widget manager; moving it redraws th
     "beta.value",
   ]);
   await openNotebook("widgets.ipynb");
+  // Only this notebook's widgets (notebook 1, open in another tab, has sliders too).
+  const panel = `[id="${await page.evaluate(() => (window as unknown as LabWindow).jupyterapp.shell.currentWidget!.id)}"]`;
   await runCell(0);
   await waitIdle(120_000);
-  const handle = page.locator(".jp-Notebook .jupyter-widgets.widget-slider .noUi-handle").first();
+  const handle = page.locator(`${panel} .jupyter-widgets.widget-slider .noUi-handle`).first();
   await handle.waitFor({ state: "visible", timeout: 60_000 });
   // The figure is drawn inside the interact's Output widget.
-  await page.waitForFunction(() => document.querySelector(".widget-output .main-svg .scatterlayer .js-line") !== null, undefined, { timeout: 60_000 });
+  await page.waitForFunction((panel) => document.querySelector(`${panel} .widget-output .main-svg .scatterlayer .js-line`) !== null, panel, { timeout: 60_000 });
   const before = await plottedLine(0);
-  const readoutBefore = await page.locator(".jp-Notebook .widget-readout").first().innerText();
+  const readoutBefore = await page.locator(`${panel} .widget-readout`).first().innerText();
   await page.screenshot({ path: path.join(ARTIFACTS, "widgets-before.png"), fullPage: true });
 
   // The student drags the slider's handle to about 0.95. (The arrow keys on a focused handle do not
   // reach the slider in Lab 4's command mode: ArrowRight is bound there to
   // notebook:move-cursor-heading-below-or-expand for any focused element.)
-  const track = (await page.locator(".jp-Notebook .widget-slider .noUi-target").first().boundingBox())!;
+  const track = (await page.locator(`${panel} .widget-slider .noUi-target`).first().boundingBox())!;
   const from = (await handle.boundingBox())!;
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
   await page.mouse.down();
   await page.mouse.move(track.x + (track.width * (0.95 - 0.5)) / (0.99 - 0.5), from.y + from.height / 2, { steps: 5 });
   await page.mouse.up();
   await page.waitForFunction(
-    (before) => {
-      const line = document.querySelector(".widget-output .main-svg .scatterlayer .js-line")?.getAttribute("d");
+    ([panel, before]) => {
+      const line = document.querySelector(`${panel} .widget-output .main-svg .scatterlayer .js-line`)?.getAttribute("d");
       return line !== undefined && line !== null && line !== before;
     },
-    before,
+    [panel, before] as const,
     { timeout: 60_000 },
   );
   await waitIdle(60_000);
-  const readoutAfter = (await page.locator(".jp-Notebook .widget-readout").first().innerText()).trim();
+  const readoutAfter = (await page.locator(`${panel} .widget-readout`).first().innerText()).trim();
   assert.notEqual(await plottedLine(0), before, "the figure was redrawn");
   assert.equal(readoutBefore.trim(), "0.90");
   assert.notEqual(readoutAfter, "0.90", "the slider moved");
