@@ -5,7 +5,9 @@
  * Plotly figures drawn by the course renderer (no plotly.js in the saved file, and drawn again
  * after reopening); a scratch notebook checks completion, the signature tooltip, input(),
  * interrupt, restart (a fresh kernel that no longer knows earlier variables), a tensor table and
- * a tensor image. Screenshots go to artifacts/lab/.
+ * a tensor image; an interact slider dragged redraws its figure and changes the kernel-side value;
+ * a training cell's progress stays one output updated in place; an assignment's source notebook
+ * runs with no error. Screenshots go to artifacts/lab/.
  */
 import { test, before, after } from "node:test";
 import * as assert from "node:assert/strict";
