@@ -7,13 +7,20 @@ import { randomUUID } from "crypto";
 import type { Comm } from "../lib/display";
 import { asText } from "./wire";
 
-/** Sends a comm message (comm_open, comm_msg or comm_close) on iopub. */
-export type CommSend = (msgType: "comm_open" | "comm_msg" | "comm_close", content: Record<string, unknown>) => void;
+/** Sends a comm message (comm_open, comm_msg or comm_close) on iopub, with the message's metadata and binary buffers. */
+export type CommSend = (msgType: "comm_open" | "comm_msg" | "comm_close", content: Record<string, unknown>, extra?: CommExtra) => void;
+
+/** The message metadata (the widgets protocol puts its version there) and binary buffers of a comm message. */
+export interface CommExtra {
+  metadata?: Record<string, unknown>;
+  buffers?: readonly Uint8Array[];
+}
 
 type Data = Record<string, unknown>;
+type Handler = (data: Data, buffers: readonly Uint8Array[]) => void;
 
 class KernelComm implements Comm {
-  private readonly messageHandlers: ((data: Data) => void)[] = [];
+  private readonly messageHandlers: Handler[] = [];
   private readonly closeHandlers: ((data: Data) => void)[] = [];
   closed = false;
 
@@ -24,9 +31,9 @@ class KernelComm implements Comm {
     private readonly forget: (id: string) => void,
   ) {}
 
-  send(data: Data): void {
+  send(data: Data, buffers: readonly Uint8Array[] = []): void {
     if (this.closed) throw new Error(`Comm.send: comm ${this.commId} (target "${this.targetName}") is closed; open a new one`);
-    this.sendMessage("comm_msg", { comm_id: this.commId, data });
+    this.sendMessage("comm_msg", { comm_id: this.commId, data }, { buffers });
   }
 
   close(data: Data = {}): void {
@@ -35,7 +42,7 @@ class KernelComm implements Comm {
     this.closedByPeer(data);
   }
 
-  onMessage(handler: (data: Data) => void): void {
+  onMessage(handler: Handler): void {
     this.messageHandlers.push(handler);
   }
 
@@ -43,8 +50,8 @@ class KernelComm implements Comm {
     this.closeHandlers.push(handler);
   }
 
-  received(data: Data): void {
-    for (const handler of this.messageHandlers) handler(data);
+  received(data: Data, buffers: readonly Uint8Array[]): void {
+    for (const handler of this.messageHandlers) handler(data, buffers);
   }
 
   closedByPeer(data: Data): void {
@@ -60,10 +67,10 @@ export class CommManager {
 
   constructor(private readonly sendMessage: CommSend) {}
 
-  /** Opens a comm from the kernel to the front end. */
-  open(targetName: string, data: Data = {}): Comm {
+  /** Opens a comm from the kernel to the front end (`extra`: the comm_open's metadata and buffers). */
+  open(targetName: string, data: Data = {}, extra: CommExtra = {}): Comm {
     const comm = this.create(randomUUID(), targetName);
-    this.sendMessage("comm_open", { comm_id: comm.commId, target_name: targetName, data });
+    this.sendMessage("comm_open", { comm_id: comm.commId, target_name: targetName, data }, extra);
     return comm;
   }
 
@@ -90,10 +97,11 @@ export class CommManager {
     return undefined;
   }
 
-  handleMessage(content: { comm_id?: unknown; data?: unknown }): string | undefined {
+  /** comm_msg from the front end, with the binary buffers that came with it. */
+  handleMessage(content: { comm_id?: unknown; data?: unknown }, buffers: readonly Uint8Array[] = []): string | undefined {
     const comm = this.comms.get(asText(content.comm_id));
     if (!comm) return `comm_msg for unknown comm ${String(content.comm_id)}`;
-    comm.received(asData(content.data));
+    comm.received(asData(content.data), buffers);
     return undefined;
   }
 

@@ -6,7 +6,7 @@
 import { setDisplayHost } from "../lib/display";
 import type { Comm, DisplayHost, DisplayOptions, MimeBundle } from "../lib/display";
 import { toBundle } from "./display/bundle";
-import type { CommManager } from "./comms";
+import type { CommExtra, CommManager } from "./comms";
 
 /** Sends one iopub message for the cell now running (or the last one). */
 export type IopubSend = (msgType: "display_data" | "update_display_data" | "clear_output", content: Record<string, unknown>) => void;
@@ -16,6 +16,7 @@ export class KernelDisplayHost implements DisplayHost {
     private readonly send: IopubSend,
     private readonly comms: CommManager,
     private readonly interrupted: () => boolean,
+    private readonly messageId: () => string | undefined = () => undefined,
   ) {}
 
   display(value: unknown, options: DisplayOptions & { update?: boolean } = {}): void {
@@ -39,8 +40,12 @@ export class KernelDisplayHost implements DisplayHost {
     return this.interrupted();
   }
 
-  openComm(targetName: string, data?: Record<string, unknown>): Comm {
-    return this.comms.open(targetName, data);
+  openComm(targetName: string, data?: Record<string, unknown>, extra?: CommExtra): Comm {
+    return this.comms.open(targetName, data, extra);
+  }
+
+  currentMessageId(): string | undefined {
+    return this.messageId();
   }
 
   registerCommTarget(targetName: string, handler: (comm: Comm, data: Record<string, unknown>) => void): void {

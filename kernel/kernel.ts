@@ -68,7 +68,10 @@ export class Kernel {
 
   constructor(private readonly connectionFile: string) {
     this.streams = new StreamCapture((context, name, text) => this.publish(context.parent, "stream", { name, text }));
-    this.comms = new CommManager((msgType, content) => this.publish(currentCell()?.parent ?? this.lastParent, msgType, content));
+    this.comms = new CommManager((msgType, content, extra) => {
+      this.streams.flush();
+      this.publish(currentCell()?.parent ?? this.lastParent, msgType, content, extra);
+    });
     this.host = new KernelDisplayHost(
       (msgType, content) => {
         this.streams.flush();
@@ -76,6 +79,7 @@ export class Kernel {
       },
       this.comms,
       () => Atomics.load(this.flags, Flag.Interrupt) === 1 || currentCell()?.interrupted === true,
+      () => (currentCell()?.parent ?? this.lastParent)?.header.msg_id,
     );
     this.history = new History(historyFile(), (text) => this.log(text));
   }
@@ -243,8 +247,10 @@ export class Kernel {
   }
 
   /** Sends on iopub, with the message type as the PUB topic. */
-  publish(parent: WireMessage<unknown> | undefined, msgType: string, content: unknown): void {
+  publish(parent: WireMessage<unknown> | undefined, msgType: string, content: unknown, extra: { metadata?: Record<string, unknown>; buffers?: readonly Uint8Array[] } = {}): void {
     const message = this.message(parent, msgType, content);
+    if (extra.metadata) message.metadata = extra.metadata;
+    if (extra.buffers?.length) message.buffers = extra.buffers.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength));
     message.identities = [Buffer.from(`kernel.${this.session.slice(0, 8)}.${msgType}`)];
     this.toWire({ kind: "send", channel: "iopub", message });
   }
@@ -309,7 +315,9 @@ export class Kernel {
       case "comm_msg":
       case "comm_close": {
         const context: CellContext = { parent: message, cell: this.executionCount, allowStdin: false };
-        const problem = runInCell(context, () => (type === "comm_open" ? this.comms.handleOpen(content) : type === "comm_msg" ? this.comms.handleMessage(content) : this.comms.handleClose(content)));
+        const problem = runInCell(context, () =>
+          type === "comm_open" ? this.comms.handleOpen(content) : type === "comm_msg" ? this.comms.handleMessage(content, message.buffers) : this.comms.handleClose(content),
+        );
         if (problem) this.log(problem);
         return;
       }

@@ -41,6 +41,7 @@ export const EXTENSION_PACKAGES = [
   "@jupyterlab/tooltip-extension",
   "@jupyterlab/translation-extension",
   "@jupyterlab/ui-components-extension",
+  "@jupyter-widgets/jupyterlab-manager",
 ];
 
 /**
@@ -107,7 +108,17 @@ export function appHash(): string {
   const hash = createHash("sha256");
   for (const file of appSources()) hash.update(file).update(fs.readFileSync(file));
   hash.update(fs.readFileSync(__filename));
-  for (const name of [...EXTENSION_PACKAGES, "@jupyterlab/application", "@jupyterlab/javascript-extension", "@jupyterlab/json-extension", "plotly.js-dist", "esbuild"]) {
+  for (const name of [
+    ...EXTENSION_PACKAGES,
+    "@jupyterlab/application",
+    "@jupyterlab/javascript-extension",
+    "@jupyterlab/json-extension",
+    "plotly.js-dist",
+    "esbuild",
+    "@jupyter-widgets/base",
+    "@jupyter-widgets/controls",
+    "@jupyter-widgets/output",
+  ]) {
     hash.update(`${name}@${packageJsonOf(name).version}`);
   }
   return hash.digest("hex").slice(0, 16);
@@ -165,6 +176,14 @@ async function bundleInto(out: string): Promise<void> {
         contents: fs.readFileSync(args.path, "utf8").replace(/import\('(mathjax-full\/[^']+)'\)/g, "import('$1').then((m) => m.default ?? m)"),
         loader: "js",
       }));
+      // The widget manager loads the controls with webpack's require.ensure (a lazy chunk); esbuild's
+      // form of that is import(), which splits the controls into their own chunk just the same.
+      build.onLoad({ filter: /jupyterlab-manager[\\/]lib[\\/]plugin\.js$/ }, (args) => {
+        const source = fs.readFileSync(args.path, "utf8");
+        const lazy = /require\.ensure\(\['@jupyter-widgets\/controls'\],[\s\S]*?'@jupyter-widgets\/controls'\);/;
+        if (!lazy.test(source)) throw new Error(`${args.path}: no require.ensure of the controls found; update lab/bundle.ts's rewrite for this @jupyter-widgets/jupyterlab-manager`);
+        return { contents: source.replace(lazy, "import('@jupyter-widgets/controls').then(resolve, reject);"), loader: "js" };
+      });
       build.onLoad({ filter: /.*/, namespace: "svg-url" }, (args) => ({ contents: fs.readFileSync(args.path), loader: "dataurl" }));
     },
   };

@@ -5,7 +5,9 @@
  * Plotly figures drawn by the course renderer (no plotly.js in the saved file, and drawn again
  * after reopening); a scratch notebook checks completion, the signature tooltip, input(),
  * interrupt, restart (a fresh kernel that no longer knows earlier variables), a tensor table and
- * a tensor image. Screenshots go to artifacts/lab/.
+ * a tensor image; an interact slider dragged redraws its figure and changes the kernel-side value;
+ * a training cell's progress stays one output updated in place; an assignment's source notebook
+ * runs with no error. Screenshots go to artifacts/lab/.
  */
 import { test, before, after } from "node:test";
 import * as assert from "node:assert/strict";
@@ -295,4 +297,115 @@ test("Lab with the dl-workbook kernel: completion, signature tooltip, input(), i
   assert.match(shown.table, /1[\s\S]*2[\s\S]*3[\s\S]*4/, "the 2-D tensor shows as a table");
   assert.ok(shown.png, "the [16, 16, 3] tensor shows as an image");
   await page.screenshot({ path: path.join(ARTIFACTS, "ui-tensors.png"), fullPage: true });
+});
+
+/** Writes a notebook of code cells (ids `<prefix>-<i>`) into the served directory. */
+function writeNotebook(file: string, prefix: string, cells: string[]): void {
+  const nb: INotebookContent = { ...scratchNotebook(), cells: cells.map((source, i) => ({ cell_type: "code", id: `${prefix}-${i}`, source, metadata: {}, outputs: [], execution_count: null })) };
+  fs.writeFileSync(path.join(root, "notebooks", file), JSON.stringify(nb, null, 1));
+}
+
+/** The SVG path of the first Plotly line in cell `index` (what the student sees of the figure), or "" when none is drawn. */
+async function plottedLine(index: number): Promise<string> {
+  return page.evaluate((index) => {
+    const cell = ((window as unknown as LabWindow).jupyterapp.shell.currentWidget as NotebookPanel).content.widgets[index].node;
+    return cell.querySelector(".main-svg .scatterlayer .js-line")?.getAttribute("d") ?? "";
+  }, index);
+}
+
+test("widgets in Lab: a slider drawn by the widget manager; moving it redraws the figure and changes the kernel-side value", { timeout: 300_000 }, async () => {
+  writeNotebook("widgets.ipynb", "widgets", [
+    'import { slider, interact } from "dl-workbook/widgets";\nimport { linePlot } from "dl-workbook/plot";\nconst beta = slider({ min: 0.5, max: 0.99, step: 0.01, value: 0.9, description: "beta" });\ninteract(({ beta }) => linePlot({ name: "beta^t", y: Array.from({ length: 30 }, (_, t) => beta ** t) }), { beta })',
+    "beta.value",
+  ]);
+  await openNotebook("widgets.ipynb");
+  // Only this notebook's widgets (notebook 1, open in another tab, has sliders too).
+  const panel = `[id="${await page.evaluate(() => (window as unknown as LabWindow).jupyterapp.shell.currentWidget!.id)}"]`;
+  await runCell(0);
+  await waitIdle(120_000);
+  const handle = page.locator(`${panel} .jupyter-widgets.widget-slider .noUi-handle`).first();
+  await handle.waitFor({ state: "visible", timeout: 60_000 });
+  // The figure is drawn inside the interact's Output widget.
+  await page.waitForFunction((panel) => document.querySelector(`${panel} .widget-output .main-svg .scatterlayer .js-line`) !== null, panel, { timeout: 60_000 });
+  const before = await plottedLine(0);
+  const readoutBefore = await page.locator(`${panel} .widget-readout`).first().innerText();
+  await page.screenshot({ path: path.join(ARTIFACTS, "widgets-before.png"), fullPage: true });
+
+  // The student drags the slider's handle to about 0.95. (The arrow keys on a focused handle do not
+  // reach the slider in Lab 4's command mode: ArrowRight is bound there to
+  // notebook:move-cursor-heading-below-or-expand for any focused element.)
+  const track = (await page.locator(`${panel} .widget-slider .noUi-target`).first().boundingBox())!;
+  const from = (await handle.boundingBox())!;
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(track.x + (track.width * (0.95 - 0.5)) / (0.99 - 0.5), from.y + from.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await page.waitForFunction(
+    ([panel, before]) => {
+      const line = document.querySelector(`${panel} .widget-output .main-svg .scatterlayer .js-line`)?.getAttribute("d");
+      return line !== undefined && line !== null && line !== before;
+    },
+    [panel, before] as const,
+    { timeout: 60_000 },
+  );
+  await waitIdle(60_000);
+  const readoutAfter = (await page.locator(`${panel} .widget-readout`).first().innerText()).trim();
+  assert.notEqual(await plottedLine(0), before, "the figure was redrawn");
+  assert.equal(readoutBefore.trim(), "0.90");
+  assert.notEqual(readoutAfter, "0.90", "the slider moved");
+  await page.screenshot({ path: path.join(ARTIFACTS, "widgets-after.png"), fullPage: true });
+
+  // The kernel-side value followed the slider: printed by the next cell, it reads as the slider's readout (format .2f).
+  await runCell(1);
+  await waitIdle(60_000);
+  const value = Number(text((await outputs())[1]));
+  assert.equal(value.toFixed(2), readoutAfter, `beta.value is ${value}; the slider reads ${readoutAfter}`);
+  const errors = (await outputs()).flatMap((cell, i) => cell.filter((o) => o.output_type === "error").map((o) => `cell ${i}: ${o.ename}: ${o.evalue}`));
+  assert.deepEqual(errors, [], "error outputs");
+});
+
+test("a training cell's progress display updates in place: one output, updated, never appended", { timeout: 300_000 }, async () => {
+  writeNotebook("progress.ipynb", "progress", [
+    'import { buildModel, referenceSpec, train } from "dl-workbook/cnn";\nimport { loadMnist, take } from "dl-workbook/data";\nconst mnist = loadMnist({ seed: 0 });\nconst history = await train(buildModel(referenceSpec(), { seed: 0 }), { train: take(mnist.train, 640) }, { epochs: 3, batchSize: 64, seed: 0 });\nundefined',
+  ]);
+  await openNotebook("progress.ipynb");
+  await runCell(0);
+  // Sample the cell's outputs while it trains: how many there are, and what the progress says.
+  const counts: number[] = [];
+  const texts = new Set<string>();
+  const deadline = Date.now() + 240_000;
+  for (;;) {
+    const cell = (await outputs())[0];
+    counts.push(cell.length);
+    for (const o of cell) texts.add(asText(o.data?.["text/plain"]));
+    const idle = await page.evaluate(() => {
+      const panel = (window as unknown as LabWindow).jupyterapp.shell.currentWidget as NotebookPanel;
+      return panel.sessionContext.session?.kernel?.status === "idle" && !Array.from(panel.content.node.querySelectorAll(".jp-InputPrompt")).some((p) => p.textContent?.includes("*"));
+    });
+    if (idle && counts.length > 1) break;
+    if (Date.now() > deadline) assert.fail("the training cell did not finish within 240 s");
+    await page.waitForTimeout(200);
+  }
+  const final = (await outputs())[0];
+  await page.screenshot({ path: path.join(ARTIFACTS, "training-progress.png"), fullPage: true });
+  assert.equal(final.filter((o) => o.output_type === "error").length, 0, JSON.stringify(final).slice(0, 2000));
+  assert.equal(final.length, 1, `one output at the end: ${final.map((o) => o.output_type).join(", ")}`);
+  assert.ok(Math.max(...counts) <= 1, `never more than one output while training (counts seen: ${[...new Set(counts)].join(", ")})`);
+  assert.ok(texts.size >= 2, `the one output changed while training (${texts.size} distinct texts: ${[...texts].map((t) => t.slice(0, 80)).join(" | ")})`);
+});
+
+test("an assignment notebook (the instructor's source, solutions in) opens in Lab and Run All gives no error output", { timeout: 420_000 }, async () => {
+  const source = path.join(PACKAGE_ROOT, "assignments", "01-adam", "01-adam.source.ipynb");
+  fs.copyFileSync(source, path.join(root, "notebooks", "01-adam.source.ipynb"));
+  await openNotebook("01-adam.source.ipynb");
+  await command("notebook:run-all-cells");
+  await waitIdle();
+  const all = await outputs();
+  const errors = all.flatMap((cell, i) => cell.filter((o) => o.output_type === "error").map((o) => `cell ${i}: ${o.ename}: ${o.evalue}`));
+  assert.deepEqual(errors, [], "error outputs");
+  assert.ok(
+    all.some((cell) => cell.length > 0),
+    "the cells produced outputs",
+  );
+  await page.screenshot({ path: path.join(ARTIFACTS, "assignment-01-adam.png"), fullPage: true });
 });

@@ -52,5 +52,30 @@ class NbclientTests(unittest.TestCase):
         self.assertEqual(nb.cells[1].outputs, [])
 
 
+    def test_interact_under_nbclient(self):
+        """nbclient as a headless widget front end: it saves the widget state into the notebook and, as for
+        ipywidgets, routes what interact's first draw shows into its Output widget's saved outputs."""
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kernelspec"] = {"name": "dl-workbook", "display_name": "TypeScript (DL Workbook)", "language": "typescript"}
+        nb.cells = [
+            nbformat.v4.new_code_cell(
+                'import { slider, interact } from "dl-workbook/widgets";\n'
+                'const k = slider({ min: 1, max: 5, step: 1, value: 2, integer: true, description: "k" });\n'
+                "const w = interact(({ k }) => { console.log(`k is ${k}`); return k * k; }, { k });\nw"
+            ),
+            nbformat.v4.new_code_cell("k.value"),
+        ]
+        with tempfile.TemporaryDirectory() as cwd:
+            NotebookClient(nb, timeout=120, kernel_name="dl-workbook", resources={"metadata": {"path": cwd}}).execute()
+        view = nb.cells[0].outputs[0]["data"]["application/vnd.jupyter.widget-view+json"]
+        state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+        self.assertEqual(state[view["model_id"]]["model_name"], "VBoxModel")
+        models = {m["model_name"]: m["state"] for m in state.values()}
+        self.assertEqual((models["IntSliderModel"]["value"], models["IntSliderModel"]["description"]), (2, "k"))
+        captured = models["OutputModel"]["outputs"]
+        self.assertEqual([o.get("text") or o["data"]["text/plain"] for o in captured], ["k is 2\n", "4"])
+        self.assertEqual(nb.cells[1].outputs[0]["data"]["text/plain"], "2")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -34,6 +34,8 @@ import translationExtension from "@jupyterlab/translation-extension";
 import uiComponentsExtension from "@jupyterlab/ui-components-extension";
 import javascriptExtension from "@jupyterlab/javascript-extension";
 import jsonExtension from "@jupyterlab/json-extension";
+// Jupyter widgets (ipywidgets 8's manager, with the base, controls and output widgets): the kernel's dl-workbook/widgets.
+import widgetsExtension from "@jupyter-widgets/jupyterlab-manager";
 
 // Styles of every extension below (each package's style/index.js imports its dependencies' CSS).
 import "@jupyterlab/application-extension/style/index.js";
@@ -86,6 +88,7 @@ const PLUGIN_EXPORTS: Record<string, PluginExport> = {
   "@jupyterlab/tooltip-extension": tooltipExtension,
   "@jupyterlab/translation-extension": translationExtension,
   "@jupyterlab/ui-components-extension": uiComponentsExtension,
+  "@jupyter-widgets/jupyterlab-manager": widgetsExtension,
 };
 
 /** Mime renderers: JavaScript and JSON from JupyterLab, Plotly from the course. */

@@ -28,9 +28,11 @@ export interface DisplayOptions {
 export interface Comm {
   readonly commId: string;
   readonly targetName: string;
-  send(data: Record<string, unknown>): void;
+  /** Sends a comm_msg with `data` and optional binary buffers. */
+  send(data: Record<string, unknown>, buffers?: readonly Uint8Array[]): void;
   close(data?: Record<string, unknown>): void;
-  onMessage(handler: (data: Record<string, unknown>) => void): void;
+  /** Called with each comm_msg's data and binary buffers (an empty list when it had none). */
+  onMessage(handler: (data: Record<string, unknown>, buffers: readonly Uint8Array[]) => void): void;
   onClose(handler: (data: Record<string, unknown>) => void): void;
 }
 
@@ -42,10 +44,15 @@ export interface DisplayHost {
   clearOutput(wait?: boolean): void;
   /** True once the user asked to interrupt the cell now running; long loops check it between steps. */
   interruptRequested(): boolean;
-  /** Opens a comm to the front end. */
-  openComm(targetName: string, data?: Record<string, unknown>): Comm;
+  /** Opens a comm to the front end; `extra.metadata` goes into the comm_open's metadata, `extra.buffers` after it. */
+  openComm(targetName: string, data?: Record<string, unknown>, extra?: { metadata?: Record<string, unknown>; buffers?: readonly Uint8Array[] }): Comm;
   /** Handles comms that the front end opens to `targetName`. */
   registerCommTarget(targetName: string, handler: (comm: Comm, data: Record<string, unknown>) => void): void;
+  /**
+   * The msg_id of the request whose code runs now: the execute_request of a cell, or the comm_msg
+   * a widget's handler runs for. Output widgets set their `msg_id` to it to capture what follows.
+   */
+  currentMessageId?(): string | undefined;
 }
 
 const HOST_KEY = Symbol.for("dl-workbook.display-host");
