@@ -8,7 +8,7 @@ import { describeDeadlines, loadCourse } from "./course";
 import { formatProblems } from "./problem";
 import { checkProposal } from "./proposal/check";
 import { proposalHtml } from "./proposal/html";
-import { readNotebook } from "./proposal/notebook";
+import { readNotebook } from "../notebook/notebook";
 import { countPdfPages, printPdf } from "./proposal/pdf";
 
 const USAGE = `Usage:

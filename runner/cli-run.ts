@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { runNotebook, RunNotebookResult } from "./run-notebook";
-import { writeNotebook } from "./notebook";
+import { writeNotebook } from "../notebook/notebook";
 import { validateNotebook } from "./schema";
 import { TerminalProgress } from "./progress";
 import { optionValue, timeoutCellSeconds } from "./args";

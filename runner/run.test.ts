@@ -11,7 +11,7 @@ import * as path from "path";
 import type { ICodeCell, INotebookContent } from "@jupyterlab/nbformat";
 import { validateNotebook } from "./schema";
 import { parseRunArgs } from "./cli-run";
-import { readNotebook } from "./notebook";
+import { readNotebook } from "../notebook/notebook";
 import { errorLine } from "./error-location";
 import { TerminalProgress } from "./progress";
 import { PassThrough } from "stream";
@@ -69,7 +69,7 @@ test("a clean notebook runs; the executed copy is valid nbformat 4.5 with its ou
   const run = await workbookRun([path.join(FIXTURES, "ok.ipynb"), "--out", out]);
   assert.equal(run.code, 0, run.stderr);
   const file = path.join(out, "ok.ipynb");
-  const nb = JSON.parse(fs.readFileSync(file, "utf8")) as INotebookContent;
+  const nb = readNotebook(file);
   assert.deepEqual(validateNotebook(nb), []);
   assert.notEqual(pythonValidates(file), false, "Python's nbformat accepts it too");
   assert.equal(nb.nbformat, 4);

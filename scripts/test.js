@@ -70,6 +70,7 @@ const UNIT_TESTS = [
   "lib/seq/date-translation",
   "lib/seq/min-char-rnn",
   "lib/seq/tf-models",
+  "notebook/notebook",
   "projects/teams",
   "runner/book/render",
 ];
