@@ -24,6 +24,7 @@ const root = path.join(__dirname, "..", "dist");
  * hostile submissions): they run in `npm test`.
  */
 const UNIT_TESTS = [
+  "cli/args",
   "grader/autograde/compare",
   "grader/autograde/late",
   "grader/autograde/sanitise",
