@@ -11,5 +11,6 @@ export * from "./date-translation";
 export * from "./tf-lstm";
 export * from "./lstm-language-model";
 export * from "./beam-search";
+export * from "./tf-decode";
 export * from "./seq2seq";
 export * from "./layers-language-model";
