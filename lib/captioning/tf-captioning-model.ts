@@ -11,12 +11,12 @@
 import * as tf from "@tensorflow/tfjs";
 import "../backend";
 import { interruptRequested, createDisplayHandle } from "../display";
-import { SeededRandom } from "../seq/seeded-random";
+import { SeededRandom } from "../random/seeded-random";
 import { TfLstm, clipByGlobalNorm, seededVariable, zeroVariable, LstmState } from "../seq/tf-lstm";
 import { beamDecode, greedyDecode, TfDecodeStep } from "../seq/tf-decode";
 import { CaptionedImageSet, pixelsPerImage } from "./captioned-images";
-import { Vocabulary } from "./vocabulary";
-import { corpusBleu, BleuReport } from "./bleu";
+import { Vocabulary } from "../text/vocabulary";
+import { corpusBleu, BleuReport } from "../text/bleu";
 import { defaultCaptionEncoder } from "./caption-encoders";
 
 /** Options of {@link TfCaptioningModel}. */

@@ -3,7 +3,7 @@
  * the same seed sees the same shuffles and initial weights.
  */
 
-import { mulberry32, type Uniform } from "../ndarray/mulberry32";
+import { mulberry32, type Uniform } from "../random/mulberry32";
 
 /** A function returning uniform numbers in [0, 1). */
 export type Random = Uniform;

@@ -3,7 +3,7 @@
  * same 50K/10K split and the same batch order on every machine.
  */
 
-import { mulberry32 } from "../ndarray/mulberry32";
+import { mulberry32 } from "../random/mulberry32";
 
 /**
  * A seeded uniform generator on [0, 1) (mulberry32, seeded with the seed as it is).

@@ -3,9 +3,9 @@
  * and an LSTM in tfjs) on a committed corpus, and sequence-to-sequence translation.
  */
 export * from "./corpus";
-export * from "./char-vocabulary";
+export * from "../text/char-vocabulary";
 export * from "./char-statistics";
-export * from "./seeded-random";
+export * from "../random/seeded-random";
 export * from "./min-char-rnn";
 export * from "./date-translation";
 export * from "./tf-lstm";

@@ -10,9 +10,9 @@
 import * as tf from "@tensorflow/tfjs";
 import "../backend";
 import { interruptRequested } from "../display";
-import { Vocabulary } from "../captioning/vocabulary";
-import { BleuReport, corpusBleu } from "../captioning/bleu";
-import { SeededRandom } from "./seeded-random";
+import { Vocabulary } from "../text/vocabulary";
+import { BleuReport, corpusBleu } from "../text/bleu";
+import { SeededRandom } from "../random/seeded-random";
 import { LstmState, TfLstm, clipByGlobalNorm, seededVariable, zeroVariable } from "./tf-lstm";
 import { beamDecode, greedyDecode, TfDecodeStep } from "./tf-decode";
 import { TranslationPair } from "./date-translation";
