@@ -59,7 +59,7 @@ export interface RunNotebookResult {
 }
 
 /**
- * "notebooks/03-cnn.ipynb, cell 7, line 3: TypeError: model.fit is not a function"
+ * "notebooks/03-cnn-design.ipynb, cell 7, line 3: TypeError: model.fit is not a function"
  * (cells counted from 1, as Jupyter shows them).
  */
 export function describeFailure(failure: Omit<CellFailure, "message">, timeoutMs?: number): string {
