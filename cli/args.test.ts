@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { EXIT, parseCommandLine, positiveNumber, runCommand, UsageError, wantsHelp } from "./args";
+import { onInterrupt } from "./interrupt";
 
 const WORKBOOK = path.join(__dirname, "..", "bin", "workbook.js");
 const OPTIONS = { out: { type: "string" }, timeout: { type: "string" }, quiet: { type: "boolean", short: "q" }, output: { type: "string", short: "o" } } as const;
@@ -108,4 +109,20 @@ test("workbook subcommands: a missing value, help, and wrong arguments", () => {
     assert.equal(help.status, 0, command);
     assert.match(help.stdout, new RegExp(`workbook ${command}`), command);
   }
+});
+
+test("onInterrupt: the first Ctrl-C tells the command and aborts its signal; release removes the handlers", () => {
+  const before = process.listenerCount("SIGINT");
+  const beforeTerm = process.listenerCount("SIGTERM");
+  const told: string[] = [];
+  const interrupt = onInterrupt(() => told.push(interrupt.signal.aborted ? "after abort" : "before abort"));
+  assert.equal(process.listenerCount("SIGINT"), before + 1);
+  assert.equal(process.listenerCount("SIGTERM"), beforeTerm + 1);
+  assert.equal(interrupt.signal.aborted, false);
+  process.emit("SIGINT", "SIGINT");
+  assert.equal(interrupt.signal.aborted, true);
+  assert.deepEqual(told, ["before abort"]);
+  interrupt.release();
+  assert.equal(process.listenerCount("SIGINT"), before);
+  assert.equal(process.listenerCount("SIGTERM"), beforeTerm);
 });

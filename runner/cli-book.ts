@@ -7,6 +7,7 @@ import { pathToFileURL } from "url";
 import { buildBook } from "./book/build";
 import { TerminalProgress } from "./progress";
 import { EXIT, parseCommandLine, positiveNumber, runCommand } from "../cli/args";
+import { onInterrupt } from "../cli/interrupt";
 
 const USAGE = `Usage: workbook book [options]
 
@@ -55,19 +56,7 @@ export function main(args: string[]): Promise<number> {
 /** Builds the book with a progress line; Ctrl-C stops the running cell and writes what finished. */
 async function buildWithProgress(parsed: BookArgs): Promise<number> {
   const progress = new TerminalProgress();
-  const controller = new AbortController();
-  let sigints = 0;
-  const onSigint = () => {
-    sigints++;
-    if (sigints === 1) {
-      progress.message("Interrupted: stopping the running cell and writing the pages of what finished (press Ctrl-C again to quit at once).");
-      controller.abort();
-    } else process.exit(EXIT.interrupted);
-  };
-  // SIGTERM (a CI job cancelled): leave at once; the exit hook of kernel/client kills the kernels
-  const onSigterm = () => process.exit(143);
-  process.on("SIGINT", onSigint);
-  process.on("SIGTERM", onSigterm);
+  const interrupt = onInterrupt(() => progress.message("Interrupted: stopping the running cell and writing the pages of what finished (press Ctrl-C again to quit at once)."));
   try {
     const result = await buildBook({
       notebooksDir: parsed.notebooks,
@@ -75,7 +64,7 @@ async function buildWithProgress(parsed: BookArgs): Promise<number> {
       timeoutCellMs: parsed.timeoutCellS * 1000,
       force: parsed.force,
       progress,
-      signal: controller.signal,
+      signal: interrupt.signal,
     });
     progress.close();
     const failed = result.entries.filter((e) => e.status === "failed" || (e.status === "not run" && e.failures.length > 0));
@@ -89,7 +78,6 @@ async function buildWithProgress(parsed: BookArgs): Promise<number> {
     console.error((err as Error).message);
     return EXIT.failed;
   } finally {
-    process.off("SIGINT", onSigint);
-    process.off("SIGTERM", onSigterm);
+    interrupt.release();
   }
 }

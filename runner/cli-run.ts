@@ -10,6 +10,7 @@ import { writeNotebook } from "../notebook/notebook";
 import { validateNotebook } from "./schema";
 import { TerminalProgress } from "./progress";
 import { EXIT, parseCommandLine, positiveNumber, runCommand, usageError } from "../cli/args";
+import { onInterrupt } from "../cli/interrupt";
 
 const USAGE = `Usage: workbook run <notebooks...> [options]
 
@@ -85,23 +86,12 @@ export function main(args: string[]): Promise<number> {
 async function runAll(parsed: RunArgs, files: string[]): Promise<number> {
   fs.mkdirSync(parsed.out, { recursive: true });
   const progress = new TerminalProgress();
-  const controller = new AbortController();
-  let sigints = 0;
-  const onSigint = () => {
-    sigints++;
-    if (sigints === 1) {
-      progress.message("Interrupted: stopping the running cell and writing what finished (press Ctrl-C again to quit at once).");
-      controller.abort();
-    } else process.exit(EXIT.interrupted);
-  };
-  // SIGTERM (a CI job cancelled): leave at once; the exit hook of kernel/client kills the kernels
-  const onSigterm = () => process.exit(143);
-  process.on("SIGINT", onSigint);
-  process.on("SIGTERM", onSigterm);
+  const interrupt = onInterrupt(() => progress.message("Interrupted: stopping the running cell and writing what finished (press Ctrl-C again to quit at once)."));
+  const { signal } = interrupt;
   let failed = 0;
   try {
     for (let i = 0; i < files.length; i++) {
-      if (controller.signal.aborted) break;
+      if (signal.aborted) break;
       const file = files[i];
       let result: RunNotebookResult;
       try {
@@ -111,7 +101,7 @@ async function runAll(parsed: RunArgs, files: string[]): Promise<number> {
           continueOnError: parsed.continueOnError,
           progress,
           batch: { index: i, total: files.length },
-          signal: controller.signal,
+          signal,
         });
       } catch (err) {
         progress.message(`${file}: could not be run: ${(err as Error).message}`);
@@ -135,10 +125,9 @@ async function runAll(parsed: RunArgs, files: string[]): Promise<number> {
       progress.message(`wrote ${target}${result.interrupted ? " (partial: interrupted)" : ""}`);
     }
   } finally {
-    process.off("SIGINT", onSigint);
-    process.off("SIGTERM", onSigterm);
+    interrupt.release();
     progress.close();
   }
-  if (controller.signal.aborted) return EXIT.interrupted;
+  if (signal.aborted) return EXIT.interrupted;
   return failed > 0 ? EXIT.failed : EXIT.ok;
 }
