@@ -8,10 +8,10 @@ import * as path from "path";
 import { GradeOutcome, gradeOne, GradeSettings, listSubmissions, loadAssignment, parseLatePolicy, SandboxCheckError, checkSandboxRunsKernel, writeAtomically } from "./autograde";
 import { SandboxedKernel, disposeKernel, startSandboxedKernel } from "./autograde/sandboxed-kernel";
 import { Gradebook } from "./gradebook";
+import { parseCommandLine, positiveNumber, usageError } from "../cli/args";
 import { DEFAULT_LIMITS, checkLimits, makePrivate, missingForGrading, probeProtections, refusalMessage, secretPaths, thisInstall, withKernelSnapshot } from "./sandbox";
 import { checkSandbox } from "./check-sandbox";
 import { checkQueueUrl, gradeOnQueue, workerMain } from "./queue";
-import { parseCommandLine, positiveNumber, usageError } from "../cli/args";
 
 const USAGE = `Usage: workbook grade <assignment> <submissions> [options]
        workbook grade <assignment> <submissions> --queue redis://HOST:PORT [options]
@@ -64,21 +64,6 @@ interface GradeArgs {
   jobsGiven?: boolean;
 }
 
-/** The options of `workbook grade <assignment> <submissions>`. */
-const OPTIONS = {
-  out: { type: "string" },
-  jobs: { type: "string" },
-  "timeout-cell": { type: "string" },
-  timeout: { type: "string" },
-  memory: { type: "string" },
-  due: { type: "string" },
-  grace: { type: "string" },
-  "late-policy": { type: "string" },
-  queue: { type: "string" },
-  quiet: { type: "boolean" },
-  "unsafe-no-sandbox": { type: "boolean" },
-} as const;
-
 function parseArgs(args: string[]): GradeArgs {
   const { values: options, positionals: positional } = parseCommandLine("grade", args, OPTIONS);
   if (positional.length !== 2) throw usageError("grade", `expected <assignment> and <submissions>, got ${positional.length} argument(s); see workbook grade --help`);
@@ -105,6 +90,21 @@ function parseArgs(args: string[]): GradeArgs {
     jobsGiven: options.jobs !== undefined,
   };
 }
+
+/** The options of `workbook grade <assignment> <submissions>`. */
+const OPTIONS = {
+  out: { type: "string" },
+  jobs: { type: "string" },
+  "timeout-cell": { type: "string" },
+  timeout: { type: "string" },
+  memory: { type: "string" },
+  due: { type: "string" },
+  grace: { type: "string" },
+  "late-policy": { type: "string" },
+  queue: { type: "string" },
+  quiet: { type: "boolean" },
+  "unsafe-no-sandbox": { type: "boolean" },
+} as const;
 
 function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return "?";
