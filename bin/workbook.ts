@@ -2,9 +2,13 @@
 /**
  * The `workbook` command. Each subcommand lives with its part of the project and exports
  * `main(args): Promise<number>` (the exit code); this file only dispatches and prints help.
+ * Subcommands parse their options with `cli/args` (`util.parseArgs`), so that errors read alike
+ * and exit codes mean the same everywhere: 0 done, 1 failed, 2 a wrong command line, 130
+ * interrupted.
  */
 import * as fs from "fs";
 import * as path from "path";
+import { EXIT } from "../cli/args";
 
 /** A subcommand: where its module is (relative to dist/bin) and one line for `workbook --help`. */
 interface Subcommand {
@@ -34,17 +38,17 @@ async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     console.log(usage());
-    return name === undefined ? 1 : 0;
+    return name === undefined ? EXIT.usage : EXIT.ok;
   }
   if (name === "--version" || name === "-v") {
     // package.json lies outside the compiled tree (rootDir), so it is read at run time.
     console.log((JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")) as { version: string }).version);
-    return 0;
+    return EXIT.ok;
   }
-  const sub = SUBCOMMANDS[name];
+  const sub = Object.hasOwn(SUBCOMMANDS, name) ? SUBCOMMANDS[name] : undefined;
   if (!sub) {
-    console.error(`workbook: unknown command "${name}".\n\n${usage()}`);
-    return 2;
+    console.error(`workbook: unknown command "${name}"; see workbook --help\n\n${usage()}`);
+    return EXIT.usage;
   }
   // Loaded on demand so that `workbook --help` and one subcommand do not load every other one (tfjs, the kernel).
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module path is chosen at run time
@@ -58,6 +62,6 @@ main(process.argv.slice(2)).then(
   },
   (err: Error) => {
     console.error(`workbook: ${err.message}`);
-    process.exitCode = 1;
+    process.exitCode = EXIT.failed;
   },
 );

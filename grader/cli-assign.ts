@@ -6,6 +6,7 @@ import * as path from "path";
 import { computeExpected } from "./assign/expected";
 import { generateAssignment, readNotebook, writeAssignment } from "./assign/generate";
 import { AssignmentSourceError } from "./assign/problems";
+import { EXIT, parseCommandLine, runCommand, UsageError, usageError } from "../cli/args";
 
 const USAGE = `Usage: workbook assign generate <source.ipynb> [--out DIR] [--no-run]
 
@@ -22,45 +23,24 @@ values of the hidden tests. --no-run skips that (the spec then has no expected v
 Refused, with the cell named: unbalanced BEGIN/END SOLUTION or HIDDEN TESTS markers, duplicate
 grade ids, graded cells without points, solution cells without a marked solution.`;
 
+/** The options of `workbook assign generate`. */
+const OPTIONS = { out: { type: "string" }, "no-run": { type: "boolean" } } as const;
+
 /** Entry point of `workbook assign`. Returns the exit code. */
-export async function main(args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub === undefined || sub === "--help" || sub === "-h" || rest.includes("--help") || rest.includes("-h")) {
-    console.log(USAGE);
-    return sub === undefined ? 2 : 0;
-  }
-  if (sub !== "generate") {
-    console.error(`workbook assign: unknown subcommand "${sub}"; the only one is "generate".\n\n${USAGE}`);
-    return 2;
-  }
-  let source: string | undefined;
-  let outDir: string | undefined;
-  let run = true;
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    if (arg === "--out") {
-      outDir = rest[++i];
-      if (outDir === undefined) {
-        console.error("workbook assign generate: --out needs a folder, e.g. --out release/01-adam");
-        return 2;
-      }
-    } else if (arg === "--no-run") {
-      run = false;
-    } else if (arg.startsWith("-")) {
-      console.error(`workbook assign generate: unknown option "${arg}".\n\n${USAGE}`);
-      return 2;
-    } else if (source === undefined) {
-      source = arg;
-    } else {
-      console.error(`workbook assign generate: one source notebook at a time (got "${source}" and "${arg}").`);
-      return 2;
-    }
-  }
-  if (source === undefined) {
-    console.error(`workbook assign generate: which source notebook?\n\n${USAGE}`);
-    return 2;
-  }
-  const out = outDir ?? path.dirname(source);
+export function main(args: string[]): Promise<number> {
+  return runCommand(USAGE, args, () => {
+    const [sub, ...rest] = args;
+    if (sub === undefined) throw new UsageError(USAGE);
+    if (sub !== "generate") throw usageError("assign", `unknown subcommand "${sub}"; the only one is "generate"; see workbook assign --help`);
+    const { values, positionals } = parseCommandLine("assign generate", rest, OPTIONS);
+    if (positionals.length === 0) throw usageError("assign generate", "which source notebook? e.g. workbook assign generate assignments/01-adam/01-adam.source.ipynb");
+    if (positionals.length > 1) throw usageError("assign generate", `one source notebook at a time (got "${positionals[0]}" and "${positionals[1]}").`);
+    return generate(positionals[0], values.out ?? path.dirname(positionals[0]), values["no-run"] !== true);
+  });
+}
+
+/** Writes the student notebook and the grading spec of `source` into `out`, recording expected values when `run`. */
+async function generate(source: string, out: string, run: boolean): Promise<number> {
   try {
     const nb = readNotebook(source);
     const generated = generateAssignment(nb, source, out);
@@ -68,13 +48,13 @@ export async function main(args: string[]): Promise<number> {
     const { studentFile, specFile } = writeAssignment(generated, out);
     const cases = generated.spec.autograded.reduce((n, g) => n + g.hiddenCases.length, 0);
     console.log(`Wrote ${studentFile} (student notebook) and ${specFile} (${generated.spec.autograded.length} graded functions, ${cases} hidden test cases, ${generated.spec.totalPoints} points).`);
-    return 0;
+    return EXIT.ok;
   } catch (err) {
     if (err instanceof AssignmentSourceError) {
       console.error(err.message);
-      return 1;
+      return EXIT.failed;
     }
     console.error(`workbook assign generate: ${(err as Error).message}`);
-    return 1;
+    return EXIT.failed;
   }
 }

@@ -8,6 +8,7 @@ import * as path from "path";
 import { GradeOutcome, gradeOne, GradeSettings, listSubmissions, loadAssignment, parseLatePolicy, SandboxCheckError, checkSandboxRunsKernel, writeAtomically } from "./autograde";
 import { SandboxedKernel, disposeKernel, startSandboxedKernel } from "./autograde/sandboxed-kernel";
 import { Gradebook } from "./gradebook";
+import { parseCommandLine, positiveNumber, usageError } from "../cli/args";
 import { DEFAULT_LIMITS, checkLimits, makePrivate, missingForGrading, probeProtections, refusalMessage, secretPaths, thisInstall, withKernelSnapshot } from "./sandbox";
 import { checkSandbox } from "./check-sandbox";
 import { checkQueueUrl, gradeOnQueue, workerMain } from "./queue";
@@ -64,28 +65,13 @@ interface GradeArgs {
 }
 
 function parseArgs(args: string[]): GradeArgs {
-  const positional: string[] = [];
-  const options: Record<string, string> = {};
-  let quiet = false;
-  let unsafeNoSandbox = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === "--quiet") quiet = true;
-    else if (arg === "--unsafe-no-sandbox") unsafeNoSandbox = true;
-    else if (arg.startsWith("--")) {
-      const [key, inline] = arg.slice(2).split("=", 2);
-      const value = inline ?? args[++i];
-      if (value === undefined) throw new Error(`Error in grade: option --${key} needs a value.\n\n${USAGE}`);
-      if (!["out", "jobs", "timeout-cell", "timeout", "memory", "due", "grace", "late-policy", "queue"].includes(key)) throw new Error(`Error in grade: unknown option --${key}.\n\n${USAGE}`);
-      options[key] = value;
-    } else positional.push(arg);
-  }
-  if (positional.length !== 2) throw new Error(`Error in grade: expected <assignment> and <submissions>, got ${positional.length} argument(s).\n\n${USAGE}`);
-  const num = (key: string, fallback: number): number => {
-    if (options[key] === undefined) return fallback;
-    const value = Number(options[key]);
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`Error in grade: --${key} must be a positive number, got "${options[key]}".`);
-    return value;
+  const { values: options, positionals: positional } = parseCommandLine("grade", args, OPTIONS);
+  if (positional.length !== 2) throw usageError("grade", `expected <assignment> and <submissions>, got ${positional.length} argument(s); see workbook grade --help`);
+  const quiet = options.quiet === true;
+  const unsafeNoSandbox = options["unsafe-no-sandbox"] === true;
+  const num = (key: "jobs" | "timeout-cell" | "timeout" | "memory", fallback: number): number => {
+    const value = options[key];
+    return value === undefined ? fallback : positiveNumber("grade", `--${key}`, value);
   };
   return {
     assignment: positional[0],
@@ -104,6 +90,21 @@ function parseArgs(args: string[]): GradeArgs {
     jobsGiven: options.jobs !== undefined,
   };
 }
+
+/** The options of `workbook grade <assignment> <submissions>`. */
+const OPTIONS = {
+  out: { type: "string" },
+  jobs: { type: "string" },
+  "timeout-cell": { type: "string" },
+  timeout: { type: "string" },
+  memory: { type: "string" },
+  due: { type: "string" },
+  grace: { type: "string" },
+  "late-policy": { type: "string" },
+  queue: { type: "string" },
+  quiet: { type: "boolean" },
+  "unsafe-no-sandbox": { type: "boolean" },
+} as const;
 
 function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return "?";

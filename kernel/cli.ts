@@ -3,6 +3,7 @@
  */
 import { installKernelspec, listKernelspecs, uninstallKernelspec, KERNEL_NAME } from "./kernelspec";
 import type { KernelspecOptions } from "./kernelspec";
+import { EXIT, parseCommandLine, runCommand, usageError } from "../cli/args";
 
 const USAGE = `Usage: workbook kernel <command> [options]
 
@@ -39,25 +40,23 @@ Shows every directory Jupyter searches that holds the "${KERNEL_NAME}" kernelspe
 Runs the kernel on the sockets named in a Jupyter connection file. Front ends do this through the kernelspec.`,
 };
 
-/** Parses --user / --sys-prefix / --prefix DIR / --quiet; throws with a clear message on anything else. */
-function scopeOptions(args: string[], command: string): KernelspecOptions {
+/** The options of `workbook kernel install` (uninstall takes the same but --no-snapshot). */
+const SCOPE_OPTIONS = { user: { type: "boolean" }, "sys-prefix": { type: "boolean" }, prefix: { type: "string" }, quiet: { type: "boolean", short: "q" } } as const;
+const INSTALL_OPTIONS = { ...SCOPE_OPTIONS, "no-snapshot": { type: "boolean" } } as const;
+
+/** Parses --user / --sys-prefix / --prefix DIR (the last one given wins) / --quiet / --no-snapshot; a UsageError on anything else. */
+function scopeOptions(args: string[], command: "install" | "uninstall"): KernelspecOptions {
+  const { values, order } = parseCommandLine(`kernel ${command}`, args, command === "install" ? INSTALL_OPTIONS : SCOPE_OPTIONS, 0);
   const opts: KernelspecOptions = { scope: "user" };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === "--user") opts.scope = "user";
-    else if (arg === "--sys-prefix") opts.scope = "sys-prefix";
-    else if (arg === "--prefix") {
-      const dir = args[++i];
-      if (!dir) throw new Error(`workbook kernel ${command}: --prefix needs a directory`);
-      opts.scope = "prefix";
-      opts.prefix = dir;
-    } else if (arg.startsWith("--prefix=")) {
-      opts.scope = "prefix";
-      opts.prefix = arg.slice("--prefix=".length);
-    } else if (arg === "--quiet" || arg === "-q") opts.quiet = true;
-    else if (arg === "--no-snapshot" && command === "install") opts.snapshot = false;
-    else throw new Error(`workbook kernel ${command}: unknown option "${arg}"\n\n${HELP[command]}`);
+  const scope = order.filter((name) => name === "user" || name === "sys-prefix" || name === "prefix").pop();
+  if (scope === "sys-prefix") opts.scope = "sys-prefix";
+  if (scope === "prefix") {
+    if (!values.prefix) throw usageError(`kernel ${command}`, `option --prefix needs a directory; see workbook kernel ${command} --help`);
+    opts.scope = "prefix";
+    opts.prefix = values.prefix;
   }
+  if (values.quiet) opts.quiet = true;
+  if ("no-snapshot" in values && values["no-snapshot"]) opts.snapshot = false;
   return opts;
 }
 
@@ -66,45 +65,36 @@ export async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
   if (!command || command === "--help" || command === "-h" || command === "help") {
     console.log(USAGE);
-    return command ? 0 : 1;
+    return command ? EXIT.ok : EXIT.usage;
   }
-  if (!(command in HELP)) {
-    console.error(`workbook kernel: unknown command "${command}"\n\n${USAGE}`);
-    return 2;
+  if (!Object.hasOwn(HELP, command)) {
+    console.error(`workbook kernel: unknown command "${command}"; see workbook kernel --help`);
+    return EXIT.usage;
   }
-  if (rest.includes("--help") || rest.includes("-h")) {
-    console.log(HELP[command]);
-    return 0;
-  }
-  try {
+  return runCommand(HELP[command], rest, async () => {
     switch (command) {
       case "install":
         installKernelspec(scopeOptions(rest, command));
-        return 0;
+        return EXIT.ok;
       case "uninstall":
         uninstallKernelspec(scopeOptions(rest, command));
-        return 0;
+        return EXIT.ok;
       case "list": {
+        parseCommandLine("kernel list", rest, {}, 0);
         const found = listKernelspecs();
         if (found.length === 0) console.log(`The ${KERNEL_NAME} kernelspec is not installed. Run: workbook kernel install`);
         for (const { dir, spec } of found) console.log(`${KERNEL_NAME}  ${dir}\n    ${spec.argv.join(" ")}`);
-        return 0;
+        return EXIT.ok;
       }
-      case "start": {
-        if (rest.length !== 1) {
-          console.error(HELP.start);
-          return 2;
-        }
+      default: {
+        const { positionals } = parseCommandLine("kernel start", rest, {});
+        if (positionals.length !== 1) throw usageError("kernel start", "give the connection file, e.g. workbook kernel start kernel-1234.json");
         const { startKernel } = await import("./kernel");
-        startKernel(rest[0]);
+        startKernel(positionals[0]);
         // The kernel keeps the process alive; it exits on shutdown_request.
         await new Promise<never>(() => undefined);
-        return 0;
+        return EXIT.ok;
       }
     }
-  } catch (err) {
-    console.error((err as Error).message);
-    return 1;
-  }
-  return 2;
+  });
 }

@@ -50,11 +50,16 @@ test("workbook kernel: --help on every subcommand, errors for unknown options", 
       assert.equal(await main([sub, "--help"]), 0);
       assert.match(logged[logged.length - 1], new RegExp(`workbook kernel ${sub}`));
     }
-    assert.equal(await main(["install", "--bogus"]), 1);
-    assert.match(logged[logged.length - 1], /unknown option "--bogus"/);
-    assert.equal(await main(["install", "--prefix"]), 1);
-    assert.match(logged[logged.length - 1], /--prefix needs a directory/);
+    assert.equal(await main(["install", "--bogus"]), 2);
+    assert.equal(logged[logged.length - 1], "workbook kernel install: unknown option --bogus; see workbook kernel install --help");
+    assert.equal(await main(["install", "--prefix"]), 2);
+    assert.equal(logged[logged.length - 1], "workbook kernel install: option --prefix needs a value; see workbook kernel install --help");
+    assert.equal(await main(["uninstall", "--no-snapshot"]), 2, "--no-snapshot is an option of install only");
+    assert.equal(await main(["start"]), 2);
+    assert.match(logged[logged.length - 1], /^workbook kernel start: give the connection file/);
     assert.equal(await main(["frobnicate"]), 2);
+    assert.equal(logged[logged.length - 1], 'workbook kernel: unknown command "frobnicate"; see workbook kernel --help');
+    assert.equal(await main(["toString"]), 2, "only the four commands are commands");
     const prefix = fs.mkdtempSync(path.join(os.tmpdir(), "dl-workbook-cli-"));
     assert.equal(await main(["install", "--prefix", prefix, "--no-snapshot"]), 0);
     assert.ok(fs.existsSync(path.join(prefix, "share", "jupyter", "kernels", "dl-workbook", "kernel.json")));

@@ -7,6 +7,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
+import { cellSource, readNotebook } from "../notebook/notebook";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const SELF = path.join("kernel", "prompts.test.ts");
@@ -37,8 +38,7 @@ function files(dir: string, extensions: string[]): string[] {
 
 /** A notebook's code and Markdown as one text (its cells' sources, JSON escapes undone). */
 function notebookText(file: string): string {
-  const notebook = JSON.parse(fs.readFileSync(file, "utf8")) as { cells: { source: string | string[] }[] };
-  return notebook.cells.map((cell) => (Array.isArray(cell.source) ? cell.source.join("") : cell.source)).join("\n");
+  return readNotebook(file).cells.map(cellSource).join("\n");
 }
 
 test("literalPrompts finds the prompts in cells, strings of cells and Python tests", () => {

@@ -8,8 +8,9 @@ import { describeDeadlines, loadCourse } from "./course";
 import { formatProblems } from "./problem";
 import { checkProposal } from "./proposal/check";
 import { proposalHtml } from "./proposal/html";
-import { readNotebook } from "./proposal/notebook";
+import { readNotebook } from "../notebook/notebook";
 import { countPdfPages, printPdf } from "./proposal/pdf";
+import { EXIT, parseCommandLine, runCommand, UsageError, usageError } from "../cli/args";
 
 const USAGE = `Usage:
   workbook proposal check <proposal.ipynb> [--course course.json]
@@ -31,47 +32,35 @@ Options:
 
 /** Parsed command line. */
 interface Args {
-  action: string;
+  action: "check" | "export";
   file: string;
   course?: string;
   output?: string;
 }
 
-function parseArgs(args: string[]): Args | string {
+/** The options of `workbook proposal check|export`. */
+const OPTIONS = { course: { type: "string" }, output: { type: "string", short: "o" } } as const;
+
+function parseArgs(args: string[]): Args {
   const [action, ...rest] = args;
-  if (action !== "check" && action !== "export") return action === undefined ? "" : `unknown action "${action}"; use "check" or "export".`;
-  const parsed: Partial<Args> = { action };
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    if (arg === "--course" || arg === "-o" || arg === "--output") {
-      const value = rest[++i];
-      if (value === undefined) return `${arg} needs a file name.`;
-      if (arg === "--course") parsed.course = value;
-      else parsed.output = value;
-    } else if (arg.startsWith("-")) return `unknown option "${arg}".`;
-    else if (parsed.file === undefined) parsed.file = arg;
-    else return `one proposal at a time; got "${parsed.file}" and "${arg}".`;
-  }
-  if (parsed.file === undefined) return "give the proposal notebook, e.g. proposal.ipynb.";
-  if (parsed.output !== undefined && action !== "export") return "-o is an option of export.";
-  return parsed as Args;
+  if (action === undefined) throw new UsageError(USAGE);
+  if (action !== "check" && action !== "export") throw usageError("proposal", `unknown action "${action}"; use "check" or "export"; see workbook proposal --help`);
+  const command = `proposal ${action}`;
+  const { values, positionals } = parseCommandLine(command, rest, OPTIONS);
+  if (positionals.length === 0) throw usageError(command, "give the proposal notebook, e.g. proposal.ipynb.");
+  if (positionals.length > 1) throw usageError(command, `one proposal at a time; got "${positionals[0]}" and "${positionals[1]}".`);
+  if (values.output !== undefined && action !== "export") throw usageError(command, "-o is an option of export.");
+  return { action, file: positionals[0], course: values.course, output: values.output };
 }
 
 /** Runs the command; returns the exit code. */
-export async function main(args: string[]): Promise<number> {
-  if (args.includes("--help") || args.includes("-h")) {
-    console.log(USAGE);
-    return 0;
-  }
-  const parsed = parseArgs(args);
-  if (typeof parsed === "string") {
-    console.error(parsed ? `workbook proposal: ${parsed}\n\n${USAGE}` : USAGE);
-    return 2;
-  }
-  if (!fs.existsSync(parsed.file)) {
-    console.error(`workbook proposal ${parsed.action}: ${parsed.file} does not exist.`);
-    return 2;
-  }
+export function main(args: string[]): Promise<number> {
+  return runCommand(USAGE, args, () => proposal(parseArgs(args)));
+}
+
+/** Checks or exports the proposal. */
+async function proposal(parsed: Args): Promise<number> {
+  if (!fs.existsSync(parsed.file)) throw usageError(`proposal ${parsed.action}`, `${parsed.file} does not exist.`);
   const course = loadCourse(parsed.course);
   if (parsed.action === "export") {
     const output = parsed.output ?? parsed.file.replace(/\.ipynb$/, "") + ".pdf";
@@ -80,12 +69,12 @@ export async function main(args: string[]): Promise<number> {
       pdf = await printPdf(proposalHtml(readNotebook(parsed.file), parsed.file, course), course);
     } catch (err) {
       console.error(`workbook proposal export: ${(err as Error).message.replace(/^Error in launchBrowser: /, "")}`);
-      return 1;
+      return EXIT.failed;
     }
     fs.writeFileSync(output, pdf);
     const pages = countPdfPages(pdf);
     console.log(`wrote ${output} (${pages} page${pages === 1 ? "" : "s"}; the limit is ${course.pageLimit}).`);
-    return 0;
+    return EXIT.ok;
   }
   const report = await checkProposal(parsed.file, course);
   const notChecked = report.notChecked.length > 0 ? `\nNot checked (not a failure):\n${formatProblems(report.notChecked)}` : "";
@@ -95,10 +84,10 @@ export async function main(args: string[]): Promise<number> {
     console.log(`${parsed.file}: the proposal passes ${every} (${pages}).`);
     if (notChecked) console.log(notChecked);
     console.log(`Deadlines:\n  ${describeDeadlines(course).join("\n  ")}`);
-    return 0;
+    return EXIT.ok;
   }
   console.log(formatProblems(report.problems));
   if (notChecked) console.log(notChecked);
   console.log(`\n${report.problems.length} problem${report.problems.length === 1 ? "" : "s"} in ${parsed.file}.`);
-  return 1;
+  return EXIT.failed;
 }

@@ -7,6 +7,7 @@ import * as fs from "fs";
 import { loadCourse } from "./course";
 import { formatProblems } from "./problem";
 import { checkTeams } from "./teams";
+import { EXIT, parseCommandLine, runCommand, UsageError, usageError } from "../cli/args";
 
 const USAGE = `Usage: workbook teams check <teams.csv> [--course course.json]
 
@@ -24,44 +25,33 @@ BSB students form their own groups and take problems from their core department.
 Options:
   --course <file>   course config (default: the package's projects/course.json)`;
 
+/** The options of `workbook teams check`. */
+const OPTIONS = { course: { type: "string" } } as const;
+
 /** Runs the command; returns the exit code. */
-export async function main(args: string[]): Promise<number> {
-  if (args.includes("--help") || args.includes("-h")) {
-    console.log(USAGE);
-    return 0;
-  }
-  const [action, ...rest] = args;
-  if (action !== "check") {
-    console.error(action === undefined ? USAGE : `workbook teams: unknown action "${action}"; use "check".\n\n${USAGE}`);
-    return 2;
-  }
-  let courseFile: string | undefined;
-  const files: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    if (rest[i] === "--course") courseFile = rest[++i];
-    else if (rest[i].startsWith("--")) {
-      console.error(`workbook teams check: unknown option "${rest[i]}".\n\n${USAGE}`);
-      return 2;
-    } else files.push(rest[i]);
-  }
-  if (files.length !== 1 || (rest.includes("--course") && !courseFile)) {
-    console.error(USAGE);
-    return 2;
-  }
+export function main(args: string[]): Promise<number> {
+  return runCommand(USAGE, args, async () => {
+    const [action, ...rest] = args;
+    if (action === undefined) throw new UsageError(USAGE);
+    if (action !== "check") throw usageError("teams", `unknown action "${action}"; use "check"; see workbook teams --help`);
+    const { values, positionals } = parseCommandLine("teams check", rest, OPTIONS);
+    if (positionals.length !== 1) throw usageError("teams check", `give one teams file, e.g. workbook teams check teams.csv (got ${positionals.length}).`);
+    return checkTeamsFile(positionals[0], values.course);
+  });
+}
+
+/** Checks one teams file and prints its problems. */
+function checkTeamsFile(file: string, courseFile: string | undefined): number {
   const course = loadCourse(courseFile);
-  const file = files[0];
-  if (!fs.existsSync(file)) {
-    console.error(`workbook teams check: ${file} does not exist.`);
-    return 2;
-  }
+  if (!fs.existsSync(file)) throw usageError("teams check", `${file} does not exist.`);
   const problems = checkTeams(fs.readFileSync(file, "utf8"), course, file);
   if (problems.length === 0) {
     console.log(
       `${file}: all teams pass (team size ${course.teamSize}, nobody in two teams, two distinct projects each${(course.ownGroups ?? []).map((g) => `, ${g.department} students in teams of their own`).join("")}).`,
     );
-    return 0;
+    return EXIT.ok;
   }
   console.log(formatProblems(problems));
   console.log(`\n${problems.length} problem${problems.length === 1 ? "" : "s"} in ${file}.`);
-  return 1;
+  return EXIT.failed;
 }

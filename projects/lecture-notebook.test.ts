@@ -4,7 +4,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { INotebookContent, IOutput } from "@jupyterlab/nbformat";
+import { readNotebook } from "../notebook/notebook";
+import type { IOutput } from "@jupyterlab/nbformat";
 
 const REPO = path.join(__dirname, "..", "..");
 
@@ -16,7 +17,7 @@ test("notebooks/10-project-proposal runs top to bottom in the kernel with CI set
       env: { ...process.env, CI: "1" },
     });
     assert.equal(run.status, 0, run.stdout + run.stderr);
-    const executed = JSON.parse(fs.readFileSync(path.join(out, "10-project-proposal.ipynb"), "utf8")) as INotebookContent;
+    const executed = readNotebook(path.join(out, "10-project-proposal.ipynb"));
     const results = executed.cells.flatMap((cell) => (cell.outputs ?? []) as IOutput[]).filter((o) => o.output_type === "execute_result");
     const text = results.map((o) => JSON.stringify(o.data)).join("\n");
     // the comparison table (HTML with mean ± std, best in bold) and the grouped bar chart

@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { ICodeCell, INotebookContent } from "@jupyterlab/nbformat";
-import { readNotebook } from "./notebook";
+import { readNotebook } from "../notebook/notebook";
 import { readCache } from "./book/cache";
 
 const ROOT = path.resolve(__dirname, "..", "..");

@@ -6,7 +6,8 @@ import * as path from "path";
 import { pathToFileURL } from "url";
 import { buildBook } from "./book/build";
 import { TerminalProgress } from "./progress";
-import { optionValue, timeoutCellSeconds } from "./args";
+import { EXIT, parseCommandLine, positiveNumber, runCommand } from "../cli/args";
+import { onInterrupt } from "../cli/interrupt";
 
 const USAGE = `Usage: workbook book [options]
 
@@ -33,48 +34,29 @@ export interface BookArgs {
   force: boolean;
 }
 
-/** Parses `workbook book` arguments; throws an Error naming the bad one. */
+/** The options of `workbook book`. */
+const OPTIONS = { out: { type: "string" }, notebooks: { type: "string" }, "timeout-cell": { type: "string" }, force: { type: "boolean" } } as const;
+
+/** Parses `workbook book` arguments; throws a UsageError that names the bad one. */
 export function parseBookArgs(args: string[]): BookArgs {
-  const parsed: BookArgs = { out: "book-out", notebooks: "notebooks", timeoutCellS: 600, force: false };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const value = (): string => optionValue("book", arg, args[++i]);
-    if (arg === "--out") parsed.out = value();
-    else if (arg === "--notebooks") parsed.notebooks = value();
-    else if (arg === "--force") parsed.force = true;
-    else if (arg === "--timeout-cell") parsed.timeoutCellS = timeoutCellSeconds("book", value());
-    else throw new Error(`workbook book: unknown argument "${arg}". Run "workbook book --help" for the options.`);
-  }
-  return parsed;
+  const { values } = parseCommandLine("book", args, OPTIONS, 0);
+  return {
+    out: values.out ?? "book-out",
+    notebooks: values.notebooks ?? "notebooks",
+    timeoutCellS: values["timeout-cell"] === undefined ? 600 : positiveNumber("book", "--timeout-cell", values["timeout-cell"]),
+    force: values.force === true,
+  };
 }
 
 /** Runs `workbook book`; resolves with the exit status. */
-export async function main(args: string[]): Promise<number> {
-  if (args.includes("--help") || args.includes("-h")) {
-    console.log(USAGE);
-    return 0;
-  }
-  let parsed: BookArgs;
-  try {
-    parsed = parseBookArgs(args);
-  } catch (err) {
-    console.error((err as Error).message);
-    return 2;
-  }
+export function main(args: string[]): Promise<number> {
+  return runCommand(USAGE, args, () => buildWithProgress(parseBookArgs(args)));
+}
+
+/** Builds the book with a progress line; Ctrl-C stops the running cell and writes what finished. */
+async function buildWithProgress(parsed: BookArgs): Promise<number> {
   const progress = new TerminalProgress();
-  const controller = new AbortController();
-  let sigints = 0;
-  const onSigint = () => {
-    sigints++;
-    if (sigints === 1) {
-      progress.message("Interrupted: stopping the running cell and writing the pages of what finished (press Ctrl-C again to quit at once).");
-      controller.abort();
-    } else process.exit(130);
-  };
-  // SIGTERM (a CI job cancelled): leave at once; the exit hook of kernel/client kills the kernels
-  const onSigterm = () => process.exit(143);
-  process.on("SIGINT", onSigint);
-  process.on("SIGTERM", onSigterm);
+  const interrupt = onInterrupt(() => progress.message("Interrupted: stopping the running cell and writing the pages of what finished (press Ctrl-C again to quit at once)."));
   try {
     const result = await buildBook({
       notebooksDir: parsed.notebooks,
@@ -82,21 +64,20 @@ export async function main(args: string[]): Promise<number> {
       timeoutCellMs: parsed.timeoutCellS * 1000,
       force: parsed.force,
       progress,
-      signal: controller.signal,
+      signal: interrupt.signal,
     });
     progress.close();
     const failed = result.entries.filter((e) => e.status === "failed" || (e.status === "not run" && e.failures.length > 0));
     console.log(`Book: ${result.entries.length} notebooks (${result.ran} run, ${result.cached} from the cache${failed.length ? `, ${failed.length} failed` : ""}).`);
     for (const entry of failed) for (const f of entry.failures) console.log(`  ${f}`);
     console.log(`Open ${pathToFileURL(path.resolve(result.indexFile)).href}`);
-    if (result.interrupted) return 130;
-    return failed.length > 0 ? 1 : 0;
+    if (result.interrupted) return EXIT.interrupted;
+    return failed.length > 0 ? EXIT.failed : EXIT.ok;
   } catch (err) {
     progress.close();
     console.error((err as Error).message);
-    return 1;
+    return EXIT.failed;
   } finally {
-    process.off("SIGINT", onSigint);
-    process.off("SIGTERM", onSigterm);
+    interrupt.release();
   }
 }

@@ -6,10 +6,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { runNotebook, RunNotebookResult } from "./run-notebook";
-import { writeNotebook } from "./notebook";
+import { writeNotebook } from "../notebook/notebook";
 import { validateNotebook } from "./schema";
 import { TerminalProgress } from "./progress";
-import { optionValue, timeoutCellSeconds } from "./args";
+import { EXIT, parseCommandLine, positiveNumber, runCommand, usageError } from "../cli/args";
+import { onInterrupt } from "../cli/interrupt";
 
 const USAGE = `Usage: workbook run <notebooks...> [options]
 
@@ -36,20 +37,16 @@ export interface RunArgs {
   cwd?: string;
 }
 
-/** Parses `workbook run` arguments; throws an Error with a usage hint for bad ones. */
+/** The options of `workbook run`. */
+const OPTIONS = { out: { type: "string" }, "timeout-cell": { type: "string" }, "continue-on-error": { type: "boolean" }, cwd: { type: "string" } } as const;
+
+/** Parses `workbook run` arguments; throws a UsageError that names the bad one. */
 export function parseRunArgs(args: string[]): RunArgs {
-  const parsed: RunArgs = { notebooks: [], out: "executed", continueOnError: false };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const value = (): string => optionValue("run", arg, args[++i]);
-    if (arg === "--out") parsed.out = value();
-    else if (arg === "--cwd") parsed.cwd = value();
-    else if (arg === "--continue-on-error") parsed.continueOnError = true;
-    else if (arg === "--timeout-cell") parsed.timeoutCellS = timeoutCellSeconds("run", value());
-    else if (arg.startsWith("-")) throw new Error(`workbook run: unknown option "${arg}". Run "workbook run --help" for the options.`);
-    else parsed.notebooks.push(arg);
-  }
-  if (parsed.notebooks.length === 0) throw new Error('workbook run: name at least one notebook, e.g. "workbook run notebooks/01-adam.ipynb".');
+  const { values, positionals } = parseCommandLine("run", args, OPTIONS);
+  if (positionals.length === 0) throw usageError("run", 'name at least one notebook, e.g. "workbook run notebooks/01-adam.ipynb".');
+  const parsed: RunArgs = { notebooks: positionals, out: values.out ?? "executed", continueOnError: values["continue-on-error"] === true };
+  if (values["timeout-cell"] !== undefined) parsed.timeoutCellS = positiveNumber("run", "--timeout-cell", values["timeout-cell"]);
+  if (values.cwd !== undefined) parsed.cwd = values.cwd;
   return parsed;
 }
 
@@ -57,13 +54,13 @@ export function parseRunArgs(args: string[]): RunArgs {
 export function expandNotebooks(paths: string[]): string[] {
   const files: string[] = [];
   for (const p of paths) {
-    if (!fs.existsSync(p)) throw new Error(`workbook run: no such notebook or folder: ${p}`);
+    if (!fs.existsSync(p)) throw usageError("run", `no such notebook or folder: ${p}`);
     if (fs.statSync(p).isDirectory()) {
       const inside = fs
         .readdirSync(p)
         .filter((f) => f.endsWith(".ipynb"))
         .sort();
-      if (inside.length === 0) throw new Error(`workbook run: the folder ${p} has no .ipynb files.`);
+      if (inside.length === 0) throw usageError("run", `the folder ${p} has no .ipynb files.`);
       files.push(...inside.map((f) => path.join(p, f)));
     } else files.push(p);
   }
@@ -71,46 +68,30 @@ export function expandNotebooks(paths: string[]): string[] {
   for (const file of files) {
     const name = path.basename(file);
     const other = seen.get(name);
-    if (other !== undefined) throw new Error(`workbook run: ${other} and ${file} would both be written as ${name} in the output folder; run them with different --out folders.`);
+    if (other !== undefined) throw usageError("run", `${other} and ${file} would both be written as ${name} in the output folder; run them with different --out folders.`);
     seen.set(name, file);
   }
   return files;
 }
 
 /** Runs `workbook run`; resolves with the exit status. */
-export async function main(args: string[]): Promise<number> {
-  if (args.includes("--help") || args.includes("-h")) {
-    console.log(USAGE);
-    return 0;
-  }
-  let parsed: RunArgs;
-  let files: string[];
-  try {
-    parsed = parseRunArgs(args);
-    files = expandNotebooks(parsed.notebooks);
-  } catch (err) {
-    console.error((err as Error).message);
-    return 2;
-  }
+export function main(args: string[]): Promise<number> {
+  return runCommand(USAGE, args, () => {
+    const parsed = parseRunArgs(args);
+    return runAll(parsed, expandNotebooks(parsed.notebooks));
+  });
+}
+
+/** Runs each notebook in turn and writes its executed copy; Ctrl-C stops the running cell. */
+async function runAll(parsed: RunArgs, files: string[]): Promise<number> {
   fs.mkdirSync(parsed.out, { recursive: true });
   const progress = new TerminalProgress();
-  const controller = new AbortController();
-  let sigints = 0;
-  const onSigint = () => {
-    sigints++;
-    if (sigints === 1) {
-      progress.message("Interrupted: stopping the running cell and writing what finished (press Ctrl-C again to quit at once).");
-      controller.abort();
-    } else process.exit(130);
-  };
-  // SIGTERM (a CI job cancelled): leave at once; the exit hook of kernel/client kills the kernels
-  const onSigterm = () => process.exit(143);
-  process.on("SIGINT", onSigint);
-  process.on("SIGTERM", onSigterm);
+  const interrupt = onInterrupt(() => progress.message("Interrupted: stopping the running cell and writing what finished (press Ctrl-C again to quit at once)."));
+  const { signal } = interrupt;
   let failed = 0;
   try {
     for (let i = 0; i < files.length; i++) {
-      if (controller.signal.aborted) break;
+      if (signal.aborted) break;
       const file = files[i];
       let result: RunNotebookResult;
       try {
@@ -120,7 +101,7 @@ export async function main(args: string[]): Promise<number> {
           continueOnError: parsed.continueOnError,
           progress,
           batch: { index: i, total: files.length },
-          signal: controller.signal,
+          signal,
         });
       } catch (err) {
         progress.message(`${file}: could not be run: ${(err as Error).message}`);
@@ -144,10 +125,9 @@ export async function main(args: string[]): Promise<number> {
       progress.message(`wrote ${target}${result.interrupted ? " (partial: interrupted)" : ""}`);
     }
   } finally {
-    process.off("SIGINT", onSigint);
-    process.off("SIGTERM", onSigterm);
+    interrupt.release();
     progress.close();
   }
-  if (controller.signal.aborted) return 130;
-  return failed > 0 ? 1 : 0;
+  if (signal.aborted) return EXIT.interrupted;
+  return failed > 0 ? EXIT.failed : EXIT.ok;
 }

@@ -7,7 +7,7 @@ import * as path from "path";
 import type { ICodeCell, INotebookContent } from "@jupyterlab/nbformat";
 import { KernelClient, StartKernelOptions, startKernel } from "../kernel/client";
 import { DISPLAY_NAME, KERNEL_NAME } from "../kernel/kernelspec";
-import { cellTags, isCodeCell, readNotebook, sourceText } from "./notebook";
+import { cellTags, isCodeCell, readNotebook, sourceText, upgradeNotebook } from "../notebook/notebook";
 import { errorLine, stripAnsi } from "./error-location";
 import type { RunProgress } from "./progress";
 
@@ -59,7 +59,7 @@ export interface RunNotebookResult {
 }
 
 /**
- * "notebooks/03-cnn.ipynb, cell 7, line 3: TypeError: model.fit is not a function"
+ * "notebooks/03-cnn-design.ipynb, cell 7, line 3: TypeError: model.fit is not a function"
  * (cells counted from 1, as Jupyter shows them).
  */
 export function describeFailure(failure: Omit<CellFailure, "message">, timeoutMs?: number): string {
@@ -86,7 +86,7 @@ export function describeFailure(failure: Omit<CellFailure, "message">, timeoutMs
  */
 export async function runNotebook(notebookPath: string, options: RunNotebookOptions = {}): Promise<RunNotebookResult> {
   const started = Date.now();
-  const notebook = readNotebook(notebookPath);
+  const notebook = upgradeNotebook(readNotebook(notebookPath));
   const codeIndices = notebook.cells.map((cell, i) => (isCodeCell(cell) ? i : -1)).filter((i) => i >= 0);
   for (const i of codeIndices) {
     const cell = notebook.cells[i] as ICodeCell;

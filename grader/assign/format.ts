@@ -26,7 +26,7 @@
  *   `hiddenTest(name, () => <call expression>, <comparison literal>, <weight>?)`; `generate` reads
  *   these calls statically (the comparison must be a literal) and records them in the spec.
  */
-import type { ICell, INotebookContent, MultilineString } from "@jupyterlab/nbformat";
+import type { ICell, INotebookContent } from "@jupyterlab/nbformat";
 
 /** The nbgrader schema version we write and accept. */
 export const NBGRADER_SCHEMA_VERSION = 3;
@@ -198,9 +198,7 @@ export type Notebook = INotebookContent;
 export type Cell = ICell;
 
 /** The source of a cell as one string (nbformat allows a list of lines). */
-export function cellSource(cell: { source: MultilineString }): string {
-  return Array.isArray(cell.source) ? cell.source.join("") : cell.source;
-}
+export { cellSource } from "../../notebook/notebook";
 
 /** The nbgrader metadata of a cell, or undefined for an ordinary cell. */
 export function nbgraderMetadata(cell: ICell): NbgraderCellMetadata | undefined {

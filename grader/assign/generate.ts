@@ -27,6 +27,9 @@ import {
 import { extractHiddenTests } from "./hidden-tests";
 import { findRegions, MarkerRegion } from "./markers";
 import { AssignmentSourceError, cellLocation, SourceProblem } from "./problems";
+import { notebookJson, writeNotebook } from "../../notebook/notebook";
+
+export { notebookJson, readNotebook } from "../../notebook/notebook";
 
 /** What {@link generateAssignment} produces (in memory; {@link writeAssignment} writes it). */
 export interface GeneratedAssignment {
@@ -44,24 +47,6 @@ export function assignmentName(sourceFile: string): string {
     .basename(sourceFile)
     .replace(/\.ipynb$/, "")
     .replace(/\.source$/, "");
-}
-
-/** Reads a notebook, with errors that name the file. */
-export function readNotebook(file: string): Notebook {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (err) {
-    throw new Error(`Cannot read the notebook ${file}: ${(err as Error).message}`);
-  }
-  let nb: Notebook;
-  try {
-    nb = JSON.parse(text) as Notebook;
-  } catch (err) {
-    throw new Error(`${file} is not a notebook: its JSON does not parse (${(err as Error).message}).`);
-  }
-  if (nb.nbformat !== 4 || !Array.isArray(nb.cells)) throw new Error(`${file} is not an nbformat 4 notebook (nbformat is ${String(nb.nbformat)}); save it with Jupyter 4 or later.`);
-  return nb;
 }
 
 /** Every problem of a source notebook's nbgrader metadata and markers. */
@@ -217,17 +202,12 @@ export function generateAssignment(nb: Notebook, sourceFile: string, outDir: str
   return { student, spec };
 }
 
-/** Serialises a notebook as Jupyter does (1-space indent, trailing newline). */
-export function notebookJson(nb: Notebook): string {
-  return `${JSON.stringify(nb, null, 1)}\n`;
-}
-
 /** Writes `<out>/<name>.ipynb` and `<out>/<name>.grading.json`; returns their paths. */
 export function writeAssignment(generated: GeneratedAssignment, outDir: string): { studentFile: string; specFile: string } {
   fs.mkdirSync(outDir, { recursive: true });
   const studentFile = path.join(outDir, generated.spec.studentNotebook);
   const specFile = path.join(outDir, `${generated.spec.assignment}.grading.json`);
-  fs.writeFileSync(studentFile, notebookJson(generated.student));
+  writeNotebook(studentFile, generated.student);
   fs.writeFileSync(specFile, `${JSON.stringify(generated.spec, null, 2)}\n`);
   return { studentFile, specFile };
 }

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { GradingSpec, Notebook } from "../assign/format";
 import { GRADING_SPEC_VERSION } from "../assign/format";
+import { readNotebook } from "../../notebook/notebook";
 
 /** What grading needs from an assignment: the spec (hidden cases, expected values) and the released student notebook. */
 export interface LoadedAssignment {
@@ -38,9 +39,9 @@ export function loadAssignment(assignment: string): LoadedAssignment {
   const releaseFile = path.resolve(path.dirname(specFile), spec.studentNotebook);
   let release: Notebook;
   try {
-    release = JSON.parse(fs.readFileSync(releaseFile, "utf8")) as Notebook;
+    release = readNotebook(releaseFile);
   } catch (err) {
-    throw new Error(`Error in grade: cannot read the student notebook ${releaseFile} named by ${specFile}: ${(err as Error).message}`);
+    throw new Error(`Error in grade: the student notebook named by ${specFile}: ${(err as Error).message}`);
   }
   return { spec, specFile, specHash: createHash("sha256").update(text).digest("hex"), release };
 }

@@ -2,6 +2,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type { Notebook } from "../assign/format";
+import { parseNotebook } from "../../notebook/notebook";
 import { feedbackHtml } from "../feedback";
 import { toGradescope } from "../export";
 import type { Gradebook } from "../gradebook";
@@ -62,10 +63,9 @@ export async function gradeOne(submission: Submission, settings: GradeSettings, 
   let parsed: Notebook | null = null;
   const notes: string[] = settings.unsafe ? [settings.unsafe] : [];
   try {
-    parsed = JSON.parse(submission.bytes.toString("utf8")) as Notebook;
-    if (!parsed || !Array.isArray(parsed.cells)) throw new Error("it has no cells list");
+    parsed = parseNotebook(submission.bytes.toString("utf8"), path.basename(submission.origin));
   } catch (err) {
-    notes.push(`${path.basename(submission.origin)} is not a readable notebook (${(err as Error).message}); nothing could be run`);
+    notes.push(`not a readable notebook, so nothing could be run: ${(err as Error).message}`);
     parsed = null;
   }
   const { notebook, repairs } = parsed ? sanitise(parsed, assignment.release) : { notebook: assignment.release, repairs: [] as string[] };

@@ -1,4 +1,5 @@
 import type { ICell } from "@jupyterlab/nbformat";
+import { cellSource } from "../../notebook/notebook";
 import type { Notebook } from "../assign/format";
 import { nbgraderMetadata } from "../assign/format";
 import { isLocked } from "../assign/checksum";
@@ -55,7 +56,7 @@ export function sanitise(submission: Notebook, release: Notebook): Sanitised {
     }
     seen.add(id);
     if (isLocked(source.cell)) {
-      const changed = JSON.stringify(cell.source) !== JSON.stringify(source.cell.source) && textOf(cell) !== textOf(source.cell);
+      const changed = JSON.stringify(cell.source) !== JSON.stringify(source.cell.source) && cellSource(cell) !== cellSource(source.cell);
       const metaChanged = JSON.stringify(meta) !== JSON.stringify(nbgraderMetadata(source.cell));
       if (changed || metaChanged || cell.cell_type !== source.cell.cell_type) repairs.push(`locked cell "${id}" was edited: restored from the assignment`);
       cells.push(clone(source.cell));
@@ -108,8 +109,4 @@ function wellFormed(raw: unknown, repairs: string[]): ICell | null {
   if (!okSource || type !== cell.cell_type) repairs.push("a malformed cell was repaired (its source or type was not valid nbformat)");
   const fixed = { ...cell, cell_type: type, source: okSource ? source : "", metadata } as ICell;
   return fixed;
-}
-
-function textOf(cell: ICell): string {
-  return Array.isArray(cell.source) ? cell.source.join("") : cell.source;
 }

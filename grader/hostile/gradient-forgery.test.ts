@@ -6,6 +6,7 @@ import * as path from "path";
 import { gradeAll } from "../cli-grade";
 import type { GradescopeResults } from "../export";
 import type { Notebook } from "../assign/format";
+import { readNotebook } from "../../notebook/notebook";
 
 // The RNN assignment (04-rnn) graded end to end for two submissions: the instructor's solution,
 // and a student who never wrote rnnStepBackward but, in a cell of their own, redefines the
@@ -28,7 +29,7 @@ const FORGED_HELPER = [
 ].join("\n");
 
 function readSource(): Notebook {
-  return JSON.parse(fs.readFileSync(path.join(assignmentDir, "04-rnn.source.ipynb"), "utf8")) as Notebook;
+  return readNotebook(path.join(assignmentDir, "04-rnn.source.ipynb"));
 }
 
 function gradeIdOf(cell: Notebook["cells"][number]): string | undefined {

@@ -79,7 +79,7 @@ export function runningAsRoot(): boolean {
 }
 
 /**
- * Runs `true` in the namespaces a kernel would get, as {@link bubblewrapArgs} sets them up
+ * Runs `true` in the namespaces a kernel would get, as `bubblewrapCommand` (./command) sets them up
  * (and, as root, switched to an unprivileged user with setpriv inside): does bubblewrap work here?
  */
 function bubblewrapWorks(bwrap: string, asRoot: boolean, noNestedUserns: boolean): boolean {

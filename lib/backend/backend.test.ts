@@ -88,32 +88,33 @@ test("matMul, batched and transposed matMul, fused matMul with bias and relu", a
   });
 });
 
-const convCases: Array<{ name: string; x: [number, number, number, number]; f: [number, number, number, number]; strides: number; pad: "same" | "valid"; dilation: number }> = [
+/** A convolution case: input x [N, H, W, C], filter f [kH, kW, C, F], strides, padding, dilation. */
+interface ConvCase {
+  name: string;
+  x: [number, number, number, number];
+  f: [number, number, number, number];
+  strides: number;
+  pad: "same" | "valid";
+  dilation: number;
+}
+
+const convCases: ConvCase[] = [
   { name: "5x5 same", x: [3, 12, 12, 2], f: [5, 5, 2, 6], strides: 1, pad: "same", dilation: 1 },
   { name: "3x3 valid stride 2", x: [2, 11, 9, 3], f: [3, 3, 3, 5], strides: 2, pad: "valid", dilation: 1 },
   { name: "3x3 same dilation 2", x: [2, 10, 10, 4], f: [3, 3, 4, 3], strides: 1, pad: "same", dilation: 2 },
   { name: "reference conv2 (14x14x16 -> 32)", x: [1, 14, 14, 16], f: [5, 5, 16, 32], strides: 1, pad: "same", dilation: 1 },
 ];
 
+/** The case's input and filter, filled by {@link data} from seeds `seed` (x) and `seed + 1` (f). */
+function convTensors(c: ConvCase, seed: number, signed: boolean): { x: tf.Tensor4D; f: tf.Tensor4D } {
+  const size = (shape: number[]): number => shape.reduce((p, q) => p * q);
+  return { x: tf.tensor4d(data(size(c.x), seed, signed), c.x), f: tf.tensor4d(data(size(c.f), seed + 1, signed), c.f) };
+}
+
 test("conv2d forward and fused conv2d with bias and relu", async () => {
   for (const c of convCases) {
     await sameAsCpu(fast, `conv2d ${c.name}`, (s) => {
-      const x = tf.tensor4d(
-        data(
-          c.x.reduce((p, q) => p * q),
-          11,
-          s,
-        ),
-        c.x,
-      );
-      const f = tf.tensor4d(
-        data(
-          c.f.reduce((p, q) => p * q),
-          12,
-          s,
-        ),
-        c.f,
-      );
+      const { x, f } = convTensors(c, 11, s);
       const bias = tf.tensor1d(data(c.f[3], 13, s));
       return [tf.conv2d(x, f, c.strides, c.pad, "NHWC", c.dilation), tf.fused.conv2d({ x, filter: f, strides: c.strides, pad: c.pad, dilations: c.dilation, bias, activation: "relu" })];
     });
@@ -124,22 +125,7 @@ test("conv2d gradients: dx (Conv2DBackpropInput) and dw (Conv2DBackpropFilter)",
   for (const c of convCases.filter((k) => k.dilation === 1)) {
     for (const backend of [fast, "wasm"] as WorkbookBackendName[]) {
       await sameAsCpu(backend, `conv2d gradients ${c.name}`, (s) => {
-        const x = tf.tensor4d(
-          data(
-            c.x.reduce((p, q) => p * q),
-            21,
-            s,
-          ),
-          c.x,
-        );
-        const f = tf.tensor4d(
-          data(
-            c.f.reduce((p, q) => p * q),
-            22,
-            s,
-          ),
-          c.f,
-        );
+        const { x, f } = convTensors(c, 21, s);
         const y = tf.conv2d(x, f, c.strides, c.pad);
         const dy = tf.tensor(data(y.size, 23, s), y.shape);
         // L = sum(conv(x, f) * dy), so dL/dx and dL/df are exactly the two backprop kernels applied to dy

@@ -9,7 +9,7 @@
  *
  * with captions_in = captions[:, :-1] and captions_out = captions[:, 1:].
  */
-import { NDArray, ArrayLike, asNDArray, rng, zeros } from "../ndarray";
+import { NDArray, ArrayLike, argmaxRows, asNDArray, rng, zeros } from "../ndarray";
 import {
   affineBackward,
   affineForward,
@@ -189,12 +189,8 @@ export class CaptioningRNN {
     for (let t = 0; t < maxLength; t++) {
       const s = this.step(words, h, c);
       ({ h, c } = s);
-      const V = this.vocabSize;
-      words = words.map((_, n) => {
-        let best = 0;
-        for (let v = 1; v < V; v++) if (s.scores.data[n * V + v] > s.scores.data[n * V + best]) best = v;
-        return best;
-      });
+      // w_t = argmax_v scores[n, v]
+      words = argmaxRows(s.scores);
       words.forEach((w, n) => {
         if (done[n]) return;
         captions.data[n * maxLength + t] = w;

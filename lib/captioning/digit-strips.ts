@@ -4,7 +4,7 @@
  * on, so no test digit is ever seen in training. Seeded.
  */
 import { ImageSet, MNIST_SIZE, MnistData, loadMnist } from "../data";
-import { SeededRandom } from "../seq/seeded-random";
+import { SeededRandom } from "../random/seeded-random";
 import { CaptionedImageSet, CaptionedImageSplits } from "./captioned-images";
 
 /** The words of the digits 0-9. */

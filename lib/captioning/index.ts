@@ -2,8 +2,9 @@
  * `dl-workbook/captioning`: image captioning with a CNN encoder and an RNN/LSTM decoder,
  * vocabulary and BLEU, generated captioning data sets.
  */
-export * from "./vocabulary";
-export * from "./bleu";
+export * from "../text/tokenize";
+export * from "../text/vocabulary";
+export * from "../text/bleu";
 export * from "./captioned-images";
 export * from "./shape-scenes";
 export * from "./digit-strips";

@@ -4,7 +4,7 @@ import { CaptioningRNN } from "./captioning-rnn";
 import { trainCaptioningRNN } from "./captioning-solver";
 import { randomProjectionFeatures } from "./image-features";
 import { digitStrips } from "./digit-strips";
-import { Vocabulary } from "./vocabulary";
+import { Vocabulary } from "../text/vocabulary";
 import { NDArray } from "../ndarray";
 import { loadMnist } from "../data";
 

@@ -3,7 +3,7 @@
  * "a red circle left of a blue square", "a green triangle above a yellow circle".
  * Seeded: the same options give the same pixels and captions on every machine.
  */
-import { SeededRandom } from "../seq/seeded-random";
+import { SeededRandom } from "../random/seeded-random";
 import { CaptionedImageSet, CaptionedImageSplits } from "./captioned-images";
 
 /** Shape names used in captions. */

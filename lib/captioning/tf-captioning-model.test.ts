@@ -4,7 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import { TfCaptioningModel } from "./tf-captioning-model";
 import { defaultCaptionEncoder, encoderFromClassifier, tiledEncoder } from "./caption-encoders";
 import { generateShapeScenes } from "./shape-scenes";
-import { Vocabulary } from "./vocabulary";
+import { Vocabulary } from "../text/vocabulary";
 
 const scenes = generateShapeScenes({ count: 64, imageSize: 24, seed: 9 });
 const vocab = Vocabulary.fromCaptions(scenes.captions);

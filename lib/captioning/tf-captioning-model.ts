@@ -11,12 +11,12 @@
 import * as tf from "@tensorflow/tfjs";
 import "../backend";
 import { interruptRequested, createDisplayHandle } from "../display";
-import { SeededRandom } from "../seq/seeded-random";
+import { SeededRandom } from "../random/seeded-random";
 import { TfLstm, clipByGlobalNorm, seededVariable, zeroVariable, LstmState } from "../seq/tf-lstm";
-import { beamSearch } from "../seq/beam-search";
+import { beamDecode, greedyDecode, TfDecodeStep } from "../seq/tf-decode";
 import { CaptionedImageSet, pixelsPerImage } from "./captioned-images";
-import { Vocabulary } from "./vocabulary";
-import { corpusBleu, BleuReport } from "./bleu";
+import { Vocabulary } from "../text/vocabulary";
+import { corpusBleu, BleuReport } from "../text/bleu";
 import { defaultCaptionEncoder } from "./caption-encoders";
 
 /** Options of {@link TfCaptioningModel}. */
@@ -194,44 +194,14 @@ export class TfCaptioningModel {
   }
 
   private greedy(set: CaptionedImageSet, rows: number[]): string[] {
-    const words = tf.tidy(() => {
-      let state = this.initialState(this.imagesTensor(set, rows));
-      let w = tf.fill<tf.Rank.R1>([rows.length], this.vocab.startIdx, "int32");
-      const out: tf.Tensor1D[] = [];
-      for (let t = 0; t <= this.maxLength; t++) {
-        const s = this.stepLogits(w, state);
-        state = s.state;
-        w = tf.cast(tf.argMax(s.logProbs, 1), "int32") as tf.Tensor1D;
-        out.push(w);
-      }
-      return tf.stack(out, 1);
-    });
-    const data = words.arraySync() as number[][];
-    words.dispose();
-    return this.vocab.decode(data);
+    const step: TfDecodeStep = (w, state) => this.stepLogits(w, state);
+    return this.vocab.decode(greedyDecode(() => this.initialState(this.imagesTensor(set, rows)), this.vocab.startIdx, rows.length, this.maxLength + 1, step));
   }
 
   private beam(set: CaptionedImageSet, rows: number[], beamWidth: number): string[] {
-    const H = this.hiddenDim;
-    return rows.map((r) => {
-      const [h, c] = tf.tidy(() => {
-        const s = this.initialState(this.imagesTensor(set, [r]));
-        return [s.h, s.c];
-      });
-      const initial = { h: h.dataSync() as Float32Array, c: c.dataSync() as Float32Array };
-      tf.dispose([h, c]);
-      const [best] = beamSearch(
-        this.vocab.startIdx,
-        initial,
-        (word, s) =>
-          tf.tidy(() => {
-            const step = this.stepLogits(tf.tensor1d([word], "int32"), { h: tf.tensor2d(s.h, [1, H]), c: tf.tensor2d(s.c, [1, H]) });
-            return { logProbs: step.logProbs.dataSync(), state: { h: step.state.h.dataSync() as Float32Array, c: step.state.c.dataSync() as Float32Array } };
-          }),
-        { beamWidth, maxLength: this.maxLength + 1, endToken: this.vocab.endIdx },
-      );
-      return this.vocab.decodeOne(best.tokens).join(" ");
-    });
+    const step: TfDecodeStep = (w, state) => this.stepLogits(w, state);
+    const options = { beamWidth, maxLength: this.maxLength + 1, endToken: this.vocab.endIdx };
+    return rows.map((r) => this.vocab.decodeOne(beamDecode(() => this.initialState(this.imagesTensor(set, [r])), this.vocab.startIdx, step, options).tokens).join(" "));
   }
 
   /** Corpus BLEU-1..4 and exact-match rate of generated captions on `set`. */

@@ -3,7 +3,7 @@
  * same 50K/10K split and the same batch order on every machine.
  */
 
-import { mulberry32 } from "../ndarray/mulberry32";
+import { mulberry32 } from "../random/mulberry32";
 
 /**
  * A seeded uniform generator on [0, 1) (mulberry32, seeded with the seed as it is).
@@ -13,7 +13,7 @@ export const seededRandom = mulberry32;
 
 /**
  * A seeded random permutation of 0..n-1 (Fisher-Yates: swap i with a uniform j <= i, i from n-1 down).
- * @example permutation(5, 1); // e.g. Int32Array [3, 0, 4, 1, 2]
+ * @example permutation(5, 1); // Int32Array [4, 2, 1, 0, 3], the same on every machine
  */
 export function permutation(n: number, seed: number): Int32Array {
   const rand = seededRandom(seed);

@@ -11,5 +11,5 @@ export { matmul } from "./matmul";
 export { transpose } from "./transpose";
 export { binaryOp, broadcastShapes, BinaryFn } from "./broadcast";
 export { sliceAlong, takeAlong, assignAlong, concat, stack } from "./slice";
-export { sumAlong } from "./reduce";
+export { argmaxRows, sumAlong } from "./reduce";
 export { formatNDArray, ndarrayBundle } from "./display";

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { NDArray, asNDArray, asMask, linspace, rng, concat, stack, zeros, ones, arange } from "./index";
+import { NDArray, argmaxRows, asNDArray, asMask, linspace, rng, concat, stack, zeros, ones, arange } from "./index";
 import { JUPYTER_DISPLAY } from "../display";
 
 test("asNDArray converts nested arrays and names the function and argument when ragged", () => {
@@ -172,4 +172,10 @@ test("asNDArray names what a wrong element is; asMask reads booleans as 1/0", ()
       .toArray(),
     [1, 0, 1, 0],
   );
+});
+
+test("argmaxRows picks each row's largest value, the first one on ties, and wants 2-D", () => {
+  assert.deepEqual(argmaxRows(new NDArray([3, 3], Float64Array.from([0.1, 0.7, 0.2, 0.5, 0.5, 0, -3, -2, -1]))), [1, 0, 2]);
+  assert.deepEqual(argmaxRows(new NDArray([0, 4])), []);
+  assert.throws(() => argmaxRows(new NDArray([4])), /Error in argmaxRows: x must be 2-D \[N, K\], got shape \[4\]/);
 });

@@ -38,3 +38,25 @@ export function sumAlong(x: NDArray, axis: number, keepDims = false): NDArray {
   const shape = keepDims ? x.shape.map((d, a) => (a === ax ? 1 : d)) : x.shape.filter((_, a) => a !== ax);
   return new NDArray(shape, out);
 }
+
+/**
+ * Index of the largest value in each row of a 2-D array (the first one on ties):
+ * `out[n] = argmax_k x[n, k]`. Greedy decoding picks the next word this way; accuracy compares it
+ * with the label.
+ *
+ * @example
+ * ```ts
+ * argmaxRows(new NDArray([2, 3], Float64Array.from([0.1, 0.7, 0.2, 0.5, 0.5, 0]))); // [1, 0]
+ * ```
+ */
+export function argmaxRows(x: NDArray): number[] {
+  if (x.ndim !== 2) throw new Error(`Error in argmaxRows: x must be 2-D [N, K], got shape ${shapeString(x.shape)}`);
+  const [N, K] = x.shape;
+  const out = new Array<number>(N);
+  for (let n = 0; n < N; n++) {
+    let best = 0;
+    for (let k = 1; k < K; k++) if (x.data[n * K + k] > x.data[n * K + best]) best = k;
+    out[n] = best;
+  }
+  return out;
+}

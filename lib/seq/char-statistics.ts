@@ -3,7 +3,7 @@
  * ln V, the unigram entropy, and the bigram conditional entropy H(x_t | x_{t-1}).
  * A model worth training must get below the bigram figure on held-out text.
  */
-import { CharVocabulary, charVocabulary, encodeChars } from "./char-vocabulary";
+import { CharVocabulary, charVocabulary, encodeChars } from "../text/char-vocabulary";
 
 /** The three reference losses of a text, nats per character. */
 export interface CharReferencePoints {

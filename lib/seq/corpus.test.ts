@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { TINY_SHAKESPEARE_LENGTH, TINY_SHAKESPEARE_SHA256, dataDirectory, loadCheckedText, loadTinyShakespeare } from "./corpus";
-import { charVocabulary } from "./char-vocabulary";
+import { charVocabulary } from "../text/char-vocabulary";
 import { bigramHeldOutLoss, charReferencePoints } from "./char-statistics";
 
 test("Tiny Shakespeare loads with its checksum: 1,115,394 characters, vocabulary 65", () => {

@@ -3,7 +3,7 @@
  * "Tuesday, 3 March 1998", "03/03/98", "march 3rd, 1998", to ISO dates "1998-03-03".
  * Character level on both sides. Seeded; splits never share a source string.
  */
-import { SeededRandom } from "./seeded-random";
+import { SeededRandom } from "../random/seeded-random";
 
 /** One pair: a human-written date and its ISO form. */
 export interface TranslationPair {

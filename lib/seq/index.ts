@@ -3,13 +3,14 @@
  * and an LSTM in tfjs) on a committed corpus, and sequence-to-sequence translation.
  */
 export * from "./corpus";
-export * from "./char-vocabulary";
+export * from "../text/char-vocabulary";
 export * from "./char-statistics";
-export * from "./seeded-random";
+export * from "../random/seeded-random";
 export * from "./min-char-rnn";
 export * from "./date-translation";
 export * from "./tf-lstm";
 export * from "./lstm-language-model";
 export * from "./beam-search";
+export * from "./tf-decode";
 export * from "./seq2seq";
 export * from "./layers-language-model";

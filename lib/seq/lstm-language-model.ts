@@ -8,8 +8,8 @@
 import * as tf from "@tensorflow/tfjs";
 import "../backend";
 import { interruptRequested } from "../display";
-import { SeededRandom } from "./seeded-random";
-import { CharVocabulary, decodeChars, encodeChars } from "./char-vocabulary";
+import { SeededRandom } from "../random/seeded-random";
+import { CharVocabulary, decodeChars, encodeChars } from "../text/char-vocabulary";
 import { LstmState, TfLstm, clipByGlobalNorm, seededVariable, zeroVariable } from "./tf-lstm";
 
 /** Sizes and training settings of {@link LstmLanguageModel}. */

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { MinCharRnn, MinCharRnnParams } from "./min-char-rnn";
-import { charVocabulary, encodeChars } from "./char-vocabulary";
+import { charVocabulary, encodeChars } from "../text/char-vocabulary";
 
 // CS231n's relative error: max(|x-y| / max(1e-8, |x|+|y|))
 function relError(x: ArrayLike<number>, y: ArrayLike<number>): number {

@@ -7,8 +7,8 @@
  *
  * Plain Float64Array loops, short enough to read in one sitting.
  */
-import { CharVocabulary, decodeChars, encodeChars } from "./char-vocabulary";
-import { SeededRandom } from "./seeded-random";
+import { CharVocabulary, decodeChars, encodeChars } from "../text/char-vocabulary";
+import { SeededRandom } from "../random/seeded-random";
 import { interruptRequested } from "../display";
 
 /** Hyperparameters of {@link MinCharRnn}; defaults are min-char-rnn's. */

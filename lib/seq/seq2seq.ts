@@ -10,11 +10,11 @@
 import * as tf from "@tensorflow/tfjs";
 import "../backend";
 import { interruptRequested } from "../display";
-import { Vocabulary } from "../captioning/vocabulary";
-import { BleuReport, corpusBleu } from "../captioning/bleu";
-import { SeededRandom } from "./seeded-random";
+import { Vocabulary } from "../text/vocabulary";
+import { BleuReport, corpusBleu } from "../text/bleu";
+import { SeededRandom } from "../random/seeded-random";
 import { LstmState, TfLstm, clipByGlobalNorm, seededVariable, zeroVariable } from "./tf-lstm";
-import { beamSearch } from "./beam-search";
+import { beamDecode, greedyDecode, TfDecodeStep } from "./tf-decode";
 import { TranslationPair } from "./date-translation";
 
 /** Sizes and training settings of {@link Seq2Seq}. */
@@ -203,41 +203,14 @@ export class Seq2Seq {
   translate(sources: readonly string[], options: { beamWidth?: number } = {}): string[] {
     const beamWidth = options.beamWidth ?? 1;
     const V = this.targetVocab;
+    const step: TfDecodeStep = (tokens, state) => this.decodeStep(tokens, state);
     if (beamWidth === 1) {
-      const rows = tf.tidy(() => {
-        let state = this.encode(this.encodeSources(sources));
-        let tokens = tf.fill<tf.Rank.R1>([sources.length], V.startIdx, "int32");
-        const out: tf.Tensor1D[] = [];
-        for (let t = 0; t <= this.maxTargetLength; t++) {
-          const step = this.decodeStep(tokens, state);
-          state = step.state;
-          tokens = tf.cast(tf.argMax(step.logProbs, 1), "int32") as tf.Tensor1D;
-          out.push(tokens);
-        }
-        return tf.stack(out, 1);
-      });
-      const data = rows.arraySync() as number[][];
-      rows.dispose();
-      return data.map((r) => V.decodeOne(r).join(""));
+      const rows = greedyDecode(() => this.encode(this.encodeSources(sources)), V.startIdx, sources.length, this.maxTargetLength + 1, step);
+      return rows.map((r) => V.decodeOne(r).join(""));
     }
+    const beamOptions = { beamWidth, maxLength: this.maxTargetLength + 1, endToken: V.endIdx };
     return sources.map((source) => {
-      const [h, c] = tf.tidy(() => {
-        const s = this.encode(this.encodeSources([source]));
-        return [s.h, s.c];
-      });
-      const initial = { h: h.dataSync() as Float32Array, c: c.dataSync() as Float32Array };
-      tf.dispose([h, c]);
-      const H = this.hiddenSize;
-      const [best] = beamSearch(
-        V.startIdx,
-        initial,
-        (token, s) =>
-          tf.tidy(() => {
-            const step = this.decodeStep(tf.tensor1d([token], "int32"), { h: tf.tensor2d(s.h, [1, H]), c: tf.tensor2d(s.c, [1, H]) });
-            return { logProbs: step.logProbs.dataSync(), state: { h: step.state.h.dataSync() as Float32Array, c: step.state.c.dataSync() as Float32Array } };
-          }),
-        { beamWidth, maxLength: this.maxTargetLength + 1, endToken: V.endIdx },
-      );
+      const best = beamDecode(() => this.encode(this.encodeSources([source])), V.startIdx, step, beamOptions);
       return best.tokens.map((t) => V.idxToWord[t]).join("");
     });
   }

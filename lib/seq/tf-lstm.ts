@@ -11,7 +11,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import "../backend";
-import { SeededRandom } from "./seeded-random";
+import { SeededRandom } from "../random/seeded-random";
 
 /** The hidden and cell state of an LSTM, each [N, H]. */
 export interface LstmState {

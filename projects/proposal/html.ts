@@ -9,7 +9,7 @@ import type { ICell, INotebookContent, IOutput, MultilineString } from "@jupyter
 import { marked } from "marked";
 import { asText } from "../../kernel/wire";
 import type { Course } from "../course";
-import { sourceText } from "./notebook";
+import { sourceText } from "../../notebook/notebook";
 
 /** The part of KaTeX we use (the package ships no type declarations). */
 interface Katex {

@@ -3,8 +3,8 @@
  * a section, each "### Title" a subsection of it; text and code cells that follow belong to the
  * section above them. Cells are numbered from 1 in messages, as a reader counts them.
  */
-import * as fs from "fs";
-import type { ICell, INotebookContent, MultilineString } from "@jupyterlab/nbformat";
+import type { ICell, INotebookContent } from "@jupyterlab/nbformat";
+import { sourceText } from "../../notebook/notebook";
 import { marked, type Token, type Tokens } from "marked";
 
 /** A code cell and its position. */
@@ -45,35 +45,12 @@ export interface ProposalNotebook {
   sections: Section[];
 }
 
-/** Joins a notebook's multiline string. */
-export function sourceText(source: MultilineString): string {
-  return Array.isArray(source) ? source.join("") : source;
-}
-
 /** Lower case, single spaces: how section titles are compared. */
 export function normalizeTitle(title: string): string {
   return title
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, " ")
     .trim();
-}
-
-/** Reads and parses a notebook file; errors name the file. */
-export function readNotebook(file: string): INotebookContent {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (err) {
-    throw new Error(`Error in readNotebook: cannot read ${file}: ${(err as Error).message}`);
-  }
-  let notebook: INotebookContent;
-  try {
-    notebook = JSON.parse(text) as INotebookContent;
-  } catch (err) {
-    throw new Error(`Error in readNotebook: ${file} is not a notebook (invalid JSON: ${(err as Error).message}); save it from Jupyter as .ipynb.`);
-  }
-  if (!Array.isArray(notebook.cells)) throw new Error(`Error in readNotebook: ${file} has no "cells" list; is it an nbformat 4 notebook?`);
-  return notebook;
 }
 
 /**

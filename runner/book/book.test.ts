@@ -12,8 +12,8 @@ import { pathToFileURL } from "url";
 import { chromium } from "playwright-core";
 import { buildBook, BuildBookResult } from "./build";
 import { readCache } from "./cache";
+import { readNotebook, writeNotebook } from "../../notebook/notebook";
 import type { RunProgress } from "../progress";
-import type { INotebookContent } from "@jupyterlab/nbformat";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const FIXTURES = path.join(ROOT, "runner", "fixtures", "book");
@@ -84,9 +84,9 @@ test("an unchanged notebook is not run again; a changed one is", async () => {
   assert.match(page("01-outputs.html"), /class="plotly-spec"/, "pages rebuilt from the cache keep their outputs");
 
   const file = path.join(notebooksDir, "02-second.ipynb");
-  const nb = JSON.parse(fs.readFileSync(file, "utf8")) as INotebookContent;
+  const nb = readNotebook(file);
   nb.cells[1].source = "console.log('changed');";
-  fs.writeFileSync(file, JSON.stringify(nb));
+  writeNotebook(file, nb);
   const third = await buildBook({ notebooksDir, outDir });
   assert.equal(third.ran, 1);
   assert.deepEqual(
@@ -98,9 +98,9 @@ test("an unchanged notebook is not run again; a changed one is", async () => {
 
   // a Markdown edit re-renders the page from the cached outputs, without running the notebook
   const first = path.join(notebooksDir, "01-outputs.ipynb");
-  const edited = JSON.parse(fs.readFileSync(first, "utf8")) as INotebookContent;
+  const edited = readNotebook(first);
   edited.cells.push({ cell_type: "markdown", id: "added-prose", metadata: {}, source: "A paragraph added after the run." });
-  fs.writeFileSync(first, JSON.stringify(edited));
+  writeNotebook(first, edited);
   const fourth = await buildBook({ notebooksDir, outDir });
   assert.equal(fourth.ran, 0);
   assert.match(page("01-outputs.html"), /A paragraph added after the run\./);
@@ -109,9 +109,9 @@ test("an unchanged notebook is not run again; a changed one is", async () => {
 
 test("a failing notebook is marked on its page and in the index, and is not cached", async () => {
   const file = path.join(notebooksDir, "02-second.ipynb");
-  const nb = JSON.parse(fs.readFileSync(file, "utf8")) as INotebookContent;
+  const nb = readNotebook(file);
   nb.cells[1].source = "const ok = 1;\nthrow new Error('broken on purpose');";
-  fs.writeFileSync(file, JSON.stringify(nb));
+  writeNotebook(file, nb);
   const result = await buildBook({ notebooksDir, outDir });
   assert.equal(result.failed, 1);
   assert.deepEqual(result.entries[1].failures, [`${file}, cell 2, line 2: Error: broken on purpose`]);

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { INotebookContent } from "@jupyterlab/nbformat";
 import { KernelDiedError, StartKernelOptions } from "../../kernel/client";
-import { readNotebook, writeNotebook } from "../notebook";
+import { readNotebook, upgradeNotebook, writeNotebook } from "../../notebook/notebook";
 import { runNotebook } from "../run-notebook";
 import type { RunProgress } from "../progress";
 import { copyAssets } from "./assets";
@@ -84,7 +84,7 @@ export async function buildBook(options: BuildBookOptions): Promise<BuildBookRes
     const sourcePath = path.join(options.notebooksDir, source);
     const executedPath = path.join(executedDir, source);
     const page = source.replace(/\.ipynb$/, ".html");
-    const original = readNotebook(sourcePath);
+    const original = upgradeNotebook(readNotebook(sourcePath));
     const hash = notebookHash(original, library);
     const record = cache.notebooks[source];
     let notebook: INotebookContent;
@@ -92,7 +92,7 @@ export async function buildBook(options: BuildBookOptions): Promise<BuildBookRes
     let failures: string[] = [];
     if (!options.force && record?.hash === hash && fs.existsSync(executedPath)) {
       // the code is unchanged; Markdown edits since that run show without running it again
-      const ran = readNotebook(executedPath);
+      const ran = upgradeNotebook(readNotebook(executedPath));
       notebook = withCachedOutputs(original, ran);
       if (prose(notebook) !== prose(ran)) writeNotebook(executedPath, notebook);
       status = "cached";

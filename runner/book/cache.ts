@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { createHash } from "crypto";
 import type { ICell, ICodeCell, INotebookContent } from "@jupyterlab/nbformat";
-import { sourceText } from "../notebook";
+import { sourceText } from "../../notebook/notebook";
 
 /** The package root (dist/runner/book/../../..). */
 const PACKAGE_ROOT = path.resolve(__dirname, "..", "..", "..");

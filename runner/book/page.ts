@@ -1,6 +1,6 @@
 /** HTML pages of the book: one per notebook, and the index that lists them. */
 import type { ICell, IMarkdownCell, INotebookContent } from "@jupyterlab/nbformat";
-import { isCodeCell, sourceText } from "../notebook";
+import { isCodeCell, sourceText } from "../../notebook/notebook";
 import { ASSETS } from "./assets";
 import { escapeHtml, highlightCode } from "./highlight";
 import { renderMarkdown } from "./markdown";

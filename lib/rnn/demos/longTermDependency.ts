@@ -7,6 +7,7 @@
 import { JUPYTER_DISPLAY, MimeBundle, createDisplayHandle, interruptRequested } from "../../display";
 import { NDArray } from "../../ndarray/ndarray";
 import { rng } from "../../ndarray/random";
+import { argmaxRows } from "../../ndarray/reduce";
 import { Figure } from "../../plot/figure";
 import { linePlot } from "../../plot/line";
 import { adam, AdamConfig } from "../../optim/rules/adam";
@@ -154,14 +155,7 @@ function rows(x: NDArray, idx: number[]): NDArray {
 
 /** Fraction of rows whose highest score is the label. */
 function accuracyOf(scores: NDArray, y: NDArray): number {
-  const [N, K] = scores.shape;
-  let correct = 0;
-  for (let n = 0; n < N; n++) {
-    let best = 0;
-    for (let k = 1; k < K; k++) if (scores.data[n * K + k] > scores.data[n * K + best]) best = k;
-    if (best === y.data[n]) correct++;
-  }
-  return correct / N;
+  return argmaxRows(scores).filter((best, n) => best === y.data[n]).length / scores.shape[0];
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
  * mulberry32: the small seeded uniform generator behind data splits, shuffles, generated data
- * sets and sampling (lib/data, lib/seq, lib/compare). A 32-bit state advanced by a Weyl step and
+ * sets and sampling (lib/data, lib/seq, lib/captioning, lib/compare). A 32-bit state advanced by a Weyl step and
  * mixed; the same seed gives the same sequence on every machine and every version. (`rng` in
- * ./random is the numpy-like generator for arrays.)
+ * lib/ndarray/random is the numpy-like generator for arrays.)
  */
 
 /** A function returning uniform numbers in [0, 1). */

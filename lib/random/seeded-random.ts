@@ -3,7 +3,7 @@
  * and sampling, so that a seed gives the same data on every machine and every version.
  */
 
-import { mulberry32, type Uniform } from "../ndarray/mulberry32";
+import { mulberry32, type Uniform } from "./mulberry32";
 
 /** A seeded source of uniform, normal and categorical draws. */
 export class SeededRandom {

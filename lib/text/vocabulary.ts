@@ -1,8 +1,9 @@
 /**
  * The word vocabulary of a captioning model: special tokens <NULL> (padding, index 0),
- * <START>, <END>, <UNK>, then the words; tokenisation; captions encoded to padded index arrays
- * and decoded back.
+ * <START>, <END>, <UNK>, then the words; captions split by {@link tokenize}, encoded to padded
+ * index arrays and decoded back.
  */
+import { tokenize } from "./tokenize";
 
 /** Padding; masked out of the loss. Always index 0. */
 export const NULL_TOKEN = "<NULL>";
@@ -15,19 +16,6 @@ export const UNK_TOKEN = "<UNK>";
 
 /** The four special tokens, in index order 0..3. */
 export const SPECIAL_TOKENS = [NULL_TOKEN, START_TOKEN, END_TOKEN, UNK_TOKEN] as const;
-
-/**
- * Splits a caption into lower-case word tokens: punctuation is dropped, digits and letters kept.
- * @example
- * tokenize("A red circle, left of a BLUE square.") // ["a", "red", "circle", "left", "of", "a", "blue", "square"]
- */
-export function tokenize(caption: string): string[] {
-  return caption
-    .toLowerCase()
-    .replace(/[^a-z0-9<>' ]+/g, " ")
-    .split(/\s+/)
-    .filter((w) => w.length > 0);
-}
 
 /** A word vocabulary: `idxToWord[i]` is the word with index i; `wordToIdx` is CS231n's dictionary. */
 export class Vocabulary {

@@ -8,7 +8,7 @@
  *
  * Unsmoothed: BLEU-N is 0 as soon as one p_n (n <= N) is 0.
  */
-import { tokenize } from "./vocabulary";
+import { tokenize } from "./tokenize";
 
 /** The parts of a corpus BLEU computation. */
 export interface BleuReport {

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Vocabulary, tokenize } from "./vocabulary";
+import { Vocabulary } from "./vocabulary";
+import { tokenize } from "./tokenize";
 
 test("tokenize lower-cases and drops punctuation", () => {
   assert.deepEqual(tokenize("A red circle, left of a BLUE square."), ["a", "red", "circle", "left", "of", "a", "blue", "square"]);
