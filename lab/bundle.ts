@@ -1,6 +1,6 @@
 /**
- * Builds the `workbook lab` front end: lab/app/index.ts bundled with esbuild (ES modules, plotly.js
- * in its own lazily loaded chunk), the light theme's CSS, the settings schemas of every extension,
+ * Builds the `workbook lab` front end: lab/app/index.ts bundled with esbuild (ES modules, with
+ * the share scope that prebuilt extensions take JupyterLab's packages from), the light theme's CSS, the settings schemas of every extension,
  * the page template and the page config, laid out as jupyterlab_server's LabServerApp expects:
  *
  *   <appDir>/static      the bundle (served at /static/jupyterlab_server/)
@@ -80,7 +80,17 @@ export interface LabApp {
 interface LabPackageJson {
   name: string;
   version: string;
+  type?: string;
+  main?: string;
+  module?: string;
   jupyterlab?: { schemaDir?: string; themePath?: string };
+}
+
+/** The fields of @jupyterlab/core-meta's core.package.json (JupyterLab's own app) that the bundle reads. */
+interface CorePackageJson {
+  dependencies: Record<string, string>;
+  resolutions?: Record<string, string>;
+  jupyterlab: { singletonPackages: string[] };
 }
 
 function packageJsonOf(name: string): LabPackageJson {
@@ -107,7 +117,7 @@ export function appHash(): string {
   const hash = createHash("sha256");
   for (const file of appSources()) hash.update(file).update(fs.readFileSync(file));
   hash.update(fs.readFileSync(__filename));
-  for (const name of [...EXTENSION_PACKAGES, "@jupyterlab/application", "@jupyterlab/javascript-extension", "@jupyterlab/json-extension", "plotly.js-dist", "esbuild"]) {
+  for (const name of [...EXTENSION_PACKAGES, "@jupyterlab/application", "@jupyterlab/javascript-extension", "@jupyterlab/json-extension", "@jupyterlab/core-meta", "esbuild"]) {
     hash.update(`${name}@${packageJsonOf(name).version}`);
   }
   return hash.digest("hex").slice(0, 16);
@@ -145,6 +155,45 @@ const TEMPLATE = `<!DOCTYPE html>
 </html>
 `;
 
+/** A package's directory: the first node_modules/<name> from the package root upwards (also for packages whose exports hide package.json). */
+function installedDir(name: string): string | undefined {
+  for (let dir = PACKAGE_ROOT; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "node_modules", name, "package.json"))) return path.join(dir, "node_modules", name);
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/** True when a package is ES modules (its type, a module field, or export statements in its main file), false for CommonJS. */
+function isEsm(dir: string, pkg: LabPackageJson): boolean {
+  if (pkg.type === "module" || typeof pkg.module === "string") return true;
+  const main = path.join(dir, pkg.main ?? "index.js");
+  return fs.existsSync(main) && /^\s*(import|export)\s/m.test(fs.readFileSync(main, "utf8"));
+}
+
+/**
+ * The source of `dl-workbook:shared-modules` (lab/app/federated.ts): every package that
+ * JupyterLab's own app provides to prebuilt extensions (the dependencies, resolutions and
+ * singletons of @jupyterlab/core-meta's core.package.json, less the extension packages, which
+ * nothing imports) and that is installed here, with its version.
+ */
+export function sharedModulesSource(): string {
+  const core = JSON.parse(fs.readFileSync(require.resolve("@jupyterlab/core-meta/core.package.json", { paths: [PACKAGE_ROOT] }), "utf8")) as CorePackageJson;
+  const names = new Set([...Object.keys(core.dependencies), ...Object.keys(core.resolutions ?? {}), ...core.jupyterlab.singletonPackages]);
+  const lines: string[] = [];
+  const entries: string[] = [];
+  for (const name of [...names].sort()) {
+    if (/-extension$|^@jupyterlab\/(core-meta|metapackage|nbconvert-css)$/.test(name)) continue;
+    const dir = installedDir(name);
+    if (!dir) continue;
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as LabPackageJson;
+    const esm = isEsm(dir, pkg);
+    const id = `m${entries.length}`;
+    lines.push(esm ? `import * as ${id} from ${JSON.stringify(name)};` : `import ${id} from ${JSON.stringify(name)};`);
+    entries.push(`[${JSON.stringify(name)}, ${JSON.stringify(pkg.version)}, ${id}, ${esm}]`);
+  }
+  return `${lines.join("\n")}\nexport const SHARED_MODULES = [\n${entries.join(",\n")}\n];\n`;
+}
+
 /** Bundles into `out` (a fresh directory). */
 async function bundleInto(out: string): Promise<void> {
   const esbuild = await import("esbuild"); // loaded only when a bundle is built (esbuild ships its own types)
@@ -166,6 +215,9 @@ async function bundleInto(out: string): Promise<void> {
         loader: "js",
       }));
       build.onLoad({ filter: /.*/, namespace: "svg-url" }, (args) => ({ contents: fs.readFileSync(args.path), loader: "dataurl" }));
+      // The share scope's modules (lab/app/federated.ts), resolved from the app's directory.
+      build.onResolve({ filter: /^dl-workbook:shared-modules$/ }, () => ({ path: "shared-modules", namespace: "dl-workbook" }));
+      build.onLoad({ filter: /.*/, namespace: "dl-workbook" }, () => ({ contents: sharedModulesSource(), loader: "js", resolveDir: path.join(PACKAGE_ROOT, "lab", "app") }));
     },
   };
   const common: import("esbuild").BuildOptions = {

@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
 import { installKernelspec } from "../kernel/kernelspec";
+import { builtLabextension, builtLabextensionDir } from "../kernel/labextension";
 
 /** The Python that has Debian's jupyter_server and jupyterlab_server ($WORKBOOK_PYTHON overrides). */
 export function labPython(): string {
@@ -61,8 +62,13 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The environment for the server: the kernelspec prefix first on JUPYTER_PATH, Jupyter's own dirs under stateDir. */
+/**
+ * The environment for the server: the prefix holding the kernelspec and the course's Lab extension
+ * first on JUPYTER_PATH (so jupyterlab_server lists that copy of the extension), Jupyter's own dirs
+ * under stateDir.
+ */
 export function labEnvironment(stateDir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  if (!builtLabextension()) throw new Error(`workbook lab: the course's JupyterLab extension is not built (${builtLabextensionDir()}); run "npm run build:labextension" in the dl-workbook clone, or reinstall dl-workbook`);
   const prefix = path.join(stateDir, "prefix");
   installKernelspec({ scope: "prefix", prefix, quiet: true });
   const jupyterPath = [path.join(prefix, "share", "jupyter"), ...(process.env.JUPYTER_PATH ?? "").split(path.delimiter).filter(Boolean)];
@@ -70,8 +76,6 @@ export function labEnvironment(stateDir: string, extra: NodeJS.ProcessEnv = {}):
     ...process.env,
     JUPYTER_PATH: jupyterPath.join(path.delimiter),
     JUPYTER_RUNTIME_DIR: process.env.JUPYTER_RUNTIME_DIR ?? path.join(stateDir, "runtime"),
-    // Lab renders application/vnd.plotly.v1+json itself (lab/app/plotly.ts): no 10 MB plotly.js in the notebook.
-    WORKBOOK_PLOTLY_INLINE: "0",
     PYTHONDONTWRITEBYTECODE: "1",
     ...extra,
   };
