@@ -26,7 +26,7 @@ test("installKernelspec writes kernel.json and logos into <prefix>/share/jupyter
   for (const logo of ["logo-32x32.png", "logo-64x64.png", "logo-svg.svg"]) assert.ok(fs.existsSync(path.join(dir, logo)), logo);
   // The course's JupyterLab extension beside it, laid out as Lab reads it: package.json whose
   // _build.load names the remoteEntry under static/, and install.json.
-  assert.ok(builtLabextension(), 'the Lab extension is built (npm run build:labextension)');
+  assert.ok(builtLabextension(), "the Lab extension is built (npm run build:labextension)");
   const ext = path.join(prefix, "share", "jupyter", "labextensions", LABEXTENSION_NAME);
   const extPkg = JSON.parse(fs.readFileSync(path.join(ext, "package.json"), "utf8")) as { name: string; jupyterlab: { _build: { load: string; mimeExtension?: string; extension?: string } } };
   assert.equal(extPkg.name, LABEXTENSION_NAME);

@@ -48,7 +48,8 @@ export function builtLabextension(): BuiltLabextension | undefined {
 export function installLabextension(dataDir: string, options: { quiet?: boolean } = {}): string | undefined {
   const pkg = builtLabextension();
   if (!pkg) {
-    if (!options.quiet) console.warn(`dl-workbook: the course's JupyterLab extension is not built (${builtLabextensionDir()}); run "npm run build:labextension" in the dl-workbook clone, then "workbook kernel install" again`);
+    if (!options.quiet)
+      console.warn(`dl-workbook: the course's JupyterLab extension is not built (${builtLabextensionDir()}); run "npm run build:labextension" in the dl-workbook clone, then "workbook kernel install" again`);
     return undefined;
   }
   const dir = path.join(dataDir, "labextensions", LABEXTENSION_NAME);

@@ -200,7 +200,7 @@ test("workbook kernel install --prefix D puts the course's Lab extension in D, a
   await page.goto(`${server!.base}/lab?token=${server!.token}`);
   await page.waitForFunction(() => (window as unknown as LabWindow).jupyterapp !== undefined, undefined, { timeout: 60_000 });
   const seen = await page.evaluate(() => {
-    const config = JSON.parse(document.getElementById("jupyter-config-data")!.textContent!) as { federated_extensions: { name: string; load: string }[] };
+    const config = JSON.parse(document.getElementById("jupyter-config-data")!.textContent) as { federated_extensions: { name: string; load: string }[] };
     const app = (window as unknown as LabWindow).jupyterapp;
     return {
       listed: config.federated_extensions.map((e) => `${e.name}/${e.load}`),
@@ -231,8 +231,15 @@ test("a lecture notebook runs in Lab with no error, its Plotly figures drawn by 
   const figureCells = all.flatMap((cell, i) => (cell.some((o) => o.data?.["application/vnd.plotly.v1+json"] !== undefined) ? [i] : []));
   const figures = await drawnFigures(figureCells);
   // plotly.js came from the federated extension's own chunk, not from the app or the notebook.
-  const plotlyChunks = await page.evaluate(() => (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).filter((entry) => entry.encodedBodySize > 1_000_000 || entry.decodedBodySize > 1_000_000).map((entry) => new URL(entry.name).pathname));
-  assert.ok(plotlyChunks.some((p) => p.startsWith(`/lab/extensions/${LABEXTENSION_NAME}/static/`)), `plotly.js loaded from the extension: ${plotlyChunks.join(", ")}`);
+  const plotlyChunks = await page.evaluate(() =>
+    (performance.getEntriesByType("resource") as PerformanceResourceTiming[])
+      .filter((entry) => entry.encodedBodySize > 1_000_000 || entry.decodedBodySize > 1_000_000)
+      .map((entry) => new URL(entry.name).pathname),
+  );
+  assert.ok(
+    plotlyChunks.some((p) => p.startsWith(`/lab/extensions/${LABEXTENSION_NAME}/static/`)),
+    `plotly.js loaded from the extension: ${plotlyChunks.join(", ")}`,
+  );
   await page.screenshot({ path: path.join(ARTIFACTS, "01-adam-run.png"), fullPage: true });
 
   await command("docmanager:save");

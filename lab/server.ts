@@ -66,7 +66,8 @@ export function labEnvironment(stateDir: string, extra: NodeJS.ProcessEnv = {}, 
     const ext = path.join(prefix, "share", "jupyter", "labextensions", LABEXTENSION_NAME, "package.json");
     if (!fs.existsSync(ext)) throw new Error(`workbook lab: ${prefix} holds no ${LABEXTENSION_NAME} (${ext} is missing); run "workbook kernel install --prefix ${prefix}" first`);
   } else {
-    if (!builtLabextension()) throw new Error(`workbook lab: the course's JupyterLab extension is not built (${builtLabextensionDir()}); run "npm run build:labextension" in the dl-workbook clone, or reinstall dl-workbook`);
+    if (!builtLabextension())
+      throw new Error(`workbook lab: the course's JupyterLab extension is not built (${builtLabextensionDir()}); run "npm run build:labextension" in the dl-workbook clone, or reinstall dl-workbook`);
     installKernelspec({ scope: "prefix", prefix, quiet: true });
   }
   const jupyterPath = [path.join(prefix, "share", "jupyter"), ...(process.env.JUPYTER_PATH ?? "").split(path.delimiter).filter(Boolean)];
@@ -123,5 +124,5 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
         ? " (install Debian's python3-jupyterlab-server and python3-jupyter-server, or set WORKBOOK_PYTHON to a Python that has them)"
         : "",
   });
-  return { base, port, token, url: `${base}/lab?token=${token}`, process: server.process, log: server.log, stop: server.stop };
+  return { base, port, token, url: `${base}/lab?token=${token}`, process: server.process, log: () => server.log(), stop: () => server.stop() };
 }

@@ -9,7 +9,10 @@
 //    singletonPackages decide what the extension takes from the app instead of bundling):
 //    @jupyterlab/core-meta ships exactly that file, as core.package.json.
 // Needs the devDependency @jupyterlab/builder (a git clone's `npm install`); an installed
-// package ships the built output instead and this script is not run there.
+// package ships the built output instead and this script is not run there. A build whose inputs
+// (the sources, this script, the builder's, core-meta's and plotly.js-dist's versions) have not
+// changed is kept (labextension/build-hash); --force rebuilds.
+const { createHash } = require("crypto");
 const { spawnSync } = require("child_process");
 const fs = require("fs");
 const os = require("os");
@@ -24,8 +27,32 @@ try {
   builder = require.resolve("@jupyterlab/builder/lib/build-labextension.js", { paths: [root] });
 } catch {
   const built = fs.existsSync(path.join(extDir, "labextension", "package.json"));
-  console.warn(`dl-workbook: @jupyterlab/builder is not installed (a devDependency); the course's Lab extension is ${built ? "left as built before" : "not built"}. Run "npm install" with dev dependencies to build it.`);
+  console.warn(
+    `dl-workbook: @jupyterlab/builder is not installed (a devDependency); the course's Lab extension is ${built ? "left as built before" : "not built"}. Run "npm install" with dev dependencies to build it.`,
+  );
   process.exit(0);
+}
+
+const hash = createHash("sha256");
+for (const file of [
+  path.join(extDir, "package.json"),
+  __filename,
+  ...fs
+    .readdirSync(path.join(extDir, "src"))
+    .sort()
+    .map((f) => path.join(extDir, "src", f)),
+])
+  hash.update(file).update(fs.readFileSync(file));
+for (const name of ["@jupyterlab/builder", "@jupyterlab/core-meta", "plotly.js-dist"]) hash.update(`${name}@${require(require.resolve(`${name}/package.json`, { paths: [root] })).version}`);
+const inputs = hash.digest("hex");
+const hashFile = path.join(extDir, "labextension", "build-hash");
+const previous = fs.existsSync(hashFile) ? fs.readFileSync(hashFile, "utf8").trim() : "";
+if (previous === inputs && !process.argv.includes("--force")) {
+  const built = JSON.parse(fs.readFileSync(path.join(extDir, "labextension", "package.json"), "utf8"));
+  if (fs.existsSync(path.join(extDir, "labextension", built.jupyterlab._build.load))) {
+    console.log(`dl-workbook: the course's Lab extension is up to date (${built.jupyterlab._build.load}); --force rebuilds it`);
+    process.exit(0);
+  }
 }
 
 // 1. TypeScript -> ES modules.
@@ -56,5 +83,6 @@ try {
 } finally {
   fs.rmSync(coreDir, { recursive: true, force: true });
 }
+fs.writeFileSync(hashFile, inputs + "\n");
 const built = JSON.parse(fs.readFileSync(path.join(extDir, "labextension", "package.json"), "utf8"));
 console.log(`dl-workbook: built the course's Lab extension ${built.name} (${built.jupyterlab._build.load}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
