@@ -35,6 +35,11 @@ test("installKernelspec writes kernel.json and logos into <prefix>/share/jupyter
   assert.equal(extPkg.jupyterlab._build.mimeExtension, "./mimeExtension");
   assert.equal(extPkg.jupyterlab._build.extension, "./extension");
   assert.equal((JSON.parse(fs.readFileSync(path.join(ext, "install.json"), "utf8")) as { packageName: string }).packageName, "dl-workbook");
+  // The widget manager beside it, with its settings schema.
+  const widgets = path.join(prefix, "share", "jupyter", "labextensions", "@jupyter-widgets", "jupyterlab-manager");
+  const widgetsLoad = (JSON.parse(fs.readFileSync(path.join(widgets, "package.json"), "utf8")) as { jupyterlab: { _build: { load: string } } }).jupyterlab._build.load;
+  assert.ok(fs.existsSync(path.join(widgets, widgetsLoad)), "the widget manager's remoteEntry is installed");
+  assert.ok(fs.existsSync(path.join(widgets, "schemas", "@jupyter-widgets", "jupyterlab-manager", "plugin.json")), "with its settings schema");
   // Idempotent. (The default install, with the snapshot and its launcher, is tested in kernelspec-snapshot.test.ts.)
   assert.equal(installKernelspec({ scope: "prefix", prefix, quiet: true, snapshot: false }), dir);
   const saved = process.env.JUPYTER_PATH;
@@ -48,6 +53,12 @@ test("installKernelspec writes kernel.json and logos into <prefix>/share/jupyter
   assert.equal(uninstallKernelspec({ scope: "prefix", prefix, quiet: true }), dir);
   assert.equal(fs.existsSync(dir), false);
   assert.equal(fs.existsSync(ext), false, "uninstall removes the Lab extension too");
+  assert.equal(fs.existsSync(widgets), false, "and the widget manager it installed");
+  // A widget manager that another installer (jupyterlab_widgets) put there is left alone.
+  fs.mkdirSync(widgets, { recursive: true });
+  fs.writeFileSync(path.join(widgets, "package.json"), "{}");
+  uninstallKernelspec({ scope: "prefix", prefix, quiet: true });
+  assert.ok(fs.existsSync(path.join(widgets, "package.json")), "a widget manager without our install.json stays");
   assert.equal(uninstallKernelspec({ scope: "prefix", prefix, quiet: true }), undefined);
 });
 

@@ -80,9 +80,6 @@ export interface LabApp {
 interface LabPackageJson {
   name: string;
   version: string;
-  type?: string;
-  main?: string;
-  module?: string;
   jupyterlab?: { schemaDir?: string; themePath?: string };
 }
 
@@ -163,35 +160,32 @@ function installedDir(name: string): string | undefined {
   }
 }
 
-/** True when a package is ES modules (its type, a module field, or export statements in its main file), false for CommonJS. */
-function isEsm(dir: string, pkg: LabPackageJson): boolean {
-  if (pkg.type === "module" || typeof pkg.module === "string") return true;
-  const main = path.join(dir, pkg.main ?? "index.js");
-  return fs.existsSync(main) && /^\s*(import|export)\s/m.test(fs.readFileSync(main, "utf8"));
-}
+/**
+ * Packages shared beyond JupyterLab's core: the Jupyter widgets packages, which widget extensions
+ * (jupyterlab-manager and the extensions of widget libraries) share as singletons.
+ */
+const EXTRA_SHARED = ["@jupyter-widgets/base", "@jupyter-widgets/base-manager", "@jupyter-widgets/controls", "@jupyter-widgets/output"];
 
 /**
  * The source of `dl-workbook:shared-modules` (lab/app/federated.ts): every package that
  * JupyterLab's own app provides to prebuilt extensions (the dependencies, resolutions and
  * singletons of @jupyterlab/core-meta's core.package.json, less the extension packages, which
- * nothing imports) and that is installed here, with its version.
+ * nothing imports), plus EXTRA_SHARED, that is installed here, with its version and an `import()`
+ * of it (esbuild splits what the app does not already hold into chunks, loaded only when an
+ * extension asks for them).
  */
 export function sharedModulesSource(): string {
   const core = JSON.parse(fs.readFileSync(require.resolve("@jupyterlab/core-meta/core.package.json", { paths: [PACKAGE_ROOT] }), "utf8")) as CorePackageJson;
-  const names = new Set([...Object.keys(core.dependencies), ...Object.keys(core.resolutions ?? {}), ...core.jupyterlab.singletonPackages]);
-  const lines: string[] = [];
+  const names = new Set([...Object.keys(core.dependencies), ...Object.keys(core.resolutions ?? {}), ...core.jupyterlab.singletonPackages, ...EXTRA_SHARED]);
   const entries: string[] = [];
   for (const name of [...names].sort()) {
     if (/-extension$|^@jupyterlab\/(core-meta|metapackage|nbconvert-css)$/.test(name)) continue;
     const dir = installedDir(name);
     if (!dir) continue;
     const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as LabPackageJson;
-    const esm = isEsm(dir, pkg);
-    const id = `m${entries.length}`;
-    lines.push(esm ? `import * as ${id} from ${JSON.stringify(name)};` : `import ${id} from ${JSON.stringify(name)};`);
-    entries.push(`[${JSON.stringify(name)}, ${JSON.stringify(pkg.version)}, ${id}, ${esm}]`);
+    entries.push(`[${JSON.stringify(name)}, ${JSON.stringify(pkg.version)}, () => import(${JSON.stringify(name)})]`);
   }
-  return `${lines.join("\n")}\nexport const SHARED_MODULES = [\n${entries.join(",\n")}\n];\n`;
+  return `export const SHARED_MODULES = [\n${entries.join(",\n")}\n];\n`;
 }
 
 /** Bundles into `out` (a fresh directory). */

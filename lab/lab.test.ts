@@ -206,6 +206,7 @@ test("workbook kernel install --prefix D puts the course's Lab extension in D, a
       listed: config.federated_extensions.map((e) => `${e.name}/${e.load}`),
       plugins: app.listPlugins().filter((id) => id.startsWith("dl-workbook-labextension:")),
       activated: app.isPluginActivated("dl-workbook-labextension:frontend"),
+      widgets: app.hasPlugin("@jupyter-widgets/jupyterlab-manager:plugin"),
       scripts: performance.getEntriesByType("resource").map((entry) => new URL(entry.name).pathname),
     };
   });
@@ -214,6 +215,13 @@ test("workbook kernel install --prefix D puts the course's Lab extension in D, a
   assert.ok(seen.scripts.includes(`/lab/extensions/${LABEXTENSION_NAME}/${load}`), "the page loaded the extension's remoteEntry");
   assert.deepEqual(seen.plugins.sort(), ["dl-workbook-labextension:frontend", "dl-workbook-labextension:plotly"]);
   assert.ok(seen.activated, "the frontend plugin is activated");
+  // The widget manager, installed beside it for pip Labs without jupyterlab_widgets: listed, and
+  // its plugin registered (from that copy, or built into the app, which then skips the copy).
+  assert.ok(
+    seen.listed.some((entry) => entry.startsWith("@jupyter-widgets/jupyterlab-manager/static/remoteEntry.")),
+    "the widget manager is listed",
+  );
+  assert.ok(seen.widgets, "the widget manager's plugin is registered");
 });
 
 test("a lecture notebook runs in Lab with no error, its Plotly figures drawn by the course renderer, none of plotly.js saved, drawn again on reopening", { timeout: 420_000 }, async () => {

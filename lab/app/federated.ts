@@ -9,7 +9,8 @@
  *
  * The app is bundled by esbuild, not webpack, so it builds the share scope itself, in webpack 5's
  * format: `scope[package][version] = { get, from, eager, loaded }`, where `get()` resolves to a
- * factory that returns the module's exports. lab/bundle.ts generates the list of shared modules
+ * factory that returns the module's exports (here through an `import()`, so a package the app
+ * does not use itself is fetched only when an extension asks for it). lab/bundle.ts generates the list of shared modules
  * (`dl-workbook:shared-modules`) from @jupyterlab/core-meta's core package.json, the same list
  * `@jupyterlab/builder` marks as provided by the app when it builds an extension.
  */
@@ -61,18 +62,29 @@ export interface FederatedExtensions {
 }
 
 /**
- * The app's share scope: every shared module this bundle holds, marked loaded so that an
- * extension's own bundled copy never replaces it.
- * @example const scope = shareScope(); scope["@lumino/widgets"] // { "2.11.0": { get, from: "dl-workbook-lab", eager: true, loaded: 1 } }
+ * The app's share scope: every shared module this bundle holds (loaded on first request), marked
+ * loaded so that an extension's own bundled copy never replaces it.
+ * @example const scope = shareScope(); scope["@lumino/widgets"] // { "2.11.0": { get, from: "dl-workbook-lab", eager: false, loaded: 1 } }
  */
 export function shareScope(): ShareScope {
   const scope: ShareScope = {};
-  for (const [name, version, exports, isEsm] of SHARED_MODULES) {
-    // An ES module's namespace carries __esModule, so webpack's interop takes `default` from it; a CommonJS module is handed over as is.
-    const module = isEsm ? { ...(exports as Record<string, unknown>), __esModule: true } : exports;
-    scope[name] = { [version]: { get: () => Promise.resolve(() => module), from: "dl-workbook-lab", eager: true, loaded: 1 } };
+  for (const [name, version, load] of SHARED_MODULES) {
+    let module: Promise<unknown> | undefined;
+    const exports = (): Promise<unknown> => (module ??= load().then(webpackExports));
+    scope[name] = { [version]: { get: () => exports().then((value) => () => value), from: "dl-workbook-lab", eager: false, loaded: 1 } };
   }
   return scope;
+}
+
+/**
+ * A module as webpack hands it to its importers. esbuild's `import()` of a CommonJS (or UMD)
+ * module yields `{ default: module.exports }`: webpack gets `module.exports` itself, as it would
+ * from its own bundle. An ES module's namespace gets `__esModule`, so that webpack's interop takes
+ * `default` from it. (An ES module with a default export only comes out the same either way.)
+ */
+function webpackExports(ns: Record<string, unknown>): unknown {
+  const keys = Object.keys(ns);
+  return keys.length === 1 && keys[0] === "default" ? ns.default : { ...ns, __esModule: true };
 }
 
 /** Loads a classic script (a remoteEntry defines its container as a global). */
@@ -108,16 +120,18 @@ async function loadOne(data: FederatedExtensionData, scope: ShareScope, into: Fe
 }
 
 /**
- * Loads every extension in the page config's `federated_extensions`; one that fails is reported
- * in `errors` and left out, as JupyterLab does.
- * @example const federated = await loadFederatedExtensions(); new JupyterLab({ mimeExtensions: federated.mimeExtensions.map(...) })
+ * Loads every extension in the page config's `federated_extensions` but those named in
+ * `builtIn` (packages the app holds itself); one that fails is reported in `errors` and left out,
+ * as JupyterLab does.
+ * @example const federated = await loadFederatedExtensions(new Set(["@jupyterlab/notebook-extension"])); federated.plugins // to register
  */
-export async function loadFederatedExtensions(): Promise<FederatedExtensions> {
-  const listed = JSON.parse(PageConfig.getOption("federated_extensions") || "[]") as FederatedExtensionData[];
+export async function loadFederatedExtensions(builtIn: ReadonlySet<string> = new Set()): Promise<FederatedExtensions> {
+  const listed = (JSON.parse(PageConfig.getOption("federated_extensions") || "[]") as FederatedExtensionData[]).filter((data) => !builtIn.has(data.name));
   const scope = shareScope();
   const result: FederatedExtensions = { loaded: [], plugins: [], mimeExtensions: [], errors: [] };
   const settled = await Promise.allSettled(listed.map((data) => loadOne(data, scope, result)));
   settled.forEach((outcome, i) => {
+    if (outcome.status === "rejected") console.error(`dl-workbook lab: ${listed[i].name} failed to load`, outcome.reason);
     if (outcome.status === "rejected") result.errors.push(`${listed[i].name}: ${outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason)}`);
   });
   return result;

@@ -104,7 +104,9 @@ interface LabWindow {
 }
 
 async function main(): Promise<void> {
-  const federated = await loadFederatedExtensions();
+  // A prebuilt copy of a package the app has built in (e.g. the widget manager that
+  // `workbook kernel install` also installs for pip Labs) is not loaded: the built-in one serves.
+  const federated = await loadFederatedExtensions(new Set(Object.keys(PLUGIN_EXPORTS)));
   const problems = [...federated.errors];
   if (!federated.loaded.includes(COURSE_EXTENSION) && !problems.some((line) => line.startsWith(`${COURSE_EXTENSION}:`))) {
     problems.push(`${COURSE_EXTENSION} is not installed on the Jupyter data path, so Plotly figures will not draw: run "npx workbook kernel install" (or reinstall dl-workbook)`);
