@@ -21,7 +21,6 @@
 import { spawn, spawnSync } from "child_process";
 import type { ChildProcess } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import * as zmq from "zeromq";
@@ -30,6 +29,7 @@ import type { ConnectionInfo, WireMessage } from "../kernel/wire";
 import { PACKAGE_ROOT } from "../kernel/info";
 import { installKernelspec, KERNEL_NAME } from "../kernel/kernelspec";
 import type { KernelJson } from "../kernel/kernelspec";
+import { freePort } from "../lab/jupyter-process";
 
 const CELLS = Number(process.env.BENCH_CELLS ?? 30);
 const STARTS = Number(process.env.BENCH_STARTS ?? 3);
@@ -49,17 +49,6 @@ const KERNELS: KernelUnderTest[] = [
   { name: "dl-workbook", inPackage: false, command: (file) => [process.execPath, path.join(PACKAGE_ROOT, "dist", "kernel", "main.js"), file] },
   { name: "tslab 1.0.22", inPackage: true, command: (file) => [process.execPath, path.join(PACKAGE_ROOT, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", file] },
 ];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 /** A minimal Jupyter client: a DEALER on shell, a SUB on iopub. */
 class BenchClient {

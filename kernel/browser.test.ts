@@ -7,15 +7,13 @@
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { spawn } from "child_process";
-import type { ChildProcess } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as path from "path";
 import type { INotebookContent } from "@jupyterlab/nbformat";
 import { chromium } from "playwright-core";
 import { testJupyter } from "./test/python";
 import { PACKAGE_ROOT } from "./info";
+import { freePort, startJupyterProcess } from "../lab/jupyter-process";
 
 const CELLS = [
   "import * as tf from '@tensorflow/tfjs';\ntf.tensor2d([[1, 2], [3, 4]])",
@@ -32,42 +30,16 @@ function notebook(): INotebookContent {
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
-
-async function waitForServer(url: string, server: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`jupyter-notebook exited with ${server.exitCode}:\n${log()}`);
-    try {
-      const response = await fetch(url);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`jupyter-notebook did not answer at ${url} within 60 s:\n${log()}`);
-}
-
 test("Jupyter Notebook in headless Chromium runs a notebook and renders a Plotly figure and a tensor table", { timeout: 240_000 }, async () => {
   const jupyter = testJupyter();
   const notebookDir = path.join(jupyter.dir, "notebooks");
   fs.mkdirSync(notebookDir);
   fs.writeFileSync(path.join(notebookDir, "browser.ipynb"), JSON.stringify(notebook(), null, 1));
   const port = await freePort();
-  let serverLog = "";
-  const server = spawn(
-    "/usr/bin/jupyter-notebook",
-    [
+  const base = `http://127.0.0.1:${port}`;
+  const server = await startJupyterProcess({
+    command: [
+      "/usr/bin/jupyter-notebook",
       "--no-browser",
       "--ip=127.0.0.1",
       `--port=${port}`,
@@ -77,14 +49,12 @@ test("Jupyter Notebook in headless Chromium runs a notebook and renders a Plotly
       "--NotebookApp.password=",
       `--notebook-dir=${notebookDir}`,
     ],
-    { env: jupyter.env, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  server.stdout.on("data", (chunk: Buffer) => (serverLog += chunk.toString()));
-  server.stderr.on("data", (chunk: Buffer) => (serverLog += chunk.toString()));
+    readyUrl: `${base}/api`,
+    name: "jupyter-notebook",
+    env: jupyter.env,
+  });
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
   try {
-    const base = `http://127.0.0.1:${port}`;
-    await waitForServer(`${base}/api`, server, () => serverLog);
     const page = await browser.newPage({ viewport: { width: 1200, height: 1100 } });
     await page.goto(`${base}/notebooks/browser.ipynb`);
     type NotebookWindow = { Jupyter?: { notebook?: { kernel?: { is_connected(): boolean }; execute_all_cells(): void; get_cells(): { cell_type: string; input_prompt_number?: number | string | null }[] } } };
@@ -109,14 +79,6 @@ test("Jupyter Notebook in headless Chromium runs a notebook and renders a Plotly
     await page.screenshot({ path: path.join(PACKAGE_ROOT, "artifacts", "kernel-notebook.png"), fullPage: true });
   } finally {
     await browser.close();
-    server.kill("SIGTERM");
-    await new Promise((resolve) => {
-      if (server.exitCode !== null) resolve(undefined);
-      else server.once("exit", resolve);
-      setTimeout(() => {
-        server.kill("SIGKILL");
-        resolve(undefined);
-      }, 10_000).unref();
-    });
+    await server.stop();
   }
 });

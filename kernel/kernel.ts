@@ -21,6 +21,7 @@ import { History, historyFile } from "./history";
 import { Executor, InterruptError } from "./executor";
 import type { CellError } from "./executor";
 import { toBundle } from "./display/bundle";
+import { FRONTEND_COMM_TARGET, frontendAnnounced } from "./display/plotly";
 import { StdinReader } from "./stdin";
 import { installTfjsInterrupt } from "./tfjs-interrupt";
 
@@ -82,6 +83,9 @@ export class Kernel {
       () => (currentCell()?.parent ?? this.lastParent)?.header.msg_id,
     );
     this.history = new History(historyFile(), (text) => this.log(text));
+    // The course's Lab extension says the front end draws Plotly figures: no plotly.js in their
+    // HTML from now on. (The extension closes the comm after opening it.)
+    this.comms.registerTarget(FRONTEND_COMM_TARGET, (_comm, data) => frontendAnnounced(data));
   }
 
   /** Kernel log lines go to the terminal that started the kernel, never into a cell. */

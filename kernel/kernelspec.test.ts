@@ -6,6 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { installKernelspec, LAUNCHER_NAME, listKernelspecs, uninstallKernelspec } from "./kernelspec";
 import type { KernelJson } from "./kernelspec";
+import { builtLabextension, LABEXTENSION_NAME } from "./labextension";
 import { main } from "./cli";
 
 test("installKernelspec writes kernel.json and logos into <prefix>/share/jupyter/kernels/dl-workbook", () => {
@@ -23,6 +24,22 @@ test("installKernelspec writes kernel.json and logos into <prefix>/share/jupyter
   assert.ok(fs.existsSync(spec.argv[1]));
   assert.equal(spec.argv[2], "{connection_file}");
   for (const logo of ["logo-32x32.png", "logo-64x64.png", "logo-svg.svg"]) assert.ok(fs.existsSync(path.join(dir, logo)), logo);
+  // The course's JupyterLab extension beside it, laid out as Lab reads it: package.json whose
+  // _build.load names the remoteEntry under static/, and install.json.
+  assert.ok(builtLabextension(), "the Lab extension is built (npm run build:labextension)");
+  const ext = path.join(prefix, "share", "jupyter", "labextensions", LABEXTENSION_NAME);
+  const extPkg = JSON.parse(fs.readFileSync(path.join(ext, "package.json"), "utf8")) as { name: string; jupyterlab: { _build: { load: string; mimeExtension?: string; extension?: string } } };
+  assert.equal(extPkg.name, LABEXTENSION_NAME);
+  assert.match(extPkg.jupyterlab._build.load, /^static\/remoteEntry\.[0-9a-f]+\.js$/);
+  assert.ok(fs.existsSync(path.join(ext, extPkg.jupyterlab._build.load)), "the remoteEntry file is installed");
+  assert.equal(extPkg.jupyterlab._build.mimeExtension, "./mimeExtension");
+  assert.equal(extPkg.jupyterlab._build.extension, "./extension");
+  assert.equal((JSON.parse(fs.readFileSync(path.join(ext, "install.json"), "utf8")) as { packageName: string }).packageName, "dl-workbook");
+  // The widget manager beside it, with its settings schema.
+  const widgets = path.join(prefix, "share", "jupyter", "labextensions", "@jupyter-widgets", "jupyterlab-manager");
+  const widgetsLoad = (JSON.parse(fs.readFileSync(path.join(widgets, "package.json"), "utf8")) as { jupyterlab: { _build: { load: string } } }).jupyterlab._build.load;
+  assert.ok(fs.existsSync(path.join(widgets, widgetsLoad)), "the widget manager's remoteEntry is installed");
+  assert.ok(fs.existsSync(path.join(widgets, "schemas", "@jupyter-widgets", "jupyterlab-manager", "plugin.json")), "with its settings schema");
   // Idempotent. (The default install, with the snapshot and its launcher, is tested in kernelspec-snapshot.test.ts.)
   assert.equal(installKernelspec({ scope: "prefix", prefix, quiet: true, snapshot: false }), dir);
   const saved = process.env.JUPYTER_PATH;
@@ -35,6 +52,13 @@ test("installKernelspec writes kernel.json and logos into <prefix>/share/jupyter
   }
   assert.equal(uninstallKernelspec({ scope: "prefix", prefix, quiet: true }), dir);
   assert.equal(fs.existsSync(dir), false);
+  assert.equal(fs.existsSync(ext), false, "uninstall removes the Lab extension too");
+  assert.equal(fs.existsSync(widgets), false, "and the widget manager it installed");
+  // A widget manager that another installer (jupyterlab_widgets) put there is left alone.
+  fs.mkdirSync(widgets, { recursive: true });
+  fs.writeFileSync(path.join(widgets, "package.json"), "{}");
+  uninstallKernelspec({ scope: "prefix", prefix, quiet: true });
+  assert.ok(fs.existsSync(path.join(widgets, "package.json")), "a widget manager without our install.json stays");
   assert.equal(uninstallKernelspec({ scope: "prefix", prefix, quiet: true }), undefined);
 });
 

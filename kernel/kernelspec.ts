@@ -1,6 +1,7 @@
 /**
  * The `dl-workbook` kernelspec, written in pure Node (no Python needed):
- * `<kernels dir>/dl-workbook/kernel.json` plus the logo files.
+ * `<kernels dir>/dl-workbook/kernel.json` plus the logo files, and beside it the course's
+ * prebuilt JupyterLab extension in `<data dir>/labextensions/` (kernel/labextension.ts).
  *
  * Kernels directories (Jupyter's own rules, jupyter_core.paths):
  * - user: $JUPYTER_DATA_DIR/kernels, else ~/.local/share/jupyter/kernels (Linux, $XDG_DATA_HOME
@@ -12,6 +13,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PACKAGE_ROOT } from "./info";
+import { installLabextension, uninstallLabextension } from "./labextension";
 import { ensureKernelspecSnapshot, kernelspecPointerFile, launcherScript, statArguments } from "./snapshot/launcher";
 
 /** The kernelspec's name (the directory name Jupyter lists). */
@@ -26,6 +28,8 @@ export interface KernelspecOptions {
   prefix?: string;
   /** No message on stdout. */
   quiet?: boolean;
+  /** Also install the course's JupyterLab extension into `<data dir>/labextensions/` (default true). */
+  labextension?: boolean;
   /**
    * Start kernels from the V8 startup snapshot (default true, except on Windows): build it now for
    * this Node binary and write the launcher `start-kernel.sh` that the kernelspec runs. False: the
@@ -100,8 +104,14 @@ export function kernelJson(launcher?: string): KernelJson {
   };
 }
 
+/** The Jupyter data directory of a scope (the parent of its kernels/ and labextensions/). */
+export function dataDir(opts: KernelspecOptions): string {
+  return path.dirname(kernelsDir(opts));
+}
+
 /**
- * Writes the kernelspec (kernel.json and logos) and returns its directory. Idempotent.
+ * Writes the kernelspec (kernel.json and logos) and the course's JupyterLab extension; returns the
+ * kernelspec's directory. Idempotent.
  * @example installKernelspec({ scope: "prefix", prefix: "/tmp/env" }) // "/tmp/env/share/jupyter/kernels/dl-workbook"
  */
 export function installKernelspec(opts: KernelspecOptions): string {
@@ -115,6 +125,7 @@ export function installKernelspec(opts: KernelspecOptions): string {
     if (fs.existsSync(from)) fs.copyFileSync(from, path.join(dir, logo));
   }
   if (!opts.quiet) console.log(`Installed the Jupyter kernel "${DISPLAY_NAME}" (${KERNEL_NAME}) in ${dir}`);
+  if (opts.labextension ?? true) installLabextension(dataDir(opts), { quiet: opts.quiet });
   return dir;
 }
 
@@ -135,9 +146,10 @@ function writeLauncher(dir: string, opts: KernelspecOptions): string {
   return file;
 }
 
-/** Removes the kernelspec from a scope; returns the directory removed, or undefined when none was there. */
+/** Removes the kernelspec and the course's JupyterLab extension from a scope; returns the kernelspec directory removed, or undefined when none was there. */
 export function uninstallKernelspec(opts: KernelspecOptions): string | undefined {
   const dir = path.join(kernelsDir(opts), KERNEL_NAME);
+  uninstallLabextension(dataDir(opts), { quiet: opts.quiet });
   if (!fs.existsSync(path.join(dir, "kernel.json"))) {
     if (!opts.quiet) console.log(`No ${KERNEL_NAME} kernelspec in ${path.dirname(dir)}`);
     return undefined;

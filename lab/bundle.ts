@@ -1,6 +1,6 @@
 /**
- * Builds the `workbook lab` front end: lab/app/index.ts bundled with esbuild (ES modules, plotly.js
- * in its own lazily loaded chunk), the light theme's CSS, the settings schemas of every extension,
+ * Builds the `workbook lab` front end: lab/app/index.ts bundled with esbuild (ES modules, with
+ * the share scope that prebuilt extensions take JupyterLab's packages from), the light theme's CSS, the settings schemas of every extension,
  * the page template and the page config, laid out as jupyterlab_server's LabServerApp expects:
  *
  *   <appDir>/static      the bundle (served at /static/jupyterlab_server/)
@@ -84,6 +84,13 @@ interface LabPackageJson {
   jupyterlab?: { schemaDir?: string; themePath?: string };
 }
 
+/** The fields of @jupyterlab/core-meta's core.package.json (JupyterLab's own app) that the bundle reads. */
+interface CorePackageJson {
+  dependencies: Record<string, string>;
+  resolutions?: Record<string, string>;
+  jupyterlab: { singletonPackages: string[] };
+}
+
 function packageJsonOf(name: string): LabPackageJson {
   return JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`, { paths: [PACKAGE_ROOT] }), "utf8")) as LabPackageJson;
 }
@@ -113,7 +120,7 @@ export function appHash(): string {
     "@jupyterlab/application",
     "@jupyterlab/javascript-extension",
     "@jupyterlab/json-extension",
-    "plotly.js-dist",
+    "@jupyterlab/core-meta",
     "esbuild",
     "@jupyter-widgets/base",
     "@jupyter-widgets/controls",
@@ -156,6 +163,42 @@ const TEMPLATE = `<!DOCTYPE html>
 </html>
 `;
 
+/** A package's directory: the first node_modules/<name> from the package root upwards (also for packages whose exports hide package.json). */
+function installedDir(name: string): string | undefined {
+  for (let dir = PACKAGE_ROOT; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "node_modules", name, "package.json"))) return path.join(dir, "node_modules", name);
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * Packages shared beyond JupyterLab's core: the Jupyter widgets packages, which widget extensions
+ * (jupyterlab-manager and the extensions of widget libraries) share as singletons.
+ */
+const EXTRA_SHARED = ["@jupyter-widgets/base", "@jupyter-widgets/base-manager", "@jupyter-widgets/controls", "@jupyter-widgets/output"];
+
+/**
+ * The source of `dl-workbook:shared-modules` (lab/app/federated.ts): every package that
+ * JupyterLab's own app provides to prebuilt extensions (the dependencies, resolutions and
+ * singletons of @jupyterlab/core-meta's core.package.json, less the extension packages, which
+ * nothing imports), plus EXTRA_SHARED, that is installed here, with its version and an `import()`
+ * of it (esbuild splits what the app does not already hold into chunks, loaded only when an
+ * extension asks for them).
+ */
+export function sharedModulesSource(): string {
+  const core = JSON.parse(fs.readFileSync(require.resolve("@jupyterlab/core-meta/core.package.json", { paths: [PACKAGE_ROOT] }), "utf8")) as CorePackageJson;
+  const names = new Set([...Object.keys(core.dependencies), ...Object.keys(core.resolutions ?? {}), ...core.jupyterlab.singletonPackages, ...EXTRA_SHARED]);
+  const entries: string[] = [];
+  for (const name of [...names].sort()) {
+    if (/-extension$|^@jupyterlab\/(core-meta|metapackage|nbconvert-css)$/.test(name)) continue;
+    const dir = installedDir(name);
+    if (!dir) continue;
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as LabPackageJson;
+    entries.push(`[${JSON.stringify(name)}, ${JSON.stringify(pkg.version)}, () => import(${JSON.stringify(name)})]`);
+  }
+  return `export const SHARED_MODULES = [\n${entries.join(",\n")}\n];\n`;
+}
+
 /** Bundles into `out` (a fresh directory). */
 async function bundleInto(out: string): Promise<void> {
   const esbuild = await import("esbuild"); // loaded only when a bundle is built (esbuild ships its own types)
@@ -185,6 +228,9 @@ async function bundleInto(out: string): Promise<void> {
         return { contents: source.replace(lazy, "import('@jupyter-widgets/controls').then(resolve, reject);"), loader: "js" };
       });
       build.onLoad({ filter: /.*/, namespace: "svg-url" }, (args) => ({ contents: fs.readFileSync(args.path), loader: "dataurl" }));
+      // The share scope's modules (lab/app/federated.ts), resolved from the app's directory.
+      build.onResolve({ filter: /^dl-workbook:shared-modules$/ }, () => ({ path: "shared-modules", namespace: "dl-workbook" }));
+      build.onLoad({ filter: /.*/, namespace: "dl-workbook" }, () => ({ contents: sharedModulesSource(), loader: "js", resolveDir: path.join(PACKAGE_ROOT, "lab", "app") }));
     },
   };
   const common: import("esbuild").BuildOptions = {

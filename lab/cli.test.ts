@@ -11,7 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { PACKAGE_ROOT } from "../kernel/info";
 import { parseLabArgs } from "./cli";
-import { freePort } from "./server";
+import { freePort } from "./jupyter-process";
 
 test("parseLabArgs reads DIR, --port and --no-browser and names what it rejects", () => {
   assert.deepEqual(parseLabArgs([]), { dir: ".", browser: true });

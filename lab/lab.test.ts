@@ -1,15 +1,18 @@
 /**
  * JupyterLab UI tests: the `workbook lab` front end (lab/app, bundled by lab/bundle.ts) served by
  * Debian's jupyter_server + jupyterlab_server on a free port with a fresh token, driven by headless
- * Chromium through playwright-core. A lecture notebook runs to the end with no error and its
- * Plotly figures drawn by the course renderer (no plotly.js in the saved file, and drawn again
- * after reopening); a scratch notebook checks completion, the signature tooltip, input(),
+ * Chromium through playwright-core. The kernelspec and the course's prebuilt Lab extension come
+ * from `workbook kernel install --prefix D`, and the Lab is started on D. A lecture notebook runs
+ * to the end with no error and its Plotly figures drawn by the course extension's renderer,
+ * loaded as a federated extension from D (no plotly.js in the saved file, and drawn again after
+ * reopening); a scratch notebook checks completion, the signature tooltip, input(),
  * interrupt, restart (a fresh kernel that no longer knows earlier variables), a tensor table and
  * a tensor image; an interact slider dragged redraws its figure and changes the kernel-side value;
  * a training cell's progress stays one output updated in place; an assignment's source notebook
  * runs with no error. Screenshots go to artifacts/lab/.
  */
 import { test, before, after } from "node:test";
+import { spawnSync } from "child_process";
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
@@ -21,6 +24,7 @@ import type { JupyterLab } from "@jupyterlab/application";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import { PACKAGE_ROOT } from "../kernel/info";
 import { asText } from "../kernel/wire";
+import { LABEXTENSION_NAME } from "../kernel/labextension";
 import { ensureLabApp } from "./bundle";
 import { startLabServer } from "./server";
 import type { LabServer } from "./server";
@@ -34,6 +38,8 @@ interface LabWindow {
 }
 
 let root = "";
+/** The prefix `workbook kernel install --prefix` wrote the kernelspec and the Lab extension into. */
+let prefix = "";
 let server: LabServer | undefined;
 let browser: Browser | undefined;
 let page: Page;
@@ -163,10 +169,14 @@ before(async () => {
   fs.mkdirSync(notebooks);
   fs.copyFileSync(path.join(PACKAGE_ROOT, "notebooks", LECTURE), path.join(notebooks, LECTURE));
   fs.writeFileSync(path.join(notebooks, "ui.ipynb"), JSON.stringify(scratchNotebook(), null, 1));
+  prefix = path.join(root, "prefix");
+  const install = spawnSync(process.execPath, [path.join(PACKAGE_ROOT, "dist", "bin", "workbook.js"), "kernel", "install", "--prefix", prefix], { encoding: "utf8" });
+  assert.equal(install.status, 0, `workbook kernel install --prefix: ${install.stdout}${install.stderr}`);
   server = await startLabServer({
     appDir: app.dir,
     root: notebooks,
     stateDir: path.join(root, "state"),
+    prefix,
     env: { CI: "true", WORKBOOK_HISTORY_FILE: path.join(root, "history.jsonl"), JUPYTER_CONFIG_DIR: path.join(root, "config"), JUPYTER_DATA_DIR: path.join(root, "data") },
   });
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
@@ -185,6 +195,37 @@ after(async () => {
   if (root) fs.rmSync(root, { recursive: true, force: true });
 });
 
+test("workbook kernel install --prefix D puts the course's Lab extension in D, and a Lab started on D loads it", { timeout: 120_000 }, async () => {
+  const installed = path.join(prefix, "share", "jupyter", "labextensions", LABEXTENSION_NAME);
+  const load = (JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8")) as { jupyterlab: { _build: { load: string } } }).jupyterlab._build.load;
+  assert.ok(fs.existsSync(path.join(installed, load)), `${load} is installed`);
+  await page.goto(`${server!.base}/lab?token=${server!.token}`);
+  await page.waitForFunction(() => (window as unknown as LabWindow).jupyterapp !== undefined, undefined, { timeout: 60_000 });
+  const seen = await page.evaluate(() => {
+    const config = JSON.parse(document.getElementById("jupyter-config-data")!.textContent) as { federated_extensions: { name: string; load: string }[] };
+    const app = (window as unknown as LabWindow).jupyterapp;
+    return {
+      listed: config.federated_extensions.map((e) => `${e.name}/${e.load}`),
+      plugins: app.listPlugins().filter((id) => id.startsWith("dl-workbook-labextension:")),
+      activated: app.isPluginActivated("dl-workbook-labextension:frontend"),
+      widgets: app.hasPlugin("@jupyter-widgets/jupyterlab-manager:plugin"),
+      scripts: performance.getEntriesByType("resource").map((entry) => new URL(entry.name).pathname),
+    };
+  });
+  // jupyterlab_server lists the copy in D (first on JUPYTER_PATH); the page fetched its remoteEntry and registered both plugins.
+  assert.ok(seen.listed.includes(`${LABEXTENSION_NAME}/${load}`), `federated_extensions: ${seen.listed.join(", ")}`);
+  assert.ok(seen.scripts.includes(`/lab/extensions/${LABEXTENSION_NAME}/${load}`), "the page loaded the extension's remoteEntry");
+  assert.deepEqual(seen.plugins.sort(), ["dl-workbook-labextension:frontend", "dl-workbook-labextension:plotly"]);
+  assert.ok(seen.activated, "the frontend plugin is activated");
+  // The widget manager, installed beside it for pip Labs without jupyterlab_widgets: listed, and
+  // its plugin registered (from that copy, or built into the app, which then skips the copy).
+  assert.ok(
+    seen.listed.some((entry) => entry.startsWith("@jupyter-widgets/jupyterlab-manager/static/remoteEntry.")),
+    "the widget manager is listed",
+  );
+  assert.ok(seen.widgets, "the widget manager's plugin is registered");
+});
+
 test("a lecture notebook runs in Lab with no error, its Plotly figures drawn by the course renderer, none of plotly.js saved, drawn again on reopening", { timeout: 420_000 }, async () => {
   await openNotebook(LECTURE);
   await command("notebook:run-all-cells");
@@ -196,9 +237,19 @@ test("a lecture notebook runs in Lab with no error, its Plotly figures drawn by 
     all.some((cell) => cell.some((o) => o.data?.["application/vnd.plotly.v1+json"] !== undefined)),
     "the notebook displays at least one Plotly figure",
   );
-  // The course renderer (lab/app/plotly.ts) draws plotly.js's SVG from each figure's JSON.
+  // The course extension's renderer (lab/extension/src/index.ts) draws plotly.js's SVG from each figure's JSON.
   const figureCells = all.flatMap((cell, i) => (cell.some((o) => o.data?.["application/vnd.plotly.v1+json"] !== undefined) ? [i] : []));
   const figures = await drawnFigures(figureCells);
+  // plotly.js came from the federated extension's own chunk, not from the app or the notebook.
+  const plotlyChunks = await page.evaluate(() =>
+    (performance.getEntriesByType("resource") as PerformanceResourceTiming[])
+      .filter((entry) => entry.encodedBodySize > 1_000_000 || entry.decodedBodySize > 1_000_000)
+      .map((entry) => new URL(entry.name).pathname),
+  );
+  assert.ok(
+    plotlyChunks.some((p) => p.startsWith(`/lab/extensions/${LABEXTENSION_NAME}/static/`)),
+    `plotly.js loaded from the extension: ${plotlyChunks.join(", ")}`,
+  );
   await page.screenshot({ path: path.join(ARTIFACTS, "01-adam-run.png"), fullPage: true });
 
   await command("docmanager:save");

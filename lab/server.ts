@@ -3,13 +3,13 @@
  * LabServerApp (`python3 -m jupyterlab_server`), pointed by configuration alone at the front end
  * lab/bundle.ts built, with the dl-workbook kernelspec on JUPYTER_PATH. No server code of ours.
  */
-import { spawn } from "child_process";
 import type { ChildProcess } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
-import * as net from "net";
 import * as path from "path";
+import { freePort, startJupyterProcess } from "./jupyter-process";
 import { installKernelspec } from "../kernel/kernelspec";
+import { builtLabextension, builtLabextensionDir, LABEXTENSION_NAME } from "../kernel/labextension";
 
 /** The Python that has Debian's jupyter_server and jupyterlab_server ($WORKBOOK_PYTHON overrides). */
 export function labPython(): string {
@@ -24,6 +24,12 @@ export interface LabServerOptions {
   root: string;
   /** Where the kernelspec, user settings, workspaces and Jupyter's runtime files go. */
   stateDir: string;
+  /**
+   * A Jupyter prefix that already holds the kernelspec and the course's Lab extension
+   * (`workbook kernel install --prefix DIR`), put first on JUPYTER_PATH; when left out, both are
+   * installed into `<stateDir>/prefix`.
+   */
+  prefix?: string;
   /** TCP port on 127.0.0.1; a free one when left out. */
   port?: number;
   /** The access token; a random one when left out. */
@@ -49,29 +55,26 @@ export interface LabServer {
   stop(): Promise<void>;
 }
 
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
-
-/** The environment for the server: the kernelspec prefix first on JUPYTER_PATH, Jupyter's own dirs under stateDir. */
-export function labEnvironment(stateDir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const prefix = path.join(stateDir, "prefix");
-  installKernelspec({ scope: "prefix", prefix, quiet: true });
+/**
+ * The environment for the server: the prefix holding the kernelspec and the course's Lab extension
+ * first on JUPYTER_PATH (so jupyterlab_server lists that copy of the extension), Jupyter's own dirs
+ * under stateDir.
+ */
+export function labEnvironment(stateDir: string, extra: NodeJS.ProcessEnv = {}, installedPrefix?: string): NodeJS.ProcessEnv {
+  const prefix = installedPrefix ? path.resolve(installedPrefix) : path.join(stateDir, "prefix");
+  if (installedPrefix) {
+    const ext = path.join(prefix, "share", "jupyter", "labextensions", LABEXTENSION_NAME, "package.json");
+    if (!fs.existsSync(ext)) throw new Error(`workbook lab: ${prefix} holds no ${LABEXTENSION_NAME} (${ext} is missing); run "workbook kernel install --prefix ${prefix}" first`);
+  } else {
+    if (!builtLabextension())
+      throw new Error(`workbook lab: the course's JupyterLab extension is not built (${builtLabextensionDir()}); run "npm run build:labextension" in the dl-workbook clone, or reinstall dl-workbook`);
+    installKernelspec({ scope: "prefix", prefix, quiet: true });
+  }
   const jupyterPath = [path.join(prefix, "share", "jupyter"), ...(process.env.JUPYTER_PATH ?? "").split(path.delimiter).filter(Boolean)];
   return {
     ...process.env,
     JUPYTER_PATH: jupyterPath.join(path.delimiter),
     JUPYTER_RUNTIME_DIR: process.env.JUPYTER_RUNTIME_DIR ?? path.join(stateDir, "runtime"),
-    // Lab renders application/vnd.plotly.v1+json itself (lab/app/plotly.ts): no 10 MB plotly.js in the notebook.
-    WORKBOOK_PLOTLY_INLINE: "0",
     PYTHONDONTWRITEBYTECODE: "1",
     ...extra,
   };
@@ -89,7 +92,7 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
   const stateDir = path.resolve(options.stateDir);
   fs.mkdirSync(stateDir, { recursive: true });
   const app = options.appDir;
-  const env = labEnvironment(stateDir, options.env);
+  const env = labEnvironment(stateDir, options.env, options.prefix);
   const args = [
     "-m",
     "jupyterlab_server",
@@ -108,50 +111,18 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
     `--LabServerApp.user_settings_dir=${path.join(stateDir, "user-settings")}`,
     `--LabServerApp.workspaces_dir=${path.join(stateDir, "workspaces")}`,
   ];
-  let log = "";
-  // Its own process group: Ctrl-C reaches `workbook lab`, which stops the server with SIGTERM
-  // (jupyter_server would otherwise ask "Shutdown this server (y/[n])?" on the terminal).
-  const child = spawn(labPython(), args, { env, cwd: root, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  const onData = (chunk: Buffer): void => {
-    log += chunk.toString();
-    options.onLog?.(chunk.toString());
-  };
-  child.stdout.on("data", onData);
-  child.stderr.on("data", onData);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  // In its own process group, the server would outlive a caller that exits without stop().
-  const killOnExit = (): void => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-  };
-  process.once("exit", killOnExit);
-  void exited.then(() => process.removeListener("exit", killOnExit));
   const base = `http://127.0.0.1:${port}`;
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-    await exited;
-    clearTimeout(timer);
-  };
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      const hint = /No module named jupyterlab_server|No module named 'jupyter_server'/.test(log)
+  const server = await startJupyterProcess({
+    command: [labPython(), ...args],
+    readyUrl: `${base}/api/status?token=${token}`,
+    name: "workbook lab: the Jupyter server",
+    env,
+    cwd: root,
+    onLog: options.onLog,
+    hint: (log) =>
+      /No module named jupyterlab_server|No module named 'jupyter_server'/.test(log)
         ? " (install Debian's python3-jupyterlab-server and python3-jupyter-server, or set WORKBOOK_PYTHON to a Python that has them)"
-        : "";
-      throw new Error(`workbook lab: the Jupyter server exited with ${child.exitCode}${hint}:\n${log}`);
-    }
-    try {
-      const response = await fetch(`${base}/api/status?token=${token}`);
-      if (response.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`workbook lab: the Jupyter server did not answer at ${base} within 60 s:\n${log}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  return { base, port, token, url: `${base}/lab?token=${token}`, process: child, log: () => log, stop };
+        : "",
+  });
+  return { base, port, token, url: `${base}/lab?token=${token}`, process: server.process, log: () => server.log(), stop: () => server.stop() };
 }

@@ -33,6 +33,7 @@ const UNIT_TESTS = [
   "grader/gradebook/gradebook",
   "kernel/client/imports",
   "kernel/display/bundle",
+  "kernel/display/plotly",
   "kernel/history",
   "kernel/kernelspec",
   "kernel/loop-checks",

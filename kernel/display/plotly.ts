@@ -2,7 +2,10 @@
  * Plotly figures (`{ data, layout }`) as `application/vnd.plotly.v1+json`, plus a `text/html`
  * fallback that draws the figure offline: the first figure of a kernel session carries
  * plotly.js itself (from the plotly.js-dist package, about 10 MB, inlined once), later ones reuse
- * it. WORKBOOK_PLOTLY_INLINE=0 in the kernel's environment leaves the library out.
+ * it. The library is left out when the front end draws the Plotly MIME type itself: the course's
+ * JupyterLab extension says so by opening a comm to FRONTEND_COMM_TARGET with
+ * `{ renders: ["application/vnd.plotly.v1+json"] }` (lab/extension/src/plugin.ts), or
+ * WORKBOOK_PLOTLY_INLINE=0 is in the kernel's environment.
  */
 import * as fs from "fs";
 import { randomUUID } from "crypto";
@@ -33,6 +36,26 @@ export function isPlotlyFigure(value: unknown): value is PlotlyFigure {
 }
 
 let plotlyInlined = false;
+let frontendRendersPlotly = false;
+
+/** The comm target the course's JupyterLab extension opens to say which MIME types it renders. */
+export const FRONTEND_COMM_TARGET = "dl-workbook.frontend";
+/** The Plotly MIME type. */
+export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
+
+/**
+ * Handles the front end's announcement (comm_open data `{ renders: string[] }`): when it renders
+ * the Plotly MIME type, figures from now on carry no plotly.js in their HTML fallback.
+ * @example comms.registerTarget(FRONTEND_COMM_TARGET, (comm, data) => frontendAnnounced(data))
+ */
+export function frontendAnnounced(data: Record<string, unknown>): void {
+  if (Array.isArray(data.renders) && data.renders.includes(PLOTLY_MIME)) frontendRendersPlotly = true;
+}
+
+/** True once a front end said it renders the Plotly MIME type (see {@link frontendAnnounced}). */
+export function plotlyRenderedByFrontend(): boolean {
+  return frontendRendersPlotly;
+}
 
 /** Starts a new session: the next figure inlines plotly.js again (after a kernel restart this is a new process anyway). */
 export function resetPlotlyInlining(): void {
@@ -50,8 +73,8 @@ export function plotlyHtml(figure: PlotlyFigure): string {
   const id = `dl-workbook-plot-${randomUUID()}`;
   const spec = JSON.stringify({ data: figure.data, layout: figure.layout ?? {}, config: { responsive: true, ...(figure.config ?? {}) } }).replace(/<\//g, "<\\/");
   let library = "";
-  // WORKBOOK_PLOTLY_INLINE=0 leaves plotly.js out (smaller notebooks; the figure then draws only where the page has Plotly).
-  if (!plotlyInlined && process.env.WORKBOOK_PLOTLY_INLINE !== "0") {
+  // Left out where the front end draws the JSON itself (smaller notebooks; the HTML then draws only where the page has Plotly).
+  if (!plotlyInlined && !frontendRendersPlotly && process.env.WORKBOOK_PLOTLY_INLINE !== "0") {
     library = `<script type="text/javascript">${plotlySource()}\n;(window.__dlwbPlotlyQueue || []).forEach(function (draw) { draw(); }); window.__dlwbPlotlyQueue = [];</script>\n`;
     plotlyInlined = true;
   }

@@ -1,15 +1,19 @@
 /**
  * The browser entry of `workbook lab`: JupyterLab 4 assembled from the npm `@jupyterlab/*`
- * packages (the "custom app" way), with the core extensions a student uses and the course's
- * Plotly renderer. lab/bundle.ts bundles this file with esbuild; Debian's jupyter_server with
- * jupyterlab_server's LabServerApp serves the result (see lab/server.ts).
+ * packages (the "custom app" way), with the core extensions a student uses, plus the prebuilt
+ * (federated) extensions on the Jupyter data path, loaded as JupyterLab loads them
+ * (lab/app/federated.ts): the course's own, `dl-workbook-labextension` (lab/extension: the Plotly
+ * renderer), comes that way, as it does in a student's pip-installed JupyterLab. lab/bundle.ts
+ * bundles this file with esbuild; Debian's jupyter_server with jupyterlab_server's LabServerApp
+ * serves the result (see lab/server.ts).
  */
 import { JupyterLab } from "@jupyterlab/application";
 import type { JupyterFrontEndPlugin } from "@jupyterlab/application";
 import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
+import { Notification } from "@jupyterlab/apputils";
 import { PageConfig } from "@jupyterlab/coreutils";
 import { EventManager, ServiceManager } from "@jupyterlab/services";
-import { plotlyExtension } from "./plotly";
+import { loadFederatedExtensions } from "./federated";
 
 import applicationExtension from "@jupyterlab/application-extension";
 import apputilsExtension from "@jupyterlab/apputils-extension";
@@ -91,8 +95,11 @@ const PLUGIN_EXPORTS: Record<string, PluginExport> = {
   "@jupyter-widgets/jupyterlab-manager": widgetsExtension,
 };
 
-/** Mime renderers: JavaScript and JSON from JupyterLab, Plotly from the course. */
-const MIME_EXPORTS: MimeExport[] = [javascriptExtension, jsonExtension, plotlyExtension];
+/** Mime renderers: JavaScript and JSON from JupyterLab (Plotly comes from the course's federated extension). */
+const MIME_EXPORTS: MimeExport[] = [javascriptExtension, jsonExtension];
+
+/** The course's federated extension (lab/extension; kernel/labextension.ts installs it). */
+const COURSE_EXTENSION = "dl-workbook-labextension";
 
 /** Window with the app exposed for the UI tests (page config `exposeAppInBrowser`). */
 interface LabWindow {
@@ -100,8 +107,16 @@ interface LabWindow {
 }
 
 async function main(): Promise<void> {
+  // A prebuilt copy of a package the app has built in (e.g. the widget manager that
+  // `workbook kernel install` also installs for pip Labs) is not loaded: the built-in one serves.
+  const federated = await loadFederatedExtensions(new Set(Object.keys(PLUGIN_EXPORTS)));
+  const problems = [...federated.errors];
+  if (!federated.loaded.includes(COURSE_EXTENSION) && !problems.some((line) => line.startsWith(`${COURSE_EXTENSION}:`))) {
+    problems.push(`${COURSE_EXTENSION} is not installed on the Jupyter data path, so Plotly figures will not draw: run "npx workbook kernel install" (or reinstall dl-workbook)`);
+  }
+  for (const line of problems) console.error(`dl-workbook lab: a prebuilt extension did not load: ${line}`);
   // As ES module namespaces: JupyterLab treats an object without __esModule as the export itself.
-  const mimeExtensions: (IRenderMime.IExtensionModule & { __esModule: true })[] = MIME_EXPORTS.map((m) => ({ __esModule: true, default: m }));
+  const mimeExtensions: (IRenderMime.IExtensionModule & { __esModule: true })[] = [...MIME_EXPORTS, ...federated.mimeExtensions].map((m) => ({ __esModule: true, default: m }));
   // Debian's jupyter_server 1.23 has no event bus (/api/events, jupyter_server 2.0): the event
   // manager stays in standby instead of retrying its websocket forever. (No /api/me either: Lab
   // asks once, gets a 404 and carries on without an identity, as it does for any such server.)
@@ -116,8 +131,14 @@ async function main(): Promise<void> {
       if (!PageConfig.Extension.isDisabled(plugin.id)) plugins.push(plugin);
     }
   }
+  // A federated plugin whose id the app already has (e.g. a pip-installed copy of a built-in) is left out.
+  for (const plugin of federated.plugins) {
+    if (plugins.some((p) => p.id === plugin.id)) console.warn(`dl-workbook lab: the prebuilt plugin ${plugin.id} is already built into the app; using the built-in one`);
+    else plugins.push(plugin);
+  }
   lab.registerPlugins(plugins);
   await lab.start();
+  for (const line of problems) Notification.error(`A JupyterLab extension did not load: ${line}`, { autoClose: false });
   if (PageConfig.getOption("exposeAppInBrowser") === "true") (window as unknown as LabWindow).jupyterapp = lab;
 }
 

@@ -1,9 +1,11 @@
 /**
- * The course's Plotly renderer for JupyterLab: draws `application/vnd.plotly.v1+json` outputs
- * with the plotly.js of the `plotly.js-dist` package, loaded as a separate chunk the first time a
- * figure is shown. The kernel then need not inline plotly.js into the notebook (`workbook lab`
- * starts it with WORKBOOK_PLOTLY_INLINE=0), and a saved notebook's figures draw again from their
- * JSON when it is reopened.
+ * The course's Plotly renderer for JupyterLab 4, shipped as the prebuilt (federated) extension
+ * `dl-workbook-labextension` (lab/extension, built by scripts/build-labextension.js with
+ * `@jupyterlab/builder`). It draws `application/vnd.plotly.v1+json` outputs with the plotly.js
+ * of the `plotly.js-dist` package, loaded as a separate chunk the first time a figure is shown,
+ * and a saved notebook's figures draw again from their JSON when it is reopened. Its companion
+ * plugin (./plugin.ts) tells the dl-workbook kernel that this front end renders the Plotly MIME
+ * type, so the kernel leaves plotly.js out of the `text/html` fallback.
  */
 import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
 import { Widget } from "@lumino/widgets";
@@ -64,11 +66,13 @@ class PlotlyRenderer extends Widget implements IRenderMime.IRenderer {
  * The mime extension: rank 0 puts it ahead of `text/html` (rank 50), so Lab draws the JSON and
  * never runs the HTML fallback. `safe: true`: a figure is data, so it draws in untrusted
  * (reopened) notebooks too.
- * @example new JupyterLab({ mimeExtensions: [plotlyExtension] })
+ * @example new JupyterLab({ mimeExtensions: [{ __esModule: true, default: plotlyExtension }] })
  */
 export const plotlyExtension: IRenderMime.IExtension = {
-  id: "dl-workbook:plotly",
+  id: "dl-workbook-labextension:plotly",
   rendererFactory: { safe: true, mimeTypes: [PLOTLY_MIME], defaultRank: 0, createRenderer: () => new PlotlyRenderer() },
   rank: 0,
   dataType: "json",
 };
+
+export default plotlyExtension;
