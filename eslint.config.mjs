@@ -5,7 +5,21 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "build/**", "node_modules/**", "native/**", "data/**", "reference/**", "notebooks/**", "assignments/**", "lab/extension/lib/**", "lab/extension/labextension/**", "lab/extension/jupyterlab-manager/**"] },
+  {
+    ignores: [
+      "dist/**",
+      "build/**",
+      "node_modules/**",
+      "native/**",
+      "data/**",
+      "reference/**",
+      "notebooks/**",
+      "assignments/**",
+      "lab/extension/lib/**",
+      "lab/extension/labextension/**",
+      "lab/extension/jupyterlab-manager/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
