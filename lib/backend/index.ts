@@ -23,6 +23,8 @@ import { registerMissingWasmKernels } from "./wasm-kernels";
 export { tf };
 export { nativeKernels, nativeLoadError } from "./native";
 export { FusedAdamOptimizer } from "./fused-adam";
+export { workbookTuning } from "./tuning";
+export type { WorkbookTuning } from "./tuning";
 export type { NativeKernels, ConvDims, PoolDims } from "./native";
 export { WORKBOOK_BACKEND, NATIVE_KERNEL_NAMES, registerWorkbookBackend } from "./workbook-backend";
 export { registerMissingWasmKernels } from "./wasm-kernels";

@@ -10,7 +10,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { NativeKernels } from "./native";
-import { QuietBackendCPU } from "./quiet-cpu";
+import { PooledBackendCPU } from "./buffer-pool";
 import { batchMatMulKernel, fusedMatMulKernel } from "./kernels/matmul";
 import { conv2dBackpropFilterKernel, conv2dBackpropInputKernel, conv2dKernel, fusedConv2dKernel } from "./kernels/conv2d";
 import { binaryKernels, unaryKernels } from "./kernels/elementwise";
@@ -51,7 +51,7 @@ export const NATIVE_KERNEL_NAMES: readonly string[] = [
  */
 export function registerWorkbookBackend(native: NativeKernels, priority = 3): void {
   if (tf.findBackendFactory(WORKBOOK_BACKEND)) return;
-  tf.registerBackend(WORKBOOK_BACKEND, () => new QuietBackendCPU(), priority);
+  tf.registerBackend(WORKBOOK_BACKEND, () => new PooledBackendCPU(), priority);
   const ours = [
     batchMatMulKernel(native),
     fusedMatMulKernel(native),

@@ -6,7 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import type { NativeKernels } from "../native";
 import { addBiasActivation, supportedActivation } from "./activation";
-import { cpuKernel, floatValues } from "./cpu-data";
+import { cpuKernel, floatValues, outputBuffer } from "./cpu-data";
 
 /** The product of a's and b's batches as a new float32 tensor, or null when this case is left to tfjs. */
 function nativeBatchMatMul(native: NativeKernels, backend: MathBackendCPU, a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean): { info: tf.TensorInfo; values: Float32Array } | null {
@@ -29,7 +29,7 @@ function nativeBatchMatMul(native: NativeKernels, backend: MathBackendCPU, a: tf
   if (batchA !== batchB && batchA !== 1 && batchB !== 1) return null;
   const outBatchShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
   const batch = Math.max(batchA, batchB);
-  const out = native.alloc(batch * M * N, true); // gemm accumulates into it
+  const out = outputBuffer(backend, batch * M * N, true); // gemm accumulates into it
   // A(i,k) = a[i*aCols + k], or a[k*aCols + i] when transposed
   const [rsa, csa] = transposeA ? [1, aCols] : [aCols, 1];
   const [rsb, csb] = transposeB ? [1, bCols] : [bCols, 1];
