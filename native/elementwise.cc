@@ -57,7 +57,11 @@ void unary(int op, const float* x, float* out, long n, float alpha, int threads)
     if (op == RELU) {
       for (long i = begin; i < end; ++i) out[i] = x[i] < 0.f ? 0.f : x[i];
     } else {
-      for (long i = begin; i < end; ++i) out[i] = std::isnan(x[i]) ? x[i] : (x[i] > 0.f ? 1.f : alpha);
+      // branch-free so that it vectorises: x != x only for NaN, which stays NaN
+      for (long i = begin; i < end; ++i) {
+        const float v = x[i];
+        out[i] = v > 0.f ? 1.f : (v != v ? v : alpha);
+      }
     }
   });
 }
@@ -75,9 +79,14 @@ void sum_middle(const float* x, float* out, long outer, long middle, long inner)
 }
 
 // For each output value, the flat input index of its window's first maximum (-1 if empty).
+// Branch-free over the channels (a compare and two selects) so that the channel loop vectorises;
+// ties keep the earlier pixel (strictly greater replaces), NaN never wins, as before.
 template <typename Visit> static void pool_argmax(const PoolShape& s, const float* x, Visit visit) {
   std::vector<float> best(s.C);
   std::vector<long> where(s.C);
+  float* __restrict bp = best.data();
+  long* __restrict wp = where.data();
+  const long C = s.C;
   for (long n = 0; n < s.N; ++n)
     for (long oh = 0; oh < s.OH; ++oh) {
       const long r0 = oh * s.sh - s.pt;
@@ -89,25 +98,49 @@ template <typename Visit> static void pool_argmax(const PoolShape& s, const floa
         long cmin = c0;
         while (cmin < 0) cmin += s.dw;
         const long cmax = std::min(s.W, c0 + s.fw);
-        std::fill(best.begin(), best.end(), -INFINITY);
-        std::fill(where.begin(), where.end(), -1L);
+        for (long ch = 0; ch < C; ++ch) {
+          bp[ch] = -INFINITY;
+          wp[ch] = -1L;
+        }
         for (long r = rmin; r < rmax; r += s.dh)
           for (long c = cmin; c < cmax; c += s.dw) {
-            const long base = ((n * s.H + r) * s.W + c) * s.C;
-            for (long ch = 0; ch < s.C; ++ch)
-              if (x[base + ch] > best[ch]) {
-                best[ch] = x[base + ch];
-                where[ch] = base + ch;
-              }
+            const long base = ((n * s.H + r) * s.W + c) * C;
+            const float* __restrict xr = x + base;
+            for (long ch = 0; ch < C; ++ch) {
+              const bool gt = xr[ch] > bp[ch];
+              bp[ch] = gt ? xr[ch] : bp[ch];
+              wp[ch] = gt ? base + ch : wp[ch];
+            }
           }
-        const long out = ((n * s.OH + oh) * s.OW + ow) * s.C;
-        for (long ch = 0; ch < s.C; ++ch) visit(out + ch, where[ch], best[ch]);
+        const long out = ((n * s.OH + oh) * s.OW + ow) * C;
+        for (long ch = 0; ch < C; ++ch) visit(out + ch, wp[ch], bp[ch]);
       }
     }
 }
 
+// Forward only: the maximum, without positions (max over the window, NaN never wins).
 void max_pool(const PoolShape& s, const float* x, float* y) {
-  pool_argmax(s, x, [&](long out, long, float value) { y[out] = value; });
+  const long C = s.C;
+  for (long n = 0; n < s.N; ++n)
+    for (long oh = 0; oh < s.OH; ++oh) {
+      const long r0 = oh * s.sh - s.pt;
+      long rmin = r0;
+      while (rmin < 0) rmin += s.dh;
+      const long rmax = std::min(s.H, r0 + s.fh);
+      for (long ow = 0; ow < s.OW; ++ow) {
+        const long c0 = ow * s.sw - s.pl;
+        long cmin = c0;
+        while (cmin < 0) cmin += s.dw;
+        const long cmax = std::min(s.W, c0 + s.fw);
+        float* __restrict yo = y + ((n * s.OH + oh) * s.OW + ow) * C;
+        for (long ch = 0; ch < C; ++ch) yo[ch] = -INFINITY;
+        for (long r = rmin; r < rmax; r += s.dh)
+          for (long c = cmin; c < cmax; c += s.dw) {
+            const float* __restrict xr = x + ((n * s.H + r) * s.W + c) * C;
+            for (long ch = 0; ch < C; ++ch) yo[ch] = xr[ch] > yo[ch] ? xr[ch] : yo[ch];
+          }
+      }
+    }
 }
 
 void max_pool_grad(const PoolShape& s, const float* x, const float* dy, float* dx) {

@@ -129,7 +129,12 @@ int main() {
   check_conv(conv_shape(3, 7, 9, 3, 3, 2, 5, 2, 1, 1, 2, 1, 0, 0, 1), 1);       // odd everything: stride 2x1, dilation 1x2
   check_conv(conv_shape(1, 5, 4, 7, 1, 1, 3, 1, 1, 1, 1, 0, 0, 0, 0), 1);       // 1x1
   check_conv(conv_shape(2, 11, 10, 2, 4, 3, 9, 3, 2, 2, 1, 3, 2, 1, 1), 1);     // even kernel, stride 3x2, dilation 2x1
-  check_conv(conv_shape(24, 14, 14, 16, 5, 5, 32, 1, 1, 1, 1, 2, 2, 2, 2), 3);  // > 5e7 FLOP: images over 3 threads
+  check_conv(conv_shape(24, 14, 14, 16, 5, 5, 32, 1, 1, 1, 1, 2, 2, 2, 2), 3);
+  // direct path (patch <= 64 values, OC 8/16/32): the first layer on many images over threads, RGB
+  // with stride and dilation, and padding wider than the kernel reaches
+  check_conv(conv_shape(64, 28, 28, 1, 5, 5, 16, 1, 1, 1, 1, 2, 2, 2, 2), 3);
+  check_conv(conv_shape(3, 13, 11, 3, 3, 3, 8, 2, 1, 1, 2, 1, 2, 2, 1), 1);
+  check_conv(conv_shape(2, 9, 8, 2, 4, 4, 32, 1, 2, 2, 1, 4, 3, 3, 4), 2);  // > 5e7 FLOP: images over 3 threads
   std::printf("%s: %d failed\n", failures == 0 ? "PASS" : "FAIL", failures);
   return failures == 0 ? 0 : 1;
 }
