@@ -209,7 +209,7 @@ napi_value MaxPool(napi_env env, napi_callback_info info) {
   if (!get_args(env, info, a, 3, "maxPool") || !pool_shape(env, a.argv[2], s, "maxPool")) return nullptr;
   float* x = f32(env, a.argv[0], s.N * s.H * s.W * s.C, "maxPool", "x");
   float* y = x ? f32(env, a.argv[1], s.N * s.OH * s.OW * s.C, "maxPool", "y") : nullptr;
-  if (y) workbook::max_pool(s, x, y);
+  if (y) workbook::max_pool(s, x, y, threads());
   return nullptr;
 }
 
@@ -221,7 +221,7 @@ napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
   float* x = f32(env, a.argv[0], s.N * s.H * s.W * s.C, "maxPoolGrad", "x");
   float* dy = x ? f32(env, a.argv[1], s.N * s.OH * s.OW * s.C, "maxPoolGrad", "dy") : nullptr;
   float* dx = dy ? f32(env, a.argv[2], s.N * s.H * s.W * s.C, "maxPoolGrad", "dx") : nullptr;
-  if (dx) workbook::max_pool_grad(s, x, dy, dx);
+  if (dx) workbook::max_pool_grad(s, x, dy, dx, threads());
   return nullptr;
 }
 

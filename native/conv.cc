@@ -225,12 +225,13 @@ void conv2d_forward(const ConvShape& s, const float* x, const float* w, float* y
   }
   std::memset(y, 0, s.N * pixels * s.OC * sizeof(float));
   over_images(s, threads, [&](int, long first, long count) {
-    std::vector<float> col(chunk_images(s) * pixels * K);
+    thread_local Scratch scratch;
+    float* const col = scratch.get(chunk_images(s) * pixels * K);
     for (long n = first; n < first + count; n += chunk_images(s)) {
       const long images = std::min(chunk_images(s), first + count - n);
-      im2col(s, x + n * s.H * s.W * s.C, images, col.data());
+      im2col(s, x + n * s.H * s.W * s.C, images, col);
       // y[rows, OC] += col[rows, K] w[K, OC]
-      gemm_serial(images * pixels, s.OC, K, col.data(), K, 1, w, s.OC, 1, y + n * pixels * s.OC, s.OC);
+      gemm_serial(images * pixels, s.OC, K, col, K, 1, w, s.OC, 1, y + n * pixels * s.OC, s.OC);
     }
   });
 }
@@ -245,12 +246,13 @@ void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy,
       by_shape(s, [&](auto oc, auto cc) { direct_filter<decltype(oc)::value, decltype(cc)::value>(s, x, dy, partial[t].data(), first, first + count); });
       return;
     }
-    std::vector<float> col(chunk_images(s) * pixels * K);
+    thread_local Scratch scratch;
+    float* const col = scratch.get(chunk_images(s) * pixels * K);
     for (long n = first; n < first + count; n += chunk_images(s)) {
       const long images = std::min(chunk_images(s), first + count - n);
-      im2col(s, x + n * s.H * s.W * s.C, images, col.data());
+      im2col(s, x + n * s.H * s.W * s.C, images, col);
       // dw[K, OC] += col^T[K, rows] dy[rows, OC]
-      gemm_serial(K, s.OC, images * pixels, col.data(), 1, K, dy + n * pixels * s.OC, s.OC, 1, partial[t].data(), s.OC);
+      gemm_serial(K, s.OC, images * pixels, col, 1, K, dy + n * pixels * s.OC, s.OC, 1, partial[t].data(), s.OC);
     }
   });
   std::memset(dw, 0, K * s.OC * sizeof(float));
@@ -263,13 +265,14 @@ void conv2d_backprop_input(const ConvShape& s, const float* dy, const float* w, 
   const long K = patch_size(s), pixels = s.OH * s.OW;
   std::memset(dx, 0, s.N * s.H * s.W * s.C * sizeof(float));
   over_images(s, threads, [&](int, long first, long count) {
-    std::vector<float> dcol(chunk_images(s) * pixels * K);
+    thread_local Scratch scratch;
+    float* const dcol = scratch.get(chunk_images(s) * pixels * K);
     for (long n = first; n < first + count; n += chunk_images(s)) {
       const long images = std::min(chunk_images(s), first + count - n);
-      std::fill(dcol.begin(), dcol.begin() + images * pixels * K, 0.f);
+      std::fill(dcol, dcol + images * pixels * K, 0.f);
       // dcol[rows, K] += dy[rows, OC] w^T[OC, K]
-      gemm_serial(images * pixels, K, s.OC, dy + n * pixels * s.OC, s.OC, 1, w, 1, s.OC, dcol.data(), K);
-      col2im(s, dcol.data(), images, dx + n * s.H * s.W * s.C);
+      gemm_serial(images * pixels, K, s.OC, dy + n * pixels * s.OC, s.OC, 1, w, 1, s.OC, dcol, K);
+      col2im(s, dcol, images, dx + n * s.H * s.W * s.C);
     }
   });
 }

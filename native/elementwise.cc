@@ -29,8 +29,8 @@ template <typename F> static void binary_range(F f, const float* a, long na, con
 }
 
 template <typename Body> static void split(long n, long align, int threads, Body body) {
-  // below ~4M values one thread is faster than starting another (these loops run at memory speed)
-  const int T = n < (1L << 22) ? 1 : threads;
+  // below ~128K values (about 30 us of work) one thread is faster than starting another
+  const int T = n < (1L << 17) ? 1 : threads;
   const long per = ((n + T - 1) / T + align - 1) / align * align;
   parallel_for(T, [&](int t) {
     const long begin = std::min(n, t * per), end = std::min(n, begin + per);
@@ -86,13 +86,13 @@ void sum_middle(const float* x, float* out, long outer, long middle, long inner)
 // For each output value, the flat input index of its window's first maximum (-1 if empty).
 // Branch-free over the channels (a compare and two selects) so that the channel loop vectorises;
 // ties keep the earlier pixel (strictly greater replaces), NaN never wins, as before.
-template <typename Visit> static void pool_argmax(const PoolShape& s, const float* x, Visit visit) {
+template <typename Visit> static void pool_argmax(const PoolShape& s, const float* x, long n0, long n1, Visit visit) {
   std::vector<float> best(s.C);
   std::vector<long> where(s.C);
   float* __restrict bp = best.data();
   long* __restrict wp = where.data();
   const long C = s.C;
-  for (long n = 0; n < s.N; ++n)
+  for (long n = n0; n < n1; ++n)
     for (long oh = 0; oh < s.OH; ++oh) {
       const long r0 = oh * s.sh - s.pt;
       long rmin = r0;
@@ -124,9 +124,23 @@ template <typename Visit> static void pool_argmax(const PoolShape& s, const floa
 }
 
 // Forward only: the maximum, without positions (max over the window, NaN never wins).
-void max_pool(const PoolShape& s, const float* x, float* y) {
+// Splits the images over threads when the input has at least ~128K values; f(first, end).
+template <typename F> static void pool_images(const PoolShape& s, int threads, F f) {
+  const int T = s.N * s.H * s.W * s.C < (1L << 17) ? 1 : static_cast<int>(std::min<long>(threads, s.N));
+  const long per = (s.N + T - 1) / std::max(1, T);
+  parallel_for(std::max(1, T), [&](int t) {
+    const long n0 = std::min(s.N, t * per), n1 = std::min(s.N, n0 + per);
+    if (n1 > n0) f(n0, n1);
+  });
+}
+
+void max_pool(const PoolShape& s, const float* x, float* y, int threads) {
+  pool_images(s, threads, [&](long n0, long n1) { max_pool_images(s, x, y, n0, n1); });
+}
+
+void max_pool_images(const PoolShape& s, const float* x, float* y, long n0, long n1) {
   const long C = s.C;
-  for (long n = 0; n < s.N; ++n)
+  for (long n = n0; n < n1; ++n)
     for (long oh = 0; oh < s.OH; ++oh) {
       const long r0 = oh * s.sh - s.pt;
       long rmin = r0;
@@ -148,10 +162,14 @@ void max_pool(const PoolShape& s, const float* x, float* y) {
     }
 }
 
-void max_pool_grad(const PoolShape& s, const float* x, const float* dy, float* dx) {
-  std::memset(dx, 0, s.N * s.H * s.W * s.C * sizeof(float));
-  pool_argmax(s, x, [&](long out, long at, float) {
-    if (at >= 0) dx[at] += dy[out];
+void max_pool_grad(const PoolShape& s, const float* x, const float* dy, float* dx, int threads) {
+  // each thread clears and scatters into its own images only
+  pool_images(s, threads, [&](long n0, long n1) {
+    const long image = s.H * s.W * s.C;
+    std::memset(dx + n0 * image, 0, (n1 - n0) * image * sizeof(float));
+    pool_argmax(s, x, n0, n1, [&](long out, long at, float) {
+      if (at >= 0) dx[at] += dy[out];
+    });
   });
 }
 

@@ -167,23 +167,24 @@ static void pack_b(long kc, long nc, const float* B, long rsb, long csb, float* 
 
 template <int NV> static void gemm_blocked(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc) {
   constexpr long NR = NV * VL;
-  thread_local std::vector<float> bufA, bufB;
-  bufA.resize(MC * KC);
-  bufB.resize(KC * (NC + NR));
+  // packed blocks: A's MC x KC, B's KC x (N rounded up to NR, at most NC + NR)
+  thread_local Scratch scratchA, scratchB;
+  float* const packedA = scratchA.get(MC * KC);
+  float* const packedB = scratchB.get(KC * (std::min(N, NC) + NR));
   alignas(64) float tile[MR * NR];
   for (long jc = 0; jc < N; jc += NC) {
     const long nc = std::min(NC, N - jc);
     for (long pc = 0; pc < K; pc += KC) {
       const long kc = std::min(KC, K - pc);
-      pack_b(kc, nc, B + pc * rsb + jc * csb, rsb, csb, bufB.data(), NR);
+      pack_b(kc, nc, B + pc * rsb + jc * csb, rsb, csb, packedB, NR);
       for (long ic = 0; ic < M; ic += MC) {
         const long mc = std::min(MC, M - ic);
-        pack_a(mc, kc, A + ic * rsa + pc * csa, rsa, csa, bufA.data());
+        pack_a(mc, kc, A + ic * rsa + pc * csa, rsa, csa, packedA);
         for (long jr = 0; jr < nc; jr += NR) {
-          const float* pb = bufB.data() + (jr / NR) * kc * NR;
+          const float* pb = packedB + (jr / NR) * kc * NR;
           const long cols = std::min<long>(NR, nc - jr);
           for (long ir = 0; ir < mc; ir += MR) {
-            const float* pa = bufA.data() + (ir / MR) * kc * MR;
+            const float* pa = packedA + (ir / MR) * kc * MR;
             const long rows = std::min<long>(MR, mc - ir);
             float* c = C + (ic + ir) * ldc + jc + jr;
             if (rows == MR && cols == NR) {
@@ -215,9 +216,9 @@ int default_threads() {
 }
 
 void gemm(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc, int threads) {
-  // below ~50 MFLOP (a fraction of a millisecond on one core), starting threads costs more than it
-  // saves, especially on a busy machine where a new thread waits for a time slice
-  if (threads <= 1 || 2.0 * M * N * K < 5e7) {
+  // below ~10 MFLOP (about 0.1 ms on one core), starting threads costs more than it saves,
+  // especially on a busy machine where a new thread waits for a time slice
+  if (threads <= 1 || 2.0 * M * N * K < 1e7) {
     gemm_serial(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc);
     return;
   }

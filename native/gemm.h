@@ -2,6 +2,7 @@
 // parallel driver that splits the work over threads.
 #pragma once
 #include <cstddef>
+#include <memory>
 
 namespace workbook {
 
@@ -17,6 +18,20 @@ const char* simd_name();
 
 // Number of worker threads: WORKBOOK_THREADS, else the hardware's.
 int default_threads();
+
+// Scratch memory that keeps its contents undefined (no zero-fill) and grows only: threads start per
+// call (parallel_for), so a std::vector resized on each new thread zero-filled megabytes every time
+struct Scratch {
+  float* get(size_t n) {
+    if (n > cap) {
+      data.reset(new float[n]);
+      cap = n;
+    }
+    return data.get();
+  }
+  std::unique_ptr<float[]> data;
+  size_t cap = 0;
+};
 
 // Runs f(t) for t in [0, T): t = 0 on the calling thread, the rest on new threads.
 template <typename F> void parallel_for(int T, F f);
