@@ -138,7 +138,7 @@ napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// binary(op, a, b, out): out[i] = op(a[i mod |a|], b[i mod |b|]); |a|, |b| are |out|, 1 or divide it
+// binary(op, a, b, out): out[i] = op(a[i mod |a|], b[i mod |b|]); |a|, |b| are |out|, 1 or divide it (op 6: a * step(b))
 napi_value Binary(napi_env env, napi_callback_info info) {
   Args a;
   if (!get_args(env, info, a, 4, "binary")) return nullptr;
@@ -154,7 +154,7 @@ napi_value Binary(napi_env env, napi_callback_info info) {
   float* B = A ? f32(env, a.argv[2], 1, "binary", "b") : nullptr;
   float* out = B ? f32(env, a.argv[3], 1, "binary", "out") : nullptr;
   if (!out) return nullptr;
-  if (op < 0 || op > 5 || n % na != 0 || n % nb != 0 || (na != n && nb != n && na != 1 && nb != 1)) {
+  if (op < 0 || op > 6 || n % na != 0 || n % nb != 0 || (na != n && nb != n && na != 1 && nb != 1)) {
     napi_throw_range_error(env, nullptr, "workbook_native.binary: unsupported operation or broadcast");
     return nullptr;
   }

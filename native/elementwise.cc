@@ -48,6 +48,8 @@ void binary(int op, const float* a, long na, const float* b, long nb, float* out
       case DIV: binary_range([](float x, float y) { return x / y; }, a, na, b, nb, out, begin, end); break;
       case MAX: binary_range([](float x, float y) { return (x > y || std::isnan(x)) ? x : y; }, a, na, b, nb, out, begin, end); break;
       case MIN: binary_range([](float x, float y) { return (x < y || std::isnan(x)) ? x : y; }, a, na, b, nb, out, begin, end); break;
+      // x * step(y), step(y) = y > 0 ? 1 : 0, NaN for NaN (the same products as tfjs's two kernels)
+      case MUL_STEP: binary_range([](float x, float y) { return x * (y > 0.f ? 1.f : (y == y ? 0.f : y)); }, a, na, b, nb, out, begin, end); break;
     }
   });
 }

@@ -4,7 +4,8 @@
 
 namespace workbook {
 
-enum BinaryOp { ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5 };
+// MUL_STEP: a * step(b), relu's backward pass in one loop (dy * step(y)), as tfjs's mul(dy, step(y))
+enum BinaryOp { ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5, MUL_STEP = 6 };
 enum UnaryOp { RELU = 0, STEP = 1 };
 
 // out[i] = op(a[i mod na], b[i mod nb]) for i < n, where na and nb are n, 1, or divide n

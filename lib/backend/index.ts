@@ -24,6 +24,7 @@ export { tf };
 export { nativeKernels, nativeLoadError } from "./native";
 export { FusedAdamOptimizer } from "./fused-adam";
 export { workbookTuning } from "./tuning";
+export { fuseConvLayer, registerFusedConvGradient } from "./fused-conv";
 export type { WorkbookTuning } from "./tuning";
 export type { NativeKernels, ConvDims, PoolDims } from "./native";
 export { WORKBOOK_BACKEND, NATIVE_KERNEL_NAMES, registerWorkbookBackend } from "./workbook-backend";

@@ -55,7 +55,7 @@ export interface NativeKernels {
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dFilter: Float32Array, dims: ConvDims): void;
   /** dx = col2im(dy filter^T) (overwritten). */
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, dims: ConvDims): void;
-  /** out[i] = op(a[i mod |a|], b[i mod |b|]), op 0..5 = add, sub, mul, div, max, min; |a|, |b| are |out|, 1, or divide |out|. */
+  /** out[i] = op(a[i mod |a|], b[i mod |b|]), op 0..6 = add, sub, mul, div, max, min, a * step(b) (relu's backward); |a|, |b| are |out|, 1, or divide |out|. */
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array): void;
   /** op 0 relu: max(0, x); op 1 step: x > 0 ? 1 : alpha. */
   unary(op: number, x: Float32Array, out: Float32Array, alpha: number): void;

@@ -69,7 +69,14 @@ export function fusedConv2dKernel(native: NativeKernels): tf.KernelConfig {
       const biasOk = !bias || (biasValues !== null && (biasValues.length === outChannels || biasValues.length === 1));
       const result = biasOk && supportedActivation(a.activation) ? forward(native, cpu, x, filter, a) : null;
       if (!result) return cpuKernel(tf.FusedConv2D, { inputs, backend: cpu, attrs });
-      addBiasActivation(result.values, biasValues, a.activation, a.leakyreluAlpha);
+      const y = result.values;
+      if ((a.activation === "relu" || a.activation === "linear" || a.activation === undefined) && y.length > 0) {
+        // y = relu(y + bias) in place, in two native passes (vectorised, threaded)
+        if (biasValues) native.binary(0, y, biasValues, y);
+        if (a.activation === "relu") native.unary(0, y, y, 0);
+      } else {
+        addBiasActivation(y, biasValues, a.activation, a.leakyreluAlpha);
+      }
       return result.info;
     },
   };
