@@ -9,7 +9,8 @@
  * (tfjs CPU fallbacks) count towards their caller. A few warm-up batches, then BENCH_PROFILE_BATCHES
  * (default 50) timed ones. BENCH_PROFILE_AB=1 alternates rounds of 10 batches with the backend's
  * tuning switched off and on (buffer pool, fused kernels: see workbookTuning) and prints both, so
- * that load from other processes falls on both sides alike.
+ * that load from other processes falls on both sides alike; BENCH_PROFILE_AB=pool or =fusedConv
+ * flips that switch only.
  *
  * @example
  * WORKBOOK_SIMD=avx2 BENCH_PROFILE_BATCHES=50 node dist/bench/train_profile.js
@@ -121,7 +122,10 @@ async function main(): Promise<void> {
   wrapKernels();
   const info = nativeKernels.info();
   const batches = Number(process.env.BENCH_PROFILE_BATCHES ?? 50);
-  const ab = process.env.BENCH_PROFILE_AB === "1";
+  // which switch the A/B rounds flip: 1 or "all" both, "pool" or "fusedConv" one of them
+  const abWhat = process.env.BENCH_PROFILE_AB ?? "";
+  const ab = abWhat !== "" && abWhat !== "0";
+  const flipped: Array<keyof WorkbookTuning> = abWhat === "pool" || abWhat === "fusedConv" ? [abWhat] : ["pool", "fusedConv"];
   console.log(`train_profile: native ${info.simd}, ${info.threads} threads, reference CNN, batch 64, fused Adam; tuning ${JSON.stringify(workbookTuning)}`);
   const mnist = loadMnist({ seed: 0 });
   const model = buildModel(referenceSpec(), { seed: 0 });
@@ -129,8 +133,8 @@ async function main(): Promise<void> {
   await profileBatches(model, optimizer, mnist, 5, 99); // warm-up: JIT, first allocations
   const configs: Array<[string, Partial<WorkbookTuning>]> = ab
     ? [
-        ["tuning off", { pool: false, fusedConv: false }],
-        ["tuning on", { pool: true, fusedConv: true }],
+        [`${flipped.join(" + ")} off`, Object.fromEntries(flipped.map((k) => [k, false]))],
+        [`${flipped.join(" + ")} on`, Object.fromEntries(flipped.map((k) => [k, true]))],
       ]
     : [["as configured", {}]];
   const base: WorkbookTuning = { ...workbookTuning };
