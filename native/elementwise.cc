@@ -164,7 +164,54 @@ void max_pool_images(const PoolShape& s, const float* x, float* y, long n0, long
     }
 }
 
+// Windows that tile the image without overlap (stride = window, no dilation, no padding: the usual
+// 2x2 pooling), so each input pixel is in one window at most.
+static bool pool_tiles(const PoolShape& s) {
+  return s.sh == s.fh && s.sw == s.fw && s.dh == 1 && s.dw == 1 && s.pt == 0 && s.pl == 0 && s.OH * s.fh <= s.H && s.OW * s.fw <= s.W;
+}
+
+// dx for tiling windows in one pass, no scatter: per window and channel, the position of the first
+// strict maximum (branch-free, so that the channel loops vectorise), then every pixel of the window
+// gets dy there and 0 elsewhere. Rows and columns outside every window are cleared first.
+static void max_pool_grad_tiles(const PoolShape& s, const float* x, const float* dy, float* dx, long n0, long n1) {
+  const long C = s.C, image = s.H * s.W * C;
+  if (s.OH * s.fh != s.H || s.OW * s.fw != s.W) std::memset(dx + n0 * image, 0, (n1 - n0) * image * sizeof(float));
+  std::vector<float> best(C);
+  std::vector<int> where(C);
+  float* __restrict bp = best.data();
+  int* __restrict wp = where.data();
+  for (long n = n0; n < n1; ++n)
+    for (long oh = 0; oh < s.OH; ++oh)
+      for (long ow = 0; ow < s.OW; ++ow) {
+        for (long ch = 0; ch < C; ++ch) {
+          bp[ch] = -INFINITY;
+          wp[ch] = -1;
+        }
+        int k = 0;
+        for (long r = 0; r < s.fh; ++r)
+          for (long c = 0; c < s.fw; ++c, ++k) {
+            const float* __restrict xr = x + ((n * s.H + oh * s.fh + r) * s.W + ow * s.fw + c) * C;
+            for (long ch = 0; ch < C; ++ch) {
+              const bool gt = xr[ch] > bp[ch];
+              bp[ch] = gt ? xr[ch] : bp[ch];
+              wp[ch] = gt ? k : wp[ch];
+            }
+          }
+        const float* __restrict g = dy + ((n * s.OH + oh) * s.OW + ow) * C;
+        k = 0;
+        for (long r = 0; r < s.fh; ++r)
+          for (long c = 0; c < s.fw; ++c, ++k) {
+            float* __restrict d = dx + ((n * s.H + oh * s.fh + r) * s.W + ow * s.fw + c) * C;
+            for (long ch = 0; ch < C; ++ch) d[ch] = wp[ch] == k ? g[ch] : 0.f;
+          }
+      }
+}
+
 void max_pool_grad(const PoolShape& s, const float* x, const float* dy, float* dx, int threads) {
+  if (pool_tiles(s)) {
+    pool_images(s, threads, [&](long n0, long n1) { max_pool_grad_tiles(s, x, dy, dx, n0, n1); });
+    return;
+  }
   // each thread clears and scatters into its own images only
   pool_images(s, threads, [&](long n0, long n1) {
     const long image = s.H * s.W * s.C;
