@@ -65,8 +65,8 @@ const char* simd_name() {
 
 #if WORKBOOK_SIMD_X86
 // acc[MR x NR] = sum_k a[k][0..MR) outer b[k][0..NR); then C += acc   (NR = NV * VL)
-// DIRECT: A is read in place, a(r, k) = pa[r * lda + k] (row-major A, no packing), else packed, pa[k * MR + r]
-template <int NV, bool DIRECT = false> static inline void micro_kernel(long kc, const float* __restrict pa, const float* __restrict pb, float* __restrict c, long ldc, long lda = 0) {
+// DIRECT: A is read in place, a(r, k) = pa[r * rsa + k * csa] (no packing), else packed, pa[k * MR + r]
+template <int NV, bool DIRECT = false> static inline void micro_kernel(long kc, const float* __restrict pa, const float* __restrict pb, float* __restrict c, long ldc, long rsa = 0, long csa = 0) {
   constexpr int NR = NV * VL;
   vf acc[MR][NV];
 #pragma GCC unroll 6
@@ -81,7 +81,7 @@ template <int NV, bool DIRECT = false> static inline void micro_kernel(long kc, 
     for (int r = 0; r < MR; ++r) {
       // a scalar times a vector: one broadcast load (vbroadcastss) per row. Not `vf{} + pa[r]`: x + 0
       // is not x for x = -0, so the compiler keeps a scalar add on the FMA ports before each broadcast
-      const float a = DIRECT ? pa[r * lda + k] : pa[r];
+      const float a = DIRECT ? pa[r * rsa + k * csa] : pa[r];
 #pragma GCC unroll 2
       for (int v = 0; v < NV; ++v) acc[r][v] += a * b[v];
     }
@@ -181,10 +181,11 @@ template <int NV> static void gemm_blocked(long M, long N, long K, const float* 
       for (long ic = 0; ic < M; ic += MC) {
         const long mc = std::min(MC, M - ic);
 #if WORKBOOK_SIMD_X86
-        // row-major A (csa = 1, e.g. im2col's rows): full MR-row panels are read in place, since
-        // packing would copy every value of A for only N / VL multiply-adds each when C is narrow
-        // (a convolution's 16 or 32 output channels); the last partial panel is packed as usual
-        const bool direct = csa == 1 && N <= 2 * NR;
+        // A with unit stride along its rows or its columns (im2col's rows for a convolution, their
+        // transpose for its filter gradient): full MR-row panels are read in place, since packing
+        // would copy every value of A for only N / VL multiply-adds each when C is narrow (a
+        // convolution's 16 or 32 output channels); the last partial panel is packed as usual
+        const bool direct = (csa == 1 || rsa == 1) && N <= 2 * NR;
         const long packedFrom = direct ? mc / MR * MR : 0;
 #else
         const long packedFrom = 0;
@@ -199,12 +200,12 @@ template <int NV> static void gemm_blocked(long M, long N, long K, const float* 
             float* c = C + (ic + ir) * ldc + jc + jr;
 #if WORKBOOK_SIMD_X86
             if (direct && ir < packedFrom) {
-              const float* a = A + (ic + ir) * rsa + pc;
+              const float* a = A + (ic + ir) * rsa + pc * csa;
               if (cols == NR) {
-                micro_kernel<NV, true>(kc, a, pb, c, ldc, rsa);
+                micro_kernel<NV, true>(kc, a, pb, c, ldc, rsa, csa);
               } else {
                 std::memset(tile, 0, sizeof(tile));
-                micro_kernel<NV, true>(kc, a, pb, tile, NR, rsa);
+                micro_kernel<NV, true>(kc, a, pb, tile, NR, rsa, csa);
                 for (long r = 0; r < rows; ++r)
                   for (long j = 0; j < cols; ++j) c[r * ldc + j] += tile[r * NR + j];
               }
