@@ -223,15 +223,14 @@ void conv2d_forward(const ConvShape& s, const float* x, const float* w, float* y
     });
     return;
   }
-  std::memset(y, 0, s.N * pixels * s.OC * sizeof(float));
   over_images(s, threads, [&](int, long first, long count) {
     thread_local Scratch scratch;
     float* const col = scratch.get(chunk_images(s) * pixels * K);
     for (long n = first; n < first + count; n += chunk_images(s)) {
       const long images = std::min(chunk_images(s), first + count - n);
       im2col(s, x + n * s.H * s.W * s.C, images, col);
-      // y[rows, OC] += col[rows, K] w[K, OC]
-      gemm_serial(images * pixels, s.OC, K, col, K, 1, w, s.OC, 1, y + n * pixels * s.OC, s.OC);
+      // y[rows, OC] = col[rows, K] w[K, OC]  (overwritten: no clearing pass first)
+      gemm_serial(images * pixels, s.OC, K, col, K, 1, w, s.OC, 1, y + n * pixels * s.OC, s.OC, true);
     }
   });
 }
@@ -269,9 +268,8 @@ void conv2d_backprop_input(const ConvShape& s, const float* dy, const float* w, 
     float* const dcol = scratch.get(chunk_images(s) * pixels * K);
     for (long n = first; n < first + count; n += chunk_images(s)) {
       const long images = std::min(chunk_images(s), first + count - n);
-      std::fill(dcol, dcol + images * pixels * K, 0.f);
-      // dcol[rows, K] += dy[rows, OC] w^T[OC, K]
-      gemm_serial(images * pixels, K, s.OC, dy + n * pixels * s.OC, s.OC, 1, w, 1, s.OC, dcol, K);
+      // dcol[rows, K] = dy[rows, OC] w^T[OC, K]  (overwritten: no clearing pass first)
+      gemm_serial(images * pixels, K, s.OC, dy + n * pixels * s.OC, s.OC, 1, w, 1, s.OC, dcol, K, true);
       col2im(s, dcol, images, dx + n * s.H * s.W * s.C);
     }
   });

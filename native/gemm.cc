@@ -66,7 +66,8 @@ const char* simd_name() {
 #if WORKBOOK_SIMD_X86
 // acc[MR x NR] = sum_k a[k][0..MR) outer b[k][0..NR); then C += acc   (NR = NV * VL)
 // DIRECT: A is read in place, a(r, k) = pa[r * rsa + k * csa] (no packing), else packed, pa[k * MR + r]
-template <int NV, bool DIRECT = false> static inline void micro_kernel(long kc, const float* __restrict pa, const float* __restrict pb, float* __restrict c, long ldc, long rsa = 0, long csa = 0) {
+// store: C = acc (C's old values never read) instead of C += acc
+template <int NV, bool DIRECT = false> static inline void micro_kernel(long kc, const float* __restrict pa, const float* __restrict pb, float* __restrict c, long ldc, bool store, long rsa = 0, long csa = 0) {
   constexpr int NR = NV * VL;
   vf acc[MR][NV];
 #pragma GCC unroll 6
@@ -91,11 +92,14 @@ template <int NV, bool DIRECT = false> static inline void micro_kernel(long kc, 
 #pragma GCC unroll 6
   for (int r = 0; r < MR; ++r)
 #pragma GCC unroll 2
-    for (int v = 0; v < NV; ++v) *reinterpret_cast<vf*>(c + r * ldc + v * VL) += acc[r][v];
+    for (int v = 0; v < NV; ++v) {
+      vf* out = reinterpret_cast<vf*>(c + r * ldc + v * VL);
+      *out = store ? acc[r][v] : *out + acc[r][v];
+    }
 }
 #elif WORKBOOK_SIMD_NEON
 // acc[r][v] += b[k][v*4..v*4+4) * a[k][r]  (fused multiply-add by a scalar); then C += acc
-template <int NV> static inline void micro_kernel(long kc, const float* __restrict pa, const float* __restrict pb, float* __restrict c, long ldc) {
+template <int NV> static inline void micro_kernel(long kc, const float* __restrict pa, const float* __restrict pb, float* __restrict c, long ldc, bool store) {
   constexpr int NR = NV * VL;
   float32x4_t acc[MR][NV];
   for (int r = 0; r < MR; ++r)
@@ -116,12 +120,12 @@ template <int NV> static inline void micro_kernel(long kc, const float* __restri
   for (int r = 0; r < MR; ++r)
     for (int v = 0; v < NV; ++v) {
       float* out = c + r * ldc + v * VL;
-      vst1q_f32(out, vaddq_f32(vld1q_f32(out), acc[r][v]));
+      vst1q_f32(out, store ? acc[r][v] : vaddq_f32(vld1q_f32(out), acc[r][v]));
     }
 }
 #else
 // acc[r][j] += a[k][r] * b[k][j]; then C += acc  (plain C++: any compiler, any CPU)
-template <int NV> static inline void micro_kernel(long kc, const float* __restrict pa, const float* __restrict pb, float* __restrict c, long ldc) {
+template <int NV> static inline void micro_kernel(long kc, const float* __restrict pa, const float* __restrict pb, float* __restrict c, long ldc, bool store) {
   constexpr int NR = NV * VL;
   float acc[MR][NR] = {};
   for (long k = 0; k < kc; ++k) {
@@ -133,7 +137,7 @@ template <int NV> static inline void micro_kernel(long kc, const float* __restri
     pb += NR;
   }
   for (int r = 0; r < MR; ++r)
-    for (int j = 0; j < NR; ++j) c[r * ldc + j] += acc[r][j];
+    for (int j = 0; j < NR; ++j) c[r * ldc + j] = store ? acc[r][j] : c[r * ldc + j] + acc[r][j];
 }
 #endif
 
@@ -166,7 +170,7 @@ static void pack_b(long kc, long nc, const float* B, long rsb, long csb, float* 
   }
 }
 
-template <int NV> static void gemm_blocked(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc) {
+template <int NV> static void gemm_blocked(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc, bool overwrite) {
   constexpr long NR = NV * VL;
   // packed blocks: A's MC x KC, B's KC x (N rounded up to NR, at most NC + NR)
   thread_local Scratch scratchA, scratchB;
@@ -177,6 +181,8 @@ template <int NV> static void gemm_blocked(long M, long N, long K, const float* 
     const long nc = std::min(NC, N - jc);
     for (long pc = 0; pc < K; pc += KC) {
       const long kc = std::min(KC, K - pc);
+      // the first depth block overwrites C when asked to (C = A B), the others add to it
+      const bool store = overwrite && pc == 0;
       pack_b(kc, nc, B + pc * rsb + jc * csb, rsb, csb, packedB, NR);
       for (long ic = 0; ic < M; ic += MC) {
         const long mc = std::min(MC, M - ic);
@@ -202,23 +208,21 @@ template <int NV> static void gemm_blocked(long M, long N, long K, const float* 
             if (direct && ir < packedFrom) {
               const float* a = A + (ic + ir) * rsa + pc * csa;
               if (cols == NR) {
-                micro_kernel<NV, true>(kc, a, pb, c, ldc, rsa, csa);
+                micro_kernel<NV, true>(kc, a, pb, c, ldc, store, rsa, csa);
               } else {
-                std::memset(tile, 0, sizeof(tile));
-                micro_kernel<NV, true>(kc, a, pb, tile, NR, rsa, csa);
+                micro_kernel<NV, true>(kc, a, pb, tile, NR, true, rsa, csa);
                 for (long r = 0; r < rows; ++r)
-                  for (long j = 0; j < cols; ++j) c[r * ldc + j] += tile[r * NR + j];
+                  for (long j = 0; j < cols; ++j) c[r * ldc + j] = store ? tile[r * NR + j] : c[r * ldc + j] + tile[r * NR + j];
               }
               continue;
             }
 #endif
             if (rows == MR && cols == NR) {
-              micro_kernel<NV>(kc, pa, pb, c, ldc);
+              micro_kernel<NV>(kc, pa, pb, c, ldc, store);
             } else {
-              std::memset(tile, 0, sizeof(tile));
-              micro_kernel<NV>(kc, pa, pb, tile, NR);
+              micro_kernel<NV>(kc, pa, pb, tile, NR, true);
               for (long r = 0; r < rows; ++r)
-                for (long j = 0; j < cols; ++j) c[r * ldc + j] += tile[r * NR + j];
+                for (long j = 0; j < cols; ++j) c[r * ldc + j] = store ? tile[r * NR + j] : c[r * ldc + j] + tile[r * NR + j];
             }
           }
         }
@@ -227,10 +231,15 @@ template <int NV> static void gemm_blocked(long M, long N, long K, const float* 
   }
 }
 
-void gemm_serial(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc) {
-  if (M <= 0 || N <= 0 || K <= 0) return;
-  if (N <= VL) gemm_blocked<1>(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc);
-  else gemm_blocked<NV_WIDE>(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc);
+void gemm_serial(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc, bool overwrite) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {
+    if (overwrite)
+      for (long i = 0; i < M; ++i) std::fill(C + i * ldc, C + i * ldc + N, 0.f);
+    return;
+  }
+  if (N <= VL) gemm_blocked<1>(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, overwrite);
+  else gemm_blocked<NV_WIDE>(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, overwrite);
 }
 
 int default_threads() {

@@ -8,7 +8,8 @@ namespace workbook {
 
 // C[M,N] += A[M,K] * B[K,N], where A(i,k) = A[i*rsa + k*csa] and B(k,j) = B[k*rsb + j*csb]
 // (row and column strides express transposes), C row-major with leading dimension ldc.
-void gemm_serial(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc);
+// overwrite: C = A B instead (C's old contents are never read, so C may be uninitialised).
+void gemm_serial(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc, bool overwrite = false);
 
 // The same on up to `threads` threads (splits M or N).
 void gemm(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc, int threads);

@@ -69,6 +69,21 @@ static void check_gemm(long M, long N, long K, bool transA, bool transB, int thr
   report("gemm", shape, rel_error(C, want));
 }
 
+// gemm_serial(..., overwrite = true): C = A B whatever C held before (NaN here), edge tiles and
+// several depth blocks included
+static void check_gemm_overwrite(long M, long N, long K) {
+  const auto A = random_vector(M * K), B = random_vector(K * N);
+  std::vector<double> want(M * N, 0.0);
+  for (long i = 0; i < M; ++i)
+    for (long j = 0; j < N; ++j)
+      for (long k = 0; k < K; ++k) want[i * N + j] += static_cast<double>(A[i * K + k]) * B[k * N + j];
+  std::vector<float> C(M * N, std::nanf(""));
+  workbook::gemm_serial(M, N, K, A.data(), K, 1, B.data(), N, 1, C.data(), N, true);
+  char shape[64];
+  std::snprintf(shape, sizeof shape, "%ldx%ldx%ld over NaN", M, N, K);
+  report("gemm_serial overwrite", shape, rel_error(C, want));
+}
+
 static ConvShape conv_shape(long N, long H, long W, long C, long KH, long KW, long OC, long sh, long sw, long dh, long dw, long pt, long pb, long pl, long pr) {
   const long OH = (H + pt + pb - ((KH - 1) * dh + 1)) / sh + 1;
   const long OW = (W + pl + pr - ((KW - 1) * dw + 1)) / sw + 1;
@@ -123,6 +138,9 @@ int main() {
   // large enough (> 5e7 FLOP) to be split over threads, both ways (M >= N, N > M)
   check_gemm(301, 173, 523, false, false, 3);
   check_gemm(67, 411, 997, false, true, 3);
+  check_gemm_overwrite(13, 32, 400);   // narrow C: A read in place
+  check_gemm_overwrite(50, 400, 32);   // a convolution's input gradient
+  check_gemm_overwrite(7, 21, 997);    // three depth blocks, edge tiles
   // N, H, W, C, KH, KW, OC, stride, dilation, padding top/bottom/left/right
   check_conv(conv_shape(2, 12, 12, 1, 5, 5, 16, 1, 1, 1, 1, 2, 2, 2, 2), 1);    // the reference CNN's first layer ("same")
   check_conv(conv_shape(2, 6, 6, 16, 5, 5, 32, 1, 1, 1, 1, 2, 2, 2, 2), 1);     // its second layer
