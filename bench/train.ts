@@ -240,17 +240,8 @@ async function main(): Promise<void> {
   if (accuracy !== undefined) console.log(`MNIST test accuracy after 2 epochs (seed 0): ${(100 * accuracy).toFixed(2)}% (target >= 98.5%: ${accuracy >= 0.985 ? "met" : "NOT met"})`);
   else console.log("MNIST test accuracy: skipped (quick mode)");
   if (torchRun && torchRun.test_accuracy !== null) console.log(`PyTorch MNIST test accuracy after 2 epochs: ${(100 * torchRun.test_accuracy).toFixed(2)}%`);
-  console.log(
-    summaryLine({
-      simd: info?.simd ?? fastest,
-      gemm: ours,
-      epoch: oursEpoch,
-      measuredOn,
-      accuracy,
-      torchEpoch: torchRun?.seconds_per_epoch,
-      torchAccuracy: torchRun?.test_accuracy ?? undefined,
-    }),
-  );
+  const summary: Summary = { simd: info?.simd ?? fastest, gemm: ours, epoch: oursEpoch, measuredOn, accuracy, torchEpoch: torchRun?.seconds_per_epoch, torchAccuracy: torchRun?.test_accuracy ?? undefined };
+  console.log(summaryLine(summary));
 }
 
 /** What the one-line summary per instruction set reports. */

@@ -74,7 +74,13 @@ new PerformanceObserver((list) => {
 }).observe({ entryTypes: ["gc"] });
 
 /** Runs `batches` training batches and returns the profile per batch, with totals. */
-async function profileBatches(model: tf.LayersModel, optimizer: tf.Optimizer, mnist: ReturnType<typeof loadMnist>, batches: number, seed: number): Promise<{ parts: Profile; cpuMs: number; wallMs: number; gcMs: number }> {
+async function profileBatches(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  mnist: ReturnType<typeof loadMnist>,
+  batches: number,
+  seed: number,
+): Promise<{ parts: Profile; cpuMs: number; wallMs: number; gcMs: number }> {
   current = new Map();
   // let pending gc entries arrive before counting
   await new Promise((resolve) => setImmediate(resolve));
@@ -108,11 +114,15 @@ function printProfile(title: string, parts: Profile, totals: { cpuMs: number; wa
   for (const [name, p] of rows) {
     cpuSum += p.cpuMs;
     wallSum += p.wallMs;
-    console.log(`${name.padEnd(30)}${(p.calls / batches).toFixed(0).padStart(7)}${(p.cpuMs / batches).toFixed(2).padStart(10)}${(p.wallMs / batches).toFixed(2).padStart(10)}${((100 * p.cpuMs) / totals.cpuMs).toFixed(1).padStart(8)}`);
+    console.log(
+      `${name.padEnd(30)}${(p.calls / batches).toFixed(0).padStart(7)}${(p.cpuMs / batches).toFixed(2).padStart(10)}${(p.wallMs / batches).toFixed(2).padStart(10)}${((100 * p.cpuMs) / totals.cpuMs).toFixed(1).padStart(8)}`,
+    );
   }
   const restCpu = totals.cpuMs - cpuSum;
   const restWall = totals.wallMs - wallSum;
-  console.log(`${"rest (tape, layers, engine)".padEnd(30)}${"".padStart(7)}${(restCpu / batches).toFixed(2).padStart(10)}${(restWall / batches).toFixed(2).padStart(10)}${((100 * restCpu) / totals.cpuMs).toFixed(1).padStart(8)}`);
+  console.log(
+    `${"rest (tape, layers, engine)".padEnd(30)}${"".padStart(7)}${(restCpu / batches).toFixed(2).padStart(10)}${(restWall / batches).toFixed(2).padStart(10)}${((100 * restCpu) / totals.cpuMs).toFixed(1).padStart(8)}`,
+  );
   console.log(`${"  of which GC pauses (wall)".padEnd(30)}${"".padStart(7)}${"".padStart(10)}${(totals.gcMs / batches).toFixed(2).padStart(10)}`);
 }
 

@@ -65,7 +65,12 @@ test("a contiguous slice and a reshape keep the buffer out of the pool until the
   const slice = tf.slice(a, [1, 0], [2, N / 4]); // contiguous: tfjs makes it a view of a's values
   const reshaped = a.reshape([N]);
   assert.equal(bufferOf(slice), bufferOf(a), "tfjs's contiguous slice is a view of the same buffer (the case under test)");
-  const expectSlice = Array.from(x.slice([1, 0], [2, N / 4]).relu().dataSync());
+  const expectSlice = Array.from(
+    x
+      .slice([1, 0], [2, N / 4])
+      .relu()
+      .dataSync(),
+  );
   const expectReshaped = Array.from(x.reshape([N]).relu().dataSync());
   const buffer = bufferOf(a);
   a.dispose();

@@ -57,7 +57,7 @@ export class BufferPool {
     }
     const out = new Float32Array(n);
     this.stats.fresh++;
-    this.users.set(out.buffer as ArrayBuffer, 0);
+    this.users.set(out.buffer, 0);
     return out;
   }
 

@@ -24,7 +24,7 @@ function convGrads(fused: boolean, activation: "relu" | "linear", strides: numbe
   const w = tf.randomNormal<tf.Rank.R4>([3, 3, 4, 8], 0, 0.5, "float32", 12);
   const b = tf.randomNormal<tf.Rank.R1>([8], 0, 0.5, "float32", 13);
   const f = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor): tf.Tensor => {
-    if (fused) return tf.engine().runKernel(tf.FusedConv2D, { x: xx, filter: ww, bias: bb }, { strides: [strides, strides], pad, dataFormat: "NHWC", dilations: [1, 1], activation }) as tf.Tensor;
+    if (fused) return tf.engine().runKernel<tf.Tensor>(tf.FusedConv2D, { x: xx, filter: ww, bias: bb }, { strides: [strides, strides], pad, dataFormat: "NHWC", dilations: [1, 1], activation });
     const z = tf.add(tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, strides, pad), bb);
     return activation === "relu" ? tf.relu(z) : z;
   };
@@ -91,7 +91,7 @@ test("with fusedConv on, a training step of a conv layer runs FusedConv2D and no
   const x = tf.randomUniform([2, 28, 28, 1], 0, 1, "float32", 5);
   const kernels = async (fused: boolean): Promise<string[]> => {
     workbookTuning.fusedConv = fused;
-    const profile = await tf.profile(() => tf.variableGrads(() => (model.apply(x, { training: true }) as tf.Tensor).sum() as tf.Scalar).value);
+    const profile = await tf.profile(() => tf.variableGrads(() => (model.apply(x, { training: true }) as tf.Tensor).sum<tf.Scalar>()).value);
     return profile.kernels.map((k) => k.name);
   };
   try {

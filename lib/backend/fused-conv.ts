@@ -45,7 +45,7 @@ export function mulStepKernel(native: NativeKernels): tf.KernelConfig {
 function activationGradient(dy: tf.Tensor, y: tf.Tensor, activation: string | undefined): tf.Tensor {
   if (activation === undefined || activation === "linear") return dy;
   if (activation !== "relu") throw new Error(`Error in FusedConv2D's gradient: activation "${activation}" has no gradient here; use relu or linear (fuseConvLayer only fuses those).`);
-  if (tf.getBackend() === "workbook" && tf.getKernel(MUL_STEP_KERNEL, "workbook")) return tf.engine().runKernel(MUL_STEP_KERNEL, { dy, y }) as tf.Tensor;
+  if (tf.getBackend() === "workbook" && tf.getKernel(MUL_STEP_KERNEL, "workbook")) return tf.engine().runKernel<tf.Tensor>(MUL_STEP_KERNEL, { dy, y });
   return tf.mul(dy, tf.step(y));
 }
 
@@ -73,9 +73,9 @@ export function registerFusedConvGradient(): void {
       const conv = { strides: a.strides, pad: a.pad, dataFormat: "NHWC", dimRoundingMode: a.dimRoundingMode };
       return {
         // dx = the transpose of the convolution applied to dz
-        x: () => tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: dz, filter }, { ...conv, inputShape: x.shape }) as tf.Tensor,
+        x: () => tf.engine().runKernel<tf.Tensor>(tf.Conv2DBackpropInput, { dy: dz, filter }, { ...conv, inputShape: x.shape }),
         // dw[kh, kw, c, o] = sum over n, oh, ow of x[n, ih, iw, c] dz[n, oh, ow, o]
-        filter: () => tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy: dz }, { ...conv, filterShape: filter.shape }) as tf.Tensor,
+        filter: () => tf.engine().runKernel<tf.Tensor>(tf.Conv2DBackpropFilter, { x, dy: dz }, { ...conv, filterShape: filter.shape }),
         // dbias[o] = sum over n, oh, ow of dz[n, oh, ow, o]
         bias: () => tf.sum(dz, [0, 1, 2]).reshape(bias.shape),
       };
@@ -117,13 +117,15 @@ export function fuseConvLayer<L extends tf.layers.Layer>(layer: L): L {
   layer.call = (inputs, kwargs) => {
     const activation = fusedActivation(fields);
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
-    const fusable = workbookTuning.fusedConv && fields.rank === 2 && fields.dataFormat === "channelsLast" && activation !== null && fields.kernel && fields.bias && x.rank === 4 && fields.dilationRate.every((d) => d === 1);
+    const fusable =
+      workbookTuning.fusedConv && fields.rank === 2 && fields.dataFormat === "channelsLast" && activation !== null && fields.kernel && fields.bias && x.rank === 4 && fields.dilationRate.every((d) => d === 1);
     if (!fusable || !fields.kernel || !fields.bias) return original(inputs, kwargs);
     const [kernel, bias] = [fields.kernel, fields.bias];
-    return tf.tidy(
-      () =>
-        // y = act(conv(x, w) + b) in one kernel
-        tf.engine().runKernel(tf.FusedConv2D, { x, filter: kernel.read(), bias: bias.read() }, { strides: fields.strides, pad: fields.padding, dataFormat: "NHWC", dilations: fields.dilationRate, activation }) as tf.Tensor,
+    return tf.tidy(() =>
+      // y = act(conv(x, w) + b) in one kernel
+      tf
+        .engine()
+        .runKernel<tf.Tensor>(tf.FusedConv2D, { x, filter: kernel.read(), bias: bias.read() }, { strides: fields.strides, pad: fields.padding, dataFormat: "NHWC", dilations: fields.dilationRate, activation }),
     );
   };
   return layer;

@@ -33,17 +33,19 @@ function toLayers(layer: LayerSpec, index: number, seed: number, inputShape: num
       const pad = layer.padding ?? "valid";
       const before = typeof pad === "number" && pad > 0 ? [tf.layers.zeroPadding2d({ padding: pad, ...first })] : [];
       // conv + bias + relu as one kernel in training too (lib/backend/fused-conv.ts); same layer, same weights
-      const conv = fuseConvLayer(tf.layers.conv2d({
-        filters: layer.filters,
-        kernelSize: pair(layer.kernel),
-        strides: pair(layer.stride ?? 1),
-        padding: pad === "same" ? "same" : "valid",
-        dilationRate: pair(layer.dilation ?? 1),
-        activation: fused,
-        useBias: layer.useBias ?? true,
-        kernelInitializer,
-        ...(before.length ? {} : first),
-      }));
+      const conv = fuseConvLayer(
+        tf.layers.conv2d({
+          filters: layer.filters,
+          kernelSize: pair(layer.kernel),
+          strides: pair(layer.stride ?? 1),
+          padding: pad === "same" ? "same" : "valid",
+          dilationRate: pair(layer.dilation ?? 1),
+          activation: fused,
+          useBias: layer.useBias ?? true,
+          kernelInitializer,
+          ...(before.length ? {} : first),
+        }),
+      );
       return [...before, conv, ...extra];
     }
     case "pool": {

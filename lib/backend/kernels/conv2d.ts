@@ -95,7 +95,8 @@ export function conv2dBackpropFilterKernel(native: NativeKernels): tf.KernelConf
       const dyv = floatValues(cpu, dy);
       if (!xv || !dyv || dataFormat === "NCHW") return cpuKernel(tf.Conv2DBackpropFilter, { inputs, backend: cpu, attrs });
       const info = tf.backend_util.computeConv2DInfo(x.shape as Rank4, filterShape, strides, 1, pad, dimRoundingMode, false, "channelsLast");
-      const dw = outputBuffer(cpu, 
+      const dw = outputBuffer(
+        cpu,
         filterShape.reduce((p, q) => p * q, 1),
         false,
       );
@@ -118,7 +119,8 @@ export function conv2dBackpropInputKernel(native: NativeKernels): tf.KernelConfi
       const fv = floatValues(cpu, filter);
       if (!dyv || !fv || dataFormat === "NCHW") return cpuKernel(tf.Conv2DBackpropInput, { inputs, backend: cpu, attrs });
       const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as Rank4, strides, 1, pad, dimRoundingMode, false, "channelsLast");
-      const dx = outputBuffer(cpu, 
+      const dx = outputBuffer(
+        cpu,
         inputShape.reduce((p, q) => p * q, 1),
         false,
       );

@@ -42,7 +42,8 @@ export function maxPoolKernel(native: NativeKernels): tf.KernelConfig {
       const xv = floatValues(cpu, x);
       if (!xv || x.shape.length !== 4 || xv.length === 0) return cpuKernel(tf.MaxPool, { inputs, backend: cpu, attrs });
       const { info, dims } = poolDims(x.shape, attrs as unknown as tf.MaxPoolAttrs);
-      const y = outputBuffer(cpu, 
+      const y = outputBuffer(
+        cpu,
         info.outShape.reduce((p, q) => p * q, 1),
         false,
       );
