@@ -94,6 +94,12 @@ export class BufferPool {
     if (buffer && this.users.has(buffer)) this.escaped.add(buffer);
   }
 
+  /** True when `values` fills a buffer of this pool that one data entry uses and no caller was handed. */
+  exclusive(values: unknown): boolean {
+    const buffer = pooledBuffer(values);
+    return buffer !== null && (values as Float32Array).byteLength === buffer.byteLength && this.users.get(buffer) === 1 && !this.escaped.has(buffer);
+  }
+
   /** Drops every free buffer (the collector takes them). */
   clear(): void {
     this.free.clear();
@@ -149,6 +155,17 @@ export class PooledBackendCPU extends QuietBackendCPU {
   override read(dataId: tf.DataId): Promise<tf.backend_util.BackendValues> {
     if (this.data.has(dataId)) this.pool.escape((this.data.get(dataId) as Entry).values);
     return super.read(dataId);
+  }
+
+  /**
+   * The values of `dataId` when nothing else can see them, so that they may be overwritten in place:
+   * one tensor (refCount 1: no clone or reshape shares the entry), one entry on the buffer (no slice
+   * view), a pooled buffer never handed out through dataSync/data. Else null.
+   */
+  exclusiveValues(dataId: tf.DataId): Float32Array | null {
+    if (!workbookTuning.pool || !this.data.has(dataId)) return null;
+    const entry = this.data.get(dataId) as Entry & { refCount: number };
+    return entry.refCount === 1 && entry.values instanceof Float32Array && this.pool.exclusive(entry.values) ? entry.values : null;
   }
 
   /** An output buffer of n floats: from the pool when `workbookTuning.pool` is on, else a new one. */

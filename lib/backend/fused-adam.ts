@@ -63,12 +63,15 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
         const m = state.accumulatedFirstMoment[i].variable;
         const v = state.accumulatedSecondMoment[i].variable;
         const n = value.size;
-        const [wOut, mOut, vOut] = [backend.output(n, false), backend.output(n, false), backend.output(n, false)];
-        // the tensors' own arrays (no copy), read here only: not dataSync, which would keep them out of the buffer pool
-        native.adamUpdate(ownValues(backend, value), ownValues(backend, gradient), ownValues(backend, m), ownValues(backend, v), wOut, mOut, vOut, params);
-        m.assign(tf.tensor(mOut, m.shape, "float32"));
-        v.assign(tf.tensor(vOut, v.shape, "float32"));
-        value.assign(tf.tensor(wOut, value.shape, "float32"));
+        // the tensors' own arrays (no copy): not dataSync, which would keep them out of the buffer pool
+        const [wIn, gIn, mIn, vIn] = [ownValues(backend, value), ownValues(backend, gradient), ownValues(backend, m), ownValues(backend, v)];
+        // w, m and v are overwritten in place when nothing else can see their arrays (no clone, view
+        // or dataSync array: exclusiveValues), else written to new buffers that the variables take
+        const [wOut, mOut, vOut] = [value, m, v].map((t) => backend.exclusiveValues(t.dataId) ?? backend.output(n, false));
+        native.adamUpdate(wIn, gIn, mIn, vIn, wOut, mOut, vOut, params);
+        if (mOut !== mIn) m.assign(tf.tensor(mOut, m.shape, "float32"));
+        if (vOut !== vIn) v.assign(tf.tensor(vOut, v.shape, "float32"));
+        if (wOut !== wIn) value.assign(tf.tensor(wOut, value.shape, "float32"));
       });
       state.accBeta1.assign(tf.mul(state.accBeta1, this.beta1));
       state.accBeta2.assign(tf.mul(state.accBeta2, this.beta2));
