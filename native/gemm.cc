@@ -249,11 +249,11 @@ int default_threads() {
   return hw == 0 ? 1 : static_cast<int>(std::min(hw, 64u));
 }
 
-void gemm(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc, int threads) {
+void gemm(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc, int threads, bool overwrite) {
   // below ~10 MFLOP (about 0.1 ms on one core), starting threads costs more than it saves,
   // especially on a busy machine where a new thread waits for a time slice
   if (threads <= 1 || 2.0 * M * N * K < 1e7) {
-    gemm_serial(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc);
+    gemm_serial(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, overwrite);
     return;
   }
   if (M >= N) {
@@ -261,7 +261,7 @@ void gemm(long M, long N, long K, const float* A, long rsa, long csa, const floa
     const int T = static_cast<int>((M + step - 1) / step);
     parallel_for(T, [&](int t) {
       const long i0 = t * step, i1 = std::min(M, i0 + step);
-      gemm_serial(i1 - i0, N, K, A + i0 * rsa, rsa, csa, B, rsb, csb, C + i0 * ldc, ldc);
+      gemm_serial(i1 - i0, N, K, A + i0 * rsa, rsa, csa, B, rsb, csb, C + i0 * ldc, ldc, overwrite);
     });
   } else {
     constexpr long NR = NV_WIDE * VL;
@@ -269,7 +269,7 @@ void gemm(long M, long N, long K, const float* A, long rsa, long csa, const floa
     const int T = static_cast<int>((N + step - 1) / step);
     parallel_for(T, [&](int t) {
       const long j0 = t * step, j1 = std::min(N, j0 + step);
-      gemm_serial(M, j1 - j0, K, A, rsa, csa, B + j0 * csb, rsb, csb, C + j0, ldc);
+      gemm_serial(M, j1 - j0, K, A, rsa, csa, B + j0 * csb, rsb, csb, C + j0, ldc, overwrite);
     });
   }
 }

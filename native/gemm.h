@@ -12,7 +12,7 @@ namespace workbook {
 void gemm_serial(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc, bool overwrite = false);
 
 // The same on up to `threads` threads (splits M or N).
-void gemm(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc, int threads);
+void gemm(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc, int threads, bool overwrite = false);
 
 // The micro-kernel compiled in (simd.h): "avx512", "avx2", "avx", "sse", "neon" or "portable".
 const char* simd_name();

@@ -103,3 +103,27 @@ test("with the pool off every output gets a new buffer", { skip }, async () => {
     workbookTuning.pool = true;
   }
 });
+
+test("kernels that get a reused (dirty) buffer overwrite all of it: matMul and conv2d equal tfjs CPU's", { skip }, async () => {
+  await useBackend("workbook");
+  workbookTuning.pool = true;
+  const a = tf.randomUniform([64, 96], 0.1, 1, "float32", 7);
+  const b = tf.randomUniform([96, 64], 0.1, 1, "float32", 8);
+  const x = tf.randomUniform([2, 8, 8, 4], 0.1, 1, "float32", 9);
+  const w = tf.randomUniform([3, 3, 4, 64], 0.1, 1, "float32", 10);
+  // leave buffers of the outputs' sizes (64 x 64 and 2 x 8 x 8 x 64) full of NaN in the pool
+  tf.dispose([tf.fill([64, 64], NaN).add(0), tf.fill([2, 8, 8, 64], NaN).add(0)]);
+  const product = tf.matMul(a, b);
+  const conv = tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, "same");
+  const ours = [Array.from(backend().data.get(product.dataId).values as Float32Array), Array.from(backend().data.get(conv.dataId).values as Float32Array)];
+  await useBackend("cpu");
+  const cpu = [Array.from(tf.matMul(a, b).dataSync()), Array.from(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, "same").dataSync())];
+  await useBackend("workbook");
+  // CS231n relative error max |x - y| / max(1e-8, |x| + |y|) < 1e-5 (NaN fails it); inputs in [0.1, 1)
+  // keep sums away from cancellation, so float32 rounding stays far below the threshold
+  ours.forEach((o, k) => {
+    const worst = o.reduce((m, v, i) => Math.max(m, Math.abs(v - cpu[k][i]) / Math.max(1e-8, Math.abs(v) + Math.abs(cpu[k][i]))), 0);
+    assert.ok(worst < 1e-5, `${k === 0 ? "matMul" : "conv2d"}: relative error ${worst} against tfjs CPU`);
+  });
+  tf.dispose([a, b, x, w, product, conv]);
+});

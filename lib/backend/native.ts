@@ -47,8 +47,11 @@ export type PoolDims = [
 
 /** The functions the addon exports (see native/addon.cc). */
 export interface NativeKernels {
-  /** C[M,N] += A(i,k) B(k,j) with A(i,k) = A[i*rsa + k*csa], B(k,j) = B[k*rsb + j*csb], C row-major with leading dimension ldc. */
-  gemm(A: Float32Array, B: Float32Array, C: Float32Array, dims: [M: number, N: number, K: number, rsa: number, csa: number, rsb: number, csb: number, ldc: number]): void;
+  /**
+   * C[M,N] += A(i,k) B(k,j) with A(i,k) = A[i*rsa + k*csa], B(k,j) = B[k*rsb + j*csb], C row-major with leading dimension ldc;
+   * with `overwrite`, C = A B (C's old contents are never read, so C need not be cleared first).
+   */
+  gemm(A: Float32Array, B: Float32Array, C: Float32Array, dims: [M: number, N: number, K: number, rsa: number, csa: number, rsb: number, csb: number, ldc: number], overwrite?: boolean): void;
   /** y = conv(x, filter) by im2col + GEMM (y is overwritten). */
   conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, dims: ConvDims): void;
   /** dFilter = sum over output pixels of patch(x)^T dy (overwritten). */
