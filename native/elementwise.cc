@@ -29,8 +29,8 @@ template <typename F> static void binary_range(F f, const float* a, long na, con
 }
 
 template <typename Body> static void split(long n, long align, int threads, Body body) {
-  // below ~4M values one thread is faster than starting another (these loops run at memory speed)
-  const int T = n < (1L << 22) ? 1 : threads;
+  // below ~128K values (about 30 us of work) one thread is faster than starting another
+  const int T = n < (1L << 17) ? 1 : threads;
   const long per = ((n + T - 1) / T + align - 1) / align * align;
   parallel_for(T, [&](int t) {
     const long begin = std::min(n, t * per), end = std::min(n, begin + per);
@@ -48,6 +48,8 @@ void binary(int op, const float* a, long na, const float* b, long nb, float* out
       case DIV: binary_range([](float x, float y) { return x / y; }, a, na, b, nb, out, begin, end); break;
       case MAX: binary_range([](float x, float y) { return (x > y || std::isnan(x)) ? x : y; }, a, na, b, nb, out, begin, end); break;
       case MIN: binary_range([](float x, float y) { return (x < y || std::isnan(x)) ? x : y; }, a, na, b, nb, out, begin, end); break;
+      // x * step(y), step(y) = y > 0 ? 1 : 0, NaN for NaN (the same products as tfjs's two kernels)
+      case MUL_STEP: binary_range([](float x, float y) { return x * (y > 0.f ? 1.f : (y == y ? 0.f : y)); }, a, na, b, nb, out, begin, end); break;
     }
   });
 }
@@ -57,7 +59,16 @@ void unary(int op, const float* x, float* out, long n, float alpha, int threads)
     if (op == RELU) {
       for (long i = begin; i < end; ++i) out[i] = x[i] < 0.f ? 0.f : x[i];
     } else {
-      for (long i = begin; i < end; ++i) out[i] = std::isnan(x[i]) ? x[i] : (x[i] > 0.f ? 1.f : alpha);
+      // branch-free on local pointers so that it vectorises (through the captured ones GCC would not,
+      // and a branch per value mispredicts half the time on activations); v != v only for NaN, kept NaN
+      const float* __restrict xs = x;
+      float* __restrict os = out;
+      const float a = alpha;
+      for (long i = begin; i < end; ++i) {
+        const float v = xs[i];
+        const float r = v > 0.f ? 1.f : a;
+        os[i] = v == v ? r : v;
+      }
     }
   });
 }
@@ -75,10 +86,15 @@ void sum_middle(const float* x, float* out, long outer, long middle, long inner)
 }
 
 // For each output value, the flat input index of its window's first maximum (-1 if empty).
-template <typename Visit> static void pool_argmax(const PoolShape& s, const float* x, Visit visit) {
+// Branch-free over the channels (a compare and two selects) so that the channel loop vectorises;
+// ties keep the earlier pixel (strictly greater replaces), NaN never wins, as before.
+template <typename Visit> static void pool_argmax(const PoolShape& s, const float* x, long n0, long n1, Visit visit) {
   std::vector<float> best(s.C);
   std::vector<long> where(s.C);
-  for (long n = 0; n < s.N; ++n)
+  float* __restrict bp = best.data();
+  long* __restrict wp = where.data();
+  const long C = s.C;
+  for (long n = n0; n < n1; ++n)
     for (long oh = 0; oh < s.OH; ++oh) {
       const long r0 = oh * s.sh - s.pt;
       long rmin = r0;
@@ -89,31 +105,120 @@ template <typename Visit> static void pool_argmax(const PoolShape& s, const floa
         long cmin = c0;
         while (cmin < 0) cmin += s.dw;
         const long cmax = std::min(s.W, c0 + s.fw);
-        std::fill(best.begin(), best.end(), -INFINITY);
-        std::fill(where.begin(), where.end(), -1L);
+        for (long ch = 0; ch < C; ++ch) {
+          bp[ch] = -INFINITY;
+          wp[ch] = -1L;
+        }
         for (long r = rmin; r < rmax; r += s.dh)
           for (long c = cmin; c < cmax; c += s.dw) {
-            const long base = ((n * s.H + r) * s.W + c) * s.C;
-            for (long ch = 0; ch < s.C; ++ch)
-              if (x[base + ch] > best[ch]) {
-                best[ch] = x[base + ch];
-                where[ch] = base + ch;
-              }
+            const long base = ((n * s.H + r) * s.W + c) * C;
+            const float* __restrict xr = x + base;
+            for (long ch = 0; ch < C; ++ch) {
+              const bool gt = xr[ch] > bp[ch];
+              bp[ch] = gt ? xr[ch] : bp[ch];
+              wp[ch] = gt ? base + ch : wp[ch];
+            }
           }
-        const long out = ((n * s.OH + oh) * s.OW + ow) * s.C;
-        for (long ch = 0; ch < s.C; ++ch) visit(out + ch, where[ch], best[ch]);
+        const long out = ((n * s.OH + oh) * s.OW + ow) * C;
+        for (long ch = 0; ch < C; ++ch) visit(out + ch, wp[ch], bp[ch]);
       }
     }
 }
 
-void max_pool(const PoolShape& s, const float* x, float* y) {
-  pool_argmax(s, x, [&](long out, long, float value) { y[out] = value; });
+// Forward only: the maximum, without positions (max over the window, NaN never wins).
+// Splits the images over threads when the input has at least ~128K values; f(first, end).
+template <typename F> static void pool_images(const PoolShape& s, int threads, F f) {
+  const int T = s.N * s.H * s.W * s.C < (1L << 17) ? 1 : static_cast<int>(std::min<long>(threads, s.N));
+  const long per = (s.N + T - 1) / std::max(1, T);
+  parallel_for(std::max(1, T), [&](int t) {
+    const long n0 = std::min(s.N, t * per), n1 = std::min(s.N, n0 + per);
+    if (n1 > n0) f(n0, n1);
+  });
 }
 
-void max_pool_grad(const PoolShape& s, const float* x, const float* dy, float* dx) {
-  std::memset(dx, 0, s.N * s.H * s.W * s.C * sizeof(float));
-  pool_argmax(s, x, [&](long out, long at, float) {
-    if (at >= 0) dx[at] += dy[out];
+void max_pool(const PoolShape& s, const float* x, float* y, int threads) {
+  pool_images(s, threads, [&](long n0, long n1) { max_pool_images(s, x, y, n0, n1); });
+}
+
+void max_pool_images(const PoolShape& s, const float* x, float* y, long n0, long n1) {
+  const long C = s.C;
+  for (long n = n0; n < n1; ++n)
+    for (long oh = 0; oh < s.OH; ++oh) {
+      const long r0 = oh * s.sh - s.pt;
+      long rmin = r0;
+      while (rmin < 0) rmin += s.dh;
+      const long rmax = std::min(s.H, r0 + s.fh);
+      for (long ow = 0; ow < s.OW; ++ow) {
+        const long c0 = ow * s.sw - s.pl;
+        long cmin = c0;
+        while (cmin < 0) cmin += s.dw;
+        const long cmax = std::min(s.W, c0 + s.fw);
+        float* __restrict yo = y + ((n * s.OH + oh) * s.OW + ow) * C;
+        for (long ch = 0; ch < C; ++ch) yo[ch] = -INFINITY;
+        for (long r = rmin; r < rmax; r += s.dh)
+          for (long c = cmin; c < cmax; c += s.dw) {
+            const float* __restrict xr = x + ((n * s.H + r) * s.W + c) * C;
+            for (long ch = 0; ch < C; ++ch) yo[ch] = xr[ch] > yo[ch] ? xr[ch] : yo[ch];
+          }
+      }
+    }
+}
+
+// Windows that tile the image without overlap (stride = window, no dilation, no padding: the usual
+// 2x2 pooling), so each input pixel is in one window at most.
+static bool pool_tiles(const PoolShape& s) {
+  return s.sh == s.fh && s.sw == s.fw && s.dh == 1 && s.dw == 1 && s.pt == 0 && s.pl == 0 && s.OH * s.fh <= s.H && s.OW * s.fw <= s.W;
+}
+
+// dx for tiling windows in one pass, no scatter: per window and channel, the position of the first
+// strict maximum (branch-free, so that the channel loops vectorise), then every pixel of the window
+// gets dy there and 0 elsewhere. Rows and columns outside every window are cleared first.
+static void max_pool_grad_tiles(const PoolShape& s, const float* x, const float* dy, float* dx, long n0, long n1) {
+  const long C = s.C, image = s.H * s.W * C;
+  if (s.OH * s.fh != s.H || s.OW * s.fw != s.W) std::memset(dx + n0 * image, 0, (n1 - n0) * image * sizeof(float));
+  std::vector<float> best(C);
+  std::vector<int> where(C);
+  float* __restrict bp = best.data();
+  int* __restrict wp = where.data();
+  for (long n = n0; n < n1; ++n)
+    for (long oh = 0; oh < s.OH; ++oh)
+      for (long ow = 0; ow < s.OW; ++ow) {
+        for (long ch = 0; ch < C; ++ch) {
+          bp[ch] = -INFINITY;
+          wp[ch] = -1;
+        }
+        int k = 0;
+        for (long r = 0; r < s.fh; ++r)
+          for (long c = 0; c < s.fw; ++c, ++k) {
+            const float* __restrict xr = x + ((n * s.H + oh * s.fh + r) * s.W + ow * s.fw + c) * C;
+            for (long ch = 0; ch < C; ++ch) {
+              const bool gt = xr[ch] > bp[ch];
+              bp[ch] = gt ? xr[ch] : bp[ch];
+              wp[ch] = gt ? k : wp[ch];
+            }
+          }
+        const float* __restrict g = dy + ((n * s.OH + oh) * s.OW + ow) * C;
+        k = 0;
+        for (long r = 0; r < s.fh; ++r)
+          for (long c = 0; c < s.fw; ++c, ++k) {
+            float* __restrict d = dx + ((n * s.H + oh * s.fh + r) * s.W + ow * s.fw + c) * C;
+            for (long ch = 0; ch < C; ++ch) d[ch] = wp[ch] == k ? g[ch] : 0.f;
+          }
+      }
+}
+
+void max_pool_grad(const PoolShape& s, const float* x, const float* dy, float* dx, int threads) {
+  if (pool_tiles(s)) {
+    pool_images(s, threads, [&](long n0, long n1) { max_pool_grad_tiles(s, x, dy, dx, n0, n1); });
+    return;
+  }
+  // each thread clears and scatters into its own images only
+  pool_images(s, threads, [&](long n0, long n1) {
+    const long image = s.H * s.W * s.C;
+    std::memset(dx + n0 * image, 0, (n1 - n0) * image * sizeof(float));
+    pool_argmax(s, x, n0, n1, [&](long out, long at, float) {
+      if (at >= 0) dx[at] += dy[out];
+    });
   });
 }
 

@@ -4,7 +4,8 @@
 
 namespace workbook {
 
-enum BinaryOp { ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5 };
+// MUL_STEP: a * step(b), relu's backward pass in one loop (dy * step(y)), as tfjs's mul(dy, step(y))
+enum BinaryOp { ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5, MUL_STEP = 6 };
 enum UnaryOp { RELU = 0, STEP = 1 };
 
 // out[i] = op(a[i mod na], b[i mod nb]) for i < n, where na and nb are n, 1, or divide n
@@ -23,9 +24,11 @@ void sum_middle(const float* x, float* out, long outer, long middle, long inner)
 struct PoolShape {
   long N, H, W, C, OH, OW, fh, fw, sh, sw, dh, dw, pt, pl;
 };
-void max_pool(const PoolShape& s, const float* x, float* y);
-// dx[argmax of each window] += dy (dx overwritten)
-void max_pool_grad(const PoolShape& s, const float* x, const float* dy, float* dx);
+void max_pool(const PoolShape& s, const float* x, float* y, int threads);
+// the same for images [n0, n1) only, on the calling thread
+void max_pool_images(const PoolShape& s, const float* x, float* y, long n0, long n1);
+// dx[argmax of each window] += dy (dx overwritten); threads take disjoint images
+void max_pool_grad(const PoolShape& s, const float* x, const float* dy, float* dx, int threads);
 
 // One Adam step in a single pass (what tfjs's AdamOptimizer does in ~10 element-wise ops), with its
 // operations in tfjs's order and float32 rounding:

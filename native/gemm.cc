@@ -65,7 +65,9 @@ const char* simd_name() {
 
 #if WORKBOOK_SIMD_X86
 // acc[MR x NR] = sum_k a[k][0..MR) outer b[k][0..NR); then C += acc   (NR = NV * VL)
-template <int NV> static inline void micro_kernel(long kc, const float* __restrict pa, const float* __restrict pb, float* __restrict c, long ldc) {
+// DIRECT: A is read in place, a(r, k) = pa[r * rsa + k * csa] (no packing), else packed, pa[k * MR + r]
+// store: C = acc (C's old values never read) instead of C += acc
+template <int NV, bool DIRECT = false> static inline void micro_kernel(long kc, const float* __restrict pa, const float* __restrict pb, float* __restrict c, long ldc, bool store, long rsa = 0, long csa = 0) {
   constexpr int NR = NV * VL;
   vf acc[MR][NV];
 #pragma GCC unroll 6
@@ -80,21 +82,24 @@ template <int NV> static inline void micro_kernel(long kc, const float* __restri
     for (int r = 0; r < MR; ++r) {
       // a scalar times a vector: one broadcast load (vbroadcastss) per row. Not `vf{} + pa[r]`: x + 0
       // is not x for x = -0, so the compiler keeps a scalar add on the FMA ports before each broadcast
-      const float a = pa[r];
+      const float a = DIRECT ? pa[r * rsa + k * csa] : pa[r];
 #pragma GCC unroll 2
       for (int v = 0; v < NV; ++v) acc[r][v] += a * b[v];
     }
-    pa += MR;
+    if (!DIRECT) pa += MR;
     pb += NR;
   }
 #pragma GCC unroll 6
   for (int r = 0; r < MR; ++r)
 #pragma GCC unroll 2
-    for (int v = 0; v < NV; ++v) *reinterpret_cast<vf*>(c + r * ldc + v * VL) += acc[r][v];
+    for (int v = 0; v < NV; ++v) {
+      vf* out = reinterpret_cast<vf*>(c + r * ldc + v * VL);
+      *out = store ? acc[r][v] : *out + acc[r][v];
+    }
 }
 #elif WORKBOOK_SIMD_NEON
 // acc[r][v] += b[k][v*4..v*4+4) * a[k][r]  (fused multiply-add by a scalar); then C += acc
-template <int NV> static inline void micro_kernel(long kc, const float* __restrict pa, const float* __restrict pb, float* __restrict c, long ldc) {
+template <int NV> static inline void micro_kernel(long kc, const float* __restrict pa, const float* __restrict pb, float* __restrict c, long ldc, bool store) {
   constexpr int NR = NV * VL;
   float32x4_t acc[MR][NV];
   for (int r = 0; r < MR; ++r)
@@ -115,12 +120,12 @@ template <int NV> static inline void micro_kernel(long kc, const float* __restri
   for (int r = 0; r < MR; ++r)
     for (int v = 0; v < NV; ++v) {
       float* out = c + r * ldc + v * VL;
-      vst1q_f32(out, vaddq_f32(vld1q_f32(out), acc[r][v]));
+      vst1q_f32(out, store ? acc[r][v] : vaddq_f32(vld1q_f32(out), acc[r][v]));
     }
 }
 #else
 // acc[r][j] += a[k][r] * b[k][j]; then C += acc  (plain C++: any compiler, any CPU)
-template <int NV> static inline void micro_kernel(long kc, const float* __restrict pa, const float* __restrict pb, float* __restrict c, long ldc) {
+template <int NV> static inline void micro_kernel(long kc, const float* __restrict pa, const float* __restrict pb, float* __restrict c, long ldc, bool store) {
   constexpr int NR = NV * VL;
   float acc[MR][NR] = {};
   for (long k = 0; k < kc; ++k) {
@@ -132,7 +137,7 @@ template <int NV> static inline void micro_kernel(long kc, const float* __restri
     pb += NR;
   }
   for (int r = 0; r < MR; ++r)
-    for (int j = 0; j < NR; ++j) c[r * ldc + j] += acc[r][j];
+    for (int j = 0; j < NR; ++j) c[r * ldc + j] = store ? acc[r][j] : c[r * ldc + j] + acc[r][j];
 }
 #endif
 
@@ -165,34 +170,59 @@ static void pack_b(long kc, long nc, const float* B, long rsb, long csb, float* 
   }
 }
 
-template <int NV> static void gemm_blocked(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc) {
+template <int NV> static void gemm_blocked(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc, bool overwrite) {
   constexpr long NR = NV * VL;
-  thread_local std::vector<float> bufA, bufB;
-  bufA.resize(MC * KC);
-  bufB.resize(KC * (NC + NR));
+  // packed blocks: A's MC x KC, B's KC x (N rounded up to NR, at most NC + NR)
+  thread_local Scratch scratchA, scratchB;
+  float* const packedA = scratchA.get(MC * KC);
+  float* const packedB = scratchB.get(KC * (std::min(N, NC) + NR));
   alignas(64) float tile[MR * NR];
   for (long jc = 0; jc < N; jc += NC) {
     const long nc = std::min(NC, N - jc);
     for (long pc = 0; pc < K; pc += KC) {
       const long kc = std::min(KC, K - pc);
-      pack_b(kc, nc, B + pc * rsb + jc * csb, rsb, csb, bufB.data(), NR);
+      // the first depth block overwrites C when asked to (C = A B), the others add to it
+      const bool store = overwrite && pc == 0;
+      pack_b(kc, nc, B + pc * rsb + jc * csb, rsb, csb, packedB, NR);
       for (long ic = 0; ic < M; ic += MC) {
         const long mc = std::min(MC, M - ic);
-        pack_a(mc, kc, A + ic * rsa + pc * csa, rsa, csa, bufA.data());
+#if WORKBOOK_SIMD_X86
+        // A with unit stride along its rows or its columns (im2col's rows for a convolution, their
+        // transpose for its filter gradient): full MR-row panels are read in place, since packing
+        // would copy every value of A for only N / VL multiply-adds each when C is narrow (a
+        // convolution's 16 or 32 output channels); the last partial panel is packed as usual
+        const bool direct = (csa == 1 || rsa == 1) && N <= 2 * NR;
+        const long packedFrom = direct ? mc / MR * MR : 0;
+#else
+        const long packedFrom = 0;
+#endif
+        if (packedFrom < mc) pack_a(mc - packedFrom, kc, A + (ic + packedFrom) * rsa + pc * csa, rsa, csa, packedA + (packedFrom / MR) * kc * MR);
         for (long jr = 0; jr < nc; jr += NR) {
-          const float* pb = bufB.data() + (jr / NR) * kc * NR;
+          const float* pb = packedB + (jr / NR) * kc * NR;
           const long cols = std::min<long>(NR, nc - jr);
           for (long ir = 0; ir < mc; ir += MR) {
-            const float* pa = bufA.data() + (ir / MR) * kc * MR;
+            const float* pa = packedA + (ir / MR) * kc * MR;
             const long rows = std::min<long>(MR, mc - ir);
             float* c = C + (ic + ir) * ldc + jc + jr;
+#if WORKBOOK_SIMD_X86
+            if (direct && ir < packedFrom) {
+              const float* a = A + (ic + ir) * rsa + pc * csa;
+              if (cols == NR) {
+                micro_kernel<NV, true>(kc, a, pb, c, ldc, store, rsa, csa);
+              } else {
+                micro_kernel<NV, true>(kc, a, pb, tile, NR, true, rsa, csa);
+                for (long r = 0; r < rows; ++r)
+                  for (long j = 0; j < cols; ++j) c[r * ldc + j] = store ? tile[r * NR + j] : c[r * ldc + j] + tile[r * NR + j];
+              }
+              continue;
+            }
+#endif
             if (rows == MR && cols == NR) {
-              micro_kernel<NV>(kc, pa, pb, c, ldc);
+              micro_kernel<NV>(kc, pa, pb, c, ldc, store);
             } else {
-              std::memset(tile, 0, sizeof(tile));
-              micro_kernel<NV>(kc, pa, pb, tile, NR);
+              micro_kernel<NV>(kc, pa, pb, tile, NR, true);
               for (long r = 0; r < rows; ++r)
-                for (long j = 0; j < cols; ++j) c[r * ldc + j] += tile[r * NR + j];
+                for (long j = 0; j < cols; ++j) c[r * ldc + j] = store ? tile[r * NR + j] : c[r * ldc + j] + tile[r * NR + j];
             }
           }
         }
@@ -201,10 +231,15 @@ template <int NV> static void gemm_blocked(long M, long N, long K, const float* 
   }
 }
 
-void gemm_serial(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc) {
-  if (M <= 0 || N <= 0 || K <= 0) return;
-  if (N <= VL) gemm_blocked<1>(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc);
-  else gemm_blocked<NV_WIDE>(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc);
+void gemm_serial(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc, bool overwrite) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {
+    if (overwrite)
+      for (long i = 0; i < M; ++i) std::fill(C + i * ldc, C + i * ldc + N, 0.f);
+    return;
+  }
+  if (N <= VL) gemm_blocked<1>(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, overwrite);
+  else gemm_blocked<NV_WIDE>(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, overwrite);
 }
 
 int default_threads() {
@@ -214,11 +249,11 @@ int default_threads() {
   return hw == 0 ? 1 : static_cast<int>(std::min(hw, 64u));
 }
 
-void gemm(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc, int threads) {
-  // below ~50 MFLOP (a fraction of a millisecond on one core), starting threads costs more than it
-  // saves, especially on a busy machine where a new thread waits for a time slice
-  if (threads <= 1 || 2.0 * M * N * K < 5e7) {
-    gemm_serial(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc);
+void gemm(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc, int threads, bool overwrite) {
+  // below ~10 MFLOP (about 0.1 ms on one core), starting threads costs more than it saves,
+  // especially on a busy machine where a new thread waits for a time slice
+  if (threads <= 1 || 2.0 * M * N * K < 1e7) {
+    gemm_serial(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, overwrite);
     return;
   }
   if (M >= N) {
@@ -226,7 +261,7 @@ void gemm(long M, long N, long K, const float* A, long rsa, long csa, const floa
     const int T = static_cast<int>((M + step - 1) / step);
     parallel_for(T, [&](int t) {
       const long i0 = t * step, i1 = std::min(M, i0 + step);
-      gemm_serial(i1 - i0, N, K, A + i0 * rsa, rsa, csa, B, rsb, csb, C + i0 * ldc, ldc);
+      gemm_serial(i1 - i0, N, K, A + i0 * rsa, rsa, csa, B, rsb, csb, C + i0 * ldc, ldc, overwrite);
     });
   } else {
     constexpr long NR = NV_WIDE * VL;
@@ -234,7 +269,7 @@ void gemm(long M, long N, long K, const float* A, long rsa, long csa, const floa
     const int T = static_cast<int>((N + step - 1) / step);
     parallel_for(T, [&](int t) {
       const long j0 = t * step, j1 = std::min(N, j0 + step);
-      gemm_serial(M, j1 - j0, K, A, rsa, csa, B + j0 * csb, rsb, csb, C + j0, ldc);
+      gemm_serial(M, j1 - j0, K, A, rsa, csa, B + j0 * csb, rsb, csb, C + j0, ldc, overwrite);
     });
   }
 }

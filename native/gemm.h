@@ -2,21 +2,37 @@
 // parallel driver that splits the work over threads.
 #pragma once
 #include <cstddef>
+#include <memory>
 
 namespace workbook {
 
 // C[M,N] += A[M,K] * B[K,N], where A(i,k) = A[i*rsa + k*csa] and B(k,j) = B[k*rsb + j*csb]
 // (row and column strides express transposes), C row-major with leading dimension ldc.
-void gemm_serial(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc);
+// overwrite: C = A B instead (C's old contents are never read, so C may be uninitialised).
+void gemm_serial(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc, bool overwrite = false);
 
 // The same on up to `threads` threads (splits M or N).
-void gemm(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc, int threads);
+void gemm(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc, int threads, bool overwrite = false);
 
 // The micro-kernel compiled in (simd.h): "avx512", "avx2", "avx", "sse", "neon" or "portable".
 const char* simd_name();
 
 // Number of worker threads: WORKBOOK_THREADS, else the hardware's.
 int default_threads();
+
+// Scratch memory that keeps its contents undefined (no zero-fill) and grows only: threads start per
+// call (parallel_for), so a std::vector resized on each new thread zero-filled megabytes every time
+struct Scratch {
+  float* get(size_t n) {
+    if (n > cap) {
+      data.reset(new float[n]);
+      cap = n;
+    }
+    return data.get();
+  }
+  std::unique_ptr<float[]> data;
+  size_t cap = 0;
+};
 
 // Runs f(t) for t in [0, T): t = 0 on the calling thread, the rest on new threads.
 template <typename F> void parallel_for(int T, F f);

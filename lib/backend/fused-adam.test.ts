@@ -96,3 +96,31 @@ test("Training the reference CNN with FusedAdamOptimizer gives tfjs Adam's losse
   assert.ok(relError(fused, reference) < 1e-4, `losses fused ${fused} vs tfjs ${reference}`);
   assert.ok(reference[4] !== reference[0], "the loss moved");
 });
+
+test("FusedAdamOptimizer updates a weight in place only when nothing else can see its values", { skip: nativeKernels ? false : "native addon not built" }, async () => {
+  await useBackend("workbook");
+  const backendValues = (t: tf.Tensor) => (tf.backend() as unknown as { data: { get(id: tf.DataId): { values: Float32Array } } }).data.get(t.dataId).values;
+  const W = tf.variable(tf.tensor2d(signed(64 * 32, 5), [64, 32]), true, "W_inplace");
+  const x = tf.tensor2d(signed(8 * 64, 6), [8, 64]);
+  const optimizer = new FusedAdamOptimizer(1e-2);
+  const step = () => optimizer.minimize(() => tf.sum<tf.Scalar>(tf.square(tf.matMul(x, W))));
+  step(); // the first step moves W onto a pooled buffer of its own
+  step();
+  const buffer = backendValues(W).buffer;
+  step();
+  assert.equal(backendValues(W).buffer, buffer, "with nothing holding W, the step writes into W's own buffer");
+  // a clone shares W's data entry: the step must leave the clone's values alone
+  const snapshot = tf.clone(W);
+  const before = Float32Array.from(backendValues(snapshot));
+  step();
+  assert.deepEqual(backendValues(snapshot), before, "a clone taken before the step changed");
+  assert.notDeepEqual(backendValues(W), before, "W itself moved");
+  snapshot.dispose();
+  // an array handed out by dataSync must keep its values
+  const handed = W.dataSync() as Float32Array;
+  const copy = Float32Array.from(handed);
+  step();
+  assert.deepEqual(handed, copy, "an array from dataSync changed after the step");
+  tf.dispose([W, x]);
+  optimizer.dispose();
+});

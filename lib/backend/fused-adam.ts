@@ -10,6 +10,15 @@
 import * as tf from "@tensorflow/tfjs";
 import { nativeKernels } from "./native";
 import { WORKBOOK_BACKEND } from "./workbook-backend";
+import { PooledBackendCPU } from "./buffer-pool";
+
+/** The float32 array a tensor of `backend` keeps its values in (no copy; its data moved here if needed). */
+function ownValues(backend: PooledBackendCPU, t: tf.Tensor): Float32Array {
+  if (!backend.data.has(t.dataId)) t.dataSync(); // held by another backend: bring it here
+  const values = backend.data.get(t.dataId).values;
+  if (!(values instanceof Float32Array)) throw new Error(`Error in FusedAdamOptimizer.applyGradients: tensor of dtype ${t.dtype} has no float32 values; Adam trains float32 weights only.`);
+  return values;
+}
 
 /** What Optimizer.applyGradients takes: gradients by variable name, or a list of named tensors. */
 type AdamGradients = Parameters<tf.AdamOptimizer["applyGradients"]>[0];
@@ -36,7 +45,8 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
 
   override applyGradients(variableGradients: AdamGradients): void {
     const native = nativeKernels;
-    if (!native || tf.getBackend() !== WORKBOOK_BACKEND) return super.applyGradients(variableGradients);
+    const backend = tf.backend();
+    if (!native || tf.getBackend() !== WORKBOOK_BACKEND || !(backend instanceof PooledBackendCPU)) return super.applyGradients(variableGradients);
     const state = this as unknown as AdamState;
     const names = Array.isArray(variableGradients) ? variableGradients.map((v) => v.name) : Object.keys(variableGradients);
     // c = 1 - beta^t in float32, as tfjs's sub(1, accBeta) computes it
@@ -53,12 +63,15 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
         const m = state.accumulatedFirstMoment[i].variable;
         const v = state.accumulatedSecondMoment[i].variable;
         const n = value.size;
-        const [wOut, mOut, vOut] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
-        // dataSync on a CPU-style backend returns the tensor's own array (no copy); it is only read here
-        native.adamUpdate(value.dataSync() as Float32Array, gradient.dataSync() as Float32Array, m.dataSync() as Float32Array, v.dataSync() as Float32Array, wOut, mOut, vOut, params);
-        m.assign(tf.tensor(mOut, m.shape, "float32"));
-        v.assign(tf.tensor(vOut, v.shape, "float32"));
-        value.assign(tf.tensor(wOut, value.shape, "float32"));
+        // the tensors' own arrays (no copy): not dataSync, which would keep them out of the buffer pool
+        const [wIn, gIn, mIn, vIn] = [ownValues(backend, value), ownValues(backend, gradient), ownValues(backend, m), ownValues(backend, v)];
+        // w, m and v are overwritten in place when nothing else can see their arrays (no clone, view
+        // or dataSync array: exclusiveValues), else written to new buffers that the variables take
+        const [wOut, mOut, vOut] = [value, m, v].map((t) => backend.exclusiveValues(t.dataId) ?? backend.output(n, false));
+        native.adamUpdate(wIn, gIn, mIn, vIn, wOut, mOut, vOut, params);
+        if (mOut !== mIn) m.assign(tf.tensor(mOut, m.shape, "float32"));
+        if (vOut !== vIn) v.assign(tf.tensor(vOut, v.shape, "float32"));
+        if (wOut !== wIn) value.assign(tf.tensor(wOut, value.shape, "float32"));
       });
       state.accBeta1.assign(tf.mul(state.accBeta1, this.beta1));
       state.accBeta2.assign(tf.mul(state.accBeta2, this.beta2));

@@ -47,15 +47,18 @@ export type PoolDims = [
 
 /** The functions the addon exports (see native/addon.cc). */
 export interface NativeKernels {
-  /** C[M,N] += A(i,k) B(k,j) with A(i,k) = A[i*rsa + k*csa], B(k,j) = B[k*rsb + j*csb], C row-major with leading dimension ldc. */
-  gemm(A: Float32Array, B: Float32Array, C: Float32Array, dims: [M: number, N: number, K: number, rsa: number, csa: number, rsb: number, csb: number, ldc: number]): void;
+  /**
+   * C[M,N] += A(i,k) B(k,j) with A(i,k) = A[i*rsa + k*csa], B(k,j) = B[k*rsb + j*csb], C row-major with leading dimension ldc;
+   * with `overwrite`, C = A B (C's old contents are never read, so C need not be cleared first).
+   */
+  gemm(A: Float32Array, B: Float32Array, C: Float32Array, dims: [M: number, N: number, K: number, rsa: number, csa: number, rsb: number, csb: number, ldc: number], overwrite?: boolean): void;
   /** y = conv(x, filter) by im2col + GEMM (y is overwritten). */
   conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, dims: ConvDims): void;
   /** dFilter = sum over output pixels of patch(x)^T dy (overwritten). */
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dFilter: Float32Array, dims: ConvDims): void;
   /** dx = col2im(dy filter^T) (overwritten). */
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, dims: ConvDims): void;
-  /** out[i] = op(a[i mod |a|], b[i mod |b|]), op 0..5 = add, sub, mul, div, max, min; |a|, |b| are |out|, 1, or divide |out|. */
+  /** out[i] = op(a[i mod |a|], b[i mod |b|]), op 0..6 = add, sub, mul, div, max, min, a * step(b) (relu's backward); |a|, |b| are |out|, 1, or divide |out|. */
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array): void;
   /** op 0 relu: max(0, x); op 1 step: x > 0 ? 1 : alpha. */
   unary(op: number, x: Float32Array, out: Float32Array, alpha: number): void;

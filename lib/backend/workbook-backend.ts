@@ -10,7 +10,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { NativeKernels } from "./native";
-import { QuietBackendCPU } from "./quiet-cpu";
+import { PooledBackendCPU } from "./buffer-pool";
 import { batchMatMulKernel, fusedMatMulKernel } from "./kernels/matmul";
 import { conv2dBackpropFilterKernel, conv2dBackpropInputKernel, conv2dKernel, fusedConv2dKernel } from "./kernels/conv2d";
 import { binaryKernels, unaryKernels } from "./kernels/elementwise";
@@ -19,6 +19,7 @@ import { maxPoolGradKernel, maxPoolKernel } from "./kernels/pool";
 import { sliceKernel, splitVKernel, unpackKernel } from "./kernels/slice";
 import { unsortedSegmentSumKernel } from "./kernels/segment-sum";
 import { unaryMathKernels } from "./kernels/unary-math";
+import { mulStepKernel, MUL_STEP_KERNEL } from "./fused-conv";
 
 /** The backend's name, as `tf.getBackend()` reports it. */
 export const WORKBOOK_BACKEND = "workbook";
@@ -42,6 +43,7 @@ export const NATIVE_KERNEL_NAMES: readonly string[] = [
   tf.Sum,
   tf.MaxPool,
   tf.MaxPoolGrad,
+  MUL_STEP_KERNEL,
 ];
 
 /**
@@ -51,7 +53,7 @@ export const NATIVE_KERNEL_NAMES: readonly string[] = [
  */
 export function registerWorkbookBackend(native: NativeKernels, priority = 3): void {
   if (tf.findBackendFactory(WORKBOOK_BACKEND)) return;
-  tf.registerBackend(WORKBOOK_BACKEND, () => new QuietBackendCPU(), priority);
+  tf.registerBackend(WORKBOOK_BACKEND, () => new PooledBackendCPU(), priority);
   const ours = [
     batchMatMulKernel(native),
     fusedMatMulKernel(native),
@@ -64,6 +66,7 @@ export function registerWorkbookBackend(native: NativeKernels, priority = 3): vo
     sumKernel(native),
     maxPoolKernel(native),
     maxPoolGradKernel(native),
+    mulStepKernel(native),
     sliceKernel(),
     splitVKernel(),
     unpackKernel(),

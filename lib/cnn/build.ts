@@ -1,5 +1,6 @@
 /** Turning a {@link CnnSpec} into a tfjs model. */
 import * as tf from "@tensorflow/tfjs";
+import { fuseConvLayer } from "../backend/fused-conv";
 import { analyzeDesign } from "./analyze";
 import { ActivationName, CnnSpec, LayerSpec, pair } from "./spec";
 
@@ -31,17 +32,20 @@ function toLayers(layer: LayerSpec, index: number, seed: number, inputShape: num
       const { fused, extra } = activationLayers(layer.activation);
       const pad = layer.padding ?? "valid";
       const before = typeof pad === "number" && pad > 0 ? [tf.layers.zeroPadding2d({ padding: pad, ...first })] : [];
-      const conv = tf.layers.conv2d({
-        filters: layer.filters,
-        kernelSize: pair(layer.kernel),
-        strides: pair(layer.stride ?? 1),
-        padding: pad === "same" ? "same" : "valid",
-        dilationRate: pair(layer.dilation ?? 1),
-        activation: fused,
-        useBias: layer.useBias ?? true,
-        kernelInitializer,
-        ...(before.length ? {} : first),
-      });
+      // conv + bias + relu as one kernel in training too (lib/backend/fused-conv.ts); same layer, same weights
+      const conv = fuseConvLayer(
+        tf.layers.conv2d({
+          filters: layer.filters,
+          kernelSize: pair(layer.kernel),
+          strides: pair(layer.stride ?? 1),
+          padding: pad === "same" ? "same" : "valid",
+          dilationRate: pair(layer.dilation ?? 1),
+          activation: fused,
+          useBias: layer.useBias ?? true,
+          kernelInitializer,
+          ...(before.length ? {} : first),
+        }),
+      );
       return [...before, conv, ...extra];
     }
     case "pool": {

@@ -69,6 +69,21 @@ static void check_gemm(long M, long N, long K, bool transA, bool transB, int thr
   report("gemm", shape, rel_error(C, want));
 }
 
+// gemm_serial(..., overwrite = true): C = A B whatever C held before (NaN here), edge tiles and
+// several depth blocks included
+static void check_gemm_overwrite(long M, long N, long K) {
+  const auto A = random_vector(M * K), B = random_vector(K * N);
+  std::vector<double> want(M * N, 0.0);
+  for (long i = 0; i < M; ++i)
+    for (long j = 0; j < N; ++j)
+      for (long k = 0; k < K; ++k) want[i * N + j] += static_cast<double>(A[i * K + k]) * B[k * N + j];
+  std::vector<float> C(M * N, std::nanf(""));
+  workbook::gemm_serial(M, N, K, A.data(), K, 1, B.data(), N, 1, C.data(), N, true);
+  char shape[64];
+  std::snprintf(shape, sizeof shape, "%ldx%ldx%ld over NaN", M, N, K);
+  report("gemm_serial overwrite", shape, rel_error(C, want));
+}
+
 static ConvShape conv_shape(long N, long H, long W, long C, long KH, long KW, long OC, long sh, long sw, long dh, long dw, long pt, long pb, long pl, long pr) {
   const long OH = (H + pt + pb - ((KH - 1) * dh + 1)) / sh + 1;
   const long OW = (W + pl + pr - ((KW - 1) * dw + 1)) / sw + 1;
@@ -123,13 +138,21 @@ int main() {
   // large enough (> 5e7 FLOP) to be split over threads, both ways (M >= N, N > M)
   check_gemm(301, 173, 523, false, false, 3);
   check_gemm(67, 411, 997, false, true, 3);
+  check_gemm_overwrite(13, 32, 400);   // narrow C: A read in place
+  check_gemm_overwrite(50, 400, 32);   // a convolution's input gradient
+  check_gemm_overwrite(7, 21, 997);    // three depth blocks, edge tiles
   // N, H, W, C, KH, KW, OC, stride, dilation, padding top/bottom/left/right
   check_conv(conv_shape(2, 12, 12, 1, 5, 5, 16, 1, 1, 1, 1, 2, 2, 2, 2), 1);    // the reference CNN's first layer ("same")
   check_conv(conv_shape(2, 6, 6, 16, 5, 5, 32, 1, 1, 1, 1, 2, 2, 2, 2), 1);     // its second layer
   check_conv(conv_shape(3, 7, 9, 3, 3, 2, 5, 2, 1, 1, 2, 1, 0, 0, 1), 1);       // odd everything: stride 2x1, dilation 1x2
   check_conv(conv_shape(1, 5, 4, 7, 1, 1, 3, 1, 1, 1, 1, 0, 0, 0, 0), 1);       // 1x1
   check_conv(conv_shape(2, 11, 10, 2, 4, 3, 9, 3, 2, 2, 1, 3, 2, 1, 1), 1);     // even kernel, stride 3x2, dilation 2x1
-  check_conv(conv_shape(24, 14, 14, 16, 5, 5, 32, 1, 1, 1, 1, 2, 2, 2, 2), 3);  // > 5e7 FLOP: images over 3 threads
+  check_conv(conv_shape(24, 14, 14, 16, 5, 5, 32, 1, 1, 1, 1, 2, 2, 2, 2), 3);
+  // direct path (patch <= 64 values, OC 8/16/32): the first layer on many images over threads, RGB
+  // with stride and dilation, and padding wider than the kernel reaches
+  check_conv(conv_shape(64, 28, 28, 1, 5, 5, 16, 1, 1, 1, 1, 2, 2, 2, 2), 3);
+  check_conv(conv_shape(3, 13, 11, 3, 3, 3, 8, 2, 1, 1, 2, 1, 2, 2, 1), 1);
+  check_conv(conv_shape(2, 9, 8, 2, 4, 4, 32, 1, 2, 2, 1, 4, 3, 3, 4), 2);  // > 5e7 FLOP: images over 3 threads
   std::printf("%s: %d failed\n", failures == 0 ? "PASS" : "FAIL", failures);
   return failures == 0 ? 0 : 1;
 }

@@ -6,7 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import type { ConvDims, NativeKernels } from "../native";
 import { addBiasActivation, supportedActivation } from "./activation";
-import { cpuKernel, floatValues } from "./cpu-data";
+import { cpuKernel, floatValues, outputBuffer } from "./cpu-data";
 
 /** The addon's shape list for a tfjs Conv2DInfo (NHWC). */
 export function convDims(info: tf.backend_util.Conv2DInfo): ConvDims {
@@ -36,7 +36,7 @@ function forward(native: NativeKernels, cpu: MathBackendCPU, x: tf.TensorInfo, f
   const fv = floatValues(cpu, filter);
   if (!xv || !fv || attrs.dataFormat === "NCHW") return null;
   const info = tf.backend_util.computeConv2DInfo(x.shape as Rank4, filter.shape as Rank4, attrs.strides, attrs.dilations, attrs.pad, attrs.dimRoundingMode, false, "channelsLast");
-  const y = native.alloc(info.batchSize * info.outHeight * info.outWidth * info.outChannels, false);
+  const y = outputBuffer(cpu, info.batchSize * info.outHeight * info.outWidth * info.outChannels, false);
   if (y.length > 0) native.conv2d(xv, fv, y, convDims(info));
   return { info: cpu.makeTensorInfo(info.outShape, "float32", y), values: y };
 }
@@ -69,7 +69,14 @@ export function fusedConv2dKernel(native: NativeKernels): tf.KernelConfig {
       const biasOk = !bias || (biasValues !== null && (biasValues.length === outChannels || biasValues.length === 1));
       const result = biasOk && supportedActivation(a.activation) ? forward(native, cpu, x, filter, a) : null;
       if (!result) return cpuKernel(tf.FusedConv2D, { inputs, backend: cpu, attrs });
-      addBiasActivation(result.values, biasValues, a.activation, a.leakyreluAlpha);
+      const y = result.values;
+      if ((a.activation === "relu" || a.activation === "linear" || a.activation === undefined) && y.length > 0) {
+        // y = relu(y + bias) in place, in two native passes (vectorised, threaded)
+        if (biasValues) native.binary(0, y, biasValues, y);
+        if (a.activation === "relu") native.unary(0, y, y, 0);
+      } else {
+        addBiasActivation(y, biasValues, a.activation, a.leakyreluAlpha);
+      }
       return result.info;
     },
   };
@@ -88,7 +95,8 @@ export function conv2dBackpropFilterKernel(native: NativeKernels): tf.KernelConf
       const dyv = floatValues(cpu, dy);
       if (!xv || !dyv || dataFormat === "NCHW") return cpuKernel(tf.Conv2DBackpropFilter, { inputs, backend: cpu, attrs });
       const info = tf.backend_util.computeConv2DInfo(x.shape as Rank4, filterShape, strides, 1, pad, dimRoundingMode, false, "channelsLast");
-      const dw = native.alloc(
+      const dw = outputBuffer(
+        cpu,
         filterShape.reduce((p, q) => p * q, 1),
         false,
       );
@@ -111,7 +119,8 @@ export function conv2dBackpropInputKernel(native: NativeKernels): tf.KernelConfi
       const fv = floatValues(cpu, filter);
       if (!dyv || !fv || dataFormat === "NCHW") return cpuKernel(tf.Conv2DBackpropInput, { inputs, backend: cpu, attrs });
       const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as Rank4, strides, 1, pad, dimRoundingMode, false, "channelsLast");
-      const dx = native.alloc(
+      const dx = outputBuffer(
+        cpu,
         inputShape.reduce((p, q) => p * q, 1),
         false,
       );

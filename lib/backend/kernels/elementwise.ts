@@ -8,7 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import type { NativeKernels } from "../native";
-import { cpuKernel, floatValues } from "./cpu-data";
+import { cpuKernel, floatValues, outputBuffer } from "./cpu-data";
 
 /** Kernel name -> the addon's op code. */
 const BINARY_OPS: Array<[string, number]> = [
@@ -43,7 +43,7 @@ export function binaryKernels(native: NativeKernels): tf.KernelConfig[] {
         const aOk = av.length === size || av.length === 1 || isTrailing(a.shape, shape);
         const bOk = bv.length === size || bv.length === 1 || isTrailing(b.shape, shape);
         if (aOk && bOk && (av.length === size || bv.length === size || av.length === 1 || bv.length === 1)) {
-          const out = native.alloc(size, false);
+          const out = outputBuffer(cpu, size, false);
           if (size > 0) native.binary(op, av, bv, out);
           return cpu.makeTensorInfo(shape, "float32", out);
         }
@@ -68,7 +68,7 @@ export function unaryKernels(native: NativeKernels): tf.KernelConfig[] {
       const cpu = backend as MathBackendCPU;
       const xv = floatValues(cpu, x);
       if (!xv) return cpuKernel(kernelName, { inputs, backend: cpu, attrs });
-      const out = native.alloc(xv.length, false);
+      const out = outputBuffer(cpu, xv.length, false);
       if (out.length > 0) native.unary(op, xv, out, (attrs as { alpha?: number } | undefined)?.alpha ?? 0);
       return cpu.makeTensorInfo(x.shape, "float32", out);
     },

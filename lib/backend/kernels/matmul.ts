@@ -6,7 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import type { NativeKernels } from "../native";
 import { addBiasActivation, supportedActivation } from "./activation";
-import { cpuKernel, floatValues } from "./cpu-data";
+import { cpuKernel, floatValues, outputBuffer } from "./cpu-data";
 
 /** The product of a's and b's batches as a new float32 tensor, or null when this case is left to tfjs. */
 function nativeBatchMatMul(native: NativeKernels, backend: MathBackendCPU, a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean): { info: tf.TensorInfo; values: Float32Array } | null {
@@ -29,14 +29,14 @@ function nativeBatchMatMul(native: NativeKernels, backend: MathBackendCPU, a: tf
   if (batchA !== batchB && batchA !== 1 && batchB !== 1) return null;
   const outBatchShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
   const batch = Math.max(batchA, batchB);
-  const out = native.alloc(batch * M * N, true); // gemm accumulates into it
+  const out = outputBuffer(backend, batch * M * N, K === 0); // gemm overwrites it (C = A B); K = 0 leaves zeros
   // A(i,k) = a[i*aCols + k], or a[k*aCols + i] when transposed
   const [rsa, csa] = transposeA ? [1, aCols] : [aCols, 1];
   const [rsb, csb] = transposeB ? [1, bCols] : [bCols, 1];
   for (let i = 0; i < batch; i++) {
     const A = batchA === 1 ? av : av.subarray(i * aRows * aCols, (i + 1) * aRows * aCols);
     const B = batchB === 1 ? bv : bv.subarray(i * bRows * bCols, (i + 1) * bRows * bCols);
-    if (M > 0 && N > 0 && K > 0) native.gemm(A, B, out.subarray(i * M * N, (i + 1) * M * N), [M, N, K, rsa, csa, rsb, csb, N]);
+    if (M > 0 && N > 0 && K > 0) native.gemm(A, B, out.subarray(i * M * N, (i + 1) * M * N), [M, N, K, rsa, csa, rsb, csb, N], true);
   }
   return { info: backend.makeTensorInfo([...outBatchShape, M, N], "float32", out), values: out };
 }

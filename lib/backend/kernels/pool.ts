@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import type { NativeKernels, PoolDims } from "../native";
-import { cpuKernel, floatValues } from "./cpu-data";
+import { cpuKernel, floatValues, outputBuffer } from "./cpu-data";
 
 type Rank4 = [number, number, number, number];
 
@@ -42,7 +42,8 @@ export function maxPoolKernel(native: NativeKernels): tf.KernelConfig {
       const xv = floatValues(cpu, x);
       if (!xv || x.shape.length !== 4 || xv.length === 0) return cpuKernel(tf.MaxPool, { inputs, backend: cpu, attrs });
       const { info, dims } = poolDims(x.shape, attrs as unknown as tf.MaxPoolAttrs);
-      const y = native.alloc(
+      const y = outputBuffer(
+        cpu,
         info.outShape.reduce((p, q) => p * q, 1),
         false,
       );
@@ -64,7 +65,7 @@ export function maxPoolGradKernel(native: NativeKernels): tf.KernelConfig {
       const dyv = floatValues(cpu, dy);
       if (!xv || !dyv || input.shape.length !== 4 || xv.length === 0) return cpuKernel(tf.MaxPoolGrad, { inputs, backend: cpu, attrs });
       const { dims } = poolDims(input.shape, attrs as unknown as tf.MaxPoolAttrs);
-      const dx = native.alloc(xv.length, false);
+      const dx = outputBuffer(cpu, xv.length, false);
       native.maxPoolGrad(xv, dyv, dx, dims);
       return cpu.makeTensorInfo(input.shape, "float32", dx);
     },

@@ -5,7 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import type { NativeKernels } from "../native";
-import { cpuKernel, floatValues } from "./cpu-data";
+import { cpuKernel, floatValues, outputBuffer } from "./cpu-data";
 
 /** Sum for the "workbook" backend. */
 export function sumKernel(native: NativeKernels): tf.KernelConfig {
@@ -26,7 +26,7 @@ export function sumKernel(native: NativeKernels): tf.KernelConfig {
       const outer = prod(x.shape.slice(0, first)),
         middle = prod(x.shape.slice(first, last + 1)),
         inner = prod(x.shape.slice(last + 1));
-      const out = native.alloc(outer * inner, false);
+      const out = outputBuffer(cpu, outer * inner, false);
       native.sumMiddle(xv, out, [outer, middle, inner]);
       const shape = keepDims ? x.shape.map((d, i) => (i >= first && i <= last ? 1 : d)) : x.shape.filter((_, i) => i < first || i > last);
       return cpu.makeTensorInfo(shape, "float32", out);

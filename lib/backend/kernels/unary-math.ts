@@ -7,7 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
-import { cpuKernel, floatValues } from "./cpu-data";
+import { cpuKernel, floatValues, outputBuffer } from "./cpu-data";
 
 /** out[i] = f(x[i]) for one f, written out so that V8 compiles each loop for its own formula. */
 type Loop = (x: Float32Array, out: Float32Array) => void;
@@ -62,7 +62,7 @@ export function unaryMathKernels(): tf.KernelConfig[] {
       const cpu = backend as MathBackendCPU;
       const xv = floatValues(cpu, x);
       if (!xv) return cpuKernel(kernelName, { inputs, backend: cpu, attrs });
-      const out = new Float32Array(xv.length);
+      const out = outputBuffer(cpu, xv.length, false);
       loop(xv, out);
       return cpu.makeTensorInfo(x.shape, "float32", out);
     },
