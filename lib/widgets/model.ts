@@ -9,7 +9,19 @@
 import { randomUUID } from "crypto";
 import { displayHost, JUPYTER_DISPLAY } from "../display";
 import type { Comm, DisplayHost, Displayable, MimeBundle } from "../display";
-import { displayMessage, echoMessage, installWidgetVersionTarget, openMessage, parseMessage, setWidgetFrontEnd, splitBuffers, updateMessage, viewBundle, widgetFrontEnd, WIDGET_CONTROL_TARGET } from "./protocol";
+import {
+  displayMessage,
+  echoMessage,
+  installWidgetVersionTarget,
+  openMessage,
+  parseMessage,
+  setWidgetFrontEnd,
+  splitBuffers,
+  updateMessage,
+  viewBundle,
+  widgetFrontEnd,
+  WIDGET_CONTROL_TARGET,
+} from "./protocol";
 import type { WidgetState, WireData } from "./protocol";
 
 export { WIDGET_CONTROL_TARGET } from "./protocol";

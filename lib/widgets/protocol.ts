@@ -136,7 +136,11 @@ export function parseMessage(data: WidgetState, buffers: readonly Uint8Array[], 
     case "backbone": {
       // Protocol 1 front end -> kernel: { method: "backbone", sync_data, buffer_keys } (sync_method "update" when throttled).
       const keys = Array.isArray(data.buffer_keys) ? (data.buffer_keys as string[]) : [];
-      const patch = joinBuffers(isRecord(data.sync_data) ? data.sync_data : {}, keys.map((k) => [k]), buffers);
+      const patch = joinBuffers(
+        isRecord(data.sync_data) ? data.sync_data : {},
+        keys.map((k) => [k]),
+        buffers,
+      );
       return { kind: "state", patch: fromProtocol1(patch, state) };
     }
     case "request_state":
@@ -208,7 +212,8 @@ export function splitBuffers(state: WidgetState): { state: WidgetState; paths: B
 function splitTopLevelBuffers(state: WidgetState): { state: WidgetState; keys: string[]; buffers: Uint8Array[] } {
   const { paths } = splitBuffers(state);
   const deep = paths.find((p) => p.length !== 1);
-  if (deep) throw new Error(`widgets: a binary value at ${deep.join(".")} cannot be sent to a protocol-1 front end (Notebook 6.4 takes binary values only as top-level state keys); open the notebook in JupyterLab`);
+  if (deep)
+    throw new Error(`widgets: a binary value at ${deep.join(".")} cannot be sent to a protocol-1 front end (Notebook 6.4 takes binary values only as top-level state keys); open the notebook in JupyterLab`);
   const out: WidgetState = {};
   const keys: string[] = [];
   const buffers: Uint8Array[] = [];
