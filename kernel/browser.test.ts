@@ -5,8 +5,8 @@
  * offline plotly.js the kernel inlines, with its title and axis titles in the SVG) and a tensor
  * table rendered. A second notebook checks `dl-workbook/widgets` there, in widget protocol 1
  * (Debian's jupyter-js-widgets 2.1.4 nbextension, enabled by its /etc/jupyter/nbconfig file): a
- * slider renders, its keyboard moves it, the interact output redraws and the kernel-side `.value`
- * follows. The screenshots are kept in artifacts/.
+ * slider renders, its keyboard moves it, the interact output (a printed line and a Plotly figure)
+ * redraws and the kernel-side `.value` follows. The screenshots are kept in artifacts/.
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
@@ -28,7 +28,7 @@ const CELLS = [
 ];
 
 const WIDGET_CELLS = [
-  "import { slider, interact } from 'dl-workbook/widgets';\nconst beta = slider({ min: 0, max: 1, step: 0.1, value: 0.5, description: 'beta' });\ninteract(({ beta }) => console.log(`drawn for beta ${beta.toFixed(2)}`), { beta })",
+  "import { slider, interact } from 'dl-workbook/widgets';\nimport { linePlot } from 'dl-workbook/plot';\nconst beta = slider({ min: 0, max: 1, step: 0.1, value: 0.5, description: 'beta' });\ninteract(({ beta }) => {\n  console.log(`drawn for beta ${beta.toFixed(2)}`);\n  return linePlot([{ name: 'beta^t', x: [0, 1, 2, 3], y: [1, beta, beta ** 2, beta ** 3] }], { title: `beta ${beta.toFixed(2)}` });\n}, { beta })",
   "console.log(`kernel-side value ${beta.value.toFixed(2)}`)",
 ];
 
@@ -153,8 +153,9 @@ test("Notebook 6.4 with Debian's widget nbextension: a slider renders, its keybo
     const area = page.locator(".cell").nth(0).locator(".widget-area");
     const handle = area.locator(".ui-slider-handle");
     await handle.waitFor({ timeout: 60_000 });
-    // The first draw lands in the interact's Output widget, inside the widget area.
+    // The first draw lands in the interact's Output widget, inside the widget area: the printed line and the figure.
     await page.waitForFunction(() => document.querySelector(".cell .widget-area")?.textContent?.includes("drawn for beta 0.50") === true, undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector(".cell .widget-area div.dl-workbook-plotly text.gtitle")?.textContent === "beta 0.50", undefined, { timeout: 60_000 });
     assert.doesNotMatch(
       await page
         .locator(".cell")
@@ -169,6 +170,10 @@ test("Notebook 6.4 with Debian's widget nbextension: a slider renders, its keybo
     await handle.focus();
     await page.keyboard.press("ArrowRight");
     await page.waitForFunction(() => document.querySelector(".cell .widget-area")?.textContent?.includes("drawn for beta 0.60") === true, undefined, { timeout: 30_000 });
+    // The Plotly figure in the Output widget is drawn again, with the new title in its SVG.
+    const title = area.locator("div.dl-workbook-plotly text.gtitle");
+    await page.waitForFunction(() => document.querySelector(".cell .widget-area div.dl-workbook-plotly text.gtitle")?.textContent === "beta 0.60", undefined, { timeout: 30_000 });
+    assert.deepEqual(await title.allTextContents(), ["beta 0.60"], "one figure, redrawn for the new value");
     assert.match(await area.innerText(), /0\.60/, "the slider's readout shows the new value");
     // The next cell, run again, prints the kernel-side value.
     await page.evaluate(() => (window as unknown as NotebookWindow).Jupyter!.notebook!.execute_cells([1]));
