@@ -24,6 +24,7 @@ import { toBundle } from "./display/bundle";
 import { FRONTEND_COMM_TARGET, frontendAnnounced } from "./display/plotly";
 import { StdinReader } from "./stdin";
 import { installTfjsInterrupt } from "./tfjs-interrupt";
+import { installWidgetTargets } from "../lib/widgets/model";
 
 /** How long an interrupted cell may take to stop by itself before its pending await is rejected. */
 const INTERRUPT_GRACE_MS = 1000;
@@ -114,6 +115,8 @@ export class Kernel {
     this.installProcessHooks();
     this.streams.install();
     this.host.install();
+    // Before any widget exists: a front end announces its widget protocol when it connects.
+    installWidgetTargets(this.host);
     Object.assign(globalThis, {
       input: (prompt = "") => this.stdin.read(String(prompt), false),
       password: (prompt = "") => this.stdin.read(String(prompt), true),

@@ -18,7 +18,10 @@ export function inspectText(value: unknown): string {
   return inspect(value, { depth: 4, colors: false, maxArrayLength: 100, maxStringLength: 10000, breakLength: 100 });
 }
 
-/** Makes a bundle JSON-safe: binary data to base64, and always a text/plain. */
+/**
+ * Makes a bundle JSON-safe: binary data to base64, and always a text/plain, except beside a
+ * widget view that left it out on purpose (protocol 1: Notebook 6.4 would print it under the widget).
+ */
 function normalize(bundle: MimeBundle, value: unknown): MimeBundle {
   const out: MimeBundle = {};
   for (const [type, data] of Object.entries(bundle)) {
@@ -26,7 +29,7 @@ function normalize(bundle: MimeBundle, value: unknown): MimeBundle {
     if (BINARY_TYPES.has(type) && (data instanceof Uint8Array || Buffer.isBuffer(data))) out[type] = Buffer.from(data).toString("base64");
     else out[type] = data;
   }
-  if (typeof out["text/plain"] !== "string") out["text/plain"] = isDisplayable(value) ? `[${value.constructor?.name ?? "object"}]` : inspectText(value);
+  if (typeof out["text/plain"] !== "string" && !("application/vnd.jupyter.widget-view+json" in out)) out["text/plain"] = isDisplayable(value) ? `[${value.constructor?.name ?? "object"}]` : inspectText(value);
   return withPlotlyFallback(out);
 }
 

@@ -1,8 +1,11 @@
 """The Jupyter widgets protocol (2.1.0, ipywidgets 8 models) through jupyter_client, the kernel
 driven as a front end drives it: a slider's comm_open, its view displayed, an `update` from the
 front end changing the kernel-side `.value` and echoed back, interact's rerun routed to its Output
-widget, request_state, a button click, comm_info and jupyter.widget.control. Run by
-kernel/widgets.test.ts."""
+widget, request_state, a button click, comm_info and jupyter.widget.control. Then protocol 1
+(ipywidgets 6 models, what Notebook 6.4 with Debian's jupyter-js-widgets 2.1.4 speaks) in a
+second kernel: the jupyter.widget.version handshake, top-level comm_open state, the `display`
+message, `backbone` updates, a Dropdown's label, and the switch back when a protocol-2 front end
+opens jupyter.widget.control. Run by kernel/widgets.test.ts."""
 import time
 import unittest
 import uuid
@@ -14,7 +17,9 @@ TIMEOUT = 60
 VIEW = "application/vnd.jupyter.widget-view+json"
 
 
-class WidgetTests(unittest.TestCase):
+class KernelClient:
+    """A kernel per test class and the helpers both protocols' tests use (a mixin for TestCase)."""
+
     @classmethod
     def setUpClass(cls):
         cls.km, cls.kc = start_new_kernel(kernel_name="dl-workbook", startup_timeout=TIMEOUT)
@@ -65,6 +70,9 @@ class WidgetTests(unittest.TestCase):
         found = [m for m in outputs if m["msg_type"] == "comm_open" and m["content"]["data"]["state"].get("_model_name") == model_name]
         self.assertEqual(len(found), 1, [m["content"] for m in outputs if m["msg_type"] == "comm_open"])
         return found[0]
+
+
+class WidgetTests(KernelClient, unittest.TestCase):
 
     def test_1_slider_opens_displays_and_follows_front_end(self):
         _, outputs = self.run_cell(
@@ -156,6 +164,84 @@ class WidgetTests(unittest.TestCase):
         self.assertEqual(states["method"], "update_states")
         self.assertEqual(states["states"][button_id]["model_name"], "ButtonModel")
         self.assertEqual(states["states"][button_id]["state"]["description"], "again")
+
+
+class Protocol1Tests(KernelClient, unittest.TestCase):
+    """What Notebook 6.4 with jupyter-js-widgets 2.1.4 (widgetsnbextension 2.0.0) sends and reads."""
+
+    def opened1(self, outputs, model_name):
+        """Protocol 1: the comm_open's data is the state itself."""
+        found = [m for m in outputs if m["msg_type"] == "comm_open" and m["content"]["data"].get("_model_name") == model_name]
+        self.assertEqual(len(found), 1, [m["content"] for m in outputs if m["msg_type"] == "comm_open"])
+        return found[0]
+
+    def test_1_handshake_slider_interact_backbone(self):
+        # The front end opens jupyter.widget.version as it connects; the kernel asks for ~2.1.4; the front end validates.
+        version_id = uuid.uuid4().hex
+        open_id, caused = self.send_comm("comm_open", {"comm_id": version_id, "target_name": "jupyter.widget.version", "data": {}})
+        asked = [m for m in caused if m["msg_type"] == "comm_msg"]
+        self.assertEqual([(m["content"]["comm_id"], m["content"]["data"]) for m in asked], [(version_id, {"version": "~2.1.4"})])
+        self.assertEqual(asked[0]["parent_header"]["msg_id"], open_id)
+        self.send_comm("comm_msg", {"comm_id": version_id, "data": {"validated": True, "frontend_version": "2.1.4"}})
+        self.assertEqual(self.value('import { widgetFrontEnd } from "dl-workbook/widgets";\nwidgetFrontEnd()'), "{ protocol: 1, frontendVersion: '2.1.4', validated: true }")
+        cell_id, outputs = self.run_cell(
+            'import { slider, interact } from "dl-workbook/widgets";\n'
+            'const beta = slider({ min: 0, max: 1, step: 0.01, value: 0.9, description: "beta" });\n'
+            "const shown = interact(({ beta }) => { console.log(`drawn for ${beta}`); }, { beta });\n"
+            "shown"
+        )
+        opened = self.opened1(outputs, "FloatSliderModel")
+        self.assertEqual((opened["content"]["target_name"], opened["metadata"]), ("jupyter.widget", {}))
+        state = opened["content"]["data"]
+        self.assertNotIn("state", state)
+        self.assertEqual(
+            {k: state[k] for k in ("_model_module", "_model_module_version", "_view_module", "_view_name", "value", "min", "max", "description")},
+            {"_model_module": "jupyter-js-widgets", "_model_module_version": "~2.1.4", "_view_module": "jupyter-js-widgets", "_view_name": "FloatSliderView", "value": 0.9, "min": 0, "max": 1, "description": "beta"},
+        )
+        slider_id = opened["content"]["comm_id"]
+        out_id = self.opened1(outputs, "OutputModel")["content"]["comm_id"]
+        self.assertEqual(self.opened1(outputs, "VBoxModel")["content"]["data"]["_model_module"], "jupyter-js-widgets")
+        box_id = self.opened1(outputs, "VBoxModel")["content"]["comm_id"]
+        # Displayed: a `display` comm message on the shown widget, then the widget-view output with only its model id.
+        shown = [(m["msg_type"], m["content"].get("comm_id"), m["content"].get("data")) for m in outputs if m["msg_type"] == "execute_result" or (m["msg_type"] == "comm_msg" and m["content"]["data"].get("method") == "display")]
+        self.assertEqual(shown, [("comm_msg", box_id, {"method": "display"}), ("execute_result", None, {VIEW: {"model_id": box_id}})])
+        self.assertTrue(all(m["parent_header"]["msg_id"] == cell_id for m in outputs))
+        # The student moves the slider: a backbone sync; no echo; the rerun is routed to the Output widget.
+        msg_id, caused = self.send_comm("comm_msg", {"comm_id": slider_id, "data": {"method": "backbone", "sync_data": {"value": 0.3}, "buffer_keys": []}})
+        sequence = [(m["content"]["comm_id"] == out_id and "output" or m["content"]["comm_id"], m["content"]["data"]) if m["msg_type"] == "comm_msg" else (m["msg_type"], m["content"].get("wait", m["content"].get("text"))) for m in caused]
+        self.assertEqual(
+            sequence,
+            [("output", {"method": "update", "state": {"msg_id": msg_id}, "buffers": []}), ("clear_output", True), ("stream", "drawn for 0.3\n"), ("output", {"method": "update", "state": {"msg_id": ""}, "buffers": []})],
+        )
+        self.assertEqual(self.value("[beta.value, shown.runs]"), "[ 0.3, 2 ]")
+        # A throttled sync carries sync_method "update" with the same sync_data.
+        self.send_comm("comm_msg", {"comm_id": slider_id, "data": {"method": "backbone", "sync_method": "update", "sync_data": {"value": 0.4}}})
+        self.assertEqual(self.value("beta.value"), "0.4")
+        # request_state (a reloaded page): the whole state as a protocol-1 update.
+        _, caused = self.send_comm("comm_msg", {"comm_id": slider_id, "data": {"method": "request_state"}})
+        update = [m["content"]["data"] for m in caused if m["msg_type"] == "comm_msg"][0]
+        self.assertEqual((update["method"], update["buffers"], update["state"]["value"], update["state"]["_model_name"], update["state"]["_model_module"]), ("update", [], 0.4, "FloatSliderModel", "jupyter-js-widgets"))
+        # Kernel code sets the value.
+        _, caused = self.run_cell("beta.value = 0.2;")
+        sent = [m["content"]["data"] for m in caused if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == slider_id]
+        self.assertEqual(sent, [{"method": "update", "state": {"value": 0.2}, "buffers": []}])
+
+    def test_2_dropdown_label_and_switch_back(self):
+        _, outputs = self.run_cell(
+            'import { dropdown } from "dl-workbook/widgets";\n'
+            'const pick = dropdown({ options: [1, 2, 3], labels: ["one", "two", "three"], value: 2, description: "n" });\n'
+            "pick"
+        )
+        opened = self.opened1(outputs, "DropdownModel")
+        self.assertEqual((opened["content"]["data"]["value"], "index" in opened["content"]["data"], opened["content"]["data"]["_options_labels"]), ("two", False, ["one", "two", "three"]))
+        # jupyter-js-widgets 2.1.4 has no DescriptionStyleModel: the style is its plain StyleModel.
+        self.assertEqual(len([m for m in outputs if m["msg_type"] == "comm_open" and m["content"]["data"].get("_model_name") == "StyleModel"]), 1)
+        self.send_comm("comm_msg", {"comm_id": opened["content"]["comm_id"], "data": {"method": "backbone", "sync_data": {"value": "three"}, "buffer_keys": []}})
+        self.assertEqual(self.value("pick.value"), "3")
+        # A protocol-2 front end connects to the same kernel (it opens jupyter.widget.control): new models are protocol 2 again.
+        self.send_comm("comm_open", {"comm_id": uuid.uuid4().hex, "target_name": "jupyter.widget.control", "data": {}})
+        _, outputs = self.run_cell('import { slider as s2 } from "dl-workbook/widgets";\ns2({ min: 0, max: 1 })')
+        self.assertEqual(self.opened(outputs, "FloatSliderModel")["metadata"], {"version": "2.1.0"})
 
 
 if __name__ == "__main__":

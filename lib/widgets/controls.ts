@@ -1,7 +1,8 @@
 /**
  * The controls of `dl-workbook/widgets`: slider, dropdown, button, output area and boxes, each an
  * ipywidgets 8 model (`@jupyter-widgets/controls` 2.0.0, `@jupyter-widgets/output` 1.0.0) that
- * JupyterLab, Notebook 7 and VS Code draw with their standard widget manager.
+ * JupyterLab, Notebook 7 and VS Code draw with their standard widget manager (and, through
+ * ./protocol, the ipywidgets 6 model of the same name that Notebook 6.4's jupyter-js-widgets draws).
  */
 import { displayHost } from "../display";
 import { DOMWidget, WidgetModel } from "./model";

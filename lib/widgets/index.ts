@@ -1,7 +1,9 @@
 /**
  * `dl-workbook/widgets`: interactive controls in the notebook over the standard Jupyter widgets
  * protocol (2.1.0, ipywidgets 8 models), so JupyterLab (with `@jupyter-widgets/jupyterlab-manager`,
- * built into `workbook lab`), Notebook 7 and VS Code draw them. A control's `.value` follows the
+ * built into `workbook lab`), Notebook 7 and VS Code draw them, and in protocol 1 (ipywidgets 6
+ * models) for the classic Notebook 6.4 with Debian's jupyter-js-widgets 2.1.4, chosen when that
+ * front end announces itself (see ./protocol). A control's `.value` follows the
  * student's moves on the kernel side; `interact` redraws a figure when a control moves.
  * @example
  * import { slider, interact } from "dl-workbook/widgets";
@@ -15,3 +17,5 @@ export { interact, Interactive } from "./interact";
 export type { Controls, ControlValues } from "./interact";
 export { WidgetModel, DOMWidget, WIDGET_PROTOCOL_VERSION, WIDGET_COMM_TARGET, WIDGET_CONTROL_TARGET, WIDGET_VIEW_MIME, WIDGET_MODULES } from "./model";
 export type { WidgetState, ModelSpec } from "./model";
+export { widgetFrontEnd, WIDGET_VERSION_TARGET } from "./protocol";
+export type { WidgetProtocol, WidgetFrontEnd } from "./protocol";

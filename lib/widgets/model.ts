@@ -9,13 +9,28 @@
 import { randomUUID } from "crypto";
 import { displayHost, JUPYTER_DISPLAY } from "../display";
 import type { Comm, DisplayHost, Displayable, MimeBundle } from "../display";
+import {
+  displayMessage,
+  echoMessage,
+  installWidgetVersionTarget,
+  openMessage,
+  parseMessage,
+  setWidgetFrontEnd,
+  splitBuffers,
+  updateMessage,
+  viewBundle,
+  widgetFrontEnd,
+  WIDGET_CONTROL_TARGET,
+} from "./protocol";
+import type { WidgetState, WireData } from "./protocol";
 
-/** The widgets messaging protocol this module speaks (the comm_open metadata's `version`). */
+export { WIDGET_CONTROL_TARGET } from "./protocol";
+export type { WidgetState } from "./protocol";
+
+/** The widgets messaging protocol this module speaks by default (the comm_open metadata's `version`). */
 export const WIDGET_PROTOCOL_VERSION = "2.1.0";
 /** The comm target of widget models. */
 export const WIDGET_COMM_TARGET = "jupyter.widget";
-/** The comm target through which a front end asks for every model's state at once. */
-export const WIDGET_CONTROL_TARGET = "jupyter.widget.control";
 /** The MIME type of a displayed widget view. */
 export const WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json";
 
@@ -25,12 +40,6 @@ export const WIDGET_MODULES = {
   controls: { module: "@jupyter-widgets/controls", version: "2.0.0" },
   output: { module: "@jupyter-widgets/output", version: "1.0.0" },
 } as const;
-
-/** A model's state: JSON values, or binary buffers (Uint8Array) at any depth. */
-export type WidgetState = Record<string, unknown>;
-
-/** A path to a buffer inside a state: keys and list indices. */
-type BufferPath = (string | number)[];
 
 /** Where the model and view classes of a widget live. */
 export interface ModelSpec {
@@ -77,8 +86,11 @@ export class WidgetModel {
       return;
     }
     registerControlTarget(host);
-    const { state: json, paths, buffers } = splitBuffers(this.state);
-    this.comm = host.openComm(WIDGET_COMM_TARGET, { state: json, buffer_paths: paths }, { metadata: { version: WIDGET_PROTOCOL_VERSION }, buffers });
+    const protocol = widgetFrontEnd().protocol;
+    const open = openMessage(this.state, protocol, WIDGET_PROTOCOL_VERSION);
+    this.comm = host.openComm(WIDGET_COMM_TARGET, open.data, { metadata: open.metadata ?? {}, buffers: open.buffers });
+    // Protocol 1 takes no buffers in comm_open: binary values follow as an update, as ipywidgets 6 sent them.
+    if (protocol === 1 && splitBuffers(this.state).paths.length > 0) this.sendState("update", this.state);
     this.modelId = this.comm.commId;
     models.set(this.modelId, this);
     this.comm.onMessage((data, received) => this.onMessage(data, received));
@@ -125,27 +137,37 @@ export class WidgetModel {
     this.comm?.close();
   }
 
+  /**
+   * Tells a protocol-1 front end to show a view of this model in the cell now running (protocol 2
+   * front ends show it from the widget-view output alone). Called as the widget is displayed.
+   */
+  announceDisplay(): void {
+    const message = displayMessage(widgetFrontEnd().protocol);
+    if (message && this.comm) this.comm.send(message);
+  }
+
+  /** Sends `patch` as an update, or as the echo of a front end's change, in the protocol of the moment. */
   private sendState(method: "update" | "echo_update", patch: WidgetState): void {
     if (!this.comm) return;
-    const { state, paths, buffers } = splitBuffers(patch);
-    this.comm.send({ method, state, buffer_paths: paths }, buffers);
+    const protocol = widgetFrontEnd().protocol;
+    const message: WireData | undefined = method === "update" ? updateMessage(patch, this.state, protocol) : echoMessage(patch, protocol);
+    if (message) this.comm.send(message.data, message.buffers);
   }
 
   private onMessage(data: Record<string, unknown>, buffers: readonly Uint8Array[]): void {
-    switch (data.method) {
-      case "update": {
-        const patch = joinBuffers(isRecord(data.state) ? data.state : {}, Array.isArray(data.buffer_paths) ? (data.buffer_paths as BufferPath[]) : [], buffers);
-        Object.assign(this.state, patch);
+    const message = parseMessage(data, buffers, this.state);
+    switch (message.kind) {
+      case "state":
+        Object.assign(this.state, message.patch);
         // Protocol 2.1: the kernel echoes what it accepted; the sending front end matches the echo by parent msg_id.
-        this.sendState("echo_update", patch);
-        for (const handler of this.changeHandlers) handler(patch, true);
+        this.sendState("echo_update", message.patch);
+        for (const handler of this.changeHandlers) handler(message.patch, true);
         return;
-      }
       case "request_state":
         this.sendState("update", this.state);
         return;
       case "custom":
-        for (const handler of this.customHandlers) handler(isRecord(data.content) ? data.content : {});
+        for (const handler of this.customHandlers) handler(message.content);
         return;
       default:
         return;
@@ -178,10 +200,9 @@ export abstract class DOMWidget implements Displayable {
   abstract describe(): string;
 
   [JUPYTER_DISPLAY](): MimeBundle {
-    return {
-      [WIDGET_VIEW_MIME]: { version_major: 2, version_minor: 0, model_id: this.model.modelId },
-      "text/plain": `${this.describe()} (an interactive widget: open the notebook in JupyterLab, Notebook or VS Code with the kernel running to use it)`,
-    };
+    this.model.announceDisplay();
+    const text = `${this.describe()} (an interactive widget: open the notebook in JupyterLab, Notebook or VS Code with the kernel running to use it)`;
+    return viewBundle(this.model.modelId, text, widgetFrontEnd().protocol);
   }
 
   /** The text/plain form, also what it prints as outside a kernel. */
@@ -190,50 +211,26 @@ export abstract class DOMWidget implements Displayable {
   }
 }
 
-/** Splits binary buffers out of a state: JSON state, buffer paths, buffers (protocol 2: any depth). */
-function splitBuffers(state: WidgetState): { state: WidgetState; paths: BufferPath[]; buffers: Uint8Array[] } {
-  const paths: BufferPath[] = [];
-  const buffers: Uint8Array[] = [];
-  const walk = (value: unknown, path: BufferPath): unknown => {
-    if (value instanceof Uint8Array) {
-      paths.push(path);
-      buffers.push(value);
-      return undefined;
-    }
-    if (Array.isArray(value)) return value.map((v, i) => walk(v, [...path, i]) ?? null);
-    if (isRecord(value)) {
-      const out: WidgetState = {};
-      for (const [k, v] of Object.entries(value)) {
-        const w = walk(v, [...path, k]);
-        if (w !== undefined || !(v instanceof Uint8Array)) out[k] = w;
-      }
-      return out;
-    }
-    return value;
-  };
-  return { state: walk(state, []) as WidgetState, paths, buffers };
+/**
+ * Registers the kernel-wide widget comm targets on the kernel's host at start, before any widget
+ * exists: `jupyter.widget.version` (a protocol-1 front end connected) and `jupyter.widget.control`
+ * (a protocol-2 front end connected). See ./protocol for what each switches.
+ * @example installWidgetTargets(displayHost()!)
+ */
+export function installWidgetTargets(host: DisplayHost): void {
+  installWidgetVersionTarget(host);
+  registerControlTarget(host);
 }
 
-/** Puts received buffers back into a state at their paths. */
-function joinBuffers(state: WidgetState, paths: BufferPath[], buffers: readonly Uint8Array[]): WidgetState {
-  const out = structuredClone(state);
-  paths.forEach((path, i) => {
-    let at: unknown = out;
-    for (const key of path.slice(0, -1)) at = (at as Record<string | number, unknown>)[key];
-    if (typeof at === "object" && at !== null) (at as Record<string | number, unknown>)[path[path.length - 1]] = buffers[i];
-  });
-  return out;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
-}
-
-/** Answers `jupyter.widget.control`'s request_states with every open model's state (ipywidgets 8's fast reload). */
+/**
+ * Answers `jupyter.widget.control`'s request_states with every open model's state (ipywidgets 8's
+ * fast reload). Only protocol-2 front ends open it, so its opening switches the kernel to protocol 2.
+ */
 function registerControlTarget(host: DisplayHost): void {
   if (controlHosts.has(host)) return;
   controlHosts.add(host);
   host.registerCommTarget(WIDGET_CONTROL_TARGET, (comm) => {
+    setWidgetFrontEnd({ protocol: 2 });
     comm.onMessage((data) => {
       if (data.method !== "request_states") return;
       // As ipywidgets 8 sends it: per model id its model name, module and state; buffer paths into the whole.
