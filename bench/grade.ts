@@ -263,11 +263,12 @@ async function main(): Promise<void> {
   );
   const seconds = (Date.now() - started) / 1000;
   const cpuAfter = cpuSeconds();
-  const graderCpu = cpuAfter.grader - cpuBefore.grader;
-  const kernelsCpu = cpuAfter.kernels - cpuBefore.kernels;
-  const cpu = graderCpu + kernelsCpu;
   const graded = outcomes.filter((o) => o.state === "graded");
   const sum = (f: (o: (typeof graded)[number]) => number): number => graded.reduce((s, o) => s + f(o), 0);
+  const graderCpu = cpuAfter.grader - cpuBefore.grader;
+  // a sandboxed kernel is killed, so its time never reaches this process's children's times: each kernel's tree is read before its kill
+  const kernelsCpu = sum((o) => o.phases?.cpuMs ?? 0) / 1000;
+  const cpu = graderCpu + kernelsCpu;
   const perSub = (ms: number): string => `${(ms / graded.length / 1000).toFixed(2)} s`;
   const start = sum((o) => o.phases?.startMs ?? 0);
   const cells = sum((o) => o.phases?.cellsMs ?? 0);
@@ -277,7 +278,9 @@ async function main(): Promise<void> {
   console.log(`\ngraded ${graded.length} in ${seconds.toFixed(1)} s: ${((graded.length / seconds) * 60).toFixed(1)} submissions/minute (target >= 60 on 2 cores)`);
   const cpuPer = cpu / graded.length;
   console.log(`CPU (grader + kernels): ${cpuPer.toFixed(2)} s per submission; on ${os.cpus().length} otherwise idle cores that allows about ${((os.cpus().length * 60) / cpuPer).toFixed(0)} per minute`);
-  console.log(`  of which the grader process ${(graderCpu / graded.length).toFixed(2)} s, the kernels ${(kernelsCpu / graded.length).toFixed(2)} s; load average now ${os.loadavg()[0].toFixed(1)}`);
+  console.log(
+    `  of which the grader process ${(graderCpu / graded.length).toFixed(2)} s, the submissions' kernels ${(kernelsCpu / graded.length).toFixed(2)} s (read before each kill); load average now ${os.loadavg()[0].toFixed(1)}`,
+  );
   const restarts = sum((o) => o.restarts ?? 0);
   const batched = sum((o) => o.batched ?? 0);
   console.log(`  fresh kernels after a crash or time limit: ${restarts}; graded functions whose hidden cases ran as one batch: ${batched}`);
