@@ -5,8 +5,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import type { Notebook } from "../assign/format";
-import { cellSource, nbgraderMetadata } from "../assign/format";
+import { ADAM_ASSIGNMENT, adamAnswers, adamSubmission } from "../hostile/adam-class";
 import { Gradebook } from "../gradebook";
 import { redactUrl } from "./connection";
 import { jobIdOf } from "./job";
@@ -19,38 +18,20 @@ import { jobIdOf } from "./job";
 // (WORKBOOK_QUEUE_LOCK_MS) so a dead worker's job is retried within about 8 s.
 // Budget: about 25-40 s per test on 2 cores.
 
-const ROOT = path.join(__dirname, "..", "..", "..");
 const WORKBOOK = path.join(__dirname, "..", "..", "bin", "workbook.js");
-const ASSIGNMENT = path.join(ROOT, "assignments", "01-adam");
+const ASSIGNMENT = ADAM_ASSIGNMENT;
 const HAVE_REDIS = spawnSync("redis-server", ["--version"]).status === 0;
 const ENV = { ...process.env, CI: "true", WORKBOOK_QUEUE_LOCK_MS: "4000" };
-
-/** The instructor's solution of a cell: the source cell with its BEGIN/END SOLUTION lines dropped. */
-function solutionOf(source: Notebook, gradeId: string): string {
-  const cell = source.cells.find((c) => nbgraderMetadata(c)?.grade_id === gradeId);
-  if (!cell) throw new Error(`queue test: the Adam source notebook has no cell "${gradeId}"`);
-  return cellSource(cell)
-    .split("\n")
-    .filter((line) => !/(BEGIN|END) SOLUTION/.test(line))
-    .join("\n");
-}
 
 /** Writes `n` Adam submissions, alternately correct (6 / 6 autograded points) and with adamLecture left as released (4 / 6); returns the expected scores. */
 function writeClass(dir: string, n: number): Map<string, number> {
   fs.mkdirSync(dir, { recursive: true });
-  const source = JSON.parse(fs.readFileSync(path.join(ASSIGNMENT, "01-adam.source.ipynb"), "utf8")) as Notebook;
-  const release = JSON.parse(fs.readFileSync(path.join(ASSIGNMENT, "01-adam.ipynb"), "utf8")) as Notebook;
-  const answers: Record<string, string> = { adam: solutionOf(source, "adam"), adamLecture: solutionOf(source, "adamLecture") };
+  const answers = adamAnswers();
   const expected = new Map<string, number>();
   for (let i = 0; i < n; i++) {
     const partial = i % 2 === 1;
-    const nb = JSON.parse(JSON.stringify(release)) as Notebook;
-    for (const cell of nb.cells) {
-      const id = nbgraderMetadata(cell)?.grade_id;
-      if (id === "adam" || (id === "adamLecture" && !partial)) cell.source = answers[id];
-    }
     const student = `s${String(i).padStart(2, "0")}`;
-    fs.writeFileSync(path.join(dir, `${student}.ipynb`), JSON.stringify(nb));
+    fs.writeFileSync(path.join(dir, `${student}.ipynb`), JSON.stringify(adamSubmission({ adam: answers.adam, ...(partial ? {} : { adamLecture: answers.adamLecture }) })));
     expected.set(student, partial ? 4 : 6);
   }
   return expected;
