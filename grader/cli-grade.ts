@@ -25,7 +25,8 @@ import { SandboxedKernel, disposeKernel, startSandboxedKernel } from "./autograd
 import { Gradebook } from "./gradebook";
 import { DEFAULT_LIMITS, checkLimits, makePrivate, missingForGrading, probeProtections, refusalMessage, secretPaths, thisInstall, withKernelSnapshot } from "./sandbox";
 import { checkSandbox } from "./check-sandbox";
-import { checkQueueUrl, gradeOnQueue, workerMain } from "./queue";
+import { CoordinatorBusyError, checkQueueUrl, gradeOnQueue, workerMain } from "./queue";
+import type { GradeArgs } from "./grade-args";
 
 const USAGE = `Usage: workbook grade <assignment> <submissions> [options]
        workbook grade <assignment> <submissions> --queue redis://HOST:PORT [options]
@@ -56,27 +57,6 @@ Options:
 Every run first starts one sandboxed kernel and runs a cell in it; when that fails, nothing is
 graded and the message names the cause and the fix (exit code 1).
 `;
-
-/** The parsed command line. */
-interface GradeArgs {
-  assignment: string;
-  submissions: string;
-  out: string;
-  jobs: number;
-  cellSeconds: number;
-  totalSeconds: number;
-  memoryMB: number;
-  due?: string;
-  grace?: string;
-  latePolicy?: string;
-  quiet: boolean;
-  /** Grade even without the sandbox layers a run needs (see missingForGrading); every result says so. */
-  unsafeNoSandbox?: boolean;
-  /** Grade on this BullMQ queue (redis:// or rediss:// URL) instead of locally. */
-  queue?: string;
-  /** --jobs was given (with --queue: the coordinator grades that many at once itself). */
-  jobsGiven?: boolean;
-}
 
 function parseArgs(args: string[]): GradeArgs {
   const positional: string[] = [];
@@ -262,7 +242,7 @@ export async function main(args: string[]): Promise<number> {
   try {
     outcomes = await gradeAll(parsed);
   } catch (err) {
-    if (!(err instanceof SandboxCheckError)) throw err;
+    if (!(err instanceof SandboxCheckError || err instanceof CoordinatorBusyError)) throw err;
     console.error(err.message);
     return 1;
   }

@@ -329,3 +329,38 @@ test("queue: a worker sent SIGTERM mid-job finishes that job, then stops", { ski
     redis.stop("SIGKILL");
   }
 });
+
+test(
+  "queue: a second coordinator of the same assignment is refused, naming the first; once the first is killed, a restart waits for its lock and finishes",
+  { skip: !HAVE_REDIS && "redis-server is not installed (apt-get install redis-server)", timeout: 120000 },
+  async () => {
+    const { subs, out, expected } = setUp("lock", 2);
+    const port = await freePort();
+    const redis = await startRedis(port);
+    const url = `redis://127.0.0.1:${port}`;
+    const args = [ASSIGNMENT, subs, "--out", out, "--queue", url];
+    const workers: Proc[] = [];
+    try {
+      // no worker yet: the first coordinator waits with its jobs queued
+      const first = startCoordinator(args);
+      await first.until(/^queued 2 submission/);
+      const second = startCoordinator(args);
+      const refused = await second.exited;
+      assert.equal(refused.code, 1, second.out);
+      assert.match(second.out, new RegExp(`another coordinator is grading this assignment .* pid ${first.child.pid}, writing to ${out.replace(/[/\\^$*+?.()|[\]{}]/g, "\\$&")}`));
+      assert.ok(!fs.existsSync(path.join(out, "s00")), "the refused coordinator recorded nothing");
+      first.stop("SIGKILL");
+      await first.exited;
+      workers.push(startWorker(url));
+      // (its lock lapses within the lock time, 4 s here: the restart waits for that, then goes on)
+      const third = startCoordinator(args);
+      const end = await third.exited;
+      assert.equal(end.code, 0, third.out);
+      checkGradebook(out, expected);
+      assert.deepEqual(workers.flatMap(gradedBy).sort(), [...expected.keys()], "each graded once");
+    } finally {
+      for (const w of workers) w.stop("SIGKILL");
+      redis.stop("SIGKILL");
+    }
+  },
+);
