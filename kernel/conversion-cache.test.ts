@@ -28,7 +28,10 @@ test("conversions recorded by one executor are taken by another, by declarations
   const executors: Executor[] = [recording];
   try {
     const recorded = await runAll(recording, CELLS);
-    assert.deepEqual(recorded, [{ status: "ok", hasValue: false }, { status: "ok", hasValue: true, value: 6 }]);
+    assert.deepEqual(recorded, [
+      { status: "ok", hasValue: false },
+      { status: "ok", hasValue: true, value: 6 },
+    ]);
     const written = JSON.parse(fs.readFileSync(file, "utf8")) as ConversionsFile;
     assert.equal(written.conversions.length, 2);
     assert.equal(written.context, conversionContext());
@@ -44,7 +47,10 @@ test("conversions recorded by one executor are taken by another, by declarations
     const other = new Executor(process.cwd(), undefined, undefined, { cache });
     executors.push(other);
     const outcomes = await runAll(other, [CELLS[0], "double(zeros(4).shape[0]) + 1", "double('x')"]);
-    assert.deepEqual(outcomes.slice(0, 2), [{ status: "ok", hasValue: false }, { status: "ok", hasValue: true, value: 9 }]);
+    assert.deepEqual(outcomes.slice(0, 2), [
+      { status: "ok", hasValue: false },
+      { status: "ok", hasValue: true, value: 9 },
+    ]);
     assert.equal(outcomes[2].status === "error" && outcomes[2].ename, "TypeScriptError");
     assert.deepEqual([cache.hits, cache.misses], [3, 2]);
 

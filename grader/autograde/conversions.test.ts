@@ -28,10 +28,11 @@ function outputsText(outputs: IOutput[]): string[] {
   const parts: string[] = [];
   let stream = "";
   for (const o of outputs) {
+    const name = o.output_type === "stream" ? asText(o.name) : "";
     const text = o.output_type === "stream" ? asText(o.text) : undefined;
-    if (text !== undefined && stream === String(o.name)) parts[parts.length - 1] += text;
-    else parts.push(text !== undefined ? `[${String(o.name)}] ${text}` : JSON.stringify(o));
-    stream = text !== undefined ? String(o.name) : "";
+    if (text !== undefined && stream === name) parts[parts.length - 1] += text;
+    else parts.push(text !== undefined ? `[${name}] ${text}` : JSON.stringify(o));
+    stream = name;
   }
   return parts;
 }
@@ -68,7 +69,11 @@ test("grading with the released cells' conversions recorded once gives every sub
       const recorded = await runSubmission(notebook, assignment.spec, { ...setup, install: conversions.install, student: `${name}-recorded` });
       const fresh = await runSubmission(notebook, assignment.spec, { ...setup, student: `${name}-fresh` });
       assert.deepEqual(comparable(recorded), comparable(fresh), `${name}: the same with and without the recorded conversions`);
-      if (name === "correct") assert.ok(recorded.cases.every((c) => c.result.ok), "the instructor's answers give a value for every hidden case");
+      if (name === "correct")
+        assert.ok(
+          recorded.cases.every((c) => c.result.ok),
+          "the instructor's answers give a value for every hidden case",
+        );
     }
   } finally {
     conversions.remove();

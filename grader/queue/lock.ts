@@ -80,14 +80,17 @@ export async function lockAssignment(redis: Redis, specHash: string, out: string
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   let lostTo: string | undefined;
-  const timer = setInterval(() => {
-    redis
-      .eval(RENEW, 1, key, mine, String(lockMs))
-      .then((holder) => {
-        if (holder !== mine && !lostTo) lostTo = `the coordinator lock of this assignment was taken by ${describe(holder as string)}`;
-      })
-      .catch(() => undefined); // Redis away: renewed (or set again) at the next tick
-  }, Math.max(200, Math.floor(lockMs / 3)));
+  const timer = setInterval(
+    () => {
+      redis
+        .eval(RENEW, 1, key, mine, String(lockMs))
+        .then((holder) => {
+          if (holder !== mine && !lostTo) lostTo = `the coordinator lock of this assignment was taken by ${describe(holder as string)}`;
+        })
+        .catch(() => undefined); // Redis away: renewed (or set again) at the next tick
+    },
+    Math.max(200, Math.floor(lockMs / 3)),
+  );
   timer.unref();
   return {
     lost: () => lostTo,
