@@ -1,13 +1,15 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import type { IOutput } from "@jupyterlab/nbformat";
 import { asText } from "../../kernel/wire";
 import type { ConversionsFile } from "../../kernel/conversion-cache";
 import { adamAnswers, adamSubmission, ADAM_ASSIGNMENT } from "../hostile/adam-class";
 import { DEFAULT_LIMITS, probeProtections, secretPaths, thisInstall, withKernelSnapshot } from "../sandbox";
 import { loadAssignment } from "./assignment";
-import { recordConversions } from "./conversions";
+import { CONVERSIONS_PREFIX, recordConversions } from "./conversions";
 import { runSubmission, SubmissionRun } from "./run-submission";
 import { startSandboxedKernel } from "./sandboxed-kernel";
 
@@ -50,9 +52,14 @@ function comparable(run: SubmissionRun): unknown {
 
 test("grading with the released cells' conversions recorded once gives every submission exactly what grading without them gives", { timeout: 300000 }, async () => {
   const assignment = loadAssignment(ADAM_ASSIGNMENT);
+  // left by a grader that was killed (no process has this id: above the kernel's pid_max)
+  const stale = path.join(os.tmpdir(), `${CONVERSIONS_PREFIX}4999999-test`);
+  fs.mkdirSync(stale, { recursive: true });
   const recorder = await startSandboxedKernel({ ...setup, record: true });
   const conversions = await recordConversions(recorder, assignment, install, limits).finally(() => recorder.client.shutdown(0));
   try {
+    assert.ok(!fs.existsSync(stale), "a killed grader's conversions folder is removed");
+    assert.ok(path.basename(path.dirname(conversions.install.conversions!)).startsWith(`${CONVERSIONS_PREFIX}${process.pid}-`));
     const file = JSON.parse(fs.readFileSync(conversions.install.conversions!, "utf8")) as ConversionsFile;
     const released = assignment.release.cells.filter((c) => c.cell_type === "code").length;
     assert.ok(conversions.kept >= released, `the harness and the ${released} released code cells are kept (${conversions.kept} of ${conversions.recorded})`);

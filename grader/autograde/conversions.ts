@@ -50,12 +50,31 @@ export async function recordConversions(kernel: SandboxedKernel, assignment: Loa
   for (const cell of cells) await run(cellSource(cell), limits.cellSeconds * 1000);
   const recorded = JSON.parse(fs.readFileSync(path.join(kernel.scratch, RECORDED_CONVERSIONS), "utf8")) as ConversionsFile;
   const kept = recorded.conversions.filter((c) => c.result.diagnostics.length === 0 && !c.result.sideOutputs && !JSON.stringify(c).includes(kernel.scratch));
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-conversions-"));
+  removeStaleConversions();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${CONVERSIONS_PREFIX}${process.pid}-`));
   fs.chmodSync(dir, 0o755);
   const file = path.join(dir, "conversions.json");
   const out: ConversionsFile = { context: recorded.context, prime: primeOf(recorded.conversions, assignment), conversions: kept };
   fs.writeFileSync(file, JSON.stringify(out), { mode: 0o644 });
   return { install: { ...install, conversions: file }, recorded: recorded.conversions.length, kept: kept.length, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The start of a conversions folder's name in the temporary folder; the grader's process id follows. */
+export const CONVERSIONS_PREFIX = "workbook-conversions-";
+
+/** Removes the conversions folders (this user's) of graders that are gone: one killed (SIGKILL, machine reset) could not remove its own. */
+export function removeStaleConversions(tmp = os.tmpdir()): void {
+  for (const name of fs.readdirSync(tmp)) {
+    const pid = Number(new RegExp(`^${CONVERSIONS_PREFIX}(\\d+)-`).exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    const dir = path.join(tmp, name);
+    try {
+      if (fs.statSync(dir).uid !== process.getuid?.()) continue;
+      process.kill(pid, 0);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ESRCH") fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
 }
 
 /**
