@@ -3,15 +3,31 @@
  * own sandboxed kernel, and writes DIR/<student>/results.json, DIR/<student>/feedback.html,
  * DIR/grades.csv and the gradebook DIR/gradebook.sqlite.
  */
+import { createHash } from "crypto";
+import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { GradeOutcome, gradeOne, GradeSettings, listSubmissions, loadAssignment, parseLatePolicy, SandboxCheckError, checkSandboxRunsKernel, writeAtomically } from "./autograde";
+import {
+  GradeOutcome,
+  gradeOne,
+  GradeSettings,
+  listSubmissions,
+  loadAssignment,
+  parseLatePolicy,
+  SandboxCheckError,
+  checkSandboxRunsKernel,
+  writeAtomically,
+  RECORD_MIN_SUBMISSIONS,
+  recordOnce,
+} from "./autograde";
+import type { LoadedAssignment, Submission } from "./autograde";
 import { SandboxedKernel, disposeKernel, startSandboxedKernel } from "./autograde/sandboxed-kernel";
 import { Gradebook } from "./gradebook";
 import { parseCommandLine, positiveNumber, usageError } from "../cli/args";
 import { DEFAULT_LIMITS, checkLimits, makePrivate, missingForGrading, probeProtections, refusalMessage, secretPaths, thisInstall, withKernelSnapshot } from "./sandbox";
 import { checkSandbox } from "./check-sandbox";
-import { checkQueueUrl, gradeOnQueue, workerMain } from "./queue";
+import { CoordinatorBusyError, checkQueueUrl, gradeOnQueue, workerMain } from "./queue";
+import type { GradeArgs } from "./grade-args";
 
 const USAGE = `Usage: workbook grade <assignment> <submissions> [options]
        workbook grade <assignment> <submissions> --queue redis://HOST:PORT [options]
@@ -42,27 +58,6 @@ Options:
 Every run first starts one sandboxed kernel and runs a cell in it; when that fails, nothing is
 graded and the message names the cause and the fix (exit code 1).
 `;
-
-/** The parsed command line. */
-interface GradeArgs {
-  assignment: string;
-  submissions: string;
-  out: string;
-  jobs: number;
-  cellSeconds: number;
-  totalSeconds: number;
-  memoryMB: number;
-  due?: string;
-  grace?: string;
-  latePolicy?: string;
-  quiet: boolean;
-  /** Grade even without the sandbox layers a run needs (see missingForGrading); every result says so. */
-  unsafeNoSandbox?: boolean;
-  /** Grade on this BullMQ queue (redis:// or rediss:// URL) instead of locally. */
-  queue?: string;
-  /** --jobs was given (with --queue: the coordinator grades that many at once itself). */
-  jobsGiven?: boolean;
-}
 
 function parseArgs(args: string[]): GradeArgs {
   const { values: options, positionals: positional } = parseCommandLine("grade", args, OPTIONS);
@@ -129,16 +124,21 @@ export async function gradeAll(args: GradeArgs, log: (line: string) => void = (l
   const outDir = path.resolve(args.out);
   // made before any kernel starts: a kernel's mounts hide only folders that exist
   makePrivate(outDir);
-  const install = withKernelSnapshot(thisInstall(), limits, log);
-  const hide = secretPaths(install, [path.dirname(assignment.specFile), args.submissions, outDir]);
+  const snapshotInstall = withKernelSnapshot(thisInstall(), limits, log);
+  const hide = secretPaths(snapshotInstall, [path.dirname(assignment.specFile), args.submissions, outDir]);
+  // with enough to grade, the check kernel records the released cells' type checks for all the others (conversions.ts)
+  const record = ungraded(outDir, assignment, submissions) >= RECORD_MIN_SUBMISSIONS;
   // A grade must never be the grader's own failure: one kernel must start and run a cell before anything is graded.
-  const first = await checkSandboxRunsKernel({ limits, protections, install, hide });
+  const first = await checkSandboxRunsKernel({ limits, protections, install: snapshotInstall, hide, record });
+  const conversions = record ? await recordOnce(first, assignment, snapshotInstall, limits, log) : undefined;
+  const install = conversions?.install ?? snapshotInstall;
   let gradebook: Gradebook;
   try {
     gradebook = Gradebook.open(path.join(outDir, "gradebook.sqlite"));
     gradebook.ensureAssignment(assignment.spec.assignment, assignment.spec.totalPoints, assignment.specHash);
   } catch (err) {
-    await disposeKernel(first);
+    if (!record) await disposeKernel(first);
+    conversions?.remove();
     throw err;
   }
   const settings: GradeSettings = { assignment, outDir, gradebook, limits, protections, install, hide, late, unsafe, log: args.quiet ? undefined : log };
@@ -165,8 +165,8 @@ export async function gradeAll(args: GradeArgs, log: (line: string) => void = (l
   // Each job keeps one spare kernel starting while it grades, so a kernel's start (the main fixed
   // cost) overlaps the previous submission. A spare is only ever given to one submission.
   const worker = async (_: unknown, index: number): Promise<void> => {
-    // the first job grades with the kernel that passed the start check
-    let spare: Promise<SandboxedKernel> | null = index === 0 ? Promise.resolve(first) : null;
+    // the first job grades with the kernel that passed the start check, unless that kernel recorded (it never grades a student)
+    let spare: Promise<SandboxedKernel> | null = index === 0 && !record ? Promise.resolve(first) : null;
     const startSpare = (): Promise<SandboxedKernel> => {
       const starting = startSandboxedKernel(settings);
       starting.catch(() => undefined); // a failed start is reported by the submission that takes it
@@ -199,8 +199,22 @@ export async function gradeAll(args: GradeArgs, log: (line: string) => void = (l
   } finally {
     process.removeListener("SIGINT", onSigint);
     gradebook.close();
+    conversions?.remove();
   }
   return outcomes;
+}
+
+/** How many of `submissions` the gradebook in `outDir` does not hold yet (all of them without a gradebook; none is created here). */
+function ungraded(outDir: string, assignment: LoadedAssignment, submissions: Submission[]): number {
+  const file = path.join(outDir, "gradebook.sqlite");
+  if (!fs.existsSync(file)) return submissions.length;
+  const gradebook = Gradebook.open(file);
+  try {
+    const name = assignment.spec.assignment;
+    return submissions.filter((s) => !gradebook.isGraded(s.student, name, createHash("sha256").update(s.bytes).digest("hex"), assignment.specHash)).length;
+  } finally {
+    gradebook.close();
+  }
 }
 
 /** Entry point of `workbook grade`; returns the exit code. */
@@ -229,7 +243,7 @@ export async function main(args: string[]): Promise<number> {
   try {
     outcomes = await gradeAll(parsed);
   } catch (err) {
-    if (!(err instanceof SandboxCheckError)) throw err;
+    if (!(err instanceof SandboxCheckError || err instanceof CoordinatorBusyError)) throw err;
     console.error(err.message);
     return 1;
   }

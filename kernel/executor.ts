@@ -14,6 +14,7 @@ import { mapStack, cellFileName, SourceMapper } from "./traceback";
 import { CELL_GLOBALS_DECLARATION } from "./cell-globals";
 import { addLoopChecks } from "./loop-checks";
 import { hasTopLevelAwait, rewriteCell } from "./cell-rewrite";
+import type { ConversionCache, ConversionRecorder } from "./conversion-cache";
 
 /** A cell that ran to the end; `value` is its last expression when it has one. */
 export interface CellSuccess {
@@ -56,9 +57,15 @@ export class Executor {
 
   /**
    * `interrupted` tells whether the user asked to interrupt (the shared flag); loops in cells check it.
-   * `onRequire` sees every module a cell loads.
+   * `onRequire` sees every module a cell loads. `conversions`: recorded conversions to take for
+   * cells they hold, and where to record this executor's own (kernel/conversion-cache.ts).
    */
-  constructor(cwd: string, onRequire?: (id: string, exported: unknown) => void, interrupted: () => boolean = () => false) {
+  constructor(
+    cwd: string,
+    onRequire?: (id: string, exported: unknown) => void,
+    interrupted: () => boolean = () => false,
+    private readonly conversions: { cache?: ConversionCache; recorder?: ConversionRecorder } = {},
+  ) {
     // No prototype: a cell variable named `__proto__` (or `constructor`) is a plain property like any other.
     this.locals = Object.create(null) as Locals;
     const locals = this.locals;
@@ -80,10 +87,11 @@ export class Executor {
 
   /** Loads the TypeScript compiler (a few hundred ms); called early so the first cell does not wait. */
   warmUp(): void {
-    if (!this.converter) {
-      this.converter = createConverter();
-      this.converter.convert(CELL_GLOBALS_DECLARATION, "");
-    }
+    if (this.converter) return;
+    const prime = this.conversions.cache?.prime;
+    this.converter = createConverter(prime);
+    // primed, the first program already holds what the cells will import (and type checks nothing)
+    if (!prime) this.converter.convert(CELL_GLOBALS_DECLARATION, "");
   }
 
   private conv(): Converter {
@@ -118,7 +126,9 @@ export class Executor {
   async run(code: string, cell: number, interruptedAlready: () => boolean): Promise<CellOutcome> {
     const ts = tslabTypeScript();
     const rewrite = rewriteCell(ts, code);
-    const converted = this.conv().convert(this.declarations(), rewrite.code);
+    const declarations = this.declarations();
+    const converted = this.conversions.cache?.get(declarations, rewrite.code) ?? this.conv().convert(declarations, rewrite.code);
+    this.conversions.recorder?.add(declarations, rewrite.code, converted);
     if (converted.diagnostics.length > 0)
       return typeErrors(
         converted.diagnostics.map((d) => toCellPositions(d, code, rewrite.toOriginal)),

@@ -25,6 +25,7 @@ import { FRONTEND_COMM_TARGET, frontendAnnounced } from "./display/plotly";
 import { StdinReader } from "./stdin";
 import { installTfjsInterrupt } from "./tfjs-interrupt";
 import { installWidgetTargets } from "../lib/widgets/model";
+import { conversionsFromEnvironment } from "./conversion-cache";
 
 /** How long an interrupted cell may take to stop by itself before its pending await is rejected. */
 const INTERRUPT_GRACE_MS = 1000;
@@ -34,6 +35,8 @@ const SNAPSHOT_CHECK_DELAY_MS = 5000;
 
 /** Whether this kernel was started by the kernelspec's launcher, which asks it to keep the snapshot current (WORKBOOK_SNAPSHOT_REFRESH=1). */
 let refreshSnapshot = false;
+/** Recorded conversions to take and where to record (a grading kernel's environment asks for them, kernel/conversion-cache.ts). */
+let conversions: ReturnType<typeof conversionsFromEnvironment> = {};
 
 /** The globals of cell-globals.ts that the kernel defines. */
 const CELL_GLOBAL_NAMES = ["display", "clearOutput", "input", "password"];
@@ -224,6 +227,7 @@ export class Kernel {
           if (id.startsWith("@tensorflow/tfjs") && !this.tfjsInterrupt) this.tfjsInterrupt = installTfjsInterrupt(exported, () => Atomics.load(this.flags, Flag.Interrupt) === 1);
         },
         () => Atomics.load(this.flags, Flag.Interrupt) === 1,
+        conversions,
       );
       for (const name of CELL_GLOBAL_NAMES) this.executor.defineGlobal(name, (globalThis as Record<string, unknown>)[name]);
     }
@@ -422,6 +426,7 @@ export function startKernel(connectionFile: string): Kernel {
   // set by the kernelspec's launcher for this kernel only: cells and the processes they start do not inherit it
   refreshSnapshot = process.env.WORKBOOK_SNAPSHOT_REFRESH === "1";
   delete process.env.WORKBOOK_SNAPSHOT_REFRESH;
+  conversions = conversionsFromEnvironment((why) => process.stderr.write(`dl-workbook kernel: ${why}\n`));
   const kernel = new Kernel(connectionFile);
   kernel.start();
   return kernel;

@@ -123,6 +123,14 @@ export const CONVERTER_FIXES: readonly SourceFix[] = [
     replace: "anyVarsDecls.push(`let ${ts.unescapeLeadingUnderscores(name)}: any;\\n`);",
   },
   {
+    why:
+      "the converter's first program held no declarations, so the first cell that imports a module rebuilt it with every file that " +
+      "module brings in (a second whole program); a kernel that knows the declarations its cells will see (a grading kernel, " +
+      "kernel/conversion-cache.ts) starts with them: `createConverter({ workbookInitialDeclarations })`",
+    find: ['    let srcContent = "";', '    let declContent = "";'].join("\n"),
+    replace: ['    let srcContent = "";', '    let declContent = (options && options.workbookInitialDeclarations) || "";'].join("\n"),
+  },
+  {
     why: "complete() matches candidates against the word being typed; the word came escaped, so `__x` never completed",
     find: "let name = id.escapedText.toString();",
     replace: "let name = ts.idText(id);",

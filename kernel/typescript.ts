@@ -49,7 +49,7 @@ export interface Converter {
 }
 
 interface TslabConverterModule {
-  createConverter(options?: { isJS?: boolean; isBrowser?: boolean }): Converter;
+  createConverter(options?: { isJS?: boolean; isBrowser?: boolean; workbookInitialDeclarations?: string }): Converter;
   isCompleteCode(content: string): { completed: boolean; indent?: string };
 }
 
@@ -114,11 +114,15 @@ export function tslabTypeScript(): typeof TS {
   return require(tslabTypeScriptPath()) as typeof TS;
 }
 
-/** Creates tslab's converter for the current directory, with resolution falling back to this package. */
-export function createConverter(): Converter {
+/**
+ * Creates tslab's converter for the current directory, with resolution falling back to this package.
+ * `initialDeclarations`: the declarations its first program is built with (by default none), so
+ * that cells seeing declarations that import the same modules reuse that program whole.
+ */
+export function createConverter(initialDeclarations?: string): Converter {
   const ts = tslabTypeScript();
   patchSys(ts, process.cwd());
-  return tslabConverter().createConverter({});
+  return tslabConverter().createConverter(initialDeclarations ? { workbookInitialDeclarations: initialDeclarations } : {});
 }
 
 /** tslab's check of whether a cell's code is complete (used for is_complete_request). */

@@ -11,28 +11,33 @@ export const RESULT_MAX_LEAVES = 1_000_000;
 export const RESULT_MAX_DEPTH = 32;
 
 /**
- * The grader's side of the result channel for one submission. The harness cell runs before any
- * student code and keeps, in a closure under a random name, the primitives it needs (so a
- * student who later overrides JSON.stringify, Object.keys, Array.isArray, Object.prototype or
- * Math cannot change how results are encoded). Each hidden-test call is one cell whose value is
- * the harness's report object; the kernel renders it as an execute_result with {@link RESULT_MIME}
- * carrying this run's nonce. Printed text never counts, and the expected values never enter the
- * kernel, so forging a pass needs the right values.
+ * The grader's side of the result channel for one submission. Before any student code, the kernel
+ * runs {@link HARNESS_FACTORY_CODE}, which keeps in a closure the primitives the harness needs (so a
+ * student who later overrides JSON.stringify, Object.keys, Array.isArray, Object.prototype or Math
+ * cannot change how results are encoded), and, as a user expression of that execution,
+ * {@link armExpression}: it makes this run's harness, with a random nonce, and puts it on
+ * `globalThis` under a random name as a read-only, non-configurable property, which no cell can
+ * replace. Each hidden-test call is one cell whose value is the harness's report object; the
+ * kernel renders it as an execute_result with {@link RESULT_MIME} carrying the nonce. Printed
+ * text never counts, and the expected values never enter the kernel, so forging a pass needs the
+ * right values. The factory cell is the same for every submission, so its type check is recorded
+ * once per run (kernel/conversion-cache.ts), and no cell's declarations hold the random name or the
+ * nonce: those travel only in the user expression, which is JavaScript and not type checked.
  */
 export interface Harness {
-  /** Name of the harness object in the kernel, e.g. `workbookHarness3f9c...`. */
+  /** Name of the harness's property of `globalThis` in the kernel, e.g. `workbookHarness3f9c...`. */
   name: string;
   /** Random per-run token every genuine result carries. */
   nonce: string;
-  /** The cell that defines the harness (run first, before any student cell). */
-  setupCode: string;
 }
 
 /** A fresh harness with a random name and nonce. */
 export function newHarness(): Harness {
-  const name = `workbookHarness${randomBytes(8).toString("hex")}`;
-  const nonce = randomBytes(16).toString("hex");
-  const setupCode = `const ${name} = (() => {
+  return { name: `workbookHarness${randomBytes(8).toString("hex")}`, nonce: randomBytes(16).toString("hex") };
+}
+
+/** The cell that defines `workbookHarnessFactory(nonce)` (run first in every kernel, before any student cell; the same text for every submission). */
+export const HARNESS_FACTORY_CODE = `const workbookHarnessFactory = (() => {
   const displayKey: symbol = Symbol.for("Jupyter.display");
   const keysOf = Object.keys, isArray = Array.isArray, isView = ArrayBuffer.isView, apply = Reflect.apply;
   const isFiniteNumber = Number.isFinite, freeze = Object.freeze, hasOwn = Object.prototype.hasOwnProperty;
@@ -63,17 +68,31 @@ export function newHarness(): Harness {
     for (const key of keysOf(value as object)) if (apply(hasOwn, value, [key])) out[key] = encode((value as Record<string, unknown>)[key], depth + 1);
     return out;
   };
-  const report = (caseId: string, value: unknown): object => {
-    leaves = 0;
-    let bundle: Record<string, unknown>;
-    try { bundle = { nonce: "${nonce}", caseId, ok: true, value: encode(value, 0) }; }
-    catch (err) { bundle = { nonce: "${nonce}", caseId, ok: false, error: String((err as Error)?.message ?? err) }; }
-    return freeze({ [displayKey]: () => ({ "${RESULT_MIME}": bundle, "text/plain": "result of hidden test " + caseId }) });
+  return (nonce: string) => {
+    const report = (caseId: string, value: unknown): object => {
+      leaves = 0;
+      let bundle: Record<string, unknown>;
+      try { bundle = { nonce, caseId, ok: true, value: encode(value, 0) }; }
+      catch (err) { bundle = { nonce, caseId, ok: false, error: String((err as Error)?.message ?? err) }; }
+      return freeze({ [displayKey]: () => ({ "${RESULT_MIME}": bundle, "text/plain": "result of hidden test " + caseId }) });
+    };
+    return freeze({ report });
   };
-  return freeze({ report });
 })();
 "harness ready";`;
-  return { name, nonce, setupCode };
+
+/**
+ * The user expression (JavaScript, evaluated right after {@link HARNESS_FACTORY_CODE}) that makes
+ * this run's harness and puts it on `globalThis` under its name: read-only and non-configurable.
+ * Its value is `true` once the harness is in place.
+ */
+export function armExpression(harness: Harness): string {
+  return `Object.defineProperty(globalThis, ${JSON.stringify(harness.name)}, { value: workbookHarnessFactory(${JSON.stringify(harness.nonce)}) }) === globalThis`;
+}
+
+/** How a call cell reaches the harness: the property of `globalThis` that armExpression defined (a cell cannot shadow `globalThis`). */
+function harnessRef(harness: Harness): string {
+  return `(globalThis as unknown as { [name: string]: { report(caseId: string, value: unknown): object } })[${JSON.stringify(harness.name)}]`;
 }
 
 /**
@@ -83,7 +102,7 @@ export function newHarness(): Harness {
 export function callCode(harness: Harness, caseId: string, call: string): string {
   const variable = `${harness.name}Case${caseId.replace(/[^A-Za-z0-9]/g, "_")}`;
   // (tslab misses a top-level await on a parenthesised call, so the call gets its own async function)
-  return `const ${variable}Call = async () => (\n${call}\n);\nconst ${variable} = await ${variable}Call();\n${harness.name}.report(${JSON.stringify(caseId)}, ${variable})`;
+  return `const ${variable}Call = async () => (\n${call}\n);\nconst ${variable} = await ${variable}Call();\n${harnessRef(harness)}.report(${JSON.stringify(caseId)}, ${variable})`;
 }
 
 /**
@@ -96,7 +115,7 @@ export function batchCallCode(harness: Harness, batchId: string, calls: string[]
   const variable = `${harness.name}Batch${batchId.replace(/[^A-Za-z0-9]/g, "_")}`;
   // Array elements are evaluated in order, each awaited before the next call starts.
   const values = calls.map((call) => `  await (async () => (\n${call}\n))(),`).join("\n");
-  return `const ${variable}Call = async () => [\n${values}\n];\nconst ${variable} = await ${variable}Call();\n${harness.name}.report(${JSON.stringify(batchId)}, ${variable})`;
+  return `const ${variable}Call = async () => [\n${values}\n];\nconst ${variable} = await ${variable}Call();\n${harnessRef(harness)}.report(${JSON.stringify(batchId)}, ${variable})`;
 }
 
 /** What a call cell gave back: a value (decoded), or why there is none. */

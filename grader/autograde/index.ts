@@ -9,3 +9,4 @@ export * from "./run-submission";
 export * from "./score";
 export * from "./grade-one";
 export * from "./sandbox-check";
+export * from "./conversions";

@@ -6,7 +6,7 @@ import { cellSource, nbgraderMetadata } from "../assign/format";
 import type { CellRun } from "../results";
 import type { KernelInstall, Protections, SandboxLimits } from "../sandbox";
 import { SandboxedKernel, STARTUP_MS, disposeKernel, startSandboxedKernel, stopSandbox } from "./sandboxed-kernel";
-import { CallResult, Harness, batchCallCode, callCode, newHarness, readCallResult } from "./harness";
+import { CallResult, HARNESS_FACTORY_CODE, Harness, armExpression, batchCallCode, callCode, newHarness, readCallResult } from "./harness";
 
 export type { CellRun };
 
@@ -29,8 +29,8 @@ export interface SubmissionRun {
   notes: string[];
   /** Grade ids whose hidden cases all came back from one batch cell (the others ran case by case). */
   batched: string[];
-  /** Milliseconds spent starting kernels, running the student's cells, and running the hidden calls. */
-  phases: { startMs: number; cellsMs: number; testsMs: number; stopMs: number };
+  /** Milliseconds spent starting kernels, running the student's cells, and running the hidden calls; `cpuMs`: CPU time of the kernels' processes. */
+  phases: { startMs: number; cellsMs: number; testsMs: number; stopMs: number; cpuMs?: number };
 }
 
 /** Options of {@link runSubmission}. */
@@ -167,13 +167,14 @@ class SubmissionRunner {
 
   // ---- the kernel's life ------------------------------------------------------------------
 
-  private async exec(code: string, keep: IOutput[] | null, timeoutMs = this.cellTimeout()): Promise<ExecuteResult> {
+  private async exec(code: string, keep: IOutput[] | null, timeoutMs = this.cellTimeout(), userExpressions?: Record<string, string>): Promise<ExecuteResult> {
     const kernel = this.kernel;
     if (!kernel || !kernel.isAlive()) return { status: "died", outputs: [], executionCount: null, durationMs: 0 };
     const result = await kernel.execute(code, {
       timeoutMs,
       interruptGraceMs: 2000,
       stopOnError: false,
+      userExpressions,
       onOutput: (output) => {
         this.count(outputBytes(output));
         if (keep && !this.overOutput) keep.push(output);
@@ -206,10 +207,13 @@ class SubmissionRunner {
     if (!(await this.startKernel())) return false;
     // The harness is the kernel's first cell and pays TypeScript's warm-up (seconds on a busy
     // machine), so it gets the startup allowance rather than the per-cell limit.
-    const setup = await this.exec(this.harness.setupCode, null, Math.max(1, Math.min(STARTUP_MS, this.remaining())));
-    if (setup.status !== "ok") {
-      if (setup.status === "error") this.harnessBroken = true;
-      this.run.notes.push(`the grading harness could not start (${setup.status}${setup.error ? `: ${setup.error.evalue}` : ""})`);
+    const setup = await this.exec(HARNESS_FACTORY_CODE, null, Math.max(1, Math.min(STARTUP_MS, this.remaining())), { harness: armExpression(this.harness) });
+    const reply = setup.reply as { user_expressions?: Record<string, { status?: string; data?: Record<string, unknown>; evalue?: string }> } | undefined;
+    const armed = reply?.user_expressions?.harness;
+    if (setup.status !== "ok" || armed?.status !== "ok" || armed.data?.["text/plain"] !== "true") {
+      if (setup.status === "error" || setup.status === "ok") this.harnessBroken = true;
+      const why = setup.error ? `: ${setup.error.evalue}` : armed?.evalue ? `: ${armed.evalue}` : "";
+      this.run.notes.push(`the grading harness could not start (${setup.status === "ok" ? "not armed" : setup.status}${why})`);
       return false;
     }
     return replay ? this.replay() : true;
@@ -273,6 +277,7 @@ class SubmissionRunner {
     if (this.boxed) await disposeKernel(this.boxed);
     if (this.ahead) await this.ahead.then(disposeKernel, () => undefined);
     this.run.phases.stopMs = Date.now() - stopping;
+    this.run.phases.cpuMs = this.boxed?.cpuMs ?? 0;
   }
 
   // ---- phase 1: the student's cells ---------------------------------------------------------

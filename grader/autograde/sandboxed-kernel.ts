@@ -1,4 +1,6 @@
 import * as fs from "fs";
+import * as path from "path";
+import { CONVERSIONS_VARIABLE, RECORD_CONVERSIONS_VARIABLE } from "../../kernel/conversion-cache";
 import { startKernel, KernelClient, CONNECTION_FILE_PLACEHOLDER, KernelExit } from "../../kernel/client";
 import { KernelInstall, Protections, SandboxLimits, kernelStartArgs, makeScratch, removeScratch, sandboxCommand, sandboxEnv, withOwnUser } from "../sandbox";
 
@@ -28,6 +30,8 @@ export interface SandboxedKernel {
    * once they are all gone; see {@link stopSandbox}.
    */
   sandboxInit?: ProcessIdentity;
+  /** CPU milliseconds its processes used (the sandbox's whole tree, read just before each kill: a killed process's time reaches no parent). */
+  cpuMs: number;
 }
 
 /** A process by id and start time (field 22 of /proc/<pid>/stat), so that a reused id is never mistaken for it. */
@@ -46,6 +50,26 @@ function procStat(pid: number): { state: string; ppid: number; start: string } |
   } catch {
     return undefined;
   }
+}
+
+/** CPU milliseconds used by process `pid` and everything below it, with the children they reaped (utime, stime, cutime, cstime; USER_HZ is 100 on Linux). */
+function treeCpuMs(pid: number): number {
+  let ticks = 0;
+  const seen = new Set<number>();
+  const visit = (p: number): void => {
+    if (seen.has(p)) return;
+    seen.add(p);
+    try {
+      const text = fs.readFileSync(`/proc/${p}/stat`, "utf8");
+      const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+      for (const task of fs.readdirSync(`/proc/${p}/task`)) for (const child of fs.readFileSync(`/proc/${p}/task/${task}/children`, "utf8").trim().split(/\s+/).filter(Boolean)) visit(Number(child));
+    } catch {
+      // gone meanwhile
+    }
+  };
+  visit(pid);
+  return ticks * 10;
 }
 
 /** The child of `outerPid` (bubblewrap's monitor process): the sandbox's init. Its parent is checked, so nothing a kernel prints can name another process. */
@@ -78,6 +102,7 @@ function running(p: ProcessIdentity): boolean {
  * still holding the sockets. Without bubblewrap the kernel is one process (an exec chain), killed directly.
  */
 export async function stopSandbox(kernel: SandboxedKernel): Promise<void> {
+  if (kernel.client.pid !== undefined) kernel.cpuMs += treeCpuMs(kernel.client.pid);
   const init = kernel.sandboxInit;
   if (init && running(init)) {
     try {
@@ -97,7 +122,12 @@ export interface KernelSetup {
   protections: Protections;
   install: KernelInstall;
   hide?: string[];
+  /** The kernel records every conversion it makes into {@link RECORDED_CONVERSIONS} in its scratch folder (see conversions.ts). */
+  record?: boolean;
 }
+
+/** The file in a recording kernel's scratch folder that holds its conversions. */
+export const RECORDED_CONVERSIONS = "conversions.json";
 
 /**
  * Starts a kernel confined by {@link sandboxCommand} (ipc sockets in its scratch folder, so it
@@ -122,14 +152,17 @@ export async function startSandboxedKernel(setup: KernelSetup): Promise<Sandboxe
   try {
     const client = await startKernel({
       cwd: scratch,
-      env: sandboxEnv(scratch),
+      env: sandboxEnv(scratch, {
+        ...(setup.install.conversions ? { [CONVERSIONS_VARIABLE]: setup.install.conversions } : {}),
+        ...(setup.record ? { [RECORD_CONVERSIONS_VARIABLE]: path.join(scratch, RECORDED_CONVERSIONS) } : {}),
+      }),
       command,
       connectionDir: scratch,
       transport: "ipc",
       startupTimeoutMs: STARTUP_MS,
       onProcessOutput: (text) => box.kernel?.onBytes(text.length),
     });
-    const kernel: SandboxedKernel = { client, scratch, onBytes: () => undefined, startMs: 0 };
+    const kernel: SandboxedKernel = { client, scratch, onBytes: () => undefined, startMs: 0, cpuMs: 0 };
     box.kernel = kernel;
     client.on("exit", (exit: KernelExit) => {
       kernel.lastExit = exit;

@@ -65,7 +65,15 @@ export function createOrdinaryUser(work: string, name: string): OrdinaryUser {
  * scratch folders). Resolves with the exit code and everything printed.
  * Example: `await gradeAsUser(user, work, tmp, [assignment, subs, "--out", out])`.
  */
-export function gradeAsUser(user: OrdinaryUser, work: string, tmp: string, gradeArgs: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
+export function gradeAsUser(
+  user: OrdinaryUser,
+  work: string,
+  tmp: string,
+  gradeArgs: string[],
+  extraEnv: Record<string, string> = {},
+  /** The script (inside the package) and its first arguments; by default `workbook grade`. */
+  program: string[] = [path.join("dist", "bin", "workbook.js"), "grade"],
+): Promise<{ code: number | null; output: string }> {
   const packageView = path.join(work, "package-view");
   const nodeView = path.join(work, "node-view");
   fs.mkdirSync(packageView, { recursive: true });
@@ -89,8 +97,8 @@ export function gradeAsUser(user: OrdinaryUser, work: string, tmp: string, grade
     "--",
     ...env,
     nodeView,
-    path.join(packageView, "dist", "bin", "workbook.js"),
-    "grade",
+    path.join(packageView, program[0]),
+    ...program.slice(1),
     ...gradeArgs,
   ];
   return new Promise((resolve) => {

@@ -3,3 +3,4 @@ export * from "./connection";
 export * from "./job";
 export * from "./worker";
 export * from "./coordinator";
+export * from "./lock";

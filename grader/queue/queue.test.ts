@@ -5,8 +5,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import type { Notebook } from "../assign/format";
-import { cellSource, nbgraderMetadata } from "../assign/format";
+import { ADAM_ASSIGNMENT, adamAnswers, adamSubmission } from "../hostile/adam-class";
 import { Gradebook } from "../gradebook";
 import { redactUrl } from "./connection";
 import { jobIdOf } from "./job";
@@ -19,38 +18,20 @@ import { jobIdOf } from "./job";
 // (WORKBOOK_QUEUE_LOCK_MS) so a dead worker's job is retried within about 8 s.
 // Budget: about 25-40 s per test on 2 cores.
 
-const ROOT = path.join(__dirname, "..", "..", "..");
 const WORKBOOK = path.join(__dirname, "..", "..", "bin", "workbook.js");
-const ASSIGNMENT = path.join(ROOT, "assignments", "01-adam");
+const ASSIGNMENT = ADAM_ASSIGNMENT;
 const HAVE_REDIS = spawnSync("redis-server", ["--version"]).status === 0;
 const ENV = { ...process.env, CI: "true", WORKBOOK_QUEUE_LOCK_MS: "4000" };
-
-/** The instructor's solution of a cell: the source cell with its BEGIN/END SOLUTION lines dropped. */
-function solutionOf(source: Notebook, gradeId: string): string {
-  const cell = source.cells.find((c) => nbgraderMetadata(c)?.grade_id === gradeId);
-  if (!cell) throw new Error(`queue test: the Adam source notebook has no cell "${gradeId}"`);
-  return cellSource(cell)
-    .split("\n")
-    .filter((line) => !/(BEGIN|END) SOLUTION/.test(line))
-    .join("\n");
-}
 
 /** Writes `n` Adam submissions, alternately correct (6 / 6 autograded points) and with adamLecture left as released (4 / 6); returns the expected scores. */
 function writeClass(dir: string, n: number): Map<string, number> {
   fs.mkdirSync(dir, { recursive: true });
-  const source = JSON.parse(fs.readFileSync(path.join(ASSIGNMENT, "01-adam.source.ipynb"), "utf8")) as Notebook;
-  const release = JSON.parse(fs.readFileSync(path.join(ASSIGNMENT, "01-adam.ipynb"), "utf8")) as Notebook;
-  const answers: Record<string, string> = { adam: solutionOf(source, "adam"), adamLecture: solutionOf(source, "adamLecture") };
+  const answers = adamAnswers();
   const expected = new Map<string, number>();
   for (let i = 0; i < n; i++) {
     const partial = i % 2 === 1;
-    const nb = JSON.parse(JSON.stringify(release)) as Notebook;
-    for (const cell of nb.cells) {
-      const id = nbgraderMetadata(cell)?.grade_id;
-      if (id === "adam" || (id === "adamLecture" && !partial)) cell.source = answers[id];
-    }
     const student = `s${String(i).padStart(2, "0")}`;
-    fs.writeFileSync(path.join(dir, `${student}.ipynb`), JSON.stringify(nb));
+    fs.writeFileSync(path.join(dir, `${student}.ipynb`), JSON.stringify(adamSubmission({ adam: answers.adam, ...(partial ? {} : { adamLecture: answers.adamLecture }) })));
     expected.set(student, partial ? 4 : 6);
   }
   return expected;
@@ -348,3 +329,38 @@ test("queue: a worker sent SIGTERM mid-job finishes that job, then stops", { ski
     redis.stop("SIGKILL");
   }
 });
+
+test(
+  "queue: a second coordinator of the same assignment is refused, naming the first; once the first is killed, a restart waits for its lock and finishes",
+  { skip: !HAVE_REDIS && "redis-server is not installed (apt-get install redis-server)", timeout: 120000 },
+  async () => {
+    const { subs, out, expected } = setUp("lock", 2);
+    const port = await freePort();
+    const redis = await startRedis(port);
+    const url = `redis://127.0.0.1:${port}`;
+    const args = [ASSIGNMENT, subs, "--out", out, "--queue", url];
+    const workers: Proc[] = [];
+    try {
+      // no worker yet: the first coordinator waits with its jobs queued
+      const first = startCoordinator(args);
+      await first.until(/^queued 2 submission/);
+      const second = startCoordinator(args);
+      const refused = await second.exited;
+      assert.equal(refused.code, 1, second.out);
+      assert.match(second.out, new RegExp(`another coordinator is grading this assignment .* pid ${first.child.pid}, writing to ${out.replace(/[/\\^$*+?.()|[\]{}]/g, "\\$&")}`));
+      assert.ok(!fs.existsSync(path.join(out, "s00")), "the refused coordinator recorded nothing");
+      first.stop("SIGKILL");
+      await first.exited;
+      workers.push(startWorker(url));
+      // (its lock lapses within the lock time, 4 s here: the restart waits for that, then goes on)
+      const third = startCoordinator(args);
+      const end = await third.exited;
+      assert.equal(end.code, 0, third.out);
+      checkGradebook(out, expected);
+      assert.deepEqual(workers.flatMap(gradedBy).sort(), [...expected.keys()], "each graded once");
+    } finally {
+      for (const w of workers) w.stop("SIGKILL");
+      redis.stop("SIGKILL");
+    }
+  },
+);

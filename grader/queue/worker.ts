@@ -8,8 +8,8 @@ import * as os from "os";
 import * as path from "path";
 import { Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import { GradeSettings, SandboxCheckError, checkSandboxRunsKernel, gradeOne, loadAssignment, parseLatePolicy } from "../autograde";
-import type { LoadedAssignment } from "../autograde";
+import { GradeSettings, SandboxCheckError, checkSandboxRunsKernel, gradeOne, loadAssignment, parseLatePolicy, recordOnce } from "../autograde";
+import type { LoadedAssignment, RunConversions } from "../autograde";
 import { SandboxedKernel, disposeKernel, startSandboxedKernel } from "../autograde/sandboxed-kernel";
 import { Gradebook } from "../gradebook";
 import {
@@ -60,8 +60,10 @@ export interface RunningWorker {
 /** One worker process's private state: its folder, the sandbox probed once, assignments written once each. */
 class GradingHost {
   private readonly assignments = new Map<string, Promise<LoadedAssignment>>();
+  /** Each assignment's released cells' conversions (conversions.ts), recorded once in this worker. */
+  private readonly conversions = new Map<string, Promise<RunConversions | undefined>>();
   private jobCounter = 0;
-  /** Kernels started ahead, by limits, as local grading's pool keeps one per job: a kernel's start overlaps the previous submission. */
+  /** Kernels started ahead, by limits and conversions, as local grading's pool keeps one per job: a kernel's start overlaps the previous submission. */
   private readonly spares: Array<{ key: string; kernel: Promise<SandboxedKernel> }> = [];
   private closed = false;
   constructor(
@@ -71,34 +73,53 @@ class GradingHost {
     readonly unsafe: string | undefined,
     private readonly redis: Redis,
     private readonly slots: number,
+    /** The recording kernel that passed the start check: it records the first assignment's conversions (it never grades a student). */
+    private recorder: SandboxedKernel | undefined,
   ) {}
+
+  /** The install to grade `assignment` with: with its conversions, recorded in a recording kernel the first time. */
+  private async installFor(assignment: LoadedAssignment, limits: SandboxLimits): Promise<KernelInstall> {
+    let recorded = this.conversions.get(assignment.specHash);
+    if (!recorded) {
+      const kernel = this.recorder ? Promise.resolve(this.recorder) : startSandboxedKernel({ limits, protections: this.protections, install: this.install, hide: this.hide, record: true });
+      this.recorder = undefined;
+      recorded = kernel.then(
+        (k) => recordOnce(k, assignment, this.install, limits, (line) => console.error(line)),
+        () => undefined,
+      );
+      this.conversions.set(assignment.specHash, recorded);
+    }
+    return (await recorded)?.install ?? this.install;
+  }
 
   /** What the kernels must not see: this worker's folder (assignments, jobs) and the package's assignments. */
   get hide(): string[] {
     return secretPaths(this.install, [this.dir]);
   }
 
-  /** Keeps `kernel` (started with `limits`) for the next job with the same limits. */
-  addSpare(limits: SandboxLimits, kernel: Promise<SandboxedKernel>): void {
+  /** Keeps `kernel` (started with `limits` and `install`) for the next job with the same ones. */
+  private addSpare(limits: SandboxLimits, install: KernelInstall, kernel: Promise<SandboxedKernel>): void {
     kernel.catch(() => undefined); // a failed start is reported by the submission that takes it
-    this.spares.push({ key: JSON.stringify(limits), kernel });
+    this.spares.push({ key: JSON.stringify([limits, install.conversions]), kernel });
   }
 
-  /** A kernel for a job: a spare started ahead with the same limits, or a new one; then starts the next spare. */
-  takeKernel(limits: SandboxLimits): Promise<SandboxedKernel> {
-    const key = JSON.stringify(limits);
+  /** A kernel for a job: a spare started ahead with the same limits and conversions, or a new one; then starts the next spare. */
+  private takeKernel(limits: SandboxLimits, install: KernelInstall): Promise<SandboxedKernel> {
+    const key = JSON.stringify([limits, install.conversions]);
     const index = this.spares.findIndex((s) => s.key === key);
-    const start = (): Promise<SandboxedKernel> => startSandboxedKernel({ limits, protections: this.protections, install: this.install, hide: this.hide });
+    const start = (): Promise<SandboxedKernel> => startSandboxedKernel({ limits, protections: this.protections, install, hide: this.hide });
     const kernel = index >= 0 ? this.spares.splice(index, 1)[0].kernel : start();
-    if (!this.closed && this.spares.length < this.slots) this.addSpare(limits, start());
+    if (!this.closed && this.spares.length < this.slots) this.addSpare(limits, install, start());
     return kernel;
   }
 
-  /** Stops the spare kernels (after the jobs in progress have finished). */
+  /** Stops the spare kernels (after the jobs in progress have finished) and removes the conversions. */
   async close(): Promise<void> {
     this.closed = true;
     const left = this.spares.splice(0);
     await Promise.all(left.map((s) => s.kernel.then(disposeKernel, () => undefined)));
+    if (this.recorder) await disposeKernel(this.recorder);
+    for (const recorded of this.conversions.values()) (await recorded)?.remove();
   }
 
   /** The assignment of a job, written into this worker's private folder and loaded as local grading loads it. */
@@ -125,6 +146,7 @@ class GradingHost {
     const data = job.data;
     const assignment = await this.assignment(data.specHash);
     const limits = checkLimits({ ...DEFAULT_LIMITS, ...data.limits });
+    const install = await this.installFor(assignment, limits);
     const outDir = path.join(this.dir, `job-${++this.jobCounter}`);
     makePrivate(outDir);
     const gradebook = Gradebook.open(":memory:");
@@ -136,7 +158,7 @@ class GradingHost {
         gradebook,
         limits,
         protections: this.protections,
-        install: this.install,
+        install,
         // the kernel sees neither this worker's folder (assignments, other jobs) nor the package's assignments
         hide: this.hide,
         late: parseLatePolicy(data.late.due, data.late.grace, data.late.latePolicy),
@@ -144,7 +166,7 @@ class GradingHost {
         log,
       };
       const submission = { student: data.student, origin: data.origin, bytes: Buffer.from(data.notebook, "base64"), submittedAt: new Date(data.submittedAt) };
-      const outcome = await gradeOne(submission, settings, () => this.takeKernel(limits));
+      const outcome = await gradeOne(submission, settings, () => this.takeKernel(limits, install));
       const recorded = gradebook.recorded(data.student, assignment.spec.assignment);
       if (outcome.state !== "graded" || !outcome.score || !recorded) throw new Error(`gradeOne left no grade for ${data.student}`);
       const studentDir = path.join(outDir, data.student);
@@ -182,12 +204,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   makePrivate(dir);
   const limits = checkLimits(DEFAULT_LIMITS);
   const install = withKernelSnapshot(thisInstall(), limits, log);
-  // as local grading does: one kernel must start and run a cell before this worker takes any job
-  const first = await checkSandboxRunsKernel({ limits, protections, install, hide: secretPaths(install, [dir]) });
+  // as local grading does: one kernel must start and run a cell before this worker takes any job;
+  // it then records the first assignment's released cells (conversions.ts)
+  const first = await checkSandboxRunsKernel({ limits, protections, install, hide: secretPaths(install, [dir]), record: true });
   const redis = connectQueue(options.queue);
-  const host = new GradingHost(dir, protections, install, unsafe, redis, options.jobs);
-  // the kernel that passed the check grades the first job with the default limits
-  host.addSpare(limits, Promise.resolve(first));
+  const host = new GradingHost(dir, protections, install, unsafe, redis, options.jobs, first);
   const name = `${os.hostname()}:${process.pid}`;
   const stall = stallSettings();
   const workerConnection = connectQueue(options.queue);

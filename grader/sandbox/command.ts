@@ -17,6 +17,11 @@ export interface KernelInstall {
    * `node --snapshot-blob <blob> <connection_file>`, with TypeScript loaded and its declaration files parsed.
    */
   snapshotBlob?: string;
+  /**
+   * Conversions of the cells every submission shares, recorded once per run (grader/autograde/conversions.ts):
+   * the kernel reads this file (read-only to it) at start and type checks only the cells it does not hold.
+   */
+  conversions?: string;
 }
 
 /** The installed package this grader belongs to: dist/grader/sandbox -> package root. */
@@ -75,7 +80,7 @@ export function kernelStartArgs(install: KernelInstall): string[] {
  * empty mounts, see {@link secretPaths}.
  */
 export function readablePaths(install: KernelInstall, scratch: string): string[] {
-  return [install.packageRoot, ...linkedDependencies(install), "/etc/alpine-release", scratch];
+  return [install.packageRoot, ...linkedDependencies(install), "/etc/alpine-release", ...(install.conversions ? [install.conversions] : []), scratch];
 }
 
 /**
@@ -223,6 +228,7 @@ export function bubblewrapCommand(scriptAndArgs: string[], options: SandboxOptio
     argv.push("--ro-bind", realPath(node), path.resolve(node));
   }
   if (install.snapshotBlob && fs.existsSync(install.snapshotBlob)) bind(install.snapshotBlob);
+  if (install.conversions && fs.existsSync(install.conversions)) bind(install.conversions);
   for (const secret of options.hide ?? []) {
     let real: string;
     try {
