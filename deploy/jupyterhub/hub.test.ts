@@ -102,6 +102,21 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** The students' server settings jupyterhub_config.py (loaded through `overlay`, as the Hub loads it) makes under `env`. */
+function spawnerSettings(overlay: string, env: NodeJS.ProcessEnv): { app: string; url: string; idle: string[]; lab: string[] } {
+  const script = [
+    "import json, sys",
+    "from traitlets.config.loader import PyFileConfigLoader",
+    "c = PyFileConfigLoader(sys.argv[1]).load_config()",
+    "args = list(c.Spawner.args)",
+    'print(json.dumps({"app": c.Spawner.environment["JUPYTERHUB_SINGLEUSER_APP"], "url": c.Spawner.default_url,',
+    '  "idle": [a for a in args if "shutdown_no_activity" in a], "lab": [a for a in args if "LabServerApp" in a or "jpserver" in a]}))',
+  ].join("\n");
+  const loaded = spawnSync("/usr/bin/python3", ["-c", script, overlay], { env, encoding: "utf8" });
+  assert.equal(loaded.status, 0, `loading ${overlay}: ${loaded.stderr}`);
+  return JSON.parse(loaded.stdout) as { app: string; url: string; idle: string[]; lab: string[] };
+}
+
 /** Everything the test started, so that `finally` can remove it whatever failed. */
 interface Started {
   dir: string;
@@ -433,9 +448,9 @@ test(
       );
       const hubEnv: NodeJS.ProcessEnv = { PATH: "/usr/local/bin:/usr/bin:/bin", LANG: "C.UTF-8", HOME: started.dir, JUPYTER_PATH: path.join(prefix, "share", "jupyter"), WORKBOOK_LAB_APP: labApp };
       const hubLog = path.join(started.dir, "hub.log");
-      const startHub = (): ChildProcess => {
+      const startHub = (env: NodeJS.ProcessEnv = hubEnv): ChildProcess => {
         const out = fs.openSync(hubLog, "a");
-        const hub = spawn("/usr/bin/jupyterhub", ["-f", overlay], { cwd: started.dir, env: hubEnv, stdio: ["ignore", out, out] });
+        const hub = spawn("/usr/bin/jupyterhub", ["-f", overlay], { cwd: started.dir, env, stdio: ["ignore", out, out] });
         fs.closeSync(out);
         return hub;
       };
@@ -457,6 +472,27 @@ test(
       assert.match(fs.readFileSync(hubLog, "utf8"), /readable by students[^\n]*Run: chmod go-rwx/);
       // The README's command: chmod go-rwx assignments/*/*.source.ipynb assignments/*/*.grading.json
       for (const file of secrets) fs.chmodSync(file, fs.statSync(file).mode & 0o700);
+      // ... and while the Lab front end is not built where the config looks, naming the command.
+      const noLab = startHub({ ...hubEnv, WORKBOOK_LAB_APP: path.join(started.dir, "no-lab-app") });
+      const noLabCode = await new Promise<number | null>((resolve) => noLab.once("exit", (code) => resolve(code)));
+      assert.equal(noLabCode, 1, `jupyterhub without the Lab front end exited with ${noLabCode}, not 1:\n${logTail()}`);
+      assert.match(fs.readFileSync(hubLog, "utf8"), /Lab front end is not built in [^\n]*no-lab-app\. Run: node [^\n]*workbook\.js lab --build-only --out /);
+      // The switch to the classic Notebook (README): the servers' app, URL and idle setting, read from the config as the Hub loads it.
+      assert.deepEqual(spawnerSettings(overlay, { ...hubEnv, WORKBOOK_HUB_UI: "notebook" }), {
+        app: "notebook.notebookapp.NotebookApp",
+        url: "/tree/dl-workbook",
+        idle: ["--NotebookApp.shutdown_no_activity_timeout=7200"],
+        lab: [],
+      });
+      assert.deepEqual(spawnerSettings(overlay, hubEnv), {
+        app: "jupyter_server.serverapp.ServerApp",
+        url: "/lab/tree/dl-workbook",
+        idle: ["--ServerApp.shutdown_no_activity_timeout=7200"],
+        lab: [
+          "--ServerApp.jpserver_extensions=jupyterlab_server=True",
+          ...["app_settings_dir=settings", "schemas_dir=schemas", "static_dir=static", "templates_dir=templates", "themes_dir=themes"].map((d) => `--LabServerApp.${d.replace("=", `=${labApp}/`)}`),
+        ],
+      });
 
       // 2. The Hub and its proxy.
       const hubStarted = Date.now();
