@@ -369,9 +369,7 @@ async function labInBrowser(base: string, user: string, password: string): Promi
       PLOTLY_CELL,
       { timeout: 60_000 },
     );
-    const chunks = await page.evaluate(() =>
-      (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).filter((e) => e.decodedBodySize > 1_000_000).map((e) => new URL(e.name).pathname),
-    );
+    const chunks = await page.evaluate(() => (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).filter((e) => e.decodedBodySize > 1_000_000).map((e) => new URL(e.name).pathname));
     assert.ok(
       chunks.some((p) => p.startsWith(`/user/${user}/lab/extensions/${LABEXTENSION_NAME}/static/`)),
       `plotly.js came from the course extension: ${chunks.join(", ")}`,
@@ -594,7 +592,10 @@ test(
       // the server serves that very copy.
       const root = await hubRequest(base, tokens.get(a) as string, "GET", `/user/${a}/`);
       assert.equal(root.status, 302);
-      assert.match(String((await fetch(`${base}/user/${a}/`, { headers: { Authorization: `token ${tokens.get(a)}` }, redirect: "manual" })).headers.get("location")), new RegExp(`/user/${a}/lab/tree/dl-workbook\\??$`));
+      assert.match(
+        String((await fetch(`${base}/user/${a}/`, { headers: { Authorization: `token ${tokens.get(a)}` }, redirect: "manual" })).headers.get("location")),
+        new RegExp(`/user/${a}/lab/tree/dl-workbook\\??$`),
+      );
       await checkLabPage(base, a, tokens.get(a) as string, path.join(prefix, "share", "jupyter", "labextensions"));
       // In headless Chromium, as the student: log in, open the lecture in Lab, run up to its first
       // Plotly cell, and see the figure drawn by the course extension.
