@@ -336,6 +336,10 @@ export async function buildLabAppInto(out: string, options: { log?: (line: strin
   const stamp = path.join(dir, STAMP);
   const current = fs.existsSync(stamp) && (JSON.parse(fs.readFileSync(stamp, "utf8")) as { hash?: string }).hash === hash;
   if (current && fs.existsSync(path.join(dir, "static", "index.js"))) return { dir, built: false, seconds: 0 };
+  // Only a folder this function wrote (its stamp inside), or an empty or new one, is replaced.
+  if (fs.existsSync(dir) && !fs.existsSync(stamp) && (!fs.statSync(dir).isDirectory() || fs.readdirSync(dir).length > 0)) {
+    throw new Error(`workbook lab: ${dir} exists and holds no earlier build (no ${STAMP} in it); give --out a new or empty folder, e.g. ${path.join(dir, "dl-workbook-lab")}`);
+  }
   const cached = await ensureLabApp(options);
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   const tmp = fs.mkdtempSync(path.join(path.dirname(dir), `.${path.basename(dir)}-`));

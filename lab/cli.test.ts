@@ -54,6 +54,14 @@ test("workbook lab --build-only --out DIR puts the front end in DIR, readable by
     assert.match(again.stdout, new RegExp(`up to date in ${out.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
     assert.equal(fs.statSync(path.join(out, "dl-workbook-lab.json")).mtimeMs, stamp, "a current copy is not rewritten");
     assert.deepEqual(fs.readdirSync(path.dirname(out)), ["lab"], "no temporary folder left beside DIR");
+    // A folder that holds something else is never replaced.
+    const other = path.join(tmp, "share", "other");
+    fs.mkdirSync(other);
+    fs.writeFileSync(path.join(other, "keep.txt"), "not a Lab build");
+    const refused = spawnSync(process.execPath, [bin, "lab", "--build-only", "--out", other], { encoding: "utf8" });
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /exists and holds no earlier build \(no dl-workbook-lab\.json in it\); give --out a new or empty folder/);
+    assert.equal(fs.readFileSync(path.join(other, "keep.txt"), "utf8"), "not a Lab build");
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
