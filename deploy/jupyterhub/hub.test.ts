@@ -3,7 +3,10 @@
  * jupyterhub 3.0 on a free port with its local process spawner and the dummy authenticator, two
  * students created with useradd, each student's server spawned through the Hub's REST API, the
  * lecture notebook 01-adam.ipynb (the copy in the student's home) run cell by cell in each
- * student's dl-workbook kernel over the kernel websocket through the Hub's proxy, and everything
+ * student's dl-workbook kernel over the kernel websocket through the Hub's proxy, each student's
+ * server serving the course's Lab (front end built once with `workbook lab --build-only --out`,
+ * the course extension from the system-wide prefix; in headless Chromium a student logs in, opens
+ * the lecture in Lab and a Plotly figure is drawn by the course extension), and everything
  * stopped: no Hub, proxy, server or kernel left, the users removed.
  *
  * The websocket client is @jupyterlab/services (already a dependency: the client JupyterLab itself
@@ -11,7 +14,7 @@
  * talks ZeroMQ to a kernel process it starts itself.
  *
  * Needs root (useradd; the spawner switches to each student's uid) and `apt-get install jupyterhub`;
- * skipped with the reason otherwise. About 30 s on a 2-core machine.
+ * skipped with the reason otherwise. 34 to 79 s on a shared 2-core machine.
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
