@@ -309,3 +309,49 @@ export async function ensureLabApp(options: { log?: (line: string) => void } = {
   options.log?.(`workbook lab: bundled in ${seconds.toFixed(1)} s into ${dir}`);
   return { dir, built: true, seconds };
 }
+
+/** The stamp `workbook lab --build-only --out DIR` leaves in DIR: the app's hash it holds. */
+const STAMP = "dl-workbook-lab.json";
+
+/** Makes `dir` and everything under it readable (and its folders enterable) by every account. */
+function makeReadableByAll(dir: string): void {
+  fs.chmodSync(dir, 0o755);
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) makeReadableByAll(full);
+    else fs.chmodSync(full, fs.statSync(full).mode | 0o444);
+  }
+}
+
+/**
+ * The built app placed in `out` itself (static/, templates/, ... directly under it) for a server
+ * that every account runs, such as each student's server under JupyterHub: built into the cache
+ * as {@link ensureLabApp} does (or reused from there), copied into `out` (replacing an older
+ * copy) and made readable by all. Nothing is done when `out` already holds this version.
+ * @example await buildLabAppInto("/usr/local/share/dl-workbook/lab"); // then LabServerApp.static_dir=/usr/local/share/dl-workbook/lab/static
+ */
+export async function buildLabAppInto(out: string, options: { log?: (line: string) => void } = {}): Promise<LabApp> {
+  const dir = path.resolve(out);
+  const hash = appHash();
+  const stamp = path.join(dir, STAMP);
+  const current = fs.existsSync(stamp) && (JSON.parse(fs.readFileSync(stamp, "utf8")) as { hash?: string }).hash === hash;
+  if (current && fs.existsSync(path.join(dir, "static", "index.js"))) return { dir, built: false, seconds: 0 };
+  // Only a folder this function wrote (its stamp inside), or an empty or new one, is replaced.
+  if (fs.existsSync(dir) && !fs.existsSync(stamp) && (!fs.statSync(dir).isDirectory() || fs.readdirSync(dir).length > 0)) {
+    throw new Error(`workbook lab: ${dir} exists and holds no earlier build (no ${STAMP} in it); give --out a new or empty folder, e.g. ${path.join(dir, "dl-workbook-lab")}`);
+  }
+  const cached = await ensureLabApp(options);
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(path.dirname(dir), `.${path.basename(dir)}-`));
+  try {
+    fs.cpSync(cached.dir, tmp, { recursive: true });
+    fs.writeFileSync(path.join(tmp, STAMP), JSON.stringify({ hash }, null, 2) + "\n");
+    makeReadableByAll(tmp);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.renameSync(tmp, dir);
+  } catch (err) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw new Error(`workbook lab: placing the front end in ${dir} failed: ${(err as Error).message}`);
+  }
+  return { dir, built: cached.built, seconds: cached.seconds };
+}

@@ -2,20 +2,26 @@
  * `workbook lab [DIR] [--port P] [--no-browser]`: JupyterLab 4 (built from the npm `@jupyterlab/*`
  * packages on first use, lab/bundle.ts) served by Debian's jupyter_server + jupyterlab_server
  * (lab/server.ts) with the dl-workbook kernel and the course's Plotly renderer. Prints the URL with
- * its token; Ctrl-C stops the server and its kernels.
+ * its token; Ctrl-C stops the server and its kernels. `workbook lab --build-only [--out DIR]` only
+ * bundles the front end (into DIR itself, readable by all, for JupyterHub's servers).
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ensureLabApp } from "./bundle";
+import { EXIT, parseCommandLine, runCommand, usageError } from "../cli/args";
+import { buildLabAppInto, ensureLabApp, labCacheDir } from "./bundle";
 import { startLabServer } from "./server";
 
 const USAGE = `Usage: workbook lab [DIR] [--port P] [--no-browser]
+       workbook lab --build-only [--out DIR]
 
 Starts JupyterLab on DIR (default: the current directory) with the dl-workbook kernel.
   --port P       listen on 127.0.0.1:P (default: a free port)
   --no-browser   print the URL only; do not open a browser
+  --build-only   bundle the front end and exit (starts no server)
+  --out DIR      with --build-only: put the built front end in DIR itself, readable by every
+                 account, for servers that others run (JupyterHub: deploy/jupyterhub/README.md)
 
 Needs Debian's python3-jupyter-server and python3-jupyterlab-server (or WORKBOOK_PYTHON pointing
 at a Python that has jupyter_server 1.23+ and jupyterlab_server 2.16+). The front end is bundled
@@ -26,30 +32,36 @@ export interface LabArgs {
   dir: string;
   port?: number;
   browser: boolean;
+  /** `--build-only`: bundle the front end (into `out` when given) and exit. */
+  buildOnly?: boolean;
+  out?: string;
 }
 
+const OPTIONS = {
+  port: { type: "string" },
+  "no-browser": { type: "boolean" },
+  "build-only": { type: "boolean" },
+  out: { type: "string" },
+} as const;
+
 /**
- * Parses the arguments; throws with the usage on anything unknown.
+ * Parses the arguments; throws a UsageError ("workbook lab: ...; see workbook lab --help") on anything wrong.
  * @example parseLabArgs(["notebooks", "--port", "8890", "--no-browser"]) // { dir: "notebooks", port: 8890, browser: false }
  */
 export function parseLabArgs(args: string[]): LabArgs {
-  const parsed: LabArgs = { dir: ".", browser: true };
-  let dirSeen = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === "--no-browser") parsed.browser = false;
-    else if (arg === "--port" || arg.startsWith("--port=")) {
-      const value = arg === "--port" ? args[++i] : arg.slice("--port=".length);
-      const port = Number(value);
-      if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`workbook lab: --port needs a port number from 1 to 65535, got "${value ?? ""}"\n\n${USAGE}`);
-      parsed.port = port;
-    } else if (arg.startsWith("-")) throw new Error(`workbook lab: unknown option "${arg}"\n\n${USAGE}`);
-    else if (dirSeen) throw new Error(`workbook lab: one directory only (got "${parsed.dir}" and "${arg}")\n\n${USAGE}`);
-    else {
-      parsed.dir = arg;
-      dirSeen = true;
-    }
+  const { values, positionals } = parseCommandLine("lab", args, OPTIONS, 1);
+  const parsed: LabArgs = { dir: positionals[0] ?? ".", browser: !values["no-browser"] };
+  if (values.port !== undefined) {
+    const port = Number(values.port);
+    if (!/^\d+$/.test(values.port) || port < 1 || port > 65535) throw usageError("lab", `--port needs a port number from 1 to 65535, got "${values.port}"; see workbook lab --help`);
+    parsed.port = port;
   }
+  if (values["build-only"]) {
+    const ignored = [positionals.length > 0 ? "DIR" : "", values.port !== undefined ? "--port" : "", values["no-browser"] ? "--no-browser" : ""].filter(Boolean);
+    if (ignored.length > 0) throw usageError("lab", `--build-only starts no server, so ${ignored.join(", ")} would do nothing; see workbook lab --help`);
+    parsed.buildOnly = true;
+    if (values.out !== undefined) parsed.out = values.out;
+  } else if (values.out !== undefined) throw usageError("lab", "--out is for --build-only (workbook lab --build-only --out DIR); see workbook lab --help");
   return parsed;
 }
 
@@ -66,13 +78,25 @@ function openBrowser(url: string): void {
   child.unref();
 }
 
+/** `workbook lab --build-only [--out DIR]`: bundles the front end (once per version) and says where it is. */
+async function buildOnly(out: string | undefined): Promise<number> {
+  const log = (line: string): void => console.log(line);
+  const app = out === undefined ? await ensureLabApp({ log }) : await buildLabAppInto(out, { log });
+  console.log(`workbook lab: the front end is ${app.built ? "built" : "up to date"} in ${app.dir}${out === undefined ? ` (the cache, ${labCacheDir()})` : ""}`);
+  return EXIT.ok;
+}
+
 /** `workbook lab`: see the file comment. Resolves with the exit code once the server has stopped. */
 export async function main(args: string[]): Promise<number> {
-  if (args.includes("--help") || args.includes("-h")) {
-    console.log(USAGE);
-    return 0;
-  }
-  const options = parseLabArgs(args);
+  return runCommand(USAGE, args, async () => {
+    const options = parseLabArgs(args);
+    if (options.buildOnly) return buildOnly(options.out);
+    return serve(options);
+  });
+}
+
+/** Starts the server on `options.dir` and waits for Ctrl-C or SIGTERM. */
+async function serve(options: LabArgs): Promise<number> {
   const app = await ensureLabApp({ log: (line) => console.log(line) });
   const stateDir = labStateDir();
   fs.mkdirSync(stateDir, { recursive: true });

@@ -4,8 +4,11 @@
 #   jupyterhub -f /opt/dl-workbook/deploy/jupyterhub/jupyterhub_config.py
 #
 # What it sets up (deploy/jupyterhub/README.md, "Serving a class", has the commands around it):
-# - the classic Notebook server as each student's single-user server (`jupyterhub-singleuser` with
-#   notebook.notebookapp.NotebookApp), opening on the course folder;
+# - JupyterLab as each student's single-user server: the course's Lab app (built once by the admin,
+#   `workbook lab --build-only --out /usr/local/share/dl-workbook/lab`) served by jupyter_server's
+#   ServerApp with jupyterlab_server's LabServerApp, opening on the course folder, with the course's
+#   Lab extension (Plotly renderer, widget manager) from /usr/local/share/jupyter/labextensions;
+#   WORKBOOK_HUB_UI=notebook in the Hub's environment serves the classic Notebook 6 instead;
 # - the course's lecture notebooks and the student copies of the assignments (never the
 #   .source.ipynb or .grading.json files, which hold solutions and hidden tests) copied into
 #   ~/dl-workbook at each spawn, only where a file is missing: a student's edits are never overwritten;
@@ -13,7 +16,8 @@
 # - per-process limits with prlimit (address space, processes, open files, core dumps) and idle
 #   kernels and servers shut down;
 # - a start-up check that the dl-workbook kernelspec is installed where every user's server finds it
-#   (`workbook kernel install --prefix /usr/local`) and that the solutions in the course's
+#   (`workbook kernel install --prefix /usr/local`), that the Lab front end and the course's Lab
+#   extension are there, and that the solutions in the course's
 #   assignments/ folder are not readable by students.
 #
 # Local changes (ports, HTTPS, authenticator, limits) go in a second file that loads this one:
@@ -113,17 +117,31 @@ c.ConfigurableHTTPProxy.command = ["/usr/bin/env", "NODE_PATH=/usr/share/nodejs"
 c.JupyterHub.cleanup_servers = True
 
 # --- each student's server ---------------------------------------------------------------------
-# The classic Notebook 6 server, which Debian's jupyterhub depends on. Without this setting
-# jupyterhub-singleuser picks jupyter_server's ServerApp whenever python3-jupyter-server is
-# installed, and that serves no notebook UI of its own. The course's Lab app plugs in here later:
-# JUPYTERHUB_SINGLEUSER_APP names its server app and default_url becomes "/lab/tree/dl-workbook".
+# JupyterLab, the course's Lab app (lab/ in the course, built once by the admin with
+# `workbook lab --build-only --out LAB_APP_DIR`): Debian's jupyter_server ServerApp as the
+# single-user app (jupyterhub-singleuser wraps it in the Hub's login) with jupyterlab_server's
+# LabServerApp enabled as a server extension and pointed at the built front end, exactly as
+# `workbook lab` starts it (lab/server.ts). The Lab extensions (the course's Plotly renderer and
+# the widget manager) come from <prefix>/share/jupyter/labextensions, where
+# `workbook kernel install --prefix /usr/local` put them beside the kernelspec.
+# WORKBOOK_HUB_UI=notebook switches back to the classic Notebook 6 server (Debian's
+# jupyterhub depends on it): same course, same limits, no Lab extension.
+UI = os.environ.get("WORKBOOK_HUB_UI", "lab")
+if UI not in ("lab", "notebook"):
+    _fail(f"WORKBOOK_HUB_UI is {UI!r}; set it to 'lab' (JupyterLab, the default) or 'notebook' (the classic Notebook 6).")
+# The built Lab front end, readable by every student (never bundled in a student's home).
+LAB_APP_DIR = os.path.realpath(os.environ.get("WORKBOOK_LAB_APP") or "/usr/local/share/dl-workbook/lab")
+# The server app's class name in the idle-server setting below.
+SERVER_APP = "ServerApp" if UI == "lab" else "NotebookApp"
 c.Spawner.environment = {
-    "JUPYTERHUB_SINGLEUSER_APP": "notebook.notebookapp.NotebookApp",
+    # Set either way: left unset, jupyterhub-singleuser picks jupyter_server's ServerApp whenever
+    # python3-jupyter-server is installed, and that serves no notebook UI by itself.
+    "JUPYTERHUB_SINGLEUSER_APP": "jupyter_server.serverapp.ServerApp" if UI == "lab" else "notebook.notebookapp.NotebookApp",
 }
 # The hub's JUPYTER_PATH, if any, reaches the servers (a kernelspec installed with --prefix elsewhere).
 c.Spawner.env_keep = ["PATH", "LANG", "LC_ALL", "JUPYTERHUB_SINGLEUSER_APP", "JUPYTER_PATH"]
 c.Spawner.notebook_dir = "~"
-c.Spawner.default_url = f"/tree/{HOME_FOLDER}"
+c.Spawner.default_url = f"/lab/tree/{HOME_FOLDER}" if UI == "lab" else f"/tree/{HOME_FOLDER}"
 
 singleuser = shutil.which("jupyterhub-singleuser") or "/usr/bin/jupyterhub-singleuser"
 prlimit = shutil.which("prlimit")
@@ -150,8 +168,18 @@ c.Spawner.args = [
     "--MappingKernelManager.cull_idle_timeout=3600",
     "--MappingKernelManager.cull_interval=300",
     # ... and a server with no kernel and no browser activity for two hours stops itself.
-    "--NotebookApp.shutdown_no_activity_timeout=7200",
+    f"--{SERVER_APP}.shutdown_no_activity_timeout=7200",
 ]
+if UI == "lab":
+    c.Spawner.args += [
+        "--ServerApp.jpserver_extensions=jupyterlab_server=True",
+        # The front end, its settings schemas, theme, page template and page config (lab/bundle.ts's layout).
+        f"--LabServerApp.app_settings_dir={LAB_APP_DIR}/settings",
+        f"--LabServerApp.schemas_dir={LAB_APP_DIR}/schemas",
+        f"--LabServerApp.static_dir={LAB_APP_DIR}/static",
+        f"--LabServerApp.templates_dir={LAB_APP_DIR}/templates",
+        f"--LabServerApp.themes_dir={LAB_APP_DIR}/themes",
+    ]
 # A first start copies the course; the node kernel itself starts in about a second.
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 60
@@ -217,6 +245,22 @@ if exposed:
         f"{len(exposed)} files with solutions or hidden tests are readable by students, e.g. {exposed[0]}. "
         f"Run: chmod go-rwx {COURSE_DIR}/assignments/*/*.source.ipynb {COURSE_DIR}/assignments/*/*.grading.json"
     )
+
+if UI == "lab":
+    if not os.path.isfile(os.path.join(LAB_APP_DIR, "static", "index.js")):
+        _fail(
+            f"the course's Lab front end is not built in {LAB_APP_DIR}. "
+            f"Run: node {COURSE_DIR}/dist/bin/workbook.js lab --build-only --out {LAB_APP_DIR} "
+            "(or set WORKBOOK_LAB_APP to where it is built; WORKBOOK_HUB_UI=notebook serves the classic Notebook instead)"
+        )
+    if not readable_by_students(os.path.join(LAB_APP_DIR, "static", "index.js")):
+        _fail(f"the Lab front end in {LAB_APP_DIR} is not readable by students. Run: chmod -R a+rX {LAB_APP_DIR}")
+    extension_dirs = [os.path.join(os.path.dirname(d), "labextensions", "dl-workbook-labextension") for d in kernelspec_dirs()]
+    if not any(os.path.isfile(os.path.join(d, "package.json")) for d in extension_dirs):
+        _fail(
+            f"the course's Lab extension is installed in none of {', '.join(extension_dirs)}. "
+            f"Run: node {COURSE_DIR}/dist/bin/workbook.js kernel install --prefix /usr/local"
+        )
 
 found = [d for d in kernelspec_dirs() if os.path.isfile(os.path.join(d, KERNEL_NAME, "kernel.json"))]
 if not found:
