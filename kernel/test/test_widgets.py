@@ -6,49 +6,16 @@ widget, request_state, a button click, comm_info and jupyter.widget.control. The
 second kernel: the jupyter.widget.version handshake, top-level comm_open state, the `display`
 message, `backbone` updates, a Dropdown's label, and the switch back when a protocol-2 front end
 opens jupyter.widget.control. Run by kernel/widgets.test.ts."""
-import time
 import unittest
 import uuid
-from queue import Empty
 
-from jupyter_client.manager import start_new_kernel
+from kernel.test.test_protocol import TIMEOUT, KernelSession
 
-TIMEOUT = 60
 VIEW = "application/vnd.jupyter.widget-view+json"
 
 
-class KernelClient:
-    """A kernel per test class and the helpers both protocols' tests use (a mixin for TestCase)."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.km, cls.kc = start_new_kernel(kernel_name="dl-workbook", startup_timeout=TIMEOUT)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.kc.stop_channels()
-        cls.km.shutdown_kernel(now=False)
-
-    def outputs(self, msg_id):
-        """iopub messages whose parent is msg_id, up to its idle status."""
-        found = []
-        deadline = time.time() + TIMEOUT
-        while time.time() < deadline:
-            msg = self.kc.get_iopub_msg(timeout=TIMEOUT)
-            if msg["parent_header"].get("msg_id") != msg_id:
-                continue
-            if msg["msg_type"] == "status":
-                if msg["content"]["execution_state"] == "idle":
-                    return found
-                continue
-            found.append(msg)
-        self.fail("no idle status for %s" % msg_id)
-
-    def reply(self, msg_id):
-        while True:
-            msg = self.kc.get_shell_msg(timeout=TIMEOUT)
-            if msg["parent_header"].get("msg_id") == msg_id:
-                return msg
+class KernelClient(KernelSession):
+    """A kernel per test class (KernelSession's, from the protocol tests) and the helpers both widget protocols' tests use."""
 
     def run_cell(self, code):
         msg_id = self.kc.execute(code)
@@ -72,8 +39,7 @@ class KernelClient:
         return found[0]
 
 
-class WidgetTests(KernelClient, unittest.TestCase):
-
+class WidgetTests(KernelClient):
     def test_1_slider_opens_displays_and_follows_front_end(self):
         _, outputs = self.run_cell(
             'import { slider, interact, button } from "dl-workbook/widgets";\n'
@@ -166,7 +132,7 @@ class WidgetTests(KernelClient, unittest.TestCase):
         self.assertEqual(states["states"][button_id]["state"]["description"], "again")
 
 
-class Protocol1Tests(KernelClient, unittest.TestCase):
+class Protocol1Tests(KernelClient):
     """What Notebook 6.4 with jupyter-js-widgets 2.1.4 (widgetsnbextension 2.0.0) sends and reads."""
 
     def opened1(self, outputs, model_name):
