@@ -14,7 +14,9 @@ import type * as TS from "typescript";
 import { PACKAGE_ROOT } from "./info";
 import type { LocalModules } from "./local-modules";
 import { plainProgramFactory } from "./plain-program";
-import { CONVERTER_FIXES, requireFixed } from "./tslab-fixes";
+import { TYPESCRIPT_CELL_FIXES } from "./snapshot/config";
+import { CONVERTER_FIXES, requireFixed, TYPESCRIPT_API_FIXES } from "./tslab-fixes";
+import { defaultTypeRoots, preEmitDiagnosticsOfFiles, quickInfoAtPosition } from "./tslab-typescript";
 
 /** The parts of tslab's converter the kernel uses (tslab/dist/converter.d.ts). */
 export interface Diagnostic {
@@ -57,7 +59,12 @@ const TSLAB_DIR = path.dirname(require.resolve("tslab/package.json", { paths: [P
 
 /** tslab's converter module, with the kernel's fixes (tslab-fixes.ts). */
 function tslabConverter(): TslabConverterModule {
-  return requireFixed(path.join(TSLAB_DIR, "dist", "converter.js"), CONVERTER_FIXES, { workbookCreateProgram: plainProgramFactory(tslabTypeScript()) }) as TslabConverterModule;
+  // loaded first, so that the converter's own require of TypeScript finds the fixed copy
+  const ts = tslabTypeScript();
+  return requireFixed(path.join(TSLAB_DIR, "dist", "converter.js"), [...CONVERTER_FIXES, ...TYPESCRIPT_API_FIXES], {
+    workbookCreateProgram: plainProgramFactory(ts),
+    workbookTypeScript: { defaultTypeRoots, quickInfoAtPosition, preEmitDiagnosticsOfFiles },
+  }) as TslabConverterModule;
 }
 
 /** Packages that always come from this package, so cells see the versions the library was built with. */
@@ -103,15 +110,32 @@ function patchSys(ts: typeof TS, cwd: string): void {
   sys.realpath = (p) => (realpath ? realpath(to(p)) : to(p));
 }
 
-/** Where the TypeScript compiler bundled with tslab lives (its lib/typescript.js). */
+/**
+ * Where the TypeScript compiler tslab's converter requires lives (its lib/typescript.js): the
+ * version package.json pins, which its `overrides` installs under the name of tslab's fork.
+ */
 export function tslabTypeScriptPath(): string {
   return require.resolve("@tslab/typescript-for-tslab", { paths: [TSLAB_DIR] });
 }
 
-/** The TypeScript compiler bundled with tslab (the version that type checks cells). */
+/**
+ * The TypeScript compiler that type checks and compiles cells, with the kernel's fixes to its
+ * source (TYPESCRIPT_CELL_FIXES). Loaded once and put in `require`'s cache under its path, so that
+ * tslab's converter, which requires it by name, gets this copy; a kernel started from the startup
+ * snapshot finds the snapshot's copy (with the same fixes) there already.
+ * @example tslabTypeScript().version // "5.9.3"
+ */
 export function tslabTypeScript(): typeof TS {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the path is resolved from tslab's folder at run time
-  return require(tslabTypeScriptPath()) as typeof TS;
+  const file = tslabTypeScriptPath();
+  const cached = require.cache[file];
+  if (cached?.loaded) return cached.exports as typeof TS;
+  const ts = requireFixed(file, TYPESCRIPT_CELL_FIXES) as typeof TS;
+  const entry = new Module(file);
+  entry.filename = file;
+  entry.exports = ts;
+  entry.loaded = true;
+  require.cache[file] = entry;
+  return ts;
 }
 
 /** Creates tslab's converter for the current directory, with resolution falling back to this package. */
