@@ -100,7 +100,7 @@ export function hasTopLevelAwait(ts: typeof TS, code: string): boolean {
     if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "await") return true;
     if (ts.isForOfStatement(node) && node.awaitModifier) return true;
     // `await using x = ...` awaits x's disposal where its block (or the cell) ends
-    if (ts.isVariableDeclarationList(node) && (node.flags & ts.NodeFlags.BlockScoped) === ts.NodeFlags.AwaitUsing) return true;
+    if (ts.isVariableDeclarationList(node) && (node.flags & ts.NodeFlags.BlockScoped) === Number(ts.NodeFlags.AwaitUsing)) return true;
     return ts.forEachChild(node, visit) ?? false;
   };
   return visit(file);

@@ -171,6 +171,15 @@ export const TYPESCRIPT_API_FIXES: readonly SourceFix[] = [
     find: ["            // Remove 'use strict' from outputs.", "            noImplicitUseStrict: true,", "        },", "    }).outputText;"].join("\n"),
     replace: ["        },", '    }).outputText.replace(/^"use strict";\\n/, "");'].join("\n"),
   },
+  {
+    why:
+      "the cells' compiler options set the fork's disableTopLevelAwait (TypeScript 5.9 has no such option, nor needs it: a cell is an ES module, " +
+      "where top-level await is allowed). In its place libReplacement: false: TypeScript 5.8 and later look for @typescript/lib-* packages " +
+      "in every node_modules from the notebook's folder up and watch those that are missing, which polled folders for nothing and, " +
+      "in the grader's sandbox, asked Node to watch folders its permission model does not let the kernel read, so no cell ran",
+    find: "        disableTopLevelAwait: true,",
+    replace: "        libReplacement: false,",
+  },
 ];
 
 /** `source` with every fix applied; throws when a fix does not match exactly once (the dependency changed). */

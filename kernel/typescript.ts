@@ -108,6 +108,33 @@ function patchSys(ts: typeof TS, cwd: string): void {
   sys.readDirectory = (p, ...rest) => readDirectory(to(p), ...rest);
   sys.getDirectories = (p) => getDirectories(to(p));
   sys.realpath = (p) => (realpath ? realpath(to(p)) : to(p));
+  skipForbiddenWatches(sys);
+}
+
+/** What a watch TypeScript may not set up returns: it watches nothing. */
+const NO_WATCH: TS.FileWatcher = { close: () => undefined };
+
+/**
+ * Makes `sys`'s watchers skip a file or folder that Node's permission model keeps from the kernel
+ * (the grader's sandbox reads only the package and the kernel's scratch folder) instead of throwing
+ * ERR_ACCESS_DENIED out of the cell: where a module is not found, TypeScript 5.9 watches the
+ * missing node_modules folders above the notebook's folder (`/home/x/node_modules` for a notebook
+ * in `/home/x/course`), and the first such cell, and every cell after it, failed. A folder the
+ * kernel may not read cannot change what a cell sees, so not watching it loses nothing.
+ */
+function skipForbiddenWatches(sys: TS.System): void {
+  const tolerant =
+    <A extends unknown[]>(watch: (...args: A) => TS.FileWatcher) =>
+    (...args: A): TS.FileWatcher => {
+      try {
+        return watch(...args);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "ERR_ACCESS_DENIED") return NO_WATCH;
+        throw err;
+      }
+    };
+  if (sys.watchFile) sys.watchFile = tolerant(sys.watchFile.bind(sys));
+  if (sys.watchDirectory) sys.watchDirectory = tolerant(sys.watchDirectory.bind(sys));
 }
 
 /**
