@@ -84,8 +84,11 @@ export function rewriteCell(ts: typeof TS, code: string): CellRewrite {
 }
 
 /**
- * True when `code` awaits outside any function or class (`await (p)`, `for await`): the converter
- * misses a parenthesized `await (p)`, and the cell must then run as an async function.
+ * True when `code` awaits outside any function or class (`await p`, `await (p)`, `for await`, `await using`):
+ * the cell must then run as an async function. tslab's converter took TypeScript's error 1308 for a
+ * top-level await, which its TypeScript fork raised and TypeScript 5.9 does not (a cell is an ES
+ * module, where top-level await is allowed), so this is what finds one.
+ * @example hasTopLevelAwait(ts, "const x = await load();") // true
  */
 export function hasTopLevelAwait(ts: typeof TS, code: string): boolean {
   if (!/\bawait\b/.test(code)) return false;
@@ -96,6 +99,8 @@ export function hasTopLevelAwait(ts: typeof TS, code: string): boolean {
     // A cell is parsed as a script, where `await (p)` reads as a call of a function named await.
     if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "await") return true;
     if (ts.isForOfStatement(node) && node.awaitModifier) return true;
+    // `await using x = ...` awaits x's disposal where its block (or the cell) ends
+    if (ts.isVariableDeclarationList(node) && (node.flags & ts.NodeFlags.BlockScoped) === Number(ts.NodeFlags.AwaitUsing)) return true;
     return ts.forEachChild(node, visit) ?? false;
   };
   return visit(file);

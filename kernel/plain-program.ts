@@ -31,10 +31,9 @@ export interface PlainBuilder {
   getState(): { fileInfos: Map<string, unknown> };
 }
 
-/** TypeScript 5.0's internal lookup of what a file's import resolved to (exported, not in its .d.ts). */
-interface InternalTypeScript {
-  getResolvedModule(file: TS.SourceFile, moduleName: string, mode: TS.ResolutionMode): TS.ResolvedModuleFull | undefined;
-  getModeForUsageLocation(file: TS.SourceFile, usage: TS.StringLiteralLike): TS.ResolutionMode;
+/** TypeScript 5.3+'s lookup of what a file's import resolved to (a Program method, not in its .d.ts). */
+interface ResolvingProgram {
+  getResolvedModule?(file: TS.SourceFile, moduleName: string, mode: TS.ResolutionMode): TS.ResolvedModuleWithFailedLookupLocations | undefined;
 }
 
 /** The createProgram function to give `ts.createWatchCompilerHost` in place of its BuilderProgram default. */
@@ -48,12 +47,13 @@ export function plainProgramFactory(
   configFileParsingDiagnostics?: readonly TS.Diagnostic[],
   projectReferences?: readonly TS.ProjectReference[],
 ) => PlainBuilder {
-  const internal = ts as unknown as InternalTypeScript;
-  if (typeof internal.getResolvedModule !== "function" || typeof internal.getModeForUsageLocation !== "function") {
-    throw new Error("tslab's TypeScript no longer exports getResolvedModule/getModeForUsageLocation; update kernel/plain-program.ts for its version");
-  }
   return (rootNames, options, host, old, configFileParsingDiagnostics, projectReferences) => {
     const program = ts.createProgram({ rootNames: rootNames ?? [], options: options ?? {}, host, oldProgram: old?.getProgramOrUndefined(), configFileParsingDiagnostics, projectReferences });
+    const resolving = program as TS.Program & ResolvingProgram;
+    if (typeof resolving.getResolvedModule !== "function") {
+      throw new Error(`TypeScript ${ts.version} has no Program.getResolvedModule (5.3 or newer has it); cells need the TypeScript package.json pins (reinstall with \`npm ci\`)`);
+    }
+    const getResolvedModule = resolving.getResolvedModule.bind(program);
     // binds every file at once, as the BuilderProgram did: completions need the parent links binding sets
     program.getTypeChecker();
     const localDependencies = (file: TS.SourceFile): string[] => {
@@ -63,7 +63,7 @@ export function plainProgramFactory(
         const current = queue.pop()!;
         const imports = (current as TS.SourceFile & { imports?: readonly TS.StringLiteralLike[] }).imports ?? [];
         for (const name of imports) {
-          const resolved = internal.getResolvedModule(current, name.text, internal.getModeForUsageLocation(current, name));
+          const resolved = getResolvedModule(current, name.text, ts.getModeForUsageLocation(current, name, program.getCompilerOptions()))?.resolvedModule;
           const target = resolved && program.getSourceFile(resolved.resolvedFileName);
           // declaration files are only read, never compiled: their imports are not followed
           if (!target || target.isDeclarationFile || seen.has(target.fileName)) continue;

@@ -5,6 +5,8 @@
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runPythonTests, testJupyter } from "./test/python";
@@ -14,4 +16,38 @@ test("the kernel runs cells under Node's permission model with reads limited to 
   const flags = ["--experimental-permission", `--allow-fs-read=${PACKAGE_ROOT}${path.sep}*`, `--allow-fs-read=${os.tmpdir()}${path.sep}*`, "--allow-worker", "--allow-addons"];
   const run = runPythonTests("test_sandboxed.py", testJupyter(flags));
   assert.equal(run.status, 0, run.output);
+});
+
+test("under the permission model, a cell importing a missing module gets its type error when the folders above the notebook cannot be read", () => {
+  // the notebook's folder is readable, its parents are not: TypeScript 5.9 watches their missing node_modules
+  const outside = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-permission-"));
+  const notebookDir = path.join(outside, "course", "notebook");
+  fs.mkdirSync(notebookDir, { recursive: true });
+  const cells = ['import * as nothing from "no-such-package-anywhere";', "const after: number = 6 * 7;\nafter"];
+  const script = [
+    `const { Executor } = require(${JSON.stringify(path.join(__dirname, "executor.js"))});`,
+    "const executor = new Executor(process.cwd());",
+    `const cells = ${JSON.stringify(cells)};`,
+    "(async () => {",
+    "  const outcomes = [];",
+    "  for (const [i, code] of cells.entries()) {",
+    "    try { const r = await executor.run(code, i + 1, () => false); outcomes.push(r.status === 'ok' ? ['ok', r.value] : ['error', r.evalue]); }",
+    "    catch (err) { outcomes.push(['thrown', String(err.message)]); }",
+    "  }",
+    "  console.log(JSON.stringify(outcomes));",
+    "  executor.dispose();",
+    "  process.exit(0);",
+    "})();",
+  ].join("\n");
+  const flags = ["--experimental-permission", "--allow-addons", `--allow-fs-read=${PACKAGE_ROOT}`, `--allow-fs-read=${notebookDir}`, `--allow-fs-write=${notebookDir}`];
+  try {
+    const run = spawnSync(process.execPath, [...flags, "-e", script], { cwd: notebookDir, encoding: "utf8", timeout: 120_000 });
+    assert.equal(run.status, 0, run.stderr);
+    const outcomes = JSON.parse(run.stdout.trim().split("\n").pop() ?? "[]") as [string, unknown][];
+    assert.equal(outcomes[0][0], "error", JSON.stringify(outcomes[0]));
+    assert.match(String(outcomes[0][1]), /Cannot find module 'no-such-package-anywhere'/);
+    assert.deepEqual(outcomes[1], ["ok", 42]);
+  } finally {
+    fs.rmSync(outside, { recursive: true, force: true });
+  }
 });

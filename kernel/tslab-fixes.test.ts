@@ -3,7 +3,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { applyFixes, CONVERTER_FIXES } from "./tslab-fixes";
+import { applyFixes, CONVERTER_FIXES, TYPESCRIPT_API_FIXES } from "./tslab-fixes";
 import type { SourceFix } from "./tslab-fixes";
 import { TYPESCRIPT_FIXES } from "./snapshot/config";
 import { tslabTypeScriptPath } from "./typescript";
@@ -21,11 +21,17 @@ test("applyFixes refuses a fix whose text is missing or repeated, naming the fil
 
 test("every fix applies to the tslab converter that package.json pins", () => {
   const file = path.join(path.dirname(require.resolve("tslab/package.json")), "dist", "converter.js");
-  const fixed = applyFixes(fs.readFileSync(file, "utf8"), CONVERTER_FIXES, file);
-  for (const { replace } of CONVERTER_FIXES) assert.ok(fixed.includes(replace));
+  const fixes = [...CONVERTER_FIXES, ...TYPESCRIPT_API_FIXES];
+  const fixed = applyFixes(fs.readFileSync(file, "utf8"), fixes, file);
+  for (const { replace } of fixes) assert.ok(fixed.includes(replace));
+  // no call of a function only tslab's TypeScript fork had is left
+  assert.doesNotMatch(
+    fixed,
+    /getDefaultTypeRoots|ts\.getQuickInfoAtPosition|getNullTransformationContext|getCompletionsAtPositionForTslab|getPreEmitDiagnosticsOfFiles|noImplicitUseStrict|disableTopLevelAwait/,
+  );
 });
 
-test("the kernel snapshot's fix applies to the TypeScript that tslab pins", () => {
+test("the kernel's fixes to TypeScript (every kernel's and the snapshot builder's) apply to the TypeScript tslab's converter requires", () => {
   const file = tslabTypeScriptPath();
   const fixed = applyFixes(fs.readFileSync(file, "utf8"), TYPESCRIPT_FIXES, file);
   for (const { replace } of TYPESCRIPT_FIXES) assert.ok(fixed.includes(replace));

@@ -137,6 +137,59 @@ export const CONVERTER_FIXES: readonly SourceFix[] = [
   },
 ];
 
+/**
+ * The fixes that let tslab's converter run on the TypeScript package.json pins instead of tslab's
+ * fork (`overrides` installs it as @tslab/typescript-for-tslab): each call of a function only the
+ * fork exports goes to its equivalent on the public API (kernel/tslab-typescript.ts, the binding
+ * `workbookTypeScript`), and the options TypeScript 5.5 removed are dropped.
+ */
+export const TYPESCRIPT_API_FIXES: readonly SourceFix[] = [
+  {
+    why: "getTypeRoots() called the fork's ts.getDefaultTypeRoots",
+    find: ["        const typeRoots = ts.getDefaultTypeRoots(cwd, {", "            directoryExists: sys.directoryExists,", "        }) || [];"].join("\n"),
+    replace: "        const typeRoots = workbookTypeScript.defaultTypeRoots(ts, cwd, sys.directoryExists) || [];",
+  },
+  {
+    why: "inspect() called the fork's ts.getQuickInfoAtPosition(sourceFile, checker, ...)",
+    find: "const info = ts.getQuickInfoAtPosition(srcFile, builder.getProgram().getTypeChecker(), cancellationToken, position + srcPrefix.length);",
+    replace: "const info = workbookTypeScript.quickInfoAtPosition(ts, srcFile, builder.getProgram().getTypeChecker(), position + srcPrefix.length);",
+  },
+  {
+    why: "the cell's transformers called the fork's ts.getNullTransformationContext()",
+    find: "const nullTransformationContext = ts.getNullTransformationContext();",
+    replace: "const nullTransformationContext = ts.nullTransformationContext;",
+  },
+  {
+    why: "complete() called the fork's ts.Completions.getCompletionsAtPositionForTslab (getCompletionsAtPosition without a format context)",
+    find: "return ts.Completions.getCompletionsAtPositionForTslab(host, program, log, sourceFile, position, preferences, triggerCharacter, ts.CompletionTriggerKind.Invoked, {",
+    replace: "return ts.Completions.getCompletionsAtPosition(host, program, log, sourceFile, position, preferences, triggerCharacter, ts.CompletionTriggerKind.Invoked, {",
+  },
+  {
+    why: "convert() called the fork's ts.getPreEmitDiagnosticsOfFiles",
+    find: "return ts.getPreEmitDiagnosticsOfFiles(builder.getProgram(), files);",
+    replace: "return workbookTypeScript.preEmitDiagnosticsOfFiles(ts, builder.getProgram(), files);",
+  },
+  {
+    why: "the cells' compiler options set noImplicitUseStrict, an option TypeScript 5.5 removed (every cell would report it)",
+    find: ["        // Remove 'use strict' from outputs.", "        noImplicitUseStrict: true,"].join("\n"),
+    replace: "",
+  },
+  {
+    why: 'esModuleToCommonJSModule() set noImplicitUseStrict, which TypeScript 5.5 removed; the "use strict" prologue it kept out is removed from the output instead',
+    find: ["            // Remove 'use strict' from outputs.", "            noImplicitUseStrict: true,", "        },", "    }).outputText;"].join("\n"),
+    replace: ["        },", '    }).outputText.replace(/^"use strict";\\n/, "");'].join("\n"),
+  },
+  {
+    why:
+      "the cells' compiler options set the fork's disableTopLevelAwait (TypeScript 5.9 has no such option, nor needs it: a cell is an ES module, " +
+      "where top-level await is allowed). In its place libReplacement: false: TypeScript 5.8 and later look for @typescript/lib-* packages " +
+      "in every node_modules from the notebook's folder up and watch those that are missing, which polled folders for nothing and, " +
+      "in the grader's sandbox, asked Node to watch folders its permission model does not let the kernel read, so no cell ran",
+    find: "        disableTopLevelAwait: true,",
+    replace: "        libReplacement: false,",
+  },
+];
+
 /** `source` with every fix applied; throws when a fix does not match exactly once (the dependency changed). */
 export function applyFixes(source: string, fixes: readonly SourceFix[], file: string): string {
   let out = source;

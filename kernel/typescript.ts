@@ -14,7 +14,9 @@ import type * as TS from "typescript";
 import { PACKAGE_ROOT } from "./info";
 import type { LocalModules } from "./local-modules";
 import { plainProgramFactory } from "./plain-program";
-import { CONVERTER_FIXES, requireFixed } from "./tslab-fixes";
+import { TYPESCRIPT_CELL_FIXES } from "./snapshot/config";
+import { CONVERTER_FIXES, requireFixed, TYPESCRIPT_API_FIXES } from "./tslab-fixes";
+import { defaultTypeRoots, preEmitDiagnosticsOfFiles, quickInfoAtPosition } from "./tslab-typescript";
 
 /** The parts of tslab's converter the kernel uses (tslab/dist/converter.d.ts). */
 export interface Diagnostic {
@@ -57,7 +59,12 @@ const TSLAB_DIR = path.dirname(require.resolve("tslab/package.json", { paths: [P
 
 /** tslab's converter module, with the kernel's fixes (tslab-fixes.ts). */
 function tslabConverter(): TslabConverterModule {
-  return requireFixed(path.join(TSLAB_DIR, "dist", "converter.js"), CONVERTER_FIXES, { workbookCreateProgram: plainProgramFactory(tslabTypeScript()) }) as TslabConverterModule;
+  // loaded first, so that the converter's own require of TypeScript finds the fixed copy
+  const ts = tslabTypeScript();
+  return requireFixed(path.join(TSLAB_DIR, "dist", "converter.js"), [...CONVERTER_FIXES, ...TYPESCRIPT_API_FIXES], {
+    workbookCreateProgram: plainProgramFactory(ts),
+    workbookTypeScript: { defaultTypeRoots, quickInfoAtPosition, preEmitDiagnosticsOfFiles },
+  }) as TslabConverterModule;
 }
 
 /** Packages that always come from this package, so cells see the versions the library was built with. */
@@ -101,17 +108,61 @@ function patchSys(ts: typeof TS, cwd: string): void {
   sys.readDirectory = (p, ...rest) => readDirectory(to(p), ...rest);
   sys.getDirectories = (p) => getDirectories(to(p));
   sys.realpath = (p) => (realpath ? realpath(to(p)) : to(p));
+  skipForbiddenWatches(sys);
 }
 
-/** Where the TypeScript compiler bundled with tslab lives (its lib/typescript.js). */
+/** What a watch TypeScript may not set up returns: it watches nothing. */
+const NO_WATCH: TS.FileWatcher = { close: () => undefined };
+
+/**
+ * Makes `sys`'s watchers skip a file or folder that Node's permission model keeps from the kernel
+ * (the grader's sandbox reads only the package and the kernel's scratch folder) instead of throwing
+ * ERR_ACCESS_DENIED out of the cell: where a module is not found, TypeScript 5.9 watches the
+ * missing node_modules folders above the notebook's folder (`/home/x/node_modules` for a notebook
+ * in `/home/x/course`), and the first such cell, and every cell after it, failed. A folder the
+ * kernel may not read cannot change what a cell sees, so not watching it loses nothing.
+ */
+function skipForbiddenWatches(sys: TS.System): void {
+  const tolerant =
+    <A extends unknown[]>(watch: (...args: A) => TS.FileWatcher) =>
+    (...args: A): TS.FileWatcher => {
+      try {
+        return watch(...args);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "ERR_ACCESS_DENIED") return NO_WATCH;
+        throw err;
+      }
+    };
+  if (sys.watchFile) sys.watchFile = tolerant(sys.watchFile.bind(sys));
+  if (sys.watchDirectory) sys.watchDirectory = tolerant(sys.watchDirectory.bind(sys));
+}
+
+/**
+ * Where the TypeScript compiler tslab's converter requires lives (its lib/typescript.js): the
+ * version package.json pins, which its `overrides` installs under the name of tslab's fork.
+ */
 export function tslabTypeScriptPath(): string {
   return require.resolve("@tslab/typescript-for-tslab", { paths: [TSLAB_DIR] });
 }
 
-/** The TypeScript compiler bundled with tslab (the version that type checks cells). */
+/**
+ * The TypeScript compiler that type checks and compiles cells, with the kernel's fixes to its
+ * source (TYPESCRIPT_CELL_FIXES). Loaded once and put in `require`'s cache under its path, so that
+ * tslab's converter, which requires it by name, gets this copy; a kernel started from the startup
+ * snapshot finds the snapshot's copy (with the same fixes) there already.
+ * @example tslabTypeScript().version // "5.9.3"
+ */
 export function tslabTypeScript(): typeof TS {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the path is resolved from tslab's folder at run time
-  return require(tslabTypeScriptPath()) as typeof TS;
+  const file = tslabTypeScriptPath();
+  const cached = require.cache[file];
+  if (cached?.loaded) return cached.exports as typeof TS;
+  const ts = requireFixed(file, TYPESCRIPT_CELL_FIXES) as typeof TS;
+  const entry = new Module(file);
+  entry.filename = file;
+  entry.exports = ts;
+  entry.loaded = true;
+  require.cache[file] = entry;
+  return ts;
 }
 
 /**

@@ -1,6 +1,7 @@
 // Compiles the TypeScript sources with this package's own TypeScript (package.json pins it).
-// Not `tsc` from node_modules/.bin: on a fresh install that link may point at the
-// TypeScript fork that tslab ships (5.0), which infers types differently.
+// Not `tsc` from node_modules/.bin: two packages install a `tsc` (typescript, and tslab's
+// @tslab/typescript-for-tslab, which package.json's overrides makes the same version), and the
+// link may point at either, or be missing after an install that replaced tslab's fork.
 const { spawnSync } = require("child_process");
 const path = require("path");
 

@@ -105,6 +105,7 @@ function warmUp(ts: TS, config: SnapshotConfig): void {
     allowJs: true,
     checkJs: true,
     skipLibCheck: true,
+    libReplacement: false,
     noEmit: true,
   };
   const host = ts.createCompilerHost(options);

@@ -36,14 +36,37 @@ export const SNAPSHOT_MARK = Symbol.for("dl-workbook.kernelSnapshot");
 /** The name of the (virtual) file the warm-up type checks, in the package root. */
 export const WARM_FILE_NAME = "__workbook_snapshot_warm_up__.ts";
 
+const CREATE_ALL_EXPORT_EXPRESSIONS = "  function createAllExportExpressions(name, value, location) {\n    const exportedNames = getExports(name);";
+
+/**
+ * The changes to TypeScript's source that every kernel loads it with, from the snapshot (builder.ts)
+ * or not (kernel/typescript.ts), applied like the converter's fixes (tslab-fixes.ts). Exact text of
+ * TypeScript 5.9.3, the version package.json pins (its `overrides` installs it for tslab).
+ */
+export const TYPESCRIPT_CELL_FIXES: readonly SourceFix[] = [
+  {
+    why:
+      "TypeScript 5.9's CommonJS transform, which tslab's converter runs on every cell (ts.transpileModule), crashed on a destructuring " +
+      "assignment that mixes another target with a top-level name, `[ys[t], h] = f(h)` ('Cannot read properties of undefined (reading " +
+      "'escapedText')'): the callback that assigns each flattened target asked which exports the target names also for an element or " +
+      "property access, which names none. Such a target is now assigned plainly, visited like the targets of a destructuring without exports",
+    find: CREATE_ALL_EXPORT_EXPRESSIONS,
+    replace: CREATE_ALL_EXPORT_EXPRESSIONS.replace(
+      "\n",
+      "\n    if (!isIdentifier(name)) return setTextRange(factory2.createAssignment(Debug.checkDefined(visitNode(name, visitor, isExpression)), value), location);\n",
+    ),
+  },
+];
+
 const CREATE_SOURCE_FILE = "function createSourceFile(fileName, sourceText, languageVersionOrOptions, setParentNodes = false, scriptKind) {";
 
 /**
- * The one change to TypeScript's source, applied like the converter's fixes (tslab-fixes.ts): its
- * internal createSourceFile asks the builder's store (`workbookSourceFiles`, a parameter of the
- * module wrapper) before parsing. Exact text of TypeScript 5.0 (the version tslab 1.0.22 pins).
+ * The snapshot builder's changes to TypeScript's source: {@link TYPESCRIPT_CELL_FIXES}, and its
+ * internal createSourceFile asking the builder's store (`workbookSourceFiles`, a parameter of the
+ * module wrapper) before parsing.
  */
 export const TYPESCRIPT_FIXES: readonly SourceFix[] = [
+  ...TYPESCRIPT_CELL_FIXES,
   {
     why: "createSourceFile hands out the declaration files parsed while the snapshot was built",
     find: CREATE_SOURCE_FILE,

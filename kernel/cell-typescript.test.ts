@@ -1,0 +1,91 @@
+/**
+ * Cells are type checked and compiled by the TypeScript this package pins (package.json
+ * `typescript`, installed in place of tslab's 5.0 fork by `overrides`), so language features since
+ * 5.0 work in cells; and TypeScript's CommonJS transform, which compiles every cell, is loaded with
+ * the kernel's fix (snapshot/config.ts, TYPESCRIPT_CELL_FIXES).
+ */
+import { after, test } from "node:test";
+import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as path from "path";
+import Module from "module";
+import { Executor } from "./executor";
+import type { CellOutcome } from "./executor";
+import { PACKAGE_ROOT } from "./info";
+import { createConverter, tslabTypeScript } from "./typescript";
+
+const executor = new Executor(process.cwd());
+after(() => executor.dispose());
+let cellNumber = 0;
+
+async function run(code: string): Promise<CellOutcome> {
+  cellNumber += 1;
+  return executor.run(code, cellNumber, () => false);
+}
+
+async function value(code: string): Promise<unknown> {
+  const outcome = await run(code);
+  assert.equal(outcome.status, "ok", `cell failed: ${code}\n${outcome.status === "error" ? outcome.evalue : ""}`);
+  return outcome.status === "ok" ? outcome.value : undefined;
+}
+
+async function typeError(code: string): Promise<string> {
+  const outcome = await run(code);
+  assert.equal(outcome.status, "error", `cell ran, a type error was expected: ${code}`);
+  return outcome.status === "error" ? outcome.evalue : "";
+}
+
+test("cells get the TypeScript package.json pins, the very copy tslab's converter requires", () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string>; overrides: Record<string, string> };
+  const pinned = pkg.dependencies.typescript;
+  assert.equal(pinned, "5.9.3");
+  assert.equal(pkg.overrides["@tslab/typescript-for-tslab"], `npm:typescript@${pinned}`, "overrides names the pinned version");
+  createConverter().close();
+  // what `require("@tslab/typescript-for-tslab")` in tslab's dist/converter.js returns
+  const tslabDir = path.dirname(require.resolve("tslab/package.json", { paths: [PACKAGE_ROOT] }));
+  const seenByConverter = Module.createRequire(path.join(tslabDir, "dist", "converter.js"))("@tslab/typescript-for-tslab") as typeof import("typescript");
+  assert.equal(seenByConverter.version, pinned);
+  assert.equal(seenByConverter, tslabTypeScript(), "the converter gets the kernel's copy, loaded with its fixes");
+});
+
+test("a destructuring assignment to an element and a top-level name compiles (TypeScript 5.9's CommonJS transform crashed on it)", async () => {
+  // notebooks/06: for (let t = 0; t < T; t++) [ys[t], hState] = f1(x.take(1, t), hState);
+  assert.deepEqual(await value("let h = 0; const ys: number[] = [];\nfor (let t = 0; t < 3; t++) [ys[t], h] = [10 * t, h + 1];\n[ys, h]"), [[0, 10, 20], 3]);
+  assert.deepEqual(await value("const o = { p: 0 }; let k = 0; let a = 0;\n({ x: o.p, y: a } = { x: 1, y: 2 });\n[ys[k++], h] = [7, 8];\n[o.p, a, k, ys[0], h]"), [1, 2, 1, 7, 8]);
+  // what the cell assigned is what later cells read (exports.k and exports.h were updated)
+  assert.deepEqual(await value("[k, h, a]"), [1, 8, 2]);
+});
+
+test("NoInfer (TypeScript 5.4) keeps a default from widening the inferred type", async () => {
+  await value("function pick<T extends string>(choices: T[], fallback: NoInfer<T>): T { return choices[0] ?? fallback; }");
+  assert.equal(await value('pick(["adam", "sgd"], "sgd")'), "adam");
+  assert.match(await typeError('pick(["adam", "sgd"], "rmsprop")'), /Argument of type '"rmsprop"' is not assignable to parameter of type '"adam" \| "sgd"'/);
+});
+
+test("an inferred type predicate (TypeScript 5.5) narrows filter's result", async () => {
+  assert.deepEqual(await value('const isNum = (x: unknown) => typeof x === "number";\nconst nums: number[] = [1, "a", 2].filter(isNum);\nnums'), [1, 2]);
+  assert.deepEqual(await value("const present: number[] = [1, undefined, 3].filter((v) => v !== undefined);\npresent"), [1, 3]);
+  // without the inferred predicate the result stays (string | number)[]
+  assert.match(await typeError('const isNumBoolean = (x: unknown): boolean => typeof x === "number";\nconst wide: number[] = [1, "a"].filter(isNumBoolean);'), /not assignable to type 'number\[\]'/);
+});
+
+test("`using` and `await using` (TypeScript 5.2) dispose at the end of their block or cell", async () => {
+  assert.equal(await value("let disposed: string[] = [];\n{\n  using resource = { [Symbol.dispose]() { disposed.push('block'); } };\n}\ndisposed.length"), 1);
+  await value("using atCellEnd = { [Symbol.dispose]() { disposed.push('cell'); } };");
+  await value("await using awaited = { async [Symbol.asyncDispose]() { await Promise.resolve(); disposed.push('async'); } };");
+  assert.deepEqual(await value("disposed"), ["block", "cell", "async"]);
+  assert.match(await typeError("using notDisposable = { close() {} };"), /Symbol\.dispose/);
+});
+
+test("`satisfies` checks a value against a type without widening it", async () => {
+  assert.equal(await value('const config = { lr: 0.1, name: "adam" } satisfies Record<string, number | string>;\nconfig.lr.toFixed(2)'), "0.10");
+  assert.match(await typeError('const wrong = { lr: "fast" } satisfies Record<string, number>;'), /Type 'string' is not assignable to type 'number'/);
+});
+
+test("top-level await, inspect and completion work on the pinned TypeScript", async () => {
+  assert.equal(await value("const loaded = await Promise.resolve(42);\nloaded"), 42);
+  const info = executor.inspect("loaded", 2);
+  assert.ok(info.found);
+  assert.match(info.text, /const loaded: number/);
+  assert.ok(executor.complete("loaded.toFix", 12).candidates.includes("toFixed"));
+});
