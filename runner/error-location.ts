@@ -2,7 +2,7 @@
 
 /** Removes ANSI colour codes (ESC [ ... m and other CSI sequences) from kernel text. */
 export function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- ANSI escape sequences start with the ESC control character (\x1b)
   return text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, "");
 }
 

@@ -15,7 +15,7 @@ export function ansiToHtml(text: string): string {
   let html = "";
   let classes: string[] = [];
   let open = false;
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- ANSI escape sequences start with the ESC control character (\x1b)
   const pattern = /\x1b\[([0-9;]*)m|\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]/g;
   let last = 0;
   const emit = (chunk: string) => {
