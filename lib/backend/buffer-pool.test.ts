@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { tf, useBackend, nativeKernels, workbookTuning } from "./index";
-import { PooledBackendCPU } from "./buffer-pool";
+import { BufferPool, PooledBackendCPU } from "./buffer-pool";
 
 const skip = nativeKernels ? false : "native addon not built";
 const N = 4096; // above the pool's minimum size
@@ -126,4 +126,27 @@ test("kernels that get a reused (dirty) buffer overwrite all of it: matMul and c
     assert.ok(worst < 1e-5, `${k === 0 ? "matMul" : "conv2d"}: relative error ${worst} against tfjs CPU`);
   });
   tf.dispose([a, b, x, w, product, conv]);
+});
+
+test("when the pool is full, the sizes used longest ago give way: a validation pass's large buffers do not keep training's out", () => {
+  const [large, small] = [4096, 2048];
+  const pool = new BufferPool(4 * large * 4); // room for four large buffers
+  const handOut = (n: number): Float32Array => {
+    const values = pool.alloc(n, false);
+    pool.retain(values);
+    return values;
+  };
+  // A validation pass fills the pool with its sizes, then training releases a batch's outputs.
+  for (const values of [1, 2, 3, 4].map(() => handOut(large))) pool.release(values);
+  assert.equal(pool.freeBytes, pool.maxFreeBytes, "four large buffers fill the pool");
+  const trainingOutputs = [handOut(small), handOut(small)];
+  for (const values of trainingOutputs) pool.release(values);
+  assert.ok(pool.freeBytes <= pool.maxFreeBytes, `free bytes ${pool.freeBytes} over the limit ${pool.maxFreeBytes}`);
+  const before = pool.stats.reused;
+  const again = [handOut(small), handOut(small)];
+  assert.equal(pool.stats.reused - before, 2, "both training outputs came from the pool, not from fresh allocations");
+  assert.deepEqual(new Set(again), new Set(trainingOutputs), "the released training buffers were the ones reused");
+  // A large buffer that was kept is still served.
+  assert.equal(pool.alloc(large, false).length, large);
+  assert.equal(pool.stats.reused - before, 3, "a large buffer was still free");
 });

@@ -48,7 +48,8 @@ export class BufferPool {
     if (n < MIN_POOLED) return new Float32Array(n);
     const list = this.free.get(n);
     const reused = list?.pop();
-    if (reused) {
+    if (list && reused) {
+      this.touch(n, list);
       this.freeBytes -= reused.byteLength;
       this.stats.reused++;
       if (zero) reused.fill(0);
@@ -80,12 +81,33 @@ export class BufferPool {
       return;
     }
     this.users.delete(buffer);
-    if (this.escaped.has(buffer) || this.freeBytes + buffer.byteLength > this.maxFreeBytes) return;
+    if (this.escaped.has(buffer) || !this.makeRoom(buffer.byteLength)) return;
     const whole = new Float32Array(buffer);
     const list = this.free.get(whole.length) ?? [];
     list.push(whole);
-    this.free.set(whole.length, list);
+    this.touch(whole.length, list);
     this.freeBytes += buffer.byteLength;
+  }
+
+  /** Marks the free list of size n as the most recently used (the Map keeps sizes in that order). */
+  private touch(n: number, list: Float32Array[]): void {
+    this.free.delete(n);
+    if (list.length > 0) this.free.set(n, list);
+  }
+
+  /**
+   * Room for `bytes` more free bytes, made by dropping the free buffers of the sizes used longest ago
+   * (the collector takes them): the sizes a validation pass left behind give way to the training
+   * batch's. False when `bytes` alone is over the limit.
+   */
+  private makeRoom(bytes: number): boolean {
+    if (bytes > this.maxFreeBytes) return false;
+    for (const [n, list] of this.free) {
+      while (list.length > 0 && this.freeBytes + bytes > this.maxFreeBytes) this.freeBytes -= list.pop()!.byteLength;
+      if (list.length === 0) this.free.delete(n);
+      if (this.freeBytes + bytes <= this.maxFreeBytes) break;
+    }
+    return true;
   }
 
   /** A caller got `values` itself (dataSync and friends): its buffer is never reused. */
