@@ -314,18 +314,24 @@ napi_value Info(napi_env env, napi_callback_info) {
   return out;
 }
 
+// Every entry point computes with denormals flushed (workbook::FlushDenormals), the JS thread's mode restored after.
+template <napi_value (*Kernel)(napi_env, napi_callback_info)> napi_value flushing(napi_env env, napi_callback_info info) {
+  workbook::FlushDenormals flush;
+  return Kernel(env, info);
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
-      {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"conv2dBackpropFilter", nullptr, Conv2dBackpropFilter, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"conv2dBackpropInput", nullptr, Conv2dBackpropInput, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"sumMiddle", nullptr, SumMiddle, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"maxPool", nullptr, MaxPool, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"adamUpdate", nullptr, AdamUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gemm", nullptr, flushing<Gemm>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2d", nullptr, flushing<Conv2d>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2dBackpropFilter", nullptr, flushing<Conv2dBackpropFilter>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2dBackpropInput", nullptr, flushing<Conv2dBackpropInput>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"binary", nullptr, flushing<Binary>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"unary", nullptr, flushing<Unary>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sumMiddle", nullptr, flushing<SumMiddle>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"maxPool", nullptr, flushing<MaxPool>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"maxPoolGrad", nullptr, flushing<MaxPoolGrad>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"adamUpdate", nullptr, flushing<AdamUpdate>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"alloc", nullptr, Alloc, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
