@@ -36,6 +36,8 @@ const STARTS = Number(process.env.BENCH_STARTS ?? 3);
 const JUPYTER_STARTS = Number(process.env.BENCH_JUPYTER_STARTS ?? 10);
 const TSLAB_SPEC = "tslab-1.0.22";
 const SCRIPT_SPEC = "dl-workbook-script";
+/** tslab as published, with its own TypeScript fork (bench/tslab-anchor.ts). */
+const TSLAB_ANCHOR = path.join(__dirname, "tslab-anchor.js");
 
 /** How to start one kernel given its connection file. */
 interface KernelUnderTest {
@@ -47,7 +49,7 @@ interface KernelUnderTest {
 
 const KERNELS: KernelUnderTest[] = [
   { name: "dl-workbook", inPackage: false, command: (file) => [process.execPath, path.join(PACKAGE_ROOT, "dist", "kernel", "main.js"), file] },
-  { name: "tslab 1.0.22", inPackage: true, command: (file) => [process.execPath, path.join(PACKAGE_ROOT, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", file] },
+  { name: "tslab 1.0.22", inPackage: true, command: (file) => [process.execPath, "-r", TSLAB_ANCHOR, path.join(PACKAGE_ROOT, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", file] },
 ];
 
 /** A minimal Jupyter client: a DEALER on shell, a SUB on iopub. */
@@ -252,7 +254,7 @@ function measureThroughJupyter(dir: string): JupyterStart[] | string {
     fs.writeFileSync(path.join(kernels, name, "kernel.json"), JSON.stringify(spec));
   };
   writeSpec(SCRIPT_SPEC, [process.execPath, path.join(PACKAGE_ROOT, "dist", "kernel", "main.js"), "{connection_file}"]);
-  writeSpec(TSLAB_SPEC, [process.execPath, path.join(PACKAGE_ROOT, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"]);
+  writeSpec(TSLAB_SPEC, [process.execPath, "-r", TSLAB_ANCHOR, path.join(PACKAGE_ROOT, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"]);
   console.log(`\nThrough jupyter_client (${python}): ${JUPYTER_STARTS} cold starts per kernelspec, taking turns (install with the snapshot: ${(installMs / 1000).toFixed(1)} s) ...`);
   const run = spawnSync(python, [script, String(JUPYTER_STARTS), KERNEL_NAME, SCRIPT_SPEC, TSLAB_SPEC], {
     cwd: dir,
