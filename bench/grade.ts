@@ -18,7 +18,6 @@
  */
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import type { GradeOutcome } from "../grader/autograde";
@@ -27,6 +26,7 @@ import { ADAM_ASSIGNMENT, adamAnswers, adamSubmission } from "../grader/hostile/
 import { createOrdinaryUser, gradeAsUser } from "../grader/hostile/ordinary-user";
 import { DEFAULT_LIMITS, runningAsRoot, thisInstall, withKernelSnapshot } from "../grader/sandbox";
 import { gradeOnQueue } from "../grader/queue";
+import { freePort } from "../kernel/client/connection";
 
 /** The options every pass grades with (as `workbook grade --timeout-cell 10 --timeout 120 --memory 1024 --due ... --grace 15m --late-policy per-day:10`). */
 const POLICY = { cellSeconds: 10, totalSeconds: 120, memoryMB: 1024, due: "2026-12-01T23:59:00Z", grace: "15m", latePolicy: "per-day:10" };
@@ -191,17 +191,6 @@ function printed(child: ChildProcess, pattern: RegExp): Promise<void> {
     child.stdout?.on("data", onData);
     child.stderr?.on("data", onData);
     child.once("exit", (code) => reject(new Error(`bench:grade --queue: ${child.spawnargs.join(" ")} exited (${code}) before printing ${pattern}:\n${text}`)));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
   });
 }
 

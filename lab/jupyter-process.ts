@@ -7,22 +7,9 @@
  */
 import { spawn } from "child_process";
 import type { ChildProcess } from "child_process";
-import * as net from "net";
 
-/**
- * A free TCP port on 127.0.0.1.
- * @example const port = await freePort(); // e.g. 40123
- */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
+/** A free TCP port on 127.0.0.1 (the kernel client's, shared by the servers and benchmarks). */
+export { freePort } from "../kernel/client/connection";
 
 /** Options of {@link startJupyterProcess}. */
 export interface JupyterProcessOptions {

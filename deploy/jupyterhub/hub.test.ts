@@ -21,7 +21,6 @@ import * as assert from "node:assert/strict";
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { KernelManager, KernelMessage, ServerConnection, SessionManager } from "@jupyterlab/services";
@@ -33,6 +32,7 @@ import { PACKAGE_ROOT } from "../../kernel/info";
 import { LABEXTENSION_NAME } from "../../kernel/labextension";
 import { OutputCollector } from "../../kernel/client/outputs";
 import { asText, type WireMessage } from "../../kernel/wire";
+import { freePort } from "../../kernel/client/connection";
 
 const CONFIG = path.join(PACKAGE_ROOT, "deploy", "jupyterhub", "jupyterhub_config.py");
 const LECTURE = "dl-workbook/notebooks/01-adam.ipynb";
@@ -65,17 +65,6 @@ function skipReason(): string | undefined {
     return `${kernelMain} is not readable by other users (a folder above ${PACKAGE_ROOT} lacks o+x): students' kernels run the package from there; check out the course under a world-readable folder`;
   }
   return undefined;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address() as net.AddressInfo;
-      server.close(() => resolve(address.port));
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -2,13 +2,13 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { ADAM_ASSIGNMENT, adamAnswers, adamSubmission } from "../hostile/adam-class";
 import { Gradebook } from "../gradebook";
 import { redactUrl } from "./connection";
 import { jobIdOf } from "./job";
+import { freePort } from "../../kernel/client/connection";
 
 // Grading on the queue with a real Redis (Debian's redis-server, started here on a free port, no
 // persistence) and real worker processes (`workbook grade worker`, started from another folder):
@@ -35,17 +35,6 @@ function writeClass(dir: string, n: number): Map<string, number> {
     expected.set(student, partial ? 4 : 6);
   }
   return expected;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A process of this test with its output so far and a wait for a line. */
