@@ -89,3 +89,11 @@ test("top-level await, inspect and completion work on the pinned TypeScript", as
   assert.match(info.text, /const loaded: number/);
   assert.ok(executor.complete("loaded.toFix", 12).candidates.includes("toFixed"));
 });
+
+test("cells see @types/node's globals but no other @types package's unless they import it", async () => {
+  // JupyterLab's build installs @types/jquery and @types/lodash beside the package: their globals stay out of cells
+  for (const name of ["jquery", "lodash"]) assert.ok(fs.existsSync(path.join(PACKAGE_ROOT, "node_modules", "@types", name)), `@types/${name} is installed (a dev dependency), so this test means something`);
+  assert.equal(await value("typeof process.versions.node"), "string");
+  assert.match(await typeError("const dollar: unknown = $;"), /Cannot find name '\$'/);
+  assert.match(await typeError("const lodash: unknown = _;"), /Cannot find name '_'/);
+});

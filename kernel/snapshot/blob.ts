@@ -40,11 +40,18 @@ interface Manifest {
 const BUILDER = path.join(__dirname, "builder.js");
 const KERNEL_MAIN = path.join(__dirname, "..", "main.js");
 
+/**
+ * Entry points that are not for cells: `dl-workbook/client` drives kernels from Node scripts, and its
+ * declarations bring in JupyterLab's (2 MB of the 6.6 MB of .d.ts text the snapshot would hold).
+ */
+const NOT_FOR_CELLS = new Set(["./client"]);
+
 /** The package's public entry points (package.json `exports` types) and tfjs: what cells import. */
 function warmImports(): string[] {
   const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as { exports: Record<string, string | { types?: string }> };
-  const entries = Object.values(pkg.exports)
-    .map((e) => (typeof e === "object" ? e.types : undefined))
+  const entries = Object.entries(pkg.exports)
+    .filter(([name]) => !NOT_FOR_CELLS.has(name))
+    .map(([, e]) => (typeof e === "object" ? e.types : undefined))
     .filter((t): t is string => t !== undefined)
     .map((t) => path.join(PACKAGE_ROOT, t).replace(/\.d\.ts$/, ""));
   return [...entries, "@tensorflow/tfjs"];

@@ -101,6 +101,8 @@ function warmUp(ts: TS, config: SnapshotConfig): void {
     target: ts.ScriptTarget.ES2022,
     lib: ["lib.es2022.d.ts"],
     typeRoots: [config.typeRoot],
+    // as the cells' programs (kernel/tslab-fixes.ts): only @types/node's globals come in unimported
+    types: ["node"],
     declaration: true,
     allowJs: true,
     checkJs: true,
