@@ -51,7 +51,7 @@ const UNIT_TESTS = [
   "lib/compare/compare",
   "lib/data/data",
   "lib/display/display",
-  "lib/gradcheck/cs231nFixtures",
+  "lib/gradcheck/cs231n-fixtures",
   "lib/gradcheck/gradcheck",
   "lib/ndarray/ndarray",
   "lib/optim/compare",
@@ -60,11 +60,11 @@ const UNIT_TESTS = [
   "lib/plot/plot",
   "lib/random/random",
   "lib/rnn/architectures",
-  "lib/rnn/captioningLoss",
-  "lib/rnn/embeddingAndLoss",
+  "lib/rnn/captioning-loss",
+  "lib/rnn/embedding-and-loss",
   "lib/rnn/lstm",
   "lib/rnn/rnn",
-  "lib/rnn/tfjsParity",
+  "lib/rnn/tfjs-parity",
   "lib/rnn/training",
   "lib/seq/beam-search",
   "lib/seq/corpus",
@@ -77,6 +77,7 @@ const UNIT_TESTS = [
   "notebook/notebook",
   "projects/teams",
   "runner/book/render",
+  "scripts/file-names",
 ];
 
 function findTests(dir) {

@@ -13,8 +13,8 @@ import { linePlot } from "../../plot/line";
 import { adam, AdamConfig } from "../../optim/rules/adam";
 import { clipGradientsByNorm } from "../clipping";
 import { CellType } from "../recurrent";
-import { longTermDependencyData, dependencyTaskWords, DependencyTask } from "./longTermDependencyData";
-import { initSequenceClassifier, sequenceClassifierLoss, SequenceClassifierParams } from "./sequenceClassifier";
+import { longTermDependencyData, dependencyTaskWords, DependencyTask } from "./long-term-dependency-data";
+import { initSequenceClassifier, sequenceClassifierLoss, SequenceClassifierParams } from "./sequence-classifier";
 
 /** What {@link longTermDependency} takes (all optional). */
 export interface LongTermDependencySpec {
