@@ -23,7 +23,8 @@ static inline void valid_kw(const ConvShape& s, long ow, long& lo, long& hi) {
 
 // col[(n*OH + oh)*OW + ow][(kh*KW + kw)*C + c] = x[n][oh*sh - pt + kh*dh][ow*sw - pl + kw*dw][c], 0 outside.
 // With dilation 1 the in-bounds kw of one kernel row read one contiguous span of x (KW*C floats at
-// most), copied at once: for C = 1 (the first layer) a per-kw loop of one float cost 4x the GEMM.
+// most), copied at once: for C = 1 (the first layer) a per-kw loop of one float cost more than the
+// GEMM it feeds.
 static void im2col(const ConvShape& s, const float* x, long images, float* col) {
   const long K = patch_size(s), rowLen = s.KW * s.C;
   for (long n = 0; n < images; ++n) {
@@ -88,10 +89,11 @@ static void col2im(const ConvShape& s, const float* col, long images, float* x) 
 
 // Direct convolution for small patches (K = KH*KW*C <= 64, e.g. a first layer on grey or RGB
 // images) and OC in {8, 16, 32}: im2col would copy each input value KH*KW times in runs of C floats
-// (memcpy calls of 4 to 12 bytes) for a GEMM of depth K that never fills the micro-kernel, which made
-// the reference CNN's first layer (K = 25, OC = 16) about 15 GFLOP/s. Here one output pixel's OC sums
-// stay in registers (OC is a template constant, so the loop over it becomes whole vectors) while the
-// pixel's in-bounds taps are added in im2col's order (kh, kw, c).
+// (memcpy calls of 4 to 12 bytes) for a GEMM of depth K that never fills the micro-kernel, so the
+// reference CNN's first layer (K = 25, OC = 16) ran far below the GEMM's speed; this path measured
+// faster for these shapes (`node dist/bench/train-profile.js` times each kernel). Here one output
+// pixel's OC sums stay in registers (OC is a template constant, so the loop over it becomes whole
+// vectors) while the pixel's in-bounds taps are added in im2col's order (kh, kw, c).
 static bool use_direct(const ConvShape& s) { return patch_size(s) <= 64 && (s.OC == 8 || s.OC == 16 || s.OC == 32); }
 
 #if defined(__GNUC__)

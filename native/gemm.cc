@@ -41,8 +41,8 @@ constexpr int NV_WIDE = 2;
 // (e.g. a convolution with 16 output channels) so that most of the tile is not wasted
 // depth of a packed block: the KC x NR micro-panel of B stays in L1 while MR-row panels of A stream
 // from L2, so KC * NR * 4 bytes must fit L1 with room to spare: 24 KB for NR = 16 (AVX2, KC 384), and
-// KC 256 for NR = 32 (AVX-512: 384 made it 48 KB, more than most L1s; best-of-10 single-thread GEMM
-// 1024^3 on a loaded AVX-512 machine: 91-114 GFLOP/s at 384, 126-128 at 256)
+// KC 256 for NR = 32 (AVX-512: 384 made it 48 KB, more than most L1s, and single-thread GEMM
+// measured slower at 384 than at 256; bench:train's GEMM row measures it)
 constexpr long KC = VL * NV_WIDE >= 32 ? 256 : 384;
 constexpr long MC = 16 * MR; // rows of a packed A block (L2)
 constexpr long NC = 4096;    // columns of a packed B block (L3)
