@@ -259,18 +259,12 @@ void gemm(long M, long N, long K, const float* A, long rsa, long csa, const floa
   if (M >= N) {
     const long step = ((M + threads - 1) / threads + MR - 1) / MR * MR;
     const int T = static_cast<int>((M + step - 1) / step);
-    parallel_for(T, [&](int t) {
-      const long i0 = t * step, i1 = std::min(M, i0 + step);
-      gemm_serial(i1 - i0, N, K, A + i0 * rsa, rsa, csa, B, rsb, csb, C + i0 * ldc, ldc, overwrite);
-    });
+    parallel_ranges(T, M, step, [&](int, long i0, long i1) { gemm_serial(i1 - i0, N, K, A + i0 * rsa, rsa, csa, B, rsb, csb, C + i0 * ldc, ldc, overwrite); });
   } else {
     constexpr long NR = NV_WIDE * VL;
     const long step = ((N + threads - 1) / threads + NR - 1) / NR * NR;
     const int T = static_cast<int>((N + step - 1) / step);
-    parallel_for(T, [&](int t) {
-      const long j0 = t * step, j1 = std::min(N, j0 + step);
-      gemm_serial(M, j1 - j0, K, A, rsa, csa, B + j0 * csb, rsb, csb, C + j0, ldc, overwrite);
-    });
+    parallel_ranges(T, N, step, [&](int, long j0, long j1) { gemm_serial(M, j1 - j0, K, A, rsa, csa, B + j0 * csb, rsb, csb, C + j0, ldc, overwrite); });
   }
 }
 

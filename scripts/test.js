@@ -42,6 +42,7 @@ const UNIT_TESTS = [
   "kernel/tslab-fixes",
   "kernel/typescript",
   "lib/backend/backend",
+  "lib/backend/kernels/conv-info",
   "lib/captioning/captioning-data",
   "lib/captioning/captioning-rnn",
   "lib/captioning/tf-captioning-model",
