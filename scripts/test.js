@@ -43,6 +43,7 @@ const UNIT_TESTS = [
   "kernel/typescript",
   "lib/backend/backend",
   "lib/backend/kernels/conv-info",
+  "lib/backend/native-errors",
   "lib/captioning/captioning-data",
   "lib/captioning/captioning-rnn",
   "lib/captioning/tf-captioning-model",
