@@ -250,7 +250,7 @@ int default_threads() {
 }
 
 void gemm(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc, int threads, bool overwrite) {
-  // below ~10 MFLOP (about 0.1 ms on one core), starting threads costs more than it saves,
+  // below ~10 MFLOP, starting threads costs more than it saves,
   // especially on a busy machine where a new thread waits for a time slice
   if (threads <= 1 || 2.0 * M * N * K < 1e7) {
     gemm_serial(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, overwrite);
