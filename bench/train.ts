@@ -180,7 +180,7 @@ async function main(): Promise<void> {
   const mnist = loadMnist({ seed: 0 });
   const fastest = availableBackends()[0];
   console.log("\n" + row(["reference CNN, 50K epoch, batch 64", "s / epoch", "x faster/cpu", "x faster/wasm"]));
-  // tfjs CPU needs about a minute per batch on a busy 2-core machine: a short slice, no warm-up
+  // tfjs CPU is by far the slowest per batch (its row shows how much): a short slice, no warm-up
   const cpuEpoch = await epochSeconds("cpu", mnist, quick ? 1 : 3, false);
   const wasmEpoch = await epochSeconds("wasm", mnist, quick ? 5 : 20);
   let oursEpoch: number;

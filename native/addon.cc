@@ -1,9 +1,11 @@
 // Node-API entry points of the workbook_native addon. Every function checks its typed arrays
 // against the shapes it is given and throws a JavaScript error instead of reading out of bounds.
 #include <node_api.h>
+#include <array>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <type_traits>
 #include <vector>
 #include "conv.h"
 #include "elementwise.h"
@@ -100,26 +102,39 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-bool conv_shape(napi_env env, napi_value v, workbook::ConvShape& s, const char* fn) {
-  long d[15];
-  if (!ints(env, v, d, 15, fn)) return false;
-  s = {d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13], d[14]};
+// The arguments of a convolution or pooling entry point: `need` of them, the last the shape list of
+// Shape (ConvShape: 15 numbers, PoolShape: 14) read into s, whose strides and dilations must be >= 1;
+// then the Float32Arrays argv[0..n) with at least len(s)[i] elements, named name[i] in errors, into p.
+// False with a JavaScript exception pending at the first that fails.
+template <typename Shape, size_t n, typename Len>
+bool window_args(napi_env env, napi_callback_info info, Args& a, size_t need, const char* fn, Shape& s, const char* const (&name)[n], Len len, float* (&p)[n]) {
+  constexpr size_t dims = sizeof(Shape) / sizeof(long);
+  static_assert(std::is_standard_layout<Shape>::value && dims * sizeof(long) == sizeof(Shape), "a shape is a struct of longs");
+  long d[dims];
+  if (!get_args(env, info, a, need, fn) || !ints(env, a.argv[need - 1], d, dims, fn)) return false;
+  std::memcpy(&s, d, sizeof(Shape));
   if (s.sh < 1 || s.sw < 1 || s.dh < 1 || s.dw < 1) {
     napi_throw_range_error(env, nullptr, (std::string("workbook_native.") + fn + ": strides and dilations must be >= 1").c_str());
     return false;
   }
+  const std::array<long, n> sizes = len(s);
+  for (size_t i = 0; i < n; ++i)
+    if (!(p[i] = f32(env, a.argv[i], sizes[i], fn, name[i]))) return false;
   return true;
 }
+
+// Element counts of a convolution's tensors: x[N,H,W,C], filter w[KH,KW,C,OC], y[N,OH,OW,OC].
+long conv_x(const workbook::ConvShape& s) { return s.N * s.H * s.W * s.C; }
+long conv_w(const workbook::ConvShape& s) { return s.KH * s.KW * s.C * s.OC; }
+long conv_y(const workbook::ConvShape& s) { return s.N * s.OH * s.OW * s.OC; }
 
 // conv2d(x, w, y, [N,H,W,C,KH,KW,OC,OH,OW,sh,sw,dh,dw,pt,pl])
 napi_value Conv2d(napi_env env, napi_callback_info info) {
   Args a;
   workbook::ConvShape s;
-  if (!get_args(env, info, a, 4, "conv2d") || !conv_shape(env, a.argv[3], s, "conv2d")) return nullptr;
-  float* x = f32(env, a.argv[0], s.N * s.H * s.W * s.C, "conv2d", "x");
-  float* w = x ? f32(env, a.argv[1], s.KH * s.KW * s.C * s.OC, "conv2d", "filter") : nullptr;
-  float* y = w ? f32(env, a.argv[2], s.N * s.OH * s.OW * s.OC, "conv2d", "y") : nullptr;
-  if (y) workbook::conv2d_forward(s, x, w, y, threads());
+  float* p[3];
+  auto len = [](const workbook::ConvShape& s) { return std::array<long, 3>{conv_x(s), conv_w(s), conv_y(s)}; };
+  if (window_args(env, info, a, 4, "conv2d", s, {"x", "filter", "y"}, len, p)) workbook::conv2d_forward(s, p[0], p[1], p[2], threads());
   return nullptr;
 }
 
@@ -127,11 +142,9 @@ napi_value Conv2d(napi_env env, napi_callback_info info) {
 napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
   Args a;
   workbook::ConvShape s;
-  if (!get_args(env, info, a, 4, "conv2dBackpropFilter") || !conv_shape(env, a.argv[3], s, "conv2dBackpropFilter")) return nullptr;
-  float* x = f32(env, a.argv[0], s.N * s.H * s.W * s.C, "conv2dBackpropFilter", "x");
-  float* dy = x ? f32(env, a.argv[1], s.N * s.OH * s.OW * s.OC, "conv2dBackpropFilter", "dy") : nullptr;
-  float* dw = dy ? f32(env, a.argv[2], s.KH * s.KW * s.C * s.OC, "conv2dBackpropFilter", "dw") : nullptr;
-  if (dw) workbook::conv2d_backprop_filter(s, x, dy, dw, threads());
+  float* p[3];
+  auto len = [](const workbook::ConvShape& s) { return std::array<long, 3>{conv_x(s), conv_y(s), conv_w(s)}; };
+  if (window_args(env, info, a, 4, "conv2dBackpropFilter", s, {"x", "dy", "dw"}, len, p)) workbook::conv2d_backprop_filter(s, p[0], p[1], p[2], threads());
   return nullptr;
 }
 
@@ -139,11 +152,9 @@ napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
 napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
   Args a;
   workbook::ConvShape s;
-  if (!get_args(env, info, a, 4, "conv2dBackpropInput") || !conv_shape(env, a.argv[3], s, "conv2dBackpropInput")) return nullptr;
-  float* dy = f32(env, a.argv[0], s.N * s.OH * s.OW * s.OC, "conv2dBackpropInput", "dy");
-  float* w = dy ? f32(env, a.argv[1], s.KH * s.KW * s.C * s.OC, "conv2dBackpropInput", "filter") : nullptr;
-  float* dx = w ? f32(env, a.argv[2], s.N * s.H * s.W * s.C, "conv2dBackpropInput", "dx") : nullptr;
-  if (dx) workbook::conv2d_backprop_input(s, dy, w, dx, threads());
+  float* p[3];
+  auto len = [](const workbook::ConvShape& s) { return std::array<long, 3>{conv_y(s), conv_w(s), conv_x(s)}; };
+  if (window_args(env, info, a, 4, "conv2dBackpropInput", s, {"dy", "filter", "dx"}, len, p)) workbook::conv2d_backprop_input(s, p[0], p[1], p[2], threads());
   return nullptr;
 }
 
@@ -200,25 +211,17 @@ napi_value SumMiddle(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-bool pool_shape(napi_env env, napi_value v, workbook::PoolShape& s, const char* fn) {
-  long d[14];
-  if (!ints(env, v, d, 14, fn)) return false;
-  s = {d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13]};
-  if (s.sh < 1 || s.sw < 1 || s.dh < 1 || s.dw < 1) {
-    napi_throw_range_error(env, nullptr, (std::string("workbook_native.") + fn + ": strides and dilations must be >= 1").c_str());
-    return false;
-  }
-  return true;
-}
+// Element counts of a pooling's tensors: x[N,H,W,C] and y[N,OH,OW,C].
+long pool_x(const workbook::PoolShape& s) { return s.N * s.H * s.W * s.C; }
+long pool_y(const workbook::PoolShape& s) { return s.N * s.OH * s.OW * s.C; }
 
 // maxPool(x, y, [N,H,W,C,OH,OW,fh,fw,sh,sw,dh,dw,pt,pl])
 napi_value MaxPool(napi_env env, napi_callback_info info) {
   Args a;
   workbook::PoolShape s;
-  if (!get_args(env, info, a, 3, "maxPool") || !pool_shape(env, a.argv[2], s, "maxPool")) return nullptr;
-  float* x = f32(env, a.argv[0], s.N * s.H * s.W * s.C, "maxPool", "x");
-  float* y = x ? f32(env, a.argv[1], s.N * s.OH * s.OW * s.C, "maxPool", "y") : nullptr;
-  if (y) workbook::max_pool(s, x, y, threads());
+  float* p[2];
+  auto len = [](const workbook::PoolShape& s) { return std::array<long, 2>{pool_x(s), pool_y(s)}; };
+  if (window_args(env, info, a, 3, "maxPool", s, {"x", "y"}, len, p)) workbook::max_pool(s, p[0], p[1], threads());
   return nullptr;
 }
 
@@ -226,11 +229,9 @@ napi_value MaxPool(napi_env env, napi_callback_info info) {
 napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
   Args a;
   workbook::PoolShape s;
-  if (!get_args(env, info, a, 4, "maxPoolGrad") || !pool_shape(env, a.argv[3], s, "maxPoolGrad")) return nullptr;
-  float* x = f32(env, a.argv[0], s.N * s.H * s.W * s.C, "maxPoolGrad", "x");
-  float* dy = x ? f32(env, a.argv[1], s.N * s.OH * s.OW * s.C, "maxPoolGrad", "dy") : nullptr;
-  float* dx = dy ? f32(env, a.argv[2], s.N * s.H * s.W * s.C, "maxPoolGrad", "dx") : nullptr;
-  if (dx) workbook::max_pool_grad(s, x, dy, dx, threads());
+  float* p[3];
+  auto len = [](const workbook::PoolShape& s) { return std::array<long, 3>{pool_x(s), pool_y(s), pool_x(s)}; };
+  if (window_args(env, info, a, 4, "maxPoolGrad", s, {"x", "dy", "dx"}, len, p)) workbook::max_pool_grad(s, p[0], p[1], p[2], threads());
   return nullptr;
 }
 

@@ -21,77 +21,93 @@ static inline void valid_kw(const ConvShape& s, long ow, long& lo, long& hi) {
   if (hi < lo) hi = lo;
 }
 
-// col[(n*OH + oh)*OW + ow][(kh*KW + kw)*C + c] = x[n][oh*sh - pt + kh*dh][ow*sw - pl + kw*dw][c], 0 outside.
-// With dilation 1 the in-bounds kw of one kernel row read one contiguous span of x (KW*C floats at
-// most), copied at once: for C = 1 (the first layer) a per-kw loop of one float cost 4x the GEMM.
-static void im2col(const ConvShape& s, const float* x, long images, float* col) {
-  const long K = patch_size(s), rowLen = s.KW * s.C;
-  for (long n = 0; n < images; ++n) {
-    const float* xn = x + n * s.H * s.W * s.C;
-    for (long oh = 0; oh < s.OH; ++oh) {
+// f(n, oh, ow, lo, hi) for every output pixel of the images [n0, n1) in row-major order, with its
+// in-bounds kernel columns [lo, hi) (valid_kw): the walk that im2col, col2im and the direct kernels share.
+template <typename F> static inline void for_each_pixel(const ConvShape& s, long n0, long n1, F f) {
+  for (long n = n0; n < n1; ++n)
+    for (long oh = 0; oh < s.OH; ++oh)
       for (long ow = 0; ow < s.OW; ++ow) {
-        float* row = col + ((n * s.OH + oh) * s.OW + ow) * K;
         long lo, hi;
         valid_kw(s, ow, lo, hi);
-        const long iw0 = ow * s.sw - s.pl + lo * s.dw;
-        for (long kh = 0; kh < s.KH; ++kh) {
-          const long ih = oh * s.sh - s.pt + kh * s.dh;
-          float* dst = row + kh * rowLen;
-          if (ih < 0 || ih >= s.H || hi == lo) {
-            std::memset(dst, 0, rowLen * sizeof(float));
-            continue;
-          }
-          if (lo > 0) std::memset(dst, 0, lo * s.C * sizeof(float));
-          const float* src = xn + (ih * s.W + iw0) * s.C;
-          if (s.dw == 1) {
-            std::memcpy(dst + lo * s.C, src, (hi - lo) * s.C * sizeof(float));
-          } else {
-            for (long kw = lo; kw < hi; ++kw, src += s.dw * s.C) std::memcpy(dst + kw * s.C, src, s.C * sizeof(float));
-          }
-          if (hi < s.KW) std::memset(dst + hi * s.C, 0, (s.KW - hi) * s.C * sizeof(float));
-        }
+        f(n, oh, ow, lo, hi);
       }
-    }
+}
+
+// f(xp, wp) for the in-bounds taps of output pixel (oh, ow) in im2col's order (kh, then kw in
+// [lo, hi)): xp = the tap's C input channels in image xn, wp = its [C, OC] block of the filter w
+// (the weights, or their gradient).
+template <int OC, typename T, typename F> static inline void for_each_tap(const ConvShape& s, long C, const float* xn, T* w, long oh, long ow, long lo, long hi, F f) {
+  const long iw0 = ow * s.sw - s.pl, ih0 = oh * s.sh - s.pt;
+  for (long kh = 0; kh < s.KH; ++kh) {
+    const long ih = ih0 + kh * s.dh;
+    if (ih < 0 || ih >= s.H) continue;
+    const float* xr = xn + (ih * s.W + iw0) * C;
+    T* wr = w + kh * s.KW * C * OC;
+    for (long kw = lo; kw < hi; ++kw) f(xr + kw * s.dw * C, wr + kw * C * OC);
   }
+}
+
+// col[(n*OH + oh)*OW + ow][(kh*KW + kw)*C + c] = x[n][oh*sh - pt + kh*dh][ow*sw - pl + kw*dw][c], 0 outside.
+// With dilation 1 the in-bounds kw of one kernel row read one contiguous span of x (KW*C floats at
+// most), copied at once: for C = 1 (the first layer) a per-kw loop of one float cost more than the
+// GEMM it feeds.
+static void im2col(const ConvShape& s, const float* x, long images, float* col) {
+  const long K = patch_size(s), rowLen = s.KW * s.C;
+  for_each_pixel(s, 0, images, [&](long n, long oh, long ow, long lo, long hi) {
+    const float* xn = x + n * s.H * s.W * s.C;
+    float* row = col + ((n * s.OH + oh) * s.OW + ow) * K;
+    const long iw0 = ow * s.sw - s.pl + lo * s.dw;
+    for (long kh = 0; kh < s.KH; ++kh) {
+      const long ih = oh * s.sh - s.pt + kh * s.dh;
+      float* dst = row + kh * rowLen;
+      if (ih < 0 || ih >= s.H || hi == lo) {
+        std::memset(dst, 0, rowLen * sizeof(float));
+        continue;
+      }
+      if (lo > 0) std::memset(dst, 0, lo * s.C * sizeof(float));
+      const float* src = xn + (ih * s.W + iw0) * s.C;
+      if (s.dw == 1) {
+        std::memcpy(dst + lo * s.C, src, (hi - lo) * s.C * sizeof(float));
+      } else {
+        for (long kw = lo; kw < hi; ++kw, src += s.dw * s.C) std::memcpy(dst + kw * s.C, src, s.C * sizeof(float));
+      }
+      if (hi < s.KW) std::memset(dst + hi * s.C, 0, (s.KW - hi) * s.C * sizeof(float));
+    }
+  });
 }
 
 // x[n][ih][iw][c] += col[...] for every patch position that reads it (the adjoint of im2col); the
 // in-bounds kw of one kernel row add into one contiguous span of x when the dilation is 1
 static void col2im(const ConvShape& s, const float* col, long images, float* x) {
   const long K = patch_size(s), rowLen = s.KW * s.C;
-  for (long n = 0; n < images; ++n) {
+  for_each_pixel(s, 0, images, [&](long n, long oh, long ow, long lo, long hi) {
+    if (hi == lo) return;
     float* xn = x + n * s.H * s.W * s.C;
-    for (long oh = 0; oh < s.OH; ++oh) {
-      for (long ow = 0; ow < s.OW; ++ow) {
-        const float* row = col + ((n * s.OH + oh) * s.OW + ow) * K;
-        long lo, hi;
-        valid_kw(s, ow, lo, hi);
-        if (hi == lo) continue;
-        const long iw0 = ow * s.sw - s.pl + lo * s.dw;
-        for (long kh = 0; kh < s.KH; ++kh) {
-          const long ih = oh * s.sh - s.pt + kh * s.dh;
-          if (ih < 0 || ih >= s.H) continue;
-          const float* src = row + kh * rowLen + lo * s.C;
-          float* dst = xn + (ih * s.W + iw0) * s.C;
-          if (s.dw == 1) {
-            const long len = (hi - lo) * s.C;
-            for (long i = 0; i < len; ++i) dst[i] += src[i];
-          } else {
-            for (long kw = lo; kw < hi; ++kw, src += s.C, dst += s.dw * s.C)
-              for (long c = 0; c < s.C; ++c) dst[c] += src[c];
-          }
-        }
+    const float* row = col + ((n * s.OH + oh) * s.OW + ow) * K;
+    const long iw0 = ow * s.sw - s.pl + lo * s.dw;
+    for (long kh = 0; kh < s.KH; ++kh) {
+      const long ih = oh * s.sh - s.pt + kh * s.dh;
+      if (ih < 0 || ih >= s.H) continue;
+      const float* src = row + kh * rowLen + lo * s.C;
+      float* dst = xn + (ih * s.W + iw0) * s.C;
+      if (s.dw == 1) {
+        const long len = (hi - lo) * s.C;
+        for (long i = 0; i < len; ++i) dst[i] += src[i];
+      } else {
+        for (long kw = lo; kw < hi; ++kw, src += s.C, dst += s.dw * s.C)
+          for (long c = 0; c < s.C; ++c) dst[c] += src[c];
       }
     }
-  }
+  });
 }
 
 // Direct convolution for small patches (K = KH*KW*C <= 64, e.g. a first layer on grey or RGB
 // images) and OC in {8, 16, 32}: im2col would copy each input value KH*KW times in runs of C floats
-// (memcpy calls of 4 to 12 bytes) for a GEMM of depth K that never fills the micro-kernel, which made
-// the reference CNN's first layer (K = 25, OC = 16) about 15 GFLOP/s. Here one output pixel's OC sums
-// stay in registers (OC is a template constant, so the loop over it becomes whole vectors) while the
-// pixel's in-bounds taps are added in im2col's order (kh, kw, c).
+// (memcpy calls of 4 to 12 bytes) for a GEMM of depth K that never fills the micro-kernel, so the
+// reference CNN's first layer (K = 25, OC = 16) ran far below the GEMM's speed; this path measured
+// faster for these shapes (`node dist/bench/train-profile.js` times each kernel). Here one output
+// pixel's OC sums stay in registers (OC is a template constant, so the loop over it becomes whole
+// vectors) while the pixel's in-bounds taps are added in im2col's order (kh, kw, c).
 static bool use_direct(const ConvShape& s) { return patch_size(s) <= 64 && (s.OC == 8 || s.OC == 16 || s.OC == 32); }
 
 #if defined(__GNUC__)
@@ -106,85 +122,61 @@ typedef float v8 __attribute__((vector_size(32), aligned(4)));
 // y[n, oh, ow, :] = sum over in-bounds taps of x[n, ih, iw, c] w[kh, kw, c, :]
 // CC > 0: compiled for s.C == CC (1 or 3: grey or RGB images), so the loop over channels unrolls
 template <int OC, int CC> static void direct_forward(const ConvShape& s, const float* x, const float* w, float* y, long n0, long n1) {
-  for (long n = n0; n < n1; ++n) {
-    const long C = CC > 0 ? CC : s.C;
+  const long C = CC > 0 ? CC : s.C;
+  for_each_pixel(s, n0, n1, [&](long n, long oh, long ow, long lo, long hi) {
     const float* xn = x + n * s.H * s.W * C;
-    for (long oh = 0; oh < s.OH; ++oh)
-      for (long ow = 0; ow < s.OW; ++ow) {
-        long lo, hi;
-        valid_kw(s, ow, lo, hi);
-        const long iw0 = ow * s.sw - s.pl;
-        float* out = y + ((n * s.OH + oh) * s.OW + ow) * OC;
+    float* out = y + ((n * s.OH + oh) * s.OW + ow) * OC;
 #if WORKBOOK_V8
-        constexpr int NV = OC / 8;
-        v8 acc[NV];
-        for (int v = 0; v < NV; ++v) acc[v] = v8{};
+    constexpr int NV = OC / 8;
+    v8 acc[NV];
+    for (int v = 0; v < NV; ++v) acc[v] = v8{};
 #else
-        float acc[OC] = {};
+    float acc[OC] = {};
 #endif
-        for (long kh = 0; kh < s.KH; ++kh) {
-          const long ih = oh * s.sh - s.pt + kh * s.dh;
-          if (ih < 0 || ih >= s.H) continue;
-          for (long kw = lo; kw < hi; ++kw) {
-            const float* xp = xn + (ih * s.W + iw0 + kw * s.dw) * C;
-            const float* wp = w + (kh * s.KW + kw) * C * OC;
-            for (long c = 0; c < C; ++c, wp += OC) {
-              const float v = xp[c];
+    for_each_tap<OC>(s, C, xn, w, oh, ow, lo, hi, [&](const float* xp, const float* wp) {
+      for (long c = 0; c < C; ++c, wp += OC) {
+        const float v = xp[c];
 #if WORKBOOK_V8
-              for (int q = 0; q < NV; ++q) acc[q] += v * *reinterpret_cast<const v8*>(wp + 8 * q);
+        for (int q = 0; q < NV; ++q) acc[q] += v * *reinterpret_cast<const v8*>(wp + 8 * q);
 #else
-              for (int o = 0; o < OC; ++o) acc[o] += v * wp[o];
-#endif
-            }
-          }
-        }
-#if WORKBOOK_V8
-        for (int q = 0; q < NV; ++q) *reinterpret_cast<v8*>(out + 8 * q) = acc[q];
-#else
-        for (int o = 0; o < OC; ++o) out[o] = acc[o];
+        for (int o = 0; o < OC; ++o) acc[o] += v * wp[o];
 #endif
       }
-  }
+    });
+#if WORKBOOK_V8
+    for (int q = 0; q < NV; ++q) *reinterpret_cast<v8*>(out + 8 * q) = acc[q];
+#else
+    for (int o = 0; o < OC; ++o) out[o] = acc[o];
+#endif
+  });
 }
 
 // dw[kh, kw, c, :] += x[n, ih, iw, c] dy[n, oh, ow, :] over the images n0..n1 (dw is this thread's partial
 // sum, small enough to stay in L1: at most 64 x 32 floats)
 // CC > 0: compiled for s.C == CC (1 or 3: grey or RGB images), so the loop over channels unrolls
 template <int OC, int CC> static void direct_filter(const ConvShape& s, const float* x, const float* dy, float* dw, long n0, long n1) {
-  for (long n = n0; n < n1; ++n) {
-    const long C = CC > 0 ? CC : s.C;
+  const long C = CC > 0 ? CC : s.C;
+  for_each_pixel(s, n0, n1, [&](long n, long oh, long ow, long lo, long hi) {
     const float* xn = x + n * s.H * s.W * C;
-    for (long oh = 0; oh < s.OH; ++oh)
-      for (long ow = 0; ow < s.OW; ++ow) {
-        const float* dyp = dy + ((n * s.OH + oh) * s.OW + ow) * OC;
+    const float* dyp = dy + ((n * s.OH + oh) * s.OW + ow) * OC;
 #if WORKBOOK_V8
-        constexpr int NV = OC / 8;
-        v8 g[NV];
-        for (int q = 0; q < NV; ++q) g[q] = *reinterpret_cast<const v8*>(dyp + 8 * q);
+    constexpr int NV = OC / 8;
+    v8 g[NV];
+    for (int q = 0; q < NV; ++q) g[q] = *reinterpret_cast<const v8*>(dyp + 8 * q);
 #else
-        const float* g = dyp;
+    const float* g = dyp;
 #endif
-        long lo, hi;
-        valid_kw(s, ow, lo, hi);
-        const long iw0 = ow * s.sw - s.pl;
-        for (long kh = 0; kh < s.KH; ++kh) {
-          const long ih = oh * s.sh - s.pt + kh * s.dh;
-          if (ih < 0 || ih >= s.H) continue;
-          for (long kw = lo; kw < hi; ++kw) {
-            const float* xp = xn + (ih * s.W + iw0 + kw * s.dw) * C;
-            float* dwp = dw + (kh * s.KW + kw) * C * OC;
-            for (long c = 0; c < C; ++c, dwp += OC) {
-              const float v = xp[c];
+    for_each_tap<OC>(s, C, xn, dw, oh, ow, lo, hi, [&](const float* xp, float* dwp) {
+      for (long c = 0; c < C; ++c, dwp += OC) {
+        const float v = xp[c];
 #if WORKBOOK_V8
-              for (int q = 0; q < NV; ++q) *reinterpret_cast<v8*>(dwp + 8 * q) += v * g[q];
+        for (int q = 0; q < NV; ++q) *reinterpret_cast<v8*>(dwp + 8 * q) += v * g[q];
 #else
-              for (int o = 0; o < OC; ++o) dwp[o] += v * g[o];
+        for (int o = 0; o < OC; ++o) dwp[o] += v * g[o];
 #endif
-            }
-          }
-        }
       }
-  }
+    });
+  });
 }
 
 // f(OC constant, C constant or 0) for the shapes use_direct accepts
@@ -202,16 +194,19 @@ template <typename F> static void by_shape(const ConvShape& s, F f) {
 // images per im2col chunk: about 512 rows of col
 static long chunk_images(const ConvShape& s) { return std::max<long>(1, 512 / std::max<long>(1, s.OH * s.OW)); }
 
+// f(n, images) for the chunks of at most chunk_images(s) images that cover [first, first + count)
+template <typename F> static inline void for_each_chunk(const ConvShape& s, long first, long count, F f) {
+  const long chunk = chunk_images(s);
+  for (long n = first; n < first + count; n += chunk) f(n, std::min(chunk, first + count - n));
+}
+
 // Splits N images over at most `threads` threads; f(t, first, count).
 template <typename F> static int over_images(const ConvShape& s, int threads, F f) {
-  // one thread below ~5 MFLOP (well under a millisecond): starting a thread would cost more than it saves
+  // one thread below ~5 MFLOP: starting a thread would cost more than it saves
   if (2.0 * s.N * s.OH * s.OW * s.OC * s.KH * s.KW * s.C < 5e6) threads = 1;
   const long per = (s.N + threads - 1) / threads;
   const int T = static_cast<int>(std::max<long>(1, (s.N + per - 1) / per));
-  parallel_for(T, [&](int t) {
-    const long n0 = t * per, n1 = std::min(s.N, n0 + per);
-    if (n1 > n0) f(t, n0, n1 - n0);
-  });
+  parallel_ranges(T, s.N, per, [&](int t, long n0, long n1) { f(t, n0, n1 - n0); });
   return T;
 }
 
@@ -226,12 +221,11 @@ void conv2d_forward(const ConvShape& s, const float* x, const float* w, float* y
   over_images(s, threads, [&](int, long first, long count) {
     thread_local Scratch scratch;
     float* const col = scratch.get(chunk_images(s) * pixels * K);
-    for (long n = first; n < first + count; n += chunk_images(s)) {
-      const long images = std::min(chunk_images(s), first + count - n);
+    for_each_chunk(s, first, count, [&](long n, long images) {
       im2col(s, x + n * s.H * s.W * s.C, images, col);
       // y[rows, OC] = col[rows, K] w[K, OC]  (overwritten: no clearing pass first)
       gemm_serial(images * pixels, s.OC, K, col, K, 1, w, s.OC, 1, y + n * pixels * s.OC, s.OC, true);
-    }
+    });
   });
 }
 
@@ -247,12 +241,11 @@ void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy,
     }
     thread_local Scratch scratch;
     float* const col = scratch.get(chunk_images(s) * pixels * K);
-    for (long n = first; n < first + count; n += chunk_images(s)) {
-      const long images = std::min(chunk_images(s), first + count - n);
+    for_each_chunk(s, first, count, [&](long n, long images) {
       im2col(s, x + n * s.H * s.W * s.C, images, col);
       // dw[K, OC] += col^T[K, rows] dy[rows, OC]
       gemm_serial(K, s.OC, images * pixels, col, 1, K, dy + n * pixels * s.OC, s.OC, 1, partial[t].data(), s.OC);
-    }
+    });
   });
   std::memset(dw, 0, K * s.OC * sizeof(float));
   for (int t = 0; t < T; ++t)
@@ -266,12 +259,11 @@ void conv2d_backprop_input(const ConvShape& s, const float* dy, const float* w, 
   over_images(s, threads, [&](int, long first, long count) {
     thread_local Scratch scratch;
     float* const dcol = scratch.get(chunk_images(s) * pixels * K);
-    for (long n = first; n < first + count; n += chunk_images(s)) {
-      const long images = std::min(chunk_images(s), first + count - n);
+    for_each_chunk(s, first, count, [&](long n, long images) {
       // dcol[rows, K] = dy[rows, OC] w^T[OC, K]  (overwritten: no clearing pass first)
       gemm_serial(images * pixels, K, s.OC, dy + n * pixels * s.OC, s.OC, 1, w, 1, s.OC, dcol, K, true);
       col2im(s, dcol, images, dx + n * s.H * s.W * s.C);
-    }
+    });
   });
 }
 

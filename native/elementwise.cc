@@ -29,13 +29,10 @@ template <typename F> static void binary_range(F f, const float* a, long na, con
 }
 
 template <typename Body> static void split(long n, long align, int threads, Body body) {
-  // below ~128K values (about 30 us of work) one thread is faster than starting another
+  // below ~128K values one thread is faster than starting another
   const int T = n < (1L << 17) ? 1 : threads;
   const long per = ((n + T - 1) / T + align - 1) / align * align;
-  parallel_for(T, [&](int t) {
-    const long begin = std::min(n, t * per), end = std::min(n, begin + per);
-    if (end > begin) body(begin, end);
-  });
+  parallel_ranges(T, n, per, [&](int, long begin, long end) { body(begin, end); });
 }
 
 void binary(int op, const float* a, long na, const float* b, long nb, float* out, long n, int threads) {
@@ -85,6 +82,37 @@ void sum_middle(const float* x, float* out, long outer, long middle, long inner)
   }
 }
 
+// The in-bounds pixels of one pooling window: rows rmin, rmin + dh, ... below rmax, columns likewise.
+struct Window {
+  long rmin, rmax, cmin, cmax;
+};
+
+// f(n, out, window) for every output pixel of the images [n0, n1) in row-major order: `out` is the
+// flat index of its first channel in y. The walk that max pooling and its argmax share.
+template <typename F> static inline void for_each_window(const PoolShape& s, long n0, long n1, F f) {
+  for (long n = n0; n < n1; ++n)
+    for (long oh = 0; oh < s.OH; ++oh) {
+      const long r0 = oh * s.sh - s.pt;
+      long rmin = r0;
+      while (rmin < 0) rmin += s.dh;
+      const long rmax = std::min(s.H, r0 + s.fh);
+      for (long ow = 0; ow < s.OW; ++ow) {
+        const long c0 = ow * s.sw - s.pl;
+        long cmin = c0;
+        while (cmin < 0) cmin += s.dw;
+        const long cmax = std::min(s.W, c0 + s.fw);
+        f(n, ((n * s.OH + oh) * s.OW + ow) * s.C, Window{rmin, rmax, cmin, cmax});
+      }
+    }
+}
+
+// f(at) for the pixels of image n's window in row-major order: `at` = the flat index of the pixel's
+// first channel in x.
+template <typename F> static inline void for_each_in_window(const PoolShape& s, long n, const Window& win, F f) {
+  for (long r = win.rmin; r < win.rmax; r += s.dh)
+    for (long c = win.cmin; c < win.cmax; c += s.dw) f(((n * s.H + r) * s.W + c) * s.C);
+}
+
 // For each output value, the flat input index of its window's first maximum (-1 if empty).
 // Branch-free over the channels (a compare and two selects) so that the channel loop vectorises;
 // ties keep the earlier pixel (strictly greater replaces), NaN never wins, as before.
@@ -94,46 +122,28 @@ template <typename Visit> static void pool_argmax(const PoolShape& s, const floa
   float* __restrict bp = best.data();
   long* __restrict wp = where.data();
   const long C = s.C;
-  for (long n = n0; n < n1; ++n)
-    for (long oh = 0; oh < s.OH; ++oh) {
-      const long r0 = oh * s.sh - s.pt;
-      long rmin = r0;
-      while (rmin < 0) rmin += s.dh;
-      const long rmax = std::min(s.H, r0 + s.fh);
-      for (long ow = 0; ow < s.OW; ++ow) {
-        const long c0 = ow * s.sw - s.pl;
-        long cmin = c0;
-        while (cmin < 0) cmin += s.dw;
-        const long cmax = std::min(s.W, c0 + s.fw);
-        for (long ch = 0; ch < C; ++ch) {
-          bp[ch] = -INFINITY;
-          wp[ch] = -1L;
-        }
-        for (long r = rmin; r < rmax; r += s.dh)
-          for (long c = cmin; c < cmax; c += s.dw) {
-            const long base = ((n * s.H + r) * s.W + c) * C;
-            const float* __restrict xr = x + base;
-            for (long ch = 0; ch < C; ++ch) {
-              const bool gt = xr[ch] > bp[ch];
-              bp[ch] = gt ? xr[ch] : bp[ch];
-              wp[ch] = gt ? base + ch : wp[ch];
-            }
-          }
-        const long out = ((n * s.OH + oh) * s.OW + ow) * C;
-        for (long ch = 0; ch < C; ++ch) visit(out + ch, wp[ch], bp[ch]);
-      }
+  for_each_window(s, n0, n1, [&](long n, long out, const Window& win) {
+    for (long ch = 0; ch < C; ++ch) {
+      bp[ch] = -INFINITY;
+      wp[ch] = -1L;
     }
+    for_each_in_window(s, n, win, [&](long base) {
+      const float* __restrict xr = x + base;
+      for (long ch = 0; ch < C; ++ch) {
+        const bool gt = xr[ch] > bp[ch];
+        bp[ch] = gt ? xr[ch] : bp[ch];
+        wp[ch] = gt ? base + ch : wp[ch];
+      }
+    });
+    for (long ch = 0; ch < C; ++ch) visit(out + ch, wp[ch], bp[ch]);
+  });
 }
 
 // Forward only: the maximum, without positions (max over the window, NaN never wins).
 // Splits the images over threads when the input has at least ~128K values; f(first, end).
 template <typename F> static void pool_images(const PoolShape& s, int threads, F f) {
-  const int T = s.N * s.H * s.W * s.C < (1L << 17) ? 1 : static_cast<int>(std::min<long>(threads, s.N));
-  const long per = (s.N + T - 1) / std::max(1, T);
-  parallel_for(std::max(1, T), [&](int t) {
-    const long n0 = std::min(s.N, t * per), n1 = std::min(s.N, n0 + per);
-    if (n1 > n0) f(n0, n1);
-  });
+  const int T = std::max(1, s.N * s.H * s.W * s.C < (1L << 17) ? 1 : static_cast<int>(std::min<long>(threads, s.N)));
+  parallel_ranges(T, s.N, (s.N + T - 1) / T, [&](int, long n0, long n1) { f(n0, n1); });
 }
 
 void max_pool(const PoolShape& s, const float* x, float* y, int threads) {
@@ -142,32 +152,28 @@ void max_pool(const PoolShape& s, const float* x, float* y, int threads) {
 
 void max_pool_images(const PoolShape& s, const float* x, float* y, long n0, long n1) {
   const long C = s.C;
-  for (long n = n0; n < n1; ++n)
-    for (long oh = 0; oh < s.OH; ++oh) {
-      const long r0 = oh * s.sh - s.pt;
-      long rmin = r0;
-      while (rmin < 0) rmin += s.dh;
-      const long rmax = std::min(s.H, r0 + s.fh);
-      for (long ow = 0; ow < s.OW; ++ow) {
-        const long c0 = ow * s.sw - s.pl;
-        long cmin = c0;
-        while (cmin < 0) cmin += s.dw;
-        const long cmax = std::min(s.W, c0 + s.fw);
-        float* __restrict yo = y + ((n * s.OH + oh) * s.OW + ow) * C;
-        for (long ch = 0; ch < C; ++ch) yo[ch] = -INFINITY;
-        for (long r = rmin; r < rmax; r += s.dh)
-          for (long c = cmin; c < cmax; c += s.dw) {
-            const float* __restrict xr = x + ((n * s.H + r) * s.W + c) * C;
-            for (long ch = 0; ch < C; ++ch) yo[ch] = xr[ch] > yo[ch] ? xr[ch] : yo[ch];
-          }
-      }
-    }
+  for_each_window(s, n0, n1, [&](long n, long out, const Window& win) {
+    float* __restrict yo = y + out;
+    for (long ch = 0; ch < C; ++ch) yo[ch] = -INFINITY;
+    for_each_in_window(s, n, win, [&](long at) {
+      const float* __restrict xr = x + at;
+      for (long ch = 0; ch < C; ++ch) yo[ch] = xr[ch] > yo[ch] ? xr[ch] : yo[ch];
+    });
+  });
 }
 
 // Windows that tile the image without overlap (stride = window, no dilation, no padding: the usual
 // 2x2 pooling), so each input pixel is in one window at most.
 static bool pool_tiles(const PoolShape& s) {
   return s.sh == s.fh && s.sw == s.fw && s.dh == 1 && s.dw == 1 && s.pt == 0 && s.pl == 0 && s.OH * s.fh <= s.H && s.OW * s.fw <= s.W;
+}
+
+// f(k, at) for the pixels of the tile of output pixel (n, oh, ow) in row-major order: k = the pixel's
+// number within the tile, `at` = the flat index of its first channel in x (and dx).
+template <typename F> static inline void for_each_in_tile(const PoolShape& s, long n, long oh, long ow, F f) {
+  int k = 0;
+  for (long r = 0; r < s.fh; ++r)
+    for (long c = 0; c < s.fw; ++c, ++k) f(k, ((n * s.H + oh * s.fh + r) * s.W + ow * s.fw + c) * s.C);
 }
 
 // dx for tiling windows in one pass, no scatter: per window and channel, the position of the first
@@ -187,23 +193,19 @@ static void max_pool_grad_tiles(const PoolShape& s, const float* x, const float*
           bp[ch] = -INFINITY;
           wp[ch] = -1;
         }
-        int k = 0;
-        for (long r = 0; r < s.fh; ++r)
-          for (long c = 0; c < s.fw; ++c, ++k) {
-            const float* __restrict xr = x + ((n * s.H + oh * s.fh + r) * s.W + ow * s.fw + c) * C;
-            for (long ch = 0; ch < C; ++ch) {
-              const bool gt = xr[ch] > bp[ch];
-              bp[ch] = gt ? xr[ch] : bp[ch];
-              wp[ch] = gt ? k : wp[ch];
-            }
+        for_each_in_tile(s, n, oh, ow, [&](int k, long at) {
+          const float* __restrict xr = x + at;
+          for (long ch = 0; ch < C; ++ch) {
+            const bool gt = xr[ch] > bp[ch];
+            bp[ch] = gt ? xr[ch] : bp[ch];
+            wp[ch] = gt ? k : wp[ch];
           }
+        });
         const float* __restrict g = dy + ((n * s.OH + oh) * s.OW + ow) * C;
-        k = 0;
-        for (long r = 0; r < s.fh; ++r)
-          for (long c = 0; c < s.fw; ++c, ++k) {
-            float* __restrict d = dx + ((n * s.H + oh * s.fh + r) * s.W + ow * s.fw + c) * C;
-            for (long ch = 0; ch < C; ++ch) d[ch] = wp[ch] == k ? g[ch] : 0.f;
-          }
+        for_each_in_tile(s, n, oh, ow, [&](int k, long at) {
+          float* __restrict d = dx + at;
+          for (long ch = 0; ch < C; ++ch) d[ch] = wp[ch] == k ? g[ch] : 0.f;
+        });
       }
 }
 

@@ -41,8 +41,8 @@ constexpr int NV_WIDE = 2;
 // (e.g. a convolution with 16 output channels) so that most of the tile is not wasted
 // depth of a packed block: the KC x NR micro-panel of B stays in L1 while MR-row panels of A stream
 // from L2, so KC * NR * 4 bytes must fit L1 with room to spare: 24 KB for NR = 16 (AVX2, KC 384), and
-// KC 256 for NR = 32 (AVX-512: 384 made it 48 KB, more than most L1s; best-of-10 single-thread GEMM
-// 1024^3 on a loaded AVX-512 machine: 91-114 GFLOP/s at 384, 126-128 at 256)
+// KC 256 for NR = 32 (AVX-512: 384 made it 48 KB, more than most L1s, and single-thread GEMM
+// measured slower at 384 than at 256; bench:train's GEMM row measures it)
 constexpr long KC = VL * NV_WIDE >= 32 ? 256 : 384;
 constexpr long MC = 16 * MR; // rows of a packed A block (L2)
 constexpr long NC = 4096;    // columns of a packed B block (L3)
@@ -250,7 +250,7 @@ int default_threads() {
 }
 
 void gemm(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc, int threads, bool overwrite) {
-  // below ~10 MFLOP (about 0.1 ms on one core), starting threads costs more than it saves,
+  // below ~10 MFLOP, starting threads costs more than it saves,
   // especially on a busy machine where a new thread waits for a time slice
   if (threads <= 1 || 2.0 * M * N * K < 1e7) {
     gemm_serial(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, overwrite);
@@ -259,18 +259,12 @@ void gemm(long M, long N, long K, const float* A, long rsa, long csa, const floa
   if (M >= N) {
     const long step = ((M + threads - 1) / threads + MR - 1) / MR * MR;
     const int T = static_cast<int>((M + step - 1) / step);
-    parallel_for(T, [&](int t) {
-      const long i0 = t * step, i1 = std::min(M, i0 + step);
-      gemm_serial(i1 - i0, N, K, A + i0 * rsa, rsa, csa, B, rsb, csb, C + i0 * ldc, ldc, overwrite);
-    });
+    parallel_ranges(T, M, step, [&](int, long i0, long i1) { gemm_serial(i1 - i0, N, K, A + i0 * rsa, rsa, csa, B, rsb, csb, C + i0 * ldc, ldc, overwrite); });
   } else {
     constexpr long NR = NV_WIDE * VL;
     const long step = ((N + threads - 1) / threads + NR - 1) / NR * NR;
     const int T = static_cast<int>((N + step - 1) / step);
-    parallel_for(T, [&](int t) {
-      const long j0 = t * step, j1 = std::min(N, j0 + step);
-      gemm_serial(M, j1 - j0, K, A, rsa, csa, B + j0 * csb, rsb, csb, C + j0, ldc, overwrite);
-    });
+    parallel_ranges(T, N, step, [&](int, long j0, long j1) { gemm_serial(M, j1 - j0, K, A, rsa, csa, B + j0 * csb, rsb, csb, C + j0, ldc, overwrite); });
   }
 }
 

@@ -37,8 +37,13 @@ struct Scratch {
 // Runs f(t) for t in [0, T): t = 0 on the calling thread, the rest on new threads.
 template <typename F> void parallel_for(int T, F f);
 
+// Splits [0, n) into the ranges [t*per, min(n, (t+1)*per)) and runs f(t, begin, end) for each
+// non-empty one on T threads (parallel_for): the one split that the kernels share.
+template <typename F> void parallel_ranges(int T, long n, long per, F f);
+
 }  // namespace workbook
 
+#include <algorithm>
 #include <cstdint>
 #include <thread>
 #include <vector>
@@ -77,4 +82,11 @@ template <typename F> void workbook::parallel_for(int T, F f) {
     });
   f(0);
   for (auto& th : pool) th.join();
+}
+
+template <typename F> void workbook::parallel_ranges(int T, long n, long per, F f) {
+  parallel_for(T, [&](int t) {
+    const long begin = std::min(n, t * per), end = std::min(n, begin + per);
+    if (end > begin) f(t, begin, end);
+  });
 }

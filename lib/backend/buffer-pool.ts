@@ -1,7 +1,8 @@
 /**
  * Output buffers of the "workbook" backend, reused by size. Every kernel used to get a fresh
- * Float32Array for its output: a training batch of the reference CNN allocated about 60 MB, which
- * V8 zero-fills, maps page by page and collects again (GC was about a fifth of a batch).
+ * Float32Array for its output: a training batch of the reference CNN allocated every activation
+ * and gradient afresh, which V8 zero-fills, maps page by page and collects again (garbage collection
+ * showed as its own line in `node dist/bench/train-profile.js`; see the README's bench:train figures).
  *
  * A buffer goes back to the pool only when nothing can still see it:
  *   - every tensor data entry whose values lie in it is deleted (tfjs disposed the tensor; a

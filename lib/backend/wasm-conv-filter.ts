@@ -8,8 +8,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-
-type Rank4 = [number, number, number, number];
+import { nhwcConvInfo } from "./kernels/conv-info";
 
 function run(kernelName: string, backend: BackendWasm, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): tf.TensorInfo {
   const config = tf.getKernel(kernelName, "wasm");
@@ -27,7 +26,7 @@ export function wasmConv2dBackpropFilterKernel(): tf.KernelConfig {
       const { x, dy } = inputs as unknown as { x: tf.TensorInfo; dy: tf.TensorInfo };
       const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
       if (dataFormat === "NCHW") throw new Error("Error in Conv2DBackpropFilter (wasm): only NHWC (channels last) is supported; use dataFormat 'NHWC'.");
-      const info = tf.backend_util.computeConv2DInfo(x.shape as Rank4, filterShape, strides, 1, pad, dimRoundingMode, false, "channelsLast");
+      const info = nhwcConvInfo(x.shape, filterShape, strides, 1, pad, dimRoundingMode);
       const [KH, KW] = filterShape;
       const { top, left } = info.padInfo;
       // bottom/right padding so that the output has at least KH x KW positions

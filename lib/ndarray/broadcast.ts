@@ -1,6 +1,6 @@
 /** Elementwise binary operations with numpy broadcasting. */
 import { NDArray, ArrayLike, stridesOf, shapeString } from "./ndarray";
-import { asNDArray } from "./asNDArray";
+import { asNDArray } from "./as-ndarray";
 
 /** An elementwise function of two numbers. */
 export type BinaryFn = (a: number, b: number) => number;

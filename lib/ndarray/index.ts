@@ -4,7 +4,7 @@
  * operations the from-scratch layers need (matmul, transpose, broadcasting, slicing, concat).
  */
 export { NDArray, NestedNumbers, ArrayLike, sigmoid, sizeOf, stridesOf, shapeString, shapeArgument } from "./ndarray";
-export { asNDArray, asMask, MaskLike, NestedBooleans, expectRank, expectSameDim } from "./asNDArray";
+export { asNDArray, asMask, MaskLike, NestedBooleans, expectRank, expectSameDim } from "./as-ndarray";
 export { zeros, ones, full, zerosLike, linspace, arange } from "./create";
 export { Rng, rng } from "./random";
 export { matmul } from "./matmul";

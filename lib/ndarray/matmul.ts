@@ -1,6 +1,6 @@
 /** The matrix product. */
 import { NDArray, ArrayLike, shapeString } from "./ndarray";
-import { asNDArray } from "./asNDArray";
+import { asNDArray } from "./as-ndarray";
 
 /**
  * Matrix product `C = A B`, `C[i, j] = sum_k A[i, k] B[k, j]`.

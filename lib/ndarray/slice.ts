@@ -1,6 +1,6 @@
 /** Reading and writing along one axis: numpy's `x[:, t, :]`, `x[:, a:b]`, `h[:, t, :] = v`. */
 import { NDArray, ArrayLike, shapeString } from "./ndarray";
-import { asNDArray } from "./asNDArray";
+import { asNDArray } from "./as-ndarray";
 
 function checkAxis(x: NDArray, axis: number, fnName: string): number {
   const a = axis < 0 ? axis + x.ndim : axis;

@@ -1,6 +1,6 @@
 /** Permuting axes. */
 import { NDArray, ArrayLike, stridesOf, shapeString } from "./ndarray";
-import { asNDArray } from "./asNDArray";
+import { asNDArray } from "./as-ndarray";
 
 /**
  * Permutes the axes: `out.shape[i] = x.shape[axes[i]]`; by default the axes are reversed

@@ -4,7 +4,7 @@
  * as tfjs optimizers, test surfaces, and `compareOptimizers`.
  */
 export * from "./rules";
-export { WorkbookOptimizer, NamedTensor } from "./tfjs/workbookOptimizer";
+export { WorkbookOptimizer, NamedTensor } from "./tfjs/workbook-optimizer";
 export { SgdOptimizer, SgdMomentumOptimizer, NesterovOptimizer, AdagradOptimizer, RmspropOptimizer, AdamOptimizer, AdamwOptimizer, AdamLectureOptimizer, AdamHyperparameters } from "./tfjs/optimizers";
 export { Surface, quadraticBowl, illConditionedBowl, beale, rosenbrock, saddle, customSurface, surfaceFromTf, CustomSurfaceSpec, surfaces } from "./surfaces";
-export { compareOptimizers, withConfig, OPTIMIZER_COLORS, OptimizerComparison, OptimizerRun, OptimizerChoice, TrajectoryOptimizer, CompareOptimizersSpec } from "./compareOptimizers";
+export { compareOptimizers, withConfig, OPTIMIZER_COLORS, OptimizerComparison, OptimizerRun, OptimizerChoice, TrajectoryOptimizer, CompareOptimizersSpec } from "./compare-optimizers";

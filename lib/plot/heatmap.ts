@@ -2,7 +2,7 @@
 import { Figure } from "./figure";
 import { HeatmapTrace, Layout } from "./types";
 import { NDArray, ArrayLike } from "../ndarray/ndarray";
-import { asNDArray } from "../ndarray/asNDArray";
+import { asNDArray } from "../ndarray/as-ndarray";
 
 function rows(x: NDArray): number[][] {
   const [R, C] = x.shape;

@@ -1,6 +1,6 @@
 /** The affine (fully connected) layer `out = x w + b`. */
 import { NDArray, ArrayLike } from "../ndarray/ndarray";
-import { asNDArray, expectRank, expectSameDim } from "../ndarray/asNDArray";
+import { asNDArray, expectRank, expectSameDim } from "../ndarray/as-ndarray";
 
 /** What {@link affineForward} keeps for the backward pass. */
 export interface AffineCache {

@@ -1,6 +1,6 @@
 /** A bidirectional RNN or LSTM: one layer reads left to right, one right to left; their states are merged per step. */
 import { NDArray, ArrayLike } from "../ndarray/ndarray";
-import { asNDArray } from "../ndarray/asNDArray";
+import { asNDArray } from "../ndarray/as-ndarray";
 import { concat } from "../ndarray/slice";
 import { CellType, RecurrentParams, RecurrentGrads, RecurrentCache, recurrentForward, recurrentBackward, reverseTime } from "./recurrent";
 

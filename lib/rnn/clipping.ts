@@ -1,6 +1,6 @@
 /** Gradient clipping, the standard remedy for exploding gradients in RNNs. */
 import { NDArray, ArrayLike } from "../ndarray/ndarray";
-import { asNDArray } from "../ndarray/asNDArray";
+import { asNDArray } from "../ndarray/as-ndarray";
 
 /**
  * Clips every gradient element to `[-clipValue, clipValue]`: `g_i <- min(max(g_i, -c), c)`.

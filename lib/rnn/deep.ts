@@ -1,6 +1,6 @@
 /** A deep (stacked) RNN or LSTM: each layer's hidden states are the next layer's inputs. */
 import { NDArray, ArrayLike } from "../ndarray/ndarray";
-import { asNDArray } from "../ndarray/asNDArray";
+import { asNDArray } from "../ndarray/as-ndarray";
 import { CellType, RecurrentParams, RecurrentGrads, RecurrentCache, recurrentForward, recurrentBackward } from "./recurrent";
 
 /** What {@link deepRnnForward} keeps: one cache per layer. */

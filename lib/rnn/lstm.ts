@@ -1,9 +1,9 @@
 /** An LSTM over a whole sequence, and its backpropagation through time. */
 import { NDArray, ArrayLike } from "../ndarray/ndarray";
-import { asNDArray } from "../ndarray/asNDArray";
+import { asNDArray } from "../ndarray/as-ndarray";
 import { zeros } from "../ndarray/create";
-import { lstmStepForward, lstmStepBackward, LstmStepCache } from "./lstmStep";
-import { checkSequence } from "./checkRecurrentShapes";
+import { lstmStepForward, lstmStepBackward, LstmStepCache } from "./lstm-step";
+import { checkSequence } from "./check-recurrent-shapes";
 
 /** What {@link lstmForward} keeps: one step cache per time step. */
 export interface LstmCache {

@@ -3,7 +3,7 @@
  * concatenating adjacent frames, and a pyramid BiLSTM encoder stacks such levels.
  */
 import { NDArray, ArrayLike } from "../ndarray/ndarray";
-import { asNDArray } from "../ndarray/asNDArray";
+import { asNDArray } from "../ndarray/as-ndarray";
 import { MergeMode, DirectionParams, BidirectionalCache, bidirectionalForward, bidirectionalBackward } from "./bidirectional";
 import { RecurrentGrads } from "./recurrent";
 

@@ -1,6 +1,6 @@
 /** One recurrent layer over a sequence, vanilla RNN or LSTM, behind one interface (used by the deep, bidirectional and pyramid layers). */
 import { NDArray, ArrayLike } from "../ndarray/ndarray";
-import { asNDArray } from "../ndarray/asNDArray";
+import { asNDArray } from "../ndarray/as-ndarray";
 import { rnnForward, rnnBackward, RnnCache } from "./rnn";
 import { lstmForward, lstmBackward, LstmCache } from "./lstm";
 

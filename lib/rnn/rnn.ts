@@ -1,9 +1,9 @@
 /** A vanilla RNN over a whole sequence (unrolled), and full backpropagation through time. */
 import { NDArray, ArrayLike } from "../ndarray/ndarray";
-import { asNDArray } from "../ndarray/asNDArray";
+import { asNDArray } from "../ndarray/as-ndarray";
 import { zeros } from "../ndarray/create";
-import { rnnStepForward, rnnStepBackward, RnnStepCache } from "./rnnStep";
-import { checkSequence } from "./checkRecurrentShapes";
+import { rnnStepForward, rnnStepBackward, RnnStepCache } from "./rnn-step";
+import { checkSequence } from "./check-recurrent-shapes";
 
 /** What {@link rnnForward} keeps: one step cache per time step. */
 export interface RnnCache {

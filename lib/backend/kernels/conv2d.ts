@@ -4,38 +4,16 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
-import type { ConvDims, NativeKernels } from "../native";
+import type { NativeKernels } from "../native";
 import { addBiasActivation, supportedActivation } from "./activation";
+import { convDims, nhwcConvInfo } from "./conv-info";
 import { cpuKernel, floatValues, outputBuffer } from "./cpu-data";
-
-/** The addon's shape list for a tfjs Conv2DInfo (NHWC). */
-export function convDims(info: tf.backend_util.Conv2DInfo): ConvDims {
-  return [
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
-    info.filterHeight,
-    info.filterWidth,
-    info.outChannels,
-    info.outHeight,
-    info.outWidth,
-    info.strideHeight,
-    info.strideWidth,
-    info.dilationHeight,
-    info.dilationWidth,
-    info.padInfo.top,
-    info.padInfo.left,
-  ];
-}
-
-type Rank4 = [number, number, number, number];
 
 function forward(native: NativeKernels, cpu: MathBackendCPU, x: tf.TensorInfo, filter: tf.TensorInfo, attrs: tf.Conv2DAttrs): { info: tf.TensorInfo; values: Float32Array } | null {
   const xv = floatValues(cpu, x);
   const fv = floatValues(cpu, filter);
   if (!xv || !fv || attrs.dataFormat === "NCHW") return null;
-  const info = tf.backend_util.computeConv2DInfo(x.shape as Rank4, filter.shape as Rank4, attrs.strides, attrs.dilations, attrs.pad, attrs.dimRoundingMode, false, "channelsLast");
+  const info = nhwcConvInfo(x.shape, filter.shape, attrs.strides, attrs.dilations, attrs.pad, attrs.dimRoundingMode);
   const y = outputBuffer(cpu, info.batchSize * info.outHeight * info.outWidth * info.outChannels, false);
   if (y.length > 0) native.conv2d(xv, fv, y, convDims(info));
   return { info: cpu.makeTensorInfo(info.outShape, "float32", y), values: y };
@@ -94,7 +72,7 @@ export function conv2dBackpropFilterKernel(native: NativeKernels): tf.KernelConf
       const xv = floatValues(cpu, x);
       const dyv = floatValues(cpu, dy);
       if (!xv || !dyv || dataFormat === "NCHW") return cpuKernel(tf.Conv2DBackpropFilter, { inputs, backend: cpu, attrs });
-      const info = tf.backend_util.computeConv2DInfo(x.shape as Rank4, filterShape, strides, 1, pad, dimRoundingMode, false, "channelsLast");
+      const info = nhwcConvInfo(x.shape, filterShape, strides, 1, pad, dimRoundingMode);
       const dw = outputBuffer(
         cpu,
         filterShape.reduce((p, q) => p * q, 1),
@@ -118,7 +96,7 @@ export function conv2dBackpropInputKernel(native: NativeKernels): tf.KernelConfi
       const dyv = floatValues(cpu, dy);
       const fv = floatValues(cpu, filter);
       if (!dyv || !fv || dataFormat === "NCHW") return cpuKernel(tf.Conv2DBackpropInput, { inputs, backend: cpu, attrs });
-      const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as Rank4, strides, 1, pad, dimRoundingMode, false, "channelsLast");
+      const info = nhwcConvInfo(inputShape, filter.shape, strides, 1, pad, dimRoundingMode);
       const dx = outputBuffer(
         cpu,
         inputShape.reduce((p, q) => p * q, 1),

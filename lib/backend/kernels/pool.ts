@@ -6,29 +6,13 @@
 import * as tf from "@tensorflow/tfjs";
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import type { NativeKernels, PoolDims } from "../native";
+import { poolDims, type Rank4 } from "./conv-info";
 import { cpuKernel, floatValues, outputBuffer } from "./cpu-data";
 
-type Rank4 = [number, number, number, number];
-
-function poolDims(shape: number[], attrs: tf.MaxPoolAttrs): { info: tf.backend_util.Conv2DInfo; dims: PoolDims } {
+/** tfjs's pooling info for x of `shape` (NHWC) and the addon's shape list derived from it. */
+function poolInfo(shape: number[], attrs: tf.MaxPoolAttrs): { info: tf.backend_util.Conv2DInfo; dims: PoolDims } {
   const info = tf.backend_util.computePool2DInfo(shape as Rank4, attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
-  const dims: PoolDims = [
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
-    info.outHeight,
-    info.outWidth,
-    info.effectiveFilterHeight,
-    info.effectiveFilterWidth,
-    info.strideHeight,
-    info.strideWidth,
-    info.dilationHeight,
-    info.dilationWidth,
-    info.padInfo.top,
-    info.padInfo.left,
-  ];
-  return { info, dims };
+  return { info, dims: poolDims(info) };
 }
 
 /** MaxPool for the "workbook" backend. */
@@ -41,7 +25,7 @@ export function maxPoolKernel(native: NativeKernels): tf.KernelConfig {
       const cpu = backend as MathBackendCPU;
       const xv = floatValues(cpu, x);
       if (!xv || x.shape.length !== 4 || xv.length === 0) return cpuKernel(tf.MaxPool, { inputs, backend: cpu, attrs });
-      const { info, dims } = poolDims(x.shape, attrs as unknown as tf.MaxPoolAttrs);
+      const { info, dims } = poolInfo(x.shape, attrs as unknown as tf.MaxPoolAttrs);
       const y = outputBuffer(
         cpu,
         info.outShape.reduce((p, q) => p * q, 1),
@@ -64,7 +48,7 @@ export function maxPoolGradKernel(native: NativeKernels): tf.KernelConfig {
       const xv = floatValues(cpu, input);
       const dyv = floatValues(cpu, dy);
       if (!xv || !dyv || input.shape.length !== 4 || xv.length === 0) return cpuKernel(tf.MaxPoolGrad, { inputs, backend: cpu, attrs });
-      const { dims } = poolDims(input.shape, attrs as unknown as tf.MaxPoolAttrs);
+      const { dims } = poolInfo(input.shape, attrs as unknown as tf.MaxPoolAttrs);
       const dx = outputBuffer(cpu, xv.length, false);
       native.maxPoolGrad(xv, dyv, dx, dims);
       return cpu.makeTensorInfo(input.shape, "float32", dx);

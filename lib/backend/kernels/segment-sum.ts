@@ -2,7 +2,7 @@
  * UnsortedSegmentSum for the "workbook" backend: the gradient of an embedding lookup (tf.gather),
  * which adds every row of dy into the row of the word it came from. tfjs's CPU kernel builds a
  * mask and a broadcast product per segment (O(segments x N x D) through its slowest path), which
- * made the embedding gradient 70% of a character-LSTM training step; this is one pass.
+ * made the embedding gradient most of a character-LSTM training step; this is one pass.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";

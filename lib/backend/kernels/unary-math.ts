@@ -2,8 +2,8 @@
  * Element-wise math for the "workbook" backend, each formula in a loop of its own: sqrt (Adam's
  * denominator), square, exp, log, and the LSTM's sigmoid and tanh. tfjs's CPU kernels share one
  * loop that calls the formula through a closure; once that loop has seen several formulas each
- * value costs a call (Adam's sqrt over the reference CNN's 200K dense weights took 8 of a 45 ms
- * training step). The formulas are tfjs's, so results are identical.
+ * value costs a call (Adam's sqrt over the reference CNN's dense weights showed in the training
+ * step's profile: `node dist/bench/train-profile.js`). The formulas are tfjs's, so results are identical.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";

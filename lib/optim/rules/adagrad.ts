@@ -1,6 +1,6 @@
 /** AdaGrad: per-weight step sizes from the sum of all past squared gradients. */
 import { NDArray } from "../../ndarray/ndarray";
-import { UpdateRule, readWeights, readState } from "./updateRule";
+import { UpdateRule, readWeights, readState } from "./update-rule";
 
 /** Hyperparameters and state of {@link adagrad}. */
 export interface AdagradConfig {

@@ -1,6 +1,6 @@
 /** Adam (Kingma & Ba): momentum on the gradient, RMSProp on its square, both bias-corrected. */
 import { NDArray } from "../../ndarray/ndarray";
-import { UpdateRule, readWeights, readState } from "./updateRule";
+import { UpdateRule, readWeights, readState } from "./update-rule";
 
 /** Hyperparameters and state of {@link adam}. */
 export interface AdamConfig {

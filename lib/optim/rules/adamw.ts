@@ -1,6 +1,6 @@
 /** AdamW: Adam with decoupled weight decay (Loshchilov & Hutter). */
 import { NDArray } from "../../ndarray/ndarray";
-import { UpdateRule, readWeights } from "./updateRule";
+import { UpdateRule, readWeights } from "./update-rule";
 import { AdamConfig, readAdamConfig, adamStep } from "./adam";
 
 /** Hyperparameters and state of {@link adamw}: Adam's plus the decay. */

@@ -1,13 +1,13 @@
 /** The update rules, and a table of them by name. */
 import { sgd, SgdConfig } from "./sgd";
-import { sgdMomentum, SgdMomentumConfig } from "./sgdMomentum";
+import { sgdMomentum, SgdMomentumConfig } from "./sgd-momentum";
 import { nesterov, NesterovConfig } from "./nesterov";
 import { adagrad, AdagradConfig } from "./adagrad";
 import { rmsprop, RmspropConfig } from "./rmsprop";
 import { adam, AdamConfig } from "./adam";
 import { adamw, AdamwConfig } from "./adamw";
-import { adamLecture } from "./adamLecture";
-import { UpdateRule } from "./updateRule";
+import { adamLecture } from "./adam-lecture";
+import { UpdateRule } from "./update-rule";
 
 export { sgd, SgdConfig, sgdMomentum, SgdMomentumConfig, nesterov, NesterovConfig, adagrad, AdagradConfig, rmsprop, RmspropConfig, adam, AdamConfig, adamw, AdamwConfig, adamLecture, UpdateRule };
 export { adamStep, readAdamConfig } from "./adam";

@@ -1,6 +1,6 @@
 /** Nesterov momentum: the gradient is taken at the look-ahead point. */
-import { UpdateRule, readWeights, readState } from "./updateRule";
-import { SgdMomentumConfig } from "./sgdMomentum";
+import { UpdateRule, readWeights, readState } from "./update-rule";
+import { SgdMomentumConfig } from "./sgd-momentum";
 
 /** Hyperparameters and state of {@link nesterov} (the same as momentum's). */
 export type NesterovConfig = SgdMomentumConfig;

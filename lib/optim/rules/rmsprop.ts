@@ -1,6 +1,6 @@
 /** RMSProp: per-weight step sizes from a moving average of squared gradients. */
 import { NDArray } from "../../ndarray/ndarray";
-import { UpdateRule, readWeights, readState } from "./updateRule";
+import { UpdateRule, readWeights, readState } from "./update-rule";
 
 /** Hyperparameters and state of {@link rmsprop}. */
 export interface RmspropConfig {

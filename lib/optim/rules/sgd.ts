@@ -1,5 +1,5 @@
 /** Vanilla stochastic gradient descent. */
-import { UpdateRule, readWeights } from "./updateRule";
+import { UpdateRule, readWeights } from "./update-rule";
 
 /** Hyperparameters of {@link sgd}. */
 export interface SgdConfig {

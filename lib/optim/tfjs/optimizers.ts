@@ -9,7 +9,7 @@
  * ```
  */
 import * as tf from "@tensorflow/tfjs";
-import { WorkbookOptimizer } from "./workbookOptimizer";
+import { WorkbookOptimizer } from "./workbook-optimizer";
 
 /** Vanilla SGD: `w <- w - learningRate * dw` (see `sgd`). */
 export class SgdOptimizer extends WorkbookOptimizer {

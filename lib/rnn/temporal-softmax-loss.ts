@@ -1,6 +1,6 @@
 /** Softmax cross-entropy at every time step, masked, summed over time and averaged over the batch. */
 import { NDArray, ArrayLike } from "../ndarray/ndarray";
-import { asMask, asNDArray, expectRank, MaskLike } from "../ndarray/asNDArray";
+import { asMask, asNDArray, expectRank, MaskLike } from "../ndarray/as-ndarray";
 
 /**
  * Temporal softmax loss: with `p = softmax(x[n, t, :])`,

@@ -1,12 +1,12 @@
 /** A small sequence classifier: word embedding -> RNN or LSTM -> affine on the last hidden state -> softmax. */
 import { NDArray, ArrayLike } from "../../ndarray/ndarray";
-import { asNDArray } from "../../ndarray/asNDArray";
+import { asNDArray } from "../../ndarray/as-ndarray";
 import { zeros } from "../../ndarray/create";
 import { Rng } from "../../ndarray/random";
 import { CellType, recurrentForward, recurrentBackward } from "../recurrent";
-import { wordEmbeddingForward, wordEmbeddingBackward } from "../wordEmbedding";
+import { wordEmbeddingForward, wordEmbeddingBackward } from "../word-embedding";
 import { affineForward, affineBackward } from "../affine";
-import { temporalSoftmaxLoss } from "../temporalSoftmaxLoss";
+import { temporalSoftmaxLoss } from "../temporal-softmax-loss";
 
 /** The classifier's weights. */
 export interface SequenceClassifierParams {

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { committedFixturesPath, loadCs231nFixtures } from "./cs231nFixtures";
+import { committedFixturesPath, loadCs231nFixtures } from "./cs231n-fixtures";
 
 test("the committed copy of the CS231n fixtures is identical to ../shared/reference when both exist", (t) => {
   const shared = path.resolve(__dirname, "..", "..", "..", "..", "shared", "reference", "cs231n-fixtures.json");

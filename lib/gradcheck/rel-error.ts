@@ -1,6 +1,6 @@
 /** CS231n's relative error between two arrays. */
 import { ArrayLike, shapeString } from "../ndarray/ndarray";
-import { asNDArray } from "../ndarray/asNDArray";
+import { asNDArray } from "../ndarray/as-ndarray";
 
 /**
  * Relative error, as in CS231n: `max_i |x_i - y_i| / max(1e-8, |x_i| + |y_i|)`.

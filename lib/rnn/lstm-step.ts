@@ -3,9 +3,9 @@
  * product of width 4H (`a = x Wx + prevH Wh + b`, column blocks in the order i, f, o, g).
  */
 import { NDArray, ArrayLike } from "../ndarray/ndarray";
-import { asNDArray } from "../ndarray/asNDArray";
+import { asNDArray } from "../ndarray/as-ndarray";
 import { concat } from "../ndarray/slice";
-import { checkRecurrentShapes } from "./checkRecurrentShapes";
+import { checkRecurrentShapes } from "./check-recurrent-shapes";
 
 /** What {@link lstmStepForward} keeps for the backward pass: inputs, the gates, the new cell. */
 export interface LstmStepCache {

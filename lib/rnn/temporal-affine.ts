@@ -1,6 +1,6 @@
 /** An affine layer applied at every time step (hidden states to vocabulary scores). */
 import { NDArray, ArrayLike } from "../ndarray/ndarray";
-import { asNDArray, expectRank, expectSameDim } from "../ndarray/asNDArray";
+import { asNDArray, expectRank, expectSameDim } from "../ndarray/as-ndarray";
 
 /** What {@link temporalAffineForward} keeps for the backward pass. */
 export interface TemporalAffineCache {

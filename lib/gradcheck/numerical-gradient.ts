@@ -1,6 +1,6 @@
 /** Numerical gradients by centered differences, the reference every backward pass is checked against. */
 import { NDArray, ArrayLike, shapeString } from "../ndarray/ndarray";
-import { asNDArray } from "../ndarray/asNDArray";
+import { asNDArray } from "../ndarray/as-ndarray";
 
 /**
  * The numerical gradient of a scalar function at `x` by centered differences:

@@ -1,5 +1,5 @@
 /**
- * `node dist/bench/train_profile.js`: where one training batch of the reference CNN spends its time on
+ * `node dist/bench/train-profile.js`: where one training batch of the reference CNN spends its time on
  * the "workbook" backend, per kernel, in CPU milliseconds (user + system of the whole process, all
  * threads: what a shared machine cannot hide) and wall milliseconds, plus the fused Adam step, V8's
  * garbage collection (its pause time, from perf_hooks "gc" entries) and the rest (tfjs's tape,
@@ -13,7 +13,7 @@
  * flips that switch only.
  *
  * @example
- * WORKBOOK_SIMD=avx2 BENCH_PROFILE_BATCHES=50 node dist/bench/train_profile.js
+ * WORKBOOK_SIMD=avx2 BENCH_PROFILE_BATCHES=50 node dist/bench/train-profile.js
  */
 import { PerformanceObserver, performance } from "perf_hooks";
 import { tf, useBackend, nativeKernels, FusedAdamOptimizer, workbookTuning, type WorkbookTuning } from "../lib/backend";

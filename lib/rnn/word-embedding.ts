@@ -1,6 +1,6 @@
 /** Word embeddings: each integer word index picks its row of W. */
 import { NDArray, ArrayLike } from "../ndarray/ndarray";
-import { asNDArray, expectRank } from "../ndarray/asNDArray";
+import { asNDArray, expectRank } from "../ndarray/as-ndarray";
 
 /** What {@link wordEmbeddingForward} keeps for the backward pass. */
 export interface WordEmbeddingCache {

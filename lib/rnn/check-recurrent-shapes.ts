@@ -1,6 +1,6 @@
 /** The shape checks shared by the recurrent layers, with messages naming the layer and argument. */
 import { NDArray, shapeString } from "../ndarray/ndarray";
-import { expectRank } from "../ndarray/asNDArray";
+import { expectRank } from "../ndarray/as-ndarray";
 
 /**
  * Checks `x [N, D]`, `prevH [N, H]`, `Wx [D, G*H]`, `Wh [H, G*H]`, `b [G*H]` where `G` is the number

@@ -11,9 +11,9 @@ import { Figure } from "../../plot/figure";
 import { linePlot } from "../../plot/line";
 import { CellType } from "../recurrent";
 import { rnnForward } from "../rnn";
-import { rnnStepBackward } from "../rnnStep";
+import { rnnStepBackward } from "../rnn-step";
 import { lstmForward } from "../lstm";
-import { lstmStepBackward } from "../lstmStep";
+import { lstmStepBackward } from "../lstm-step";
 import { randomOrthogonal } from "./orthogonal";
 
 /** What {@link gradientFlow} takes (all optional). */

@@ -1,10 +1,10 @@
 /** A gradient check of a whole layer: numerical against analytic gradient for each input. */
 import { JUPYTER_DISPLAY, MimeBundle } from "../display";
 import { NDArray, ArrayLike, shapeString } from "../ndarray/ndarray";
-import { asNDArray } from "../ndarray/asNDArray";
+import { asNDArray } from "../ndarray/as-ndarray";
 import { rng } from "../ndarray/random";
-import { relError } from "./relError";
-import { evalNumericalGradient, evalNumericalGradientArray } from "./numericalGradient";
+import { relError } from "./rel-error";
+import { evalNumericalGradient, evalNumericalGradientArray } from "./numerical-gradient";
 
 /** One line of a gradient check: the input, its shape, and how far analytic and numerical gradients are apart. */
 export interface GradCheckRow {

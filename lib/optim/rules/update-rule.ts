@@ -1,6 +1,6 @@
 /** What every update rule looks like, and how its arguments are read. */
 import { NDArray, ArrayLike, shapeString } from "../../ndarray/ndarray";
-import { asNDArray } from "../../ndarray/asNDArray";
+import { asNDArray } from "../../ndarray/as-ndarray";
 
 /**
  * An update rule `(w, dw, config?) => { nextW, config }` (CS231n's optim.py in camelCase).

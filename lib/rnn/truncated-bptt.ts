@@ -1,12 +1,12 @@
 /** Truncated backpropagation through time: backprop within chunks of k steps, carrying the hidden state forward. */
 import { NDArray, ArrayLike } from "../ndarray/ndarray";
-import { asNDArray } from "../ndarray/asNDArray";
+import { asNDArray } from "../ndarray/as-ndarray";
 import { zeros } from "../ndarray/create";
 import { concat } from "../ndarray/slice";
 import { CellType } from "./recurrent";
 import { rnnForward, rnnBackward } from "./rnn";
 import { lstmForward, lstmBackward } from "./lstm";
-import { checkSequence } from "./checkRecurrentShapes";
+import { checkSequence } from "./check-recurrent-shapes";
 
 /** What {@link truncatedBptt} takes. */
 export interface TruncatedBpttSpec {

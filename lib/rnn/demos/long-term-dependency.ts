@@ -13,8 +13,8 @@ import { linePlot } from "../../plot/line";
 import { adam, AdamConfig } from "../../optim/rules/adam";
 import { clipGradientsByNorm } from "../clipping";
 import { CellType } from "../recurrent";
-import { longTermDependencyData, dependencyTaskWords, DependencyTask } from "./longTermDependencyData";
-import { initSequenceClassifier, sequenceClassifierLoss, SequenceClassifierParams } from "./sequenceClassifier";
+import { longTermDependencyData, dependencyTaskWords, DependencyTask } from "./long-term-dependency-data";
+import { initSequenceClassifier, sequenceClassifierLoss, SequenceClassifierParams } from "./sequence-classifier";
 
 /** What {@link longTermDependency} takes (all optional). */
 export interface LongTermDependencySpec {
@@ -162,8 +162,8 @@ function accuracyOf(scores: NDArray, y: NDArray): number {
  * Trains a small RNN and LSTM classifier (embedding 8, hidden 16, Adam, global-norm clipping at 5)
  * per gap on freshly generated sentences and measures test accuracy. The LSTM keeps the country
  * across long gaps where the vanilla RNN falls towards chance (0.25); on short gaps (task `"sky"`,
- * "the clouds are in the sky") both are right. Under `CI` the default number of steps shrinks so
- * the whole demo takes about a minute on one core.
+ * "the clouds are in the sky") both are right. Under `CI` the default number of steps shrinks, so
+ * that the demo stays a short part of the test run.
  *
  * @example
  * ```ts

@@ -1,5 +1,5 @@
 /** The slide's form of Adam: no bias correction, epsilon inside the root. */
-import { UpdateRule, readWeights } from "./updateRule";
+import { UpdateRule, readWeights } from "./update-rule";
 import { AdamConfig, readAdamConfig } from "./adam";
 
 /**

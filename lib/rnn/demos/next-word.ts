@@ -9,9 +9,9 @@ import { rng } from "../../ndarray/random";
 import { zeros } from "../../ndarray/create";
 import { adam, AdamConfig } from "../../optim/rules/adam";
 import { CellType, recurrentForward, recurrentBackward } from "../recurrent";
-import { wordEmbeddingForward, wordEmbeddingBackward } from "../wordEmbedding";
-import { temporalAffineForward, temporalAffineBackward } from "../temporalAffine";
-import { temporalSoftmaxLoss } from "../temporalSoftmaxLoss";
+import { wordEmbeddingForward, wordEmbeddingBackward } from "../word-embedding";
+import { temporalAffineForward, temporalAffineBackward } from "../temporal-affine";
+import { temporalSoftmaxLoss } from "../temporal-softmax-loss";
 
 /** The slide's sentence. */
 export const NEXT_WORD_SENTENCE = "What are the places to go in Las Vegas?";

@@ -1,7 +1,7 @@
 /** One time step of a vanilla RNN: `h_t = tanh(W_hh h_{t-1} + W_xh x_t + b)`. */
 import { NDArray, ArrayLike } from "../ndarray/ndarray";
-import { asNDArray } from "../ndarray/asNDArray";
-import { checkRecurrentShapes } from "./checkRecurrentShapes";
+import { asNDArray } from "../ndarray/as-ndarray";
+import { checkRecurrentShapes } from "./check-recurrent-shapes";
 
 /** What {@link rnnStepForward} keeps for the backward pass. */
 export interface RnnStepCache {

@@ -1,6 +1,6 @@
 /** Converting LSTM weights between this library's gate order (i, f, o, g) and tfjs/Keras's (i, f, c, o). */
 import { NDArray, ArrayLike } from "../ndarray/ndarray";
-import { asNDArray } from "../ndarray/asNDArray";
+import { asNDArray } from "../ndarray/as-ndarray";
 import { concat } from "../ndarray/slice";
 
 function reorderGates(W: ArrayLike, fnName: string, order: [number, number, number, number]): NDArray {

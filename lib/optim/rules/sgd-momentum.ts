@@ -1,6 +1,6 @@
 /** SGD with momentum: a velocity that accumulates past gradients. */
 import { NDArray } from "../../ndarray/ndarray";
-import { UpdateRule, readWeights, readState } from "./updateRule";
+import { UpdateRule, readWeights, readState } from "./update-rule";
 
 /** Hyperparameters and state of {@link sgdMomentum}. */
 export interface SgdMomentumConfig {
