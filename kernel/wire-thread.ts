@@ -20,7 +20,7 @@ import * as fs from "fs";
 import { parentPort, workerData } from "worker_threads";
 import type * as Zmq from "zeromq";
 import { loadZeromq } from "./load-zeromq";
-import { asText, decode, encode, newHeader, readConnectionFile, replyTo, Signer, socketAddress, WireError } from "./wire";
+import { asText, decode, encode, newHeader, readConnectionFile, RELAY_PID_VARIABLE, replyTo, Signer, socketAddress, WireError } from "./wire";
 import type { ConnectionInfo } from "./wire";
 import type { WireMessage } from "./wire";
 import { Flag } from "./threads";
@@ -175,6 +175,12 @@ class WireThread {
       log(`the front end that started this kernel (process ${parentPid}, from ${PARENT_PID_VARIABLE}) is gone; shutting down`);
       this.shutdown(false);
     });
+    // started by the kernelspec's relay (kernel/relay.ts), which is gone already: no front end can reach this kernel
+    if (!watch.watching && process.env[RELAY_PID_VARIABLE] === String(parentPid)) {
+      log(`the relay that started this kernel (process ${parentPid}) is gone; shutting down`);
+      this.shutdown(false);
+      return;
+    }
     if (!watch.watching) log(`${PARENT_PID_VARIABLE}=${parentPid} names no running process; the kernel will not stop when its front end does (unset ${PARENT_PID_VARIABLE} to silence this)`);
   }
 
