@@ -171,16 +171,17 @@ class WireThread {
   watchFrontEnd(): void {
     const parentPid = parentPidFromEnv(process.env);
     if (parentPid === undefined) return;
-    const watch = watchParent(parentPid, () => {
-      log(`the front end that started this kernel (process ${parentPid}, from ${PARENT_PID_VARIABLE}) is gone; shutting down`);
-      this.shutdown(false);
-    });
-    // started by the kernelspec's relay (kernel/relay.ts), which is gone already: no front end can reach this kernel
-    if (!watch.watching && process.env[RELAY_PID_VARIABLE] === String(parentPid)) {
+    // started by the kernelspec's relay (kernel/relay.ts), whose child this kernel is: re-parented
+    // already, the relay is gone (perhaps a zombie nobody reaped yet) and no front end can reach this kernel
+    if (process.env[RELAY_PID_VARIABLE] === String(parentPid) && process.ppid !== parentPid) {
       log(`the relay that started this kernel (process ${parentPid}) is gone; shutting down`);
       this.shutdown(false);
       return;
     }
+    const watch = watchParent(parentPid, () => {
+      log(`the front end that started this kernel (process ${parentPid}, from ${PARENT_PID_VARIABLE}) is gone; shutting down`);
+      this.shutdown(false);
+    });
     if (!watch.watching) log(`${PARENT_PID_VARIABLE}=${parentPid} names no running process; the kernel will not stop when its front end does (unset ${PARENT_PID_VARIABLE} to silence this)`);
   }
 
