@@ -23,8 +23,31 @@ import { processExists } from "./parent-poller";
 const SLOW_START_MS = 3000;
 const SLOW_KERNEL = "dl-workbook-slow";
 
+/** What relay_check.py prints (each scenario fills its own fields). */
+interface CheckResult {
+  first_reply_ms: number;
+  second_reply_ms: number;
+  statuses: string[];
+  kernel_children: number;
+  cell_status: string;
+  result: string | null;
+  type_error_status: string;
+  cell_ms: number;
+  relay_info: unknown;
+  kernel_info: unknown;
+  sessions: string[];
+  kernel_pids: number[];
+  kernel_gone_s: number | null;
+  before: string | null;
+  after_count: number;
+  old: number[];
+  old_gone_s: number | null;
+  new: number[];
+  new_gone_s: number | null;
+}
+
 /** Runs one scenario of relay_check.py against kernelspec `kernel` and returns what it printed. */
-function check(scenario: string, kernel: string, jupyter: TestJupyter): Record<string, unknown> {
+function check(scenario: string, kernel: string, jupyter: TestJupyter): CheckResult {
   const run = spawnSync("/usr/bin/python3", [path.join("kernel", "test", "relay_check.py"), scenario, kernel], {
     cwd: PACKAGE_ROOT,
     env: { ...jupyter.env, WORKBOOK_SNAPSHOT_REFRESH: "0" },
@@ -32,7 +55,7 @@ function check(scenario: string, kernel: string, jupyter: TestJupyter): Record<s
     timeout: 240_000,
   });
   assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
-  return JSON.parse(run.stdout.trim().split("\n").pop() ?? "") as Record<string, unknown>;
+  return JSON.parse(run.stdout.trim().split("\n").pop() ?? "") as CheckResult;
 }
 
 /** The installed kernelspec plus `dl-workbook-slow`: the relay in front of a script-start kernel that first sleeps SLOW_START_MS. */
@@ -44,7 +67,12 @@ function jupyterWithSlowKernel(): TestJupyter {
   const dir = path.join(jupyter.dir, "share", "jupyter", "kernels", SLOW_KERNEL);
   fs.mkdirSync(dir, { recursive: true });
   const dist = path.join(PACKAGE_ROOT, "dist", "kernel");
-  const spec: KernelJson = { argv: [process.execPath, path.join(dist, "relay.js"), "-r", sleep, path.join(dist, "main.js"), "{connection_file}"], display_name: SLOW_KERNEL, language: "typescript", interrupt_mode: "message" };
+  const spec: KernelJson = {
+    argv: [process.execPath, path.join(dist, "relay.js"), "-r", sleep, path.join(dist, "main.js"), "{connection_file}"],
+    display_name: SLOW_KERNEL,
+    language: "typescript",
+    interrupt_mode: "message",
+  };
   fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(spec));
   return jupyter;
 }
@@ -58,16 +86,16 @@ test("the relay answers kernel_info while the kernel behind it is not ready; the
   const jupyter = jupyterWithSlowKernel();
   try {
     const r = check("early-reply", SLOW_KERNEL, jupyter);
-    assert.ok((r.first_reply_ms as number) < SLOW_START_MS, `first reply after ${r.first_reply_ms} ms`);
-    assert.ok((r.second_reply_ms as number) < SLOW_START_MS, `second reply after ${r.second_reply_ms} ms`);
+    assert.ok(r.first_reply_ms < SLOW_START_MS, `first reply after ${r.first_reply_ms} ms`);
+    assert.ok(r.second_reply_ms < SLOW_START_MS, `second reply after ${r.second_reply_ms} ms`);
     assert.deepEqual(r.statuses, ["busy", "idle"], "the relay's kernel_info_reply comes with busy and idle on iopub");
     assert.equal(r.kernel_children, 1, "the relay has started the kernel");
     assert.equal(r.cell_status, "ok");
     assert.equal(r.result, "42");
     assert.equal(r.type_error_status, "error", "type checking is on");
-    assert.ok((r.cell_ms as number) >= SLOW_START_MS, `the cell finished ${r.cell_ms} ms after the start: the kernel cannot have run it`);
+    assert.ok(r.cell_ms >= SLOW_START_MS, `the cell finished ${r.cell_ms} ms after the start: the kernel cannot have run it`);
     assert.deepEqual(r.relay_info, r.kernel_info, "the relay's kernel_info_reply differs from the kernel's");
-    assert.equal(new Set(r.sessions as string[]).size, 1, `sessions ${JSON.stringify(r.sessions)}`);
+    assert.equal(new Set(r.sessions).size, 1, `sessions ${JSON.stringify(r.sessions)}`);
   } finally {
     fs.rmSync(jupyter.dir, { recursive: true, force: true });
   }
@@ -77,14 +105,14 @@ test("a SIGKILLed relay takes its kernel along within 2 s, once the kernel ran a
   const jupyter = jupyterWithSlowKernel();
   try {
     const after = check("kill-relay", KERNEL_NAME, jupyter);
-    assert.equal((after.kernel_pids as number[]).length, 1);
-    assert.ok(after.kernel_gone_s !== null && (after.kernel_gone_s as number) < 2.5, `the kernel outlived its relay by ${after.kernel_gone_s} s`);
+    assert.equal(after.kernel_pids.length, 1);
+    assert.ok(after.kernel_gone_s !== null && after.kernel_gone_s < 2.5, `the kernel outlived its relay by ${String(after.kernel_gone_s)} s`);
     const early = check("kill-early", KERNEL_NAME, jupyter);
-    assert.equal((early.kernel_pids as number[]).length, 1);
-    assert.ok(early.kernel_gone_s !== null && (early.kernel_gone_s as number) < 2.5, `the starting kernel outlived its relay by ${early.kernel_gone_s} s`);
+    assert.equal(early.kernel_pids.length, 1);
+    assert.ok(early.kernel_gone_s !== null && early.kernel_gone_s < 2.5, `the starting kernel outlived its relay by ${String(early.kernel_gone_s)} s`);
     // killed in its sleep: the kernel finds its relay gone when it starts watching, SLOW_START_MS later
     const slow = check("kill-early", SLOW_KERNEL, jupyter);
-    assert.ok(slow.kernel_gone_s !== null && (slow.kernel_gone_s as number) < SLOW_START_MS / 1000 + 2.5, `the slow kernel outlived its relay by ${slow.kernel_gone_s} s`);
+    assert.ok(slow.kernel_gone_s !== null && slow.kernel_gone_s < SLOW_START_MS / 1000 + 2.5, `the slow kernel outlived its relay by ${String(slow.kernel_gone_s)} s`);
   } finally {
     fs.rmSync(jupyter.dir, { recursive: true, force: true });
   }
@@ -96,11 +124,11 @@ test("restart ends the old relay and kernel, shutdown the new ones, and no priva
     const r = check("shutdown", KERNEL_NAME, jupyter);
     assert.equal(r.before, "1");
     assert.equal(r.after_count, 1, "the restarted kernel is a fresh one");
-    assert.equal((r.old as number[]).length, 2, `relay and kernel: ${JSON.stringify(r.old)}`);
+    assert.equal(r.old.length, 2, `relay and kernel: ${JSON.stringify(r.old)}`);
     assert.notEqual(r.old_gone_s, null, `the old relay or kernel still runs after the restart: ${JSON.stringify(r.old)}`);
-    assert.equal((r.new as number[]).length, 2, `relay and kernel: ${JSON.stringify(r.new)}`);
+    assert.equal(r.new.length, 2, `relay and kernel: ${JSON.stringify(r.new)}`);
     assert.notEqual(r.new_gone_s, null, `the relay or kernel still runs after shutdown: ${JSON.stringify(r.new)}`);
-    assert.deepEqual(leftFolders([...(r.old as number[]), ...(r.new as number[])]), []);
+    assert.deepEqual(leftFolders([...r.old, ...r.new]), []);
   } finally {
     fs.rmSync(jupyter.dir, { recursive: true, force: true });
   }
@@ -115,7 +143,7 @@ test("the kernel behind the relay listens on ipc sockets in the private folder, 
 test("removeStaleFolders removes the folders of relays that are gone and keeps those of running ones", () => {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), "relay-folders-"));
   try {
-    const gonePid = spawnSync(process.execPath, ["-e", "0"]).pid!;
+    const gonePid = spawnSync(process.execPath, ["-e", "0"]).pid;
     assert.equal(processExists(gonePid), false);
     const gone = path.join(base, `dl-workbook-relay-${gonePid}-abc123`);
     const live = path.join(base, `dl-workbook-relay-${process.pid}-def456`);
