@@ -29,6 +29,7 @@ interface CheckResult {
   second_reply_ms: number;
   statuses: string[];
   kernel_children: number;
+  heartbeat: boolean;
   cell_status: string;
   result: string | null;
   type_error_status: string;
@@ -90,12 +91,34 @@ test("the relay answers kernel_info while the kernel behind it is not ready; the
     assert.ok(r.second_reply_ms < SLOW_START_MS, `second reply after ${r.second_reply_ms} ms`);
     assert.deepEqual(r.statuses, ["busy", "idle"], "the relay's kernel_info_reply comes with busy and idle on iopub");
     assert.equal(r.kernel_children, 1, "the relay has started the kernel");
+    assert.equal(r.heartbeat, true, "the relay echoes heartbeats while the kernel starts");
     assert.equal(r.cell_status, "ok");
     assert.equal(r.result, "42");
     assert.equal(r.type_error_status, "error", "type checking is on");
     assert.ok(r.cell_ms >= SLOW_START_MS, `the cell finished ${r.cell_ms} ms after the start: the kernel cannot have run it`);
     assert.deepEqual(r.relay_info, r.kernel_info, "the relay's kernel_info_reply differs from the kernel's");
     assert.equal(new Set(r.sessions).size, 1, `sessions ${JSON.stringify(r.sessions)}`);
+  } finally {
+    fs.rmSync(jupyter.dir, { recursive: true, force: true });
+  }
+});
+
+test("a kernel that fails to start from the snapshot (here: no such blob) is started again from its script", () => {
+  const jupyter = testJupyter();
+  try {
+    const dir = path.join(jupyter.dir, "share", "jupyter", "kernels", "dl-workbook-bad-blob");
+    fs.mkdirSync(dir, { recursive: true });
+    const spec: KernelJson = {
+      argv: [process.execPath, path.join(PACKAGE_ROOT, "dist", "kernel", "relay.js"), "--snapshot-blob", path.join(jupyter.dir, "missing.blob"), "{connection_file}"],
+      display_name: "bad blob",
+      language: "typescript",
+      interrupt_mode: "message",
+    };
+    fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(spec));
+    const r = check("early-reply", "dl-workbook-bad-blob", jupyter);
+    assert.equal(r.cell_status, "ok");
+    assert.equal(r.result, "42");
+    assert.equal(r.type_error_status, "error");
   } finally {
     fs.rmSync(jupyter.dir, { recursive: true, force: true });
   }

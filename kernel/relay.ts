@@ -172,7 +172,19 @@ class Relay {
     await this.back.iopub.send([Buffer.from([1])]); // subscribe to every topic: the front end's XPUB filters
     void forward(this.back.iopub, this.toFront.iopub, (frames) => this.fromKernelIopub(frames));
     void forward(this.front.iopub, (frames) => this.greet(frames));
-    void forward(this.front.hb, (frames) => void this.front.hb.send(frames).catch(() => undefined));
+    void this.echoHeartbeats();
+  }
+
+  /** hb: every ping goes back as it came (a REP socket: one reply before the next receive). */
+  private async echoHeartbeats(): Promise<void> {
+    const hb = this.front.hb;
+    while (!hb.closed) {
+      try {
+        await hb.send(await hb.receive());
+      } catch (err) {
+        if (!hb.closed) log(`heartbeat: ${(err as Error).message}`);
+      }
+    }
   }
 
   private fromFrontEnd(channel: RequestChannel, frames: Buffer[]): void {

@@ -71,6 +71,21 @@ def kernel_info_statuses(kc, t0):
             return 1000 * (time.perf_counter() - t0), statuses
 
 
+def heartbeat(km):
+    """Sends a ping to the heartbeat port; True when it comes back within 5 s."""
+    import zmq
+
+    info = km.get_connection_info()
+    socket = zmq.Context.instance().socket(zmq.REQ)
+    socket.linger = 0
+    socket.connect(f"{info['transport']}://{info['ip']}:{info['hb_port']}")
+    try:
+        socket.send(b"ping")
+        return socket.poll(5000) != 0 and socket.recv() == b"ping"
+    finally:
+        socket.close()
+
+
 def run_cell(kc, code):
     msg_id = kc.execute(code)
     result = None
@@ -114,6 +129,7 @@ def early_reply(name):
         second_ms, statuses = kernel_info_statuses(kc, t0)
         relay = km.provisioner.process.pid
         kernel = children(relay)
+        beats = heartbeat(km)
         cell_reply, result = run_cell(kc, "const x: number = 20;\nx + 22")
         type_reply, _ = run_cell(kc, 'const y: number = "text";')
         cell_ms = 1000 * (time.perf_counter() - t0)
@@ -123,6 +139,7 @@ def early_reply(name):
             "second_reply_ms": second_ms,
             "statuses": statuses,
             "kernel_children": len(kernel),
+            "heartbeat": beats,
             "result": result,
             "cell_status": cell_reply["content"]["status"],
             "type_error_status": type_reply["content"]["status"],
