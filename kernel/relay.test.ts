@@ -18,6 +18,8 @@ import type { KernelJson } from "./kernelspec";
 import { PACKAGE_ROOT } from "./info";
 import { privateConnection, removeStaleFolders } from "./relay";
 import { processExists } from "./parent-poller";
+import { createOrdinaryUser } from "../grader/hostile/ordinary-user";
+import type { OrdinaryUser } from "../grader/hostile/ordinary-user";
 
 /** How long the slow kernel sleeps before any of its code runs (a stand-in for deserializing the snapshot). */
 const SLOW_START_MS = 3000;
@@ -47,11 +49,16 @@ interface CheckResult {
   new_gone_s: number | null;
 }
 
-/** Runs one scenario of relay_check.py against kernelspec `kernel` and returns what it printed. */
-function check(scenario: string, kernel: string, jupyter: TestJupyter): CheckResult {
-  const run = spawnSync("/usr/bin/python3", [path.join("kernel", "test", "relay_check.py"), scenario, kernel], {
+/** Runs one scenario of relay_check.py against kernelspec `kernel` (as `user` when given) and returns what it printed. */
+function check(scenario: string, kernel: string, jupyter: TestJupyter, user?: OrdinaryUser): CheckResult {
+  const python = ["/usr/bin/python3", path.join("kernel", "test", "relay_check.py"), scenario, kernel];
+  const [command, ...args] = user ? ["runuser", "-u", user.name, "--", ...python] : python;
+  const home = user
+    ? { HOME: user.home, JUPYTER_RUNTIME_DIR: path.join(user.home, "runtime"), JUPYTER_DATA_DIR: path.join(user.home, "data"), WORKBOOK_HISTORY_FILE: path.join(user.home, "history.jsonl") }
+    : {};
+  const run = spawnSync(command, args, {
     cwd: PACKAGE_ROOT,
-    env: { ...jupyter.env, WORKBOOK_SNAPSHOT_REFRESH: "0" },
+    env: { ...jupyter.env, WORKBOOK_SNAPSHOT_REFRESH: "0", ...home },
     encoding: "utf8",
     timeout: 240_000,
   });
@@ -154,6 +161,38 @@ test("restart ends the old relay and kernel, shutdown the new ones, and no priva
     assert.deepEqual(leftFolders([...r.old, ...r.new]), []);
   } finally {
     fs.rmSync(jupyter.dir, { recursive: true, force: true });
+  }
+});
+
+/** Why the ordinary-user test cannot run here, or undefined. */
+function noOrdinaryUser(): string | undefined {
+  if (process.getuid?.() !== 0) return "needs root (useradd)";
+  for (const tool of ["useradd", "userdel", "runuser"]) if (spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0) return `needs ${tool}`;
+  return undefined;
+}
+
+test("as an ordinary user with a HOME of their own, the relay answers early, the kernel behind it runs cells, and nothing of theirs runs after shutdown", { skip: noOrdinaryUser() }, () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "relay-user-"));
+  fs.chmodSync(work, 0o755);
+  const jupyter = jupyterWithSlowKernel();
+  fs.chmodSync(jupyter.dir, 0o755); // the kernelspec and sleep.js, readable by the user
+  const user = createOrdinaryUser(work, `wbrl${process.pid % 100000}`);
+  try {
+    const r = check("early-reply", SLOW_KERNEL, jupyter, user);
+    assert.ok(r.first_reply_ms < SLOW_START_MS, `first reply after ${r.first_reply_ms} ms`);
+    assert.equal(r.kernel_children, 1);
+    assert.equal(r.result, "42");
+    assert.equal(r.type_error_status, "error");
+    const restarted = check("shutdown", KERNEL_NAME, jupyter, user);
+    assert.equal(restarted.old.length, 2, `relay and kernel from the snapshot's launcher: ${JSON.stringify(restarted.old)}`);
+    assert.equal(restarted.after_count, 1);
+    assert.notEqual(restarted.new_gone_s, null);
+    assert.deepEqual(user.processes(), [], "the user still runs processes");
+    assert.deepEqual(leftFolders([...restarted.old, ...restarted.new]), []);
+  } finally {
+    user.remove();
+    fs.rmSync(jupyter.dir, { recursive: true, force: true });
+    fs.rmSync(work, { recursive: true, force: true });
   }
 });
 
