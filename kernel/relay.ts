@@ -68,7 +68,10 @@ function log(text: string): void {
   }
 }
 
-/** The kernel's connection file behind the relay: ipc sockets `<dir>/k-1` to `<dir>/k-5`, the front end's key. */
+/**
+ * The kernel's connection file behind the relay: ipc sockets `<dir>/k-1` to `<dir>/k-5`, the front end's key.
+ * @example privateConnection(readConnectionFile("kernel-1.json"), "/tmp/dl-workbook-relay-42-x1").shell_port // 1, at ipc:///tmp/dl-workbook-relay-42-x1/k-1
+ */
 export function privateConnection(info: ConnectionInfo, dir: string): ConnectionInfo {
   return { ...info, transport: "ipc", ip: path.join(dir, "k"), shell_port: 1, iopub_port: 2, stdin_port: 3, control_port: 4, hb_port: 5 };
 }
@@ -109,7 +112,7 @@ async function forward(from: Inbox, to: ((frames: Buffer[]) => void) | Outbox, i
   }
 }
 
-/** The header, parent and content of an iopub message, read without checking its signature (it comes from our own kernel). */
+/** A status message's execution state and whether it has a parent (the kernel's greeting has none); undefined for other messages. Read without checking the signature: it comes from our own kernel. */
 function statusOf(frames: Buffer[]): { state: string; hasParent: boolean } | undefined {
   const at = frames.findIndex((frame) => frame.length === 9 && frame.toString() === "<IDS|MSG>");
   if (at < 0 || frames.length < at + 6) return undefined;
@@ -275,7 +278,10 @@ function privateFolder(): string {
   return fs.mkdtempSync(path.join(privateBase(), `${FOLDER_PREFIX}${process.pid}-`), { encoding: "utf8" });
 }
 
-/** Removes what relays killed before their kernel was ready left behind: this user's folders whose relay process is gone. */
+/**
+ * Removes what relays killed before their kernel was ready left behind: this user's folders whose relay process is gone.
+ * @example removeStaleFolders() // ["/tmp/dl-workbook-relay-4242-Ab12Cd"]
+ */
 export function removeStaleFolders(base: string = privateBase()): string[] {
   const removed: string[] = [];
   let names: string[] = [];
@@ -299,7 +305,10 @@ export function removeStaleFolders(base: string = privateBase()): string[] {
   return removed;
 }
 
-/** `relay.js [node options] <connection_file>`: runs the relay until the kernel ends, then exits with the kernel's code. */
+/**
+ * `relay.js [node options] <connection_file>`: runs the relay until the kernel ends, then exits with the kernel's code.
+ * @example runRelay(["--snapshot-blob", blob, "/run/user/1000/jupyter/kernel-1.json"])
+ */
 export function runRelay(argv: string[]): void {
   const connectionFile = argv[argv.length - 1];
   const nodeArgs = argv.slice(0, -1);
