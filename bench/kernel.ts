@@ -10,10 +10,12 @@
  *
  * Then, through jupyter_client as Jupyter starts kernels (bench/kernel_start.py, Debian's
  * python3-jupyter-client): each kernelspec's cold start, from KernelManager.start_kernel() to the
- * first kernel_info_reply, median of BENCH_JUPYTER_STARTS (default 10) starts, the kernels taking
- * turns: ours as `workbook kernel install` sets it up (the launcher, from the startup snapshot),
- * ours from its script, and tslab 1.0.22; the ratio ours / tslab (target <= 0.25), the time to
- * wait_for_ready() and to the first cell's result, and whether type checking was on.
+ * first kernel_info_reply, to wait_for_ready() and to the first cell's result, medians of
+ * BENCH_JUPYTER_STARTS (default 10) starts, the kernels taking turns: ours as `workbook kernel
+ * install` sets it up (the launcher starts the relay, kernel/relay.ts, in front of the kernel from
+ * the startup snapshot), ours from the snapshot without the relay (`node --snapshot-blob`), ours
+ * from its script, and tslab 1.0.22; each with its ratio to tslab (target for the installed
+ * kernelspec's first reply: <= 0.25), and whether type checking was on.
  *
  * Environment: BENCH_CELLS (default 30) cells per measurement; BENCH_STARTS (default 3) cold starts;
  * BENCH_JUPYTER_STARTS (default 10) starts per kernelspec through jupyter_client (0 skips them).
@@ -28,6 +30,7 @@ import { decode, encode, newHeader, Signer } from "../kernel/wire";
 import type { ConnectionInfo, WireMessage } from "../kernel/wire";
 import { PACKAGE_ROOT } from "../kernel/info";
 import { installKernelspec, KERNEL_NAME } from "../kernel/kernelspec";
+import { ensureKernelspecSnapshot } from "../kernel/snapshot/launcher";
 import type { KernelJson } from "../kernel/kernelspec";
 import { freePort } from "../lab/jupyter-process";
 
@@ -36,6 +39,15 @@ const STARTS = Number(process.env.BENCH_STARTS ?? 3);
 const JUPYTER_STARTS = Number(process.env.BENCH_JUPYTER_STARTS ?? 10);
 const TSLAB_SPEC = "tslab-1.0.22";
 const SCRIPT_SPEC = "dl-workbook-script";
+const SNAPSHOT_SPEC = "dl-workbook-snapshot";
+/** The kernelspecs timed through jupyter_client, in the table's order. */
+const JUPYTER_KERNELS: readonly { spec: string; label: string }[] = [
+  { spec: KERNEL_NAME, label: "dl-workbook as installed (relay + snapshot)" },
+  { spec: SNAPSHOT_SPEC, label: "dl-workbook snapshot, no relay" },
+  { spec: SCRIPT_SPEC, label: "dl-workbook script start" },
+  { spec: TSLAB_SPEC, label: "tslab 1.0.22" },
+];
+
 /** tslab as published, with its own TypeScript fork (bench/tslab-anchor.ts). */
 const TSLAB_ANCHOR = path.join(__dirname, "tslab-anchor.js");
 
@@ -224,6 +236,9 @@ interface JupyterStart {
   first_cell_ms?: number;
   type_checking?: boolean;
   from_snapshot?: boolean;
+  /** RSS in MB of the process Jupyter started (for ours as installed: the relay) and of its child processes (the kernel behind the relay), last start only. */
+  rss_mb?: number;
+  children_rss_mb?: number;
 }
 
 /** A Python that has jupyter_client: Debian's first (pyenv's python3 often lacks it), then python3 on PATH. */
@@ -253,10 +268,11 @@ function measureThroughJupyter(dir: string): JupyterStart[] | string {
     const spec: KernelJson = { argv, display_name: name, language: "typescript", interrupt_mode: "message" };
     fs.writeFileSync(path.join(kernels, name, "kernel.json"), JSON.stringify(spec));
   };
+  writeSpec(SNAPSHOT_SPEC, [process.execPath, "--snapshot-blob", ensureKernelspecSnapshot().blob, "{connection_file}"]);
   writeSpec(SCRIPT_SPEC, [process.execPath, path.join(PACKAGE_ROOT, "dist", "kernel", "main.js"), "{connection_file}"]);
   writeSpec(TSLAB_SPEC, [process.execPath, "-r", TSLAB_ANCHOR, path.join(PACKAGE_ROOT, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"]);
   console.log(`\nThrough jupyter_client (${python}): ${JUPYTER_STARTS} cold starts per kernelspec, taking turns (install with the snapshot: ${(installMs / 1000).toFixed(1)} s) ...`);
-  const run = spawnSync(python, [script, String(JUPYTER_STARTS), KERNEL_NAME, SCRIPT_SPEC, TSLAB_SPEC], {
+  const run = spawnSync(python, [script, String(JUPYTER_STARTS), ...JUPYTER_KERNELS.map((k) => k.spec)], {
     cwd: dir,
     encoding: "utf8",
     env: {
@@ -278,32 +294,33 @@ function measureThroughJupyter(dir: string): JupyterStart[] | string {
     .map((line) => JSON.parse(line) as JupyterStart);
 }
 
+/** The table of starts through jupyter_client: medians per kernelspec, each with its ratio to tslab. */
 function printJupyterTable(starts: JupyterStart[]): void {
-  const names = [KERNEL_NAME, SCRIPT_SPEC, TSLAB_SPEC];
+  const names = JUPYTER_KERNELS.map((k) => k.spec);
   const of = (name: string): JupyterStart[] => starts.filter((s) => s.kernel === name);
   const last = (name: string): JupyterStart | undefined => of(name).pop();
-  const firstReply = (name: string): number => median(of(name).map((s) => s.first_reply_ms));
-  const labels = ["dl-workbook (kernelspec: launcher, snapshot)", "dl-workbook (script start)", "tslab 1.0.22"];
+  const medianOf = (name: string, field: "first_reply_ms" | "ready_ms" | "first_cell_ms"): number => median(of(name).map((s) => s[field] ?? NaN));
   const yes = (flag: boolean | undefined): string => (flag ? "yes" : "no");
-  const rows = [
-    ["", ...labels],
-    ["cold start -> first kernel_info_reply (median ms)", ...names.map((n) => firstReply(n).toFixed(0))],
-    ["  min - max (ms)", ...names.map((n) => `${Math.min(...of(n).map((s) => s.first_reply_ms)).toFixed(0)} - ${Math.max(...of(n).map((s) => s.first_reply_ms)).toFixed(0)}`)],
-    ["cold start -> wait_for_ready() (median ms)", ...names.map((n) => median(of(n).map((s) => s.ready_ms)).toFixed(0))],
-    ["cold start -> first cell's result (last start, ms)", ...names.map((n) => last(n)?.first_cell_ms?.toFixed(0) ?? "-")],
-    ["type checking on", ...names.map((n) => yes(last(n)?.type_checking))],
-    ["started from the dl-workbook snapshot", ...names.map((n) => yes(last(n)?.from_snapshot))],
-  ];
+  const rows = [["", ...JUPYTER_KERNELS.map((k) => k.label)]];
+  for (const [field, label] of [
+    ["first_reply_ms", "first kernel_info_reply"],
+    ["ready_ms", "wait_for_ready()"],
+    ["first_cell_ms", "first cell's result"],
+  ] as const) {
+    const tslab = medianOf(TSLAB_SPEC, field);
+    rows.push([`cold start -> ${label} (median ms)`, ...names.map((n) => medianOf(n, field).toFixed(0))]);
+    rows.push(["  ratio to tslab", ...names.map((n) => (medianOf(n, field) / tslab).toFixed(2))]);
+  }
+  rows.push(["first kernel_info_reply, min - max (ms)", ...names.map((n) => `${Math.min(...of(n).map((s) => s.first_reply_ms)).toFixed(0)} - ${Math.max(...of(n).map((s) => s.first_reply_ms)).toFixed(0)}`)]);
+  rows.push(["RSS after the first cells: started process + its children (MB)", ...names.map((n) => `${last(n)?.rss_mb?.toFixed(0) ?? "-"} + ${last(n)?.children_rss_mb?.toFixed(0) ?? "-"}`)]);
+  rows.push(["type checking on", ...names.map((n) => yes(last(n)?.type_checking))]);
+  rows.push(["started from the dl-workbook snapshot", ...names.map((n) => yes(last(n)?.from_snapshot))]);
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
   for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c])).join("  "));
-  const tslab = firstReply(TSLAB_SPEC);
-  for (const [name, label] of [
-    [KERNEL_NAME, "kernelspec"],
-    [SCRIPT_SPEC, "script start"],
-  ]) {
-    const ratio = firstReply(name) / tslab;
-    console.log(`ratio ours (${label}) / tslab, cold start to first kernel_info_reply: ${ratio.toFixed(2)} (target <= 0.25: ${ratio <= 0.25 ? "met" : "NOT met"})`);
-  }
+  const ratio = medianOf(KERNEL_NAME, "first_reply_ms") / medianOf(TSLAB_SPEC, "first_reply_ms");
+  console.log(`ratio ours (kernelspec as installed) / tslab, cold start to first kernel_info_reply: ${ratio.toFixed(2)} (target <= 0.25: ${ratio <= 0.25 ? "met" : "NOT met"})`);
+  const cell = medianOf(KERNEL_NAME, "first_cell_ms") / medianOf(SNAPSHOT_SPEC, "first_cell_ms");
+  console.log(`first cell's result, ours as installed / snapshot without the relay: ${cell.toFixed(2)} (the relay should cost nothing here: about 1)`);
 }
 
 async function main(): Promise<void> {

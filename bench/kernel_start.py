@@ -5,11 +5,13 @@
 Starts each named kernelspec STARTS times, the names taking turns so that both see the same load.
 Each start is timed from KernelManager.start_kernel() to the first kernel_info_reply, and to the
 moment jupyter_client's wait_for_ready() would return (the loop below is its loop, timed: a reply,
-then any iopub message within 0.2 s, else kernel_info again). The last start of each kernel then
-times its first cell (`1 + 1`), checks that a type error is reported (type checking on) and asks
-whether the kernel came from the dl-workbook snapshot. Prints one JSON object per start.
+then any iopub message within 0.2 s, else kernel_info again), and to its first cell's result
+(`1 + 1`, sent once ready, as a front end does). The last start of each kernel then checks that a
+type error is reported (type checking on) and asks whether the kernel came from the dl-workbook
+snapshot. Prints one JSON object per start.
 """
 import json
+import os
 import sys
 import time
 from queue import Empty
@@ -17,6 +19,32 @@ from queue import Empty
 from jupyter_client.manager import KernelManager
 
 PROBE = 'typeof (process as any)[Symbol.for("dl-workbook.kernelSnapshot")] === "object"'
+
+
+def rss_mb(pid):
+    """Resident set size of a process in MB (Linux /proc), 0 when unknown."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0
+
+
+def children(pid):
+    """Process ids whose parent is pid (Linux /proc)."""
+    found = []
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        if entry.isdigit() and int(stat[stat.rindex(")") + 2 :].split()[1]) == pid:
+            found.append(int(entry))
+    return found
 
 
 def run_cell(kc, code, timeout=120):
@@ -63,13 +91,16 @@ def start(name, last):
                 continue
             break
         row = {"kernel": name, "first_reply_ms": 1000 * first_reply, "ready_ms": 1000 * (time.perf_counter() - t0)}
+        run_cell(kc, "1 + 1")
+        row["first_cell_ms"] = 1000 * (time.perf_counter() - t0)
         if last:
-            run_cell(kc, "1 + 1")
-            row["first_cell_ms"] = 1000 * (time.perf_counter() - t0)
             status, _ = run_cell(kc, "const notANumber: number = 'text'")
             row["type_checking"] = status == "error"
             _, value = run_cell(kc, PROBE)
             row["from_snapshot"] = value == "true"
+            pid = km.provisioner.process.pid
+            row["rss_mb"] = rss_mb(pid)
+            row["children_rss_mb"] = sum(rss_mb(child) for child in children(pid))
         return row
     finally:
         kc.stop_channels()

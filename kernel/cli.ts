@@ -26,8 +26,9 @@ Writes the kernelspec "${KERNEL_NAME}" (TypeScript (DL Workbook)) so JupyterLab,
   --quiet       print nothing
 
 Also builds the kernel's startup snapshot for this Node (a few seconds, once) and writes the launcher
-start-kernel.sh that kernel.json runs: it starts the kernel from the snapshot when the snapshot was
-built by this Node binary, else from dist/kernel/main.js (WORKBOOK_KERNEL_NO_SNAPSHOT=1 forces that).
+start-kernel.sh that kernel.json runs: when the snapshot was built by this Node binary it starts the
+relay dist/kernel/relay.js, which answers Jupyter at once and runs the kernel from the snapshot behind
+it, else dist/kernel/main.js (WORKBOOK_KERNEL_NO_SNAPSHOT=1 forces that).
 On Windows kernel.json runs dist/kernel/main.js directly.`,
   uninstall: `Usage: workbook kernel uninstall [--user | --sys-prefix | --prefix DIR]
 

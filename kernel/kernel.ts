@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { MessageChannel, Worker } from "worker_threads";
 import type { MessagePort } from "worker_threads";
-import { newHeader, readConnectionFile, replyTo } from "./wire";
+import { KERNEL_SESSION_VARIABLE, newHeader, RELAY_PID_VARIABLE, readConnectionFile, replyTo } from "./wire";
 import type { WireMessage } from "./wire";
 import { Flag, FLAG_COUNT } from "./threads";
 import type { Channel, ToMain, ToWire, WireThreadData } from "./threads";
@@ -53,7 +53,6 @@ type Request = { channel: "shell" | "control"; message: WireMessage };
 
 export class Kernel {
   private readonly flags = new Int32Array(new SharedArrayBuffer(4 * FLAG_COUNT));
-  private readonly session = newHeader("status", "").msg_id;
   private worker!: Worker;
   private inputPort!: MessagePort;
   private readonly queue: Request[] = [];
@@ -71,7 +70,11 @@ export class Kernel {
   private warmedUp = false;
   private readonly realExit = process.exit.bind(process);
 
-  constructor(private readonly connectionFile: string) {
+  /** `session`: the id every message of this kernel carries (the relay's, when a relay started it, kernel/relay.ts). */
+  constructor(
+    private readonly connectionFile: string,
+    private readonly session: string = newHeader("status", "").msg_id,
+  ) {
     this.streams = new StreamCapture((context, name, text) => this.publish(context.parent, "stream", { name, text }));
     this.comms = new CommManager((msgType, content, extra) => {
       this.streams.flush();
@@ -104,6 +107,8 @@ export class Kernel {
     this.inputPort = port1;
     const data: WireThreadData = { connectionFile: this.connectionFile, flags: this.flags.buffer, inputPort: port2, session: this.session };
     this.worker = new Worker(path.join(__dirname, "wire-thread.js"), { workerData: data, transferList: [port2] });
+    // the wire thread has its copy (it watches the relay); cells and what they start do not need it
+    delete process.env[RELAY_PID_VARIABLE];
     this.worker.on("message", (message: ToMain) => this.onWireMessage(message));
     this.worker.on("error", (err) => {
       this.log(`wire thread failed: ${err.stack ?? err.message}`);
@@ -427,7 +432,10 @@ export function startKernel(connectionFile: string): Kernel {
   refreshSnapshot = process.env.WORKBOOK_SNAPSHOT_REFRESH === "1";
   delete process.env.WORKBOOK_SNAPSHOT_REFRESH;
   conversions = conversionsFromEnvironment((why) => process.stderr.write(`dl-workbook kernel: ${why}\n`));
-  const kernel = new Kernel(connectionFile);
+  // set by the kernelspec's relay (kernel/relay.ts): its session id, for this kernel only
+  const session = process.env[KERNEL_SESSION_VARIABLE] || undefined;
+  delete process.env[KERNEL_SESSION_VARIABLE];
+  const kernel = new Kernel(connectionFile, session);
   kernel.start();
   return kernel;
 }

@@ -76,7 +76,7 @@ test("the installed kernelspec runs the launcher, which starts the kernel from t
     const launcher = fs.readFileSync(launcherOf(jupyter), "utf8");
     assert.ok(launcher.includes(`node='${process.execPath}'`), launcher);
     assert.ok(launcher.includes(`pointer='${kernelspecPointerFile()}'`), launcher);
-    assert.ok(launcher.includes('exec "$node" --snapshot-blob "$blob" "$@"'), launcher);
+    assert.ok(launcher.includes('exec "$node" "$relay" --snapshot-blob "$blob" "$@"'), launcher);
     assert.equal(kernelspecSnapshotNeedsRefresh(), false, "installKernelspec left the snapshot or its pointer stale");
     const result = startThroughJupyter(jupyter);
     assertWorks(result);
@@ -126,7 +126,7 @@ test("launcherScript quotes its paths for sh and starts the script when there is
     const script = path.join(dir, "start-kernel.sh");
     const main = path.join(dir, "print-args.js");
     fs.writeFileSync(main, "console.log(JSON.stringify(process.argv.slice(2)));\n");
-    fs.writeFileSync(script, launcherScript({ node: process.execPath, kernelMain: main, pointer: path.join(dir, "no pointer's here"), statArgs: statArguments() }));
+    fs.writeFileSync(script, launcherScript({ node: process.execPath, kernelMain: main, relay: path.join(dir, "relay.js"), pointer: path.join(dir, "no pointer's here"), statArgs: statArguments() }));
     const run = spawnSync("/bin/sh", [script, "conn file.json"], { encoding: "utf8" });
     assert.equal(run.status, 0, run.stderr);
     assert.deepEqual(JSON.parse(run.stdout), ["conn file.json"]);
@@ -164,7 +164,7 @@ test("a kernel rebuilds only the snapshot its launcher reads: a student of a sha
     const main = path.join(dir, "print-pointer.js");
     fs.writeFileSync(main, `console.log(process.env.${POINTER_VARIABLE});\n`);
     const installed = path.join(dir, "root's install", "kernelspec-abc.current");
-    fs.writeFileSync(script, launcherScript({ node: process.execPath, kernelMain: main, pointer: installed, statArgs: statArguments() }));
+    fs.writeFileSync(script, launcherScript({ node: process.execPath, kernelMain: main, relay: path.join(dir, "relay.js"), pointer: installed, statArgs: statArguments() }));
     const run = spawnSync("/bin/sh", [script, "conn.json"], { encoding: "utf8" });
     assert.equal(run.status, 0, run.stderr);
     assert.equal(run.stdout.trim(), installed);

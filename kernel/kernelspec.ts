@@ -50,6 +50,7 @@ export interface KernelJson {
 
 const LOGOS = ["logo-32x32.png", "logo-64x64.png", "logo-svg.svg"];
 const KERNEL_MAIN = path.join(PACKAGE_ROOT, "dist", "kernel", "main.js");
+const KERNEL_RELAY = path.join(PACKAGE_ROOT, "dist", "kernel", "relay.js");
 
 /** The user's Jupyter data directory's kernels folder. */
 export function userKernelsDir(): string {
@@ -142,7 +143,7 @@ function writeLauncher(dir: string, opts: KernelspecOptions): string {
     console.warn(`dl-workbook: kernels will start without the startup snapshot for now (about a second slower): ${(err as Error).message}`);
   }
   const file = path.join(dir, LAUNCHER_NAME);
-  fs.writeFileSync(file, launcherScript({ node: process.execPath, kernelMain: KERNEL_MAIN, pointer: kernelspecPointerFile(), statArgs: statArguments() }), { mode: 0o755 });
+  fs.writeFileSync(file, launcherScript({ node: process.execPath, kernelMain: KERNEL_MAIN, relay: KERNEL_RELAY, pointer: kernelspecPointerFile(), statArgs: statArguments() }), { mode: 0o755 });
   return file;
 }
 

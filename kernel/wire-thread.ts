@@ -20,7 +20,7 @@ import * as fs from "fs";
 import { parentPort, workerData } from "worker_threads";
 import type * as Zmq from "zeromq";
 import { loadZeromq } from "./load-zeromq";
-import { asText, decode, encode, newHeader, readConnectionFile, replyTo, Signer, socketAddress, WireError } from "./wire";
+import { asText, decode, encode, newHeader, readConnectionFile, RELAY_PID_VARIABLE, replyTo, Signer, socketAddress, WireError } from "./wire";
 import type { ConnectionInfo } from "./wire";
 import type { WireMessage } from "./wire";
 import { Flag } from "./threads";
@@ -171,6 +171,13 @@ class WireThread {
   watchFrontEnd(): void {
     const parentPid = parentPidFromEnv(process.env);
     if (parentPid === undefined) return;
+    // started by the kernelspec's relay (kernel/relay.ts), whose child this kernel is: re-parented
+    // already, the relay is gone (perhaps a zombie nobody reaped yet) and no front end can reach this kernel
+    if (process.env[RELAY_PID_VARIABLE] === String(parentPid) && process.ppid !== parentPid) {
+      log(`the relay that started this kernel (process ${parentPid}) is gone; shutting down`);
+      this.shutdown(false);
+      return;
+    }
     const watch = watchParent(parentPid, () => {
       log(`the front end that started this kernel (process ${parentPid}, from ${PARENT_PID_VARIABLE}) is gone; shutting down`);
       this.shutdown(false);

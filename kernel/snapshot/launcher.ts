@@ -3,13 +3,14 @@
  *
  * `node --snapshot-blob <blob>` makes Node exit when the blob was built by another Node binary,
  * so the kernelspec does not name the blob: it runs a small shell launcher (`start-kernel.sh` in
- * the kernelspec folder, written by {@link launcherScript}) that execs
- * `node --snapshot-blob <blob> <connection_file>` only when the pointer file
- * (`build/kernel-snapshot/kernelspec-<hash of node's path>.current`) names a blob that exists and
- * was built by this very binary: same path, and the same size and modification time as recorded
- * when it was built (Node's version is recorded beside them; a new version is a new binary).
- * Otherwise it execs `node dist/kernel/main.js <connection_file>`, the script start.
- * `exec` keeps one process, so Jupyter's signals and kill reach the kernel itself.
+ * the kernelspec folder, written by {@link launcherScript}) that execs the relay,
+ * `node dist/kernel/relay.js --snapshot-blob <blob> <connection_file>` (kernel/relay.ts: it binds
+ * Jupyter's ports and answers kernel_info at once, and starts `node --snapshot-blob <blob>` behind
+ * them), only when the pointer file (`build/kernel-snapshot/kernelspec-<hash of node's path>.current`)
+ * names a blob that exists and was built by this very binary: same path, and the same size and
+ * modification time as recorded when it was built (Node's version is recorded beside them; a new
+ * version is a new binary). Otherwise it execs `node dist/kernel/main.js <connection_file>`, the
+ * script start, which answers as fast by itself. `exec` keeps one process for Jupyter to signal.
  *
  * The kernel then checks, once idle, whether the snapshot is still current (Node binary, TypeScript,
  * builder and every declaration file in it; {@link kernelspecSnapshotNeedsRefresh}) and, if not,
@@ -17,7 +18,7 @@
  *
  * ```ts
  * const snapshot = ensureKernelspecSnapshot();   // what `workbook kernel install` does
- * fs.writeFileSync("start-kernel.sh", launcherScript({ node: process.execPath, kernelMain, pointer: kernelspecPointerFile() }));
+ * fs.writeFileSync("start-kernel.sh", launcherScript({ node: process.execPath, kernelMain, relay, pointer: kernelspecPointerFile() }));
  * ```
  */
 import { spawn, spawnSync } from "child_process";
@@ -118,6 +119,8 @@ export interface LauncherPaths {
   node: string;
   /** dist/kernel/main.js, the script start. */
   kernelMain: string;
+  /** dist/kernel/relay.js, which starts the kernel from the snapshot behind ports it answers on at once. */
+  relay: string;
   /** The pointer file ({@link kernelspecPointerFile} of `node`). */
   pointer: string;
   /** `stat` arguments that print "<size> <mtime>" here ({@link statArguments}); without them the launcher always starts from the script. */
@@ -126,7 +129,7 @@ export interface LauncherPaths {
 
 /**
  * The POSIX sh launcher that the kernelspec's argv runs (`/bin/sh start-kernel.sh {connection_file}`).
- * @example fs.writeFileSync(path.join(specDir, "start-kernel.sh"), launcherScript({ node, kernelMain, pointer, statArgs }))
+ * @example fs.writeFileSync(path.join(specDir, "start-kernel.sh"), launcherScript({ node, kernelMain, relay, pointer, statArgs }))
  */
 export function launcherScript(paths: LauncherPaths): string {
   const check = paths.statArgs
@@ -135,7 +138,7 @@ export function launcherScript(paths: LauncherPaths): string {
         '  { read -r blob; read -r stamp; } < "$pointer"',
         "  # built by this very binary: Node exits on a snapshot built by another one",
         `  if [ -r "$blob" ] && [ "$(stat ${paths.statArgs.map(shellQuote).join(" ")} "$node" 2>/dev/null)" = "$stamp" ]; then`,
-        '    exec "$node" --snapshot-blob "$blob" "$@"',
+        '    exec "$node" "$relay" --snapshot-blob "$blob" "$@"',
         "  fi",
         "fi",
       ]
@@ -143,10 +146,12 @@ export function launcherScript(paths: LauncherPaths): string {
   return [
     "#!/bin/sh",
     "# The dl-workbook kernel's launcher, written by `workbook kernel install` (kernel/snapshot/launcher.ts).",
-    "# Starts the kernel from its V8 startup snapshot when the snapshot was built by this Node binary,",
+    "# Starts the kernel from its V8 startup snapshot, behind the relay that answers Jupyter meanwhile",
+    "# (kernel/relay.ts), when the snapshot was built by this Node binary,",
     "# else from its script; the kernel rebuilds a missing or stale snapshot in the background.",
     `node=${shellQuote(paths.node)}`,
     `main=${shellQuote(paths.kernelMain)}`,
+    `relay=${shellQuote(paths.relay)}`,
     `pointer=${shellQuote(paths.pointer)}`,
     `: "\${${REFRESH_VARIABLE}:=1}"`,
     `export ${REFRESH_VARIABLE}`,
