@@ -7,6 +7,7 @@
 import { after, test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import Module from "module";
 import { Executor } from "./executor";
@@ -96,4 +97,74 @@ test("cells see @types/node's globals but no other @types package's unless they 
   assert.equal(await value("typeof process.versions.node"), "string");
   assert.match(await typeError("const dollar: unknown = $;"), /Cannot find name '\$'/);
   assert.match(await typeError("const lodash: unknown = _;"), /Cannot find name '_'/);
+});
+
+/** A compiler host whose programs resolve modules through `cache`, as the watch program's host does (so its package.json cache outlives a program). */
+function withCache(ts: typeof import("typescript"), options: import("typescript").CompilerOptions, cache: import("typescript").ModuleResolutionCache): import("typescript").CompilerHost {
+  const host: import("typescript").CompilerHost = ts.createCompilerHost(options);
+  host.getModuleResolutionCache = () => cache;
+  host.resolveModuleNameLiterals = (literals, containingFile, redirected, opts, file) =>
+    literals.map((literal) => ts.resolveModuleName(literal.text, containingFile, opts, host, cache, redirected, ts.getModeForUsageLocation(file, literal, opts)));
+  return host;
+}
+
+test("each file's module format is kept per package.json cache and gives what TypeScript's own walk gives, also after a package.json changes", () => {
+  const fixed = tslabTypeScript();
+  // the same TypeScript without the kernel's fixes (the root node_modules copy of the pinned version)
+  const plain = Module.createRequire(path.join(PACKAGE_ROOT, "package.json"))("typescript") as typeof import("typescript");
+  assert.equal(plain.version, fixed.version);
+  assert.notEqual(plain, fixed);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-formats-"));
+  try {
+    const write = (file: string, text: string): void => {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), text);
+    };
+    write("node_modules/esm-pkg/package.json", JSON.stringify({ name: "esm-pkg", type: "module", types: "index.d.ts" }));
+    write("node_modules/esm-pkg/index.d.ts", "export declare const e: number;\n");
+    write("node_modules/cjs-pkg/package.json", JSON.stringify({ name: "cjs-pkg", types: "lib/index.d.ts" }));
+    write("node_modules/cjs-pkg/lib/index.d.ts", "export declare const c: number;\n");
+    write("main.ts", 'import { e } from "esm-pkg";\nimport { c } from "cjs-pkg";\nexport const sum = e + c;\n');
+    /** The module format of every package file in two programs in a row (the second reusing the first), with a package.json edit between them. */
+    const formats = (ts: typeof import("typescript"), edit: (cache: import("typescript").ModuleResolutionCache) => void): string[][] => {
+      const options: import("typescript").CompilerOptions = { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Node10, noEmit: true, types: [] };
+      const cache = ts.createModuleResolutionCache(dir, (f) => f, options);
+      const host = withCache(ts, options, cache);
+      const seen = (program: import("typescript").Program): string[] =>
+        program
+          .getSourceFiles()
+          .filter((f) => f.fileName.startsWith(path.join(dir, "node_modules") + path.sep))
+          .map((f) => `${path.relative(dir, f.fileName)} ${String(f.impliedNodeFormat)} ${(f as { packageJsonLocations?: string[] }).packageJsonLocations?.length ?? 0}`);
+      const first = ts.createProgram({ rootNames: [path.join(dir, "main.ts")], options, host });
+      const before = seen(first);
+      edit(cache);
+      return [before, seen(ts.createProgram({ rootNames: [path.join(dir, "main.ts")], options, host, oldProgram: first }))];
+    };
+    const makeCjsEsm = (cache: import("typescript").ModuleResolutionCache): void => {
+      write("node_modules/cjs-pkg/package.json", JSON.stringify({ name: "cjs-pkg", type: "module", types: "lib/index.d.ts" }));
+      // what TypeScript's watch does when a package.json changes: the cached lookup goes
+      (cache.getPackageJsonInfoCache() as unknown as { getInternalMap(): Map<string, unknown> | undefined }).getInternalMap()?.delete(path.join(dir, "node_modules/cjs-pkg/package.json"));
+    };
+    const expected = formats(plain, makeCjsEsm);
+    write("node_modules/cjs-pkg/package.json", JSON.stringify({ name: "cjs-pkg", types: "lib/index.d.ts" }));
+    const got = formats(fixed, makeCjsEsm);
+    assert.deepEqual(got, expected);
+    assert.ok(
+      expected[0].some((f) => f.startsWith("node_modules/esm-pkg/index.d.ts 99")),
+      JSON.stringify(expected),
+    );
+    assert.ok(
+      expected[1].some((f) => f.startsWith("node_modules/cjs-pkg/lib/index.d.ts 99")),
+      `the edit is seen: ${JSON.stringify(expected)}`,
+    );
+    // the answers are kept: the fixed cache holds them for the program's options
+    const options = { module: fixed.ModuleKind.ESNext, moduleResolution: fixed.ModuleResolutionKind.Node10, noEmit: true, types: [] };
+    const cache = fixed.createModuleResolutionCache(dir, (f) => f, options);
+    const host = withCache(fixed, options, cache);
+    fixed.createProgram({ rootNames: [path.join(dir, "main.ts")], options, host });
+    const kept = (cache.getPackageJsonInfoCache() as { workbookCreateOptions?: (o: object, m: unknown, d: string) => Map<string, unknown> }).workbookCreateOptions;
+    assert.ok(kept && kept(options, host.jsDocParsingMode, host.getCurrentDirectory()).size > 0, "the module formats of the program's files are kept");
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

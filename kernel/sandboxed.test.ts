@@ -51,3 +51,54 @@ test("under the permission model, a cell importing a missing module gets its typ
     fs.rmSync(outside, { recursive: true, force: true });
   }
 });
+
+test("under the permission model, TypeScript watches nothing the kernel cannot change, and still sees a module written into the notebook's folder", () => {
+  // the package is readable, not writable: its folders are not watched (each fs.watch of tfjs's many folders cost CPU in every grading kernel)
+  const outside = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-watch-"));
+  const notebookDir = path.join(outside, "notebook");
+  fs.mkdirSync(notebookDir);
+  const cells = [
+    'import * as tf from "@tensorflow/tfjs";\ntf.scalar(2).dataSync()[0]',
+    'import { later } from "./later";\nlater',
+    'require("fs").writeFileSync("later.ts", "export const later: number = 5;\\n");',
+    'import { later } from "./later";\nlater + 1',
+  ];
+  const script = [
+    "const fs = require('fs');",
+    "const watched = [];",
+    "const watch = fs.watch;",
+    "fs.watch = (p, ...rest) => { watched.push(String(p)); return watch(p, ...rest); };",
+    `const { Executor } = require(${JSON.stringify(path.join(__dirname, "executor.js"))});`,
+    "const executor = new Executor(process.cwd());",
+    `const cells = ${JSON.stringify(cells)};`,
+    "(async () => {",
+    "  const outcomes = [];",
+    "  for (const [i, code] of cells.entries()) {",
+    "    const r = await executor.run(code, i + 1, () => false);",
+    "    outcomes.push(r.status === 'ok' ? ['ok', r.value] : ['error', r.evalue]);",
+    "    await new Promise((resolve) => setTimeout(resolve, 300));",
+    "  }",
+    "  console.log(JSON.stringify({ outcomes, watched }));",
+    "  executor.dispose();",
+    "  process.exit(0);",
+    "})();",
+  ].join("\n");
+  const flags = ["--experimental-permission", "--allow-addons", "--allow-worker", `--allow-fs-read=${PACKAGE_ROOT}`, `--allow-fs-read=${notebookDir}`, `--allow-fs-write=${notebookDir}`];
+  try {
+    const run = spawnSync(process.execPath, [...flags, "-e", script], { cwd: notebookDir, encoding: "utf8", timeout: 120_000 });
+    assert.equal(run.status, 0, run.stderr);
+    const { outcomes, watched } = JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as { outcomes: [string, unknown][]; watched: string[] };
+    assert.deepEqual(outcomes[0], ["ok", 2]);
+    assert.equal(outcomes[1][0], "error", JSON.stringify(outcomes[1]));
+    assert.match(String(outcomes[1][1]), /Cannot find module '\.\/later'/);
+    assert.deepEqual(outcomes[3], ["ok", 6], "the module written by a cell is found once it exists");
+    const inPackage = watched.filter((p) => path.resolve(p).startsWith(PACKAGE_ROOT + path.sep) || path.resolve(p) === PACKAGE_ROOT);
+    assert.deepEqual(inPackage, [], "no folder or file of the package is watched");
+    assert.ok(
+      watched.some((p) => path.resolve(p).startsWith(notebookDir)),
+      `the notebook's folder is watched: ${JSON.stringify(watched)}`,
+    );
+  } finally {
+    fs.rmSync(outside, { recursive: true, force: true });
+  }
+});

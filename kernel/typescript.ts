@@ -121,11 +121,20 @@ const NO_WATCH: TS.FileWatcher = { close: () => undefined };
  * missing node_modules folders above the notebook's folder (`/home/x/node_modules` for a notebook
  * in `/home/x/course`), and the first such cell, and every cell after it, failed. A folder the
  * kernel may not read cannot change what a cell sees, so not watching it loses nothing.
+ *
+ * Under the permission model, the same holds for what the kernel may read but not write (the
+ * package and its node_modules, mounted read-only in the grader's sandbox): nothing in the kernel's
+ * reach changes it, so those watches are skipped too. They were most of the first program's cost in
+ * a grading kernel: TypeScript watches each package folder where a lookup failed (`x.ts` before
+ * `x.d.ts`) recursively, one `fs.watch` per subfolder of tfjs's packages, about 0.2 CPU s per
+ * kernel. Folders the kernel may write, and those above them, are watched as before.
  */
 function skipForbiddenWatches(sys: TS.System): void {
+  const unchanging = unchangingUnderPermissions();
   const tolerant =
-    <A extends unknown[]>(watch: (...args: A) => TS.FileWatcher) =>
+    <A extends [string, ...unknown[]]>(watch: (...args: A) => TS.FileWatcher) =>
     (...args: A): TS.FileWatcher => {
+      if (unchanging?.(args[0])) return NO_WATCH;
       try {
         return watch(...args);
       } catch (err) {
@@ -135,6 +144,28 @@ function skipForbiddenWatches(sys: TS.System): void {
     };
   if (sys.watchFile) sys.watchFile = tolerant(sys.watchFile.bind(sys));
   if (sys.watchDirectory) sys.watchDirectory = tolerant(sys.watchDirectory.bind(sys));
+}
+
+/** The part of Node's permission model the kernel asks (`process.permission`, defined only while the model is on). */
+interface PermissionModel {
+  has(scope: "fs.write", reference?: string): boolean;
+}
+
+/**
+ * Under Node's permission model: whether a path is one that nothing the kernel runs can change (it
+ * may not write there, and it is not a folder above the kernel's folder, whose watch sees that
+ * folder's entries). Undefined without the permission model, where anything may change.
+ * @example unchangingUnderPermissions()?.("/pkg/node_modules/@tensorflow/tfjs-core") // true in the grader's sandbox
+ */
+export function unchangingUnderPermissions(cwd = process.cwd()): ((p: string) => boolean) | undefined {
+  const permission = (process as NodeJS.Process & { permission?: PermissionModel }).permission;
+  if (!permission) return undefined;
+  const here = path.resolve(cwd);
+  return (p) => {
+    const target = path.resolve(p);
+    const above = here === target || here.startsWith(target.endsWith(path.sep) ? target : target + path.sep);
+    return !above && !permission.has("fs.write", target);
+  };
 }
 
 /**

@@ -36,6 +36,12 @@ export const SNAPSHOT_MARK = Symbol.for("dl-workbook.kernelSnapshot");
 /** The name of the (virtual) file the warm-up type checks, in the package root. */
 export const WARM_FILE_NAME = "__workbook_snapshot_warm_up__.ts";
 
+const CREATE_OPTIONS = "  function getCreateSourceFileOptions(fileName, moduleResolutionCache2, host2, options2) {\n";
+const PACKAGE_JSON_CACHE = [
+  "  function clear2() {\n    cache = void 0;\n  }\n  function getInternalMap() {\n    return cache;\n  }",
+  "  return { getPackageJsonInfo: getPackageJsonInfo2, setPackageJsonInfo, clear: clear2, getInternalMap };",
+];
+
 const CREATE_ALL_EXPORT_EXPRESSIONS = "  function createAllExportExpressions(name, value, location) {\n    const exportedNames = getExports(name);";
 
 /**
@@ -55,6 +61,48 @@ export const TYPESCRIPT_CELL_FIXES: readonly SourceFix[] = [
       "\n",
       "\n    if (!isIdentifier(name)) return setTextRange(factory2.createAssignment(Debug.checkDefined(visitNode(name, visitor, isExpression)), value), location);\n",
     ),
+  },
+  {
+    why:
+      "every program TypeScript 5.9 builds asks, for each of its 800 files, which module format the file has (getCreateSourceFileOptions): " +
+      "since 5.6 also under moduleResolution node10 for a file in node_modules, which all of a cell's declaration files are, by walking up " +
+      "its folders to the nearest package.json. The walks are answered from the package.json cache, and still cost about a quarter of a " +
+      "trivial cell (4 of 17 ms). The answers are kept per file beside that cache, for the same compiler options, and forgotten whenever " +
+      "the cache is cleared or its map handed out (the only ways its entries change), so every answer is the one the walk would give",
+    find: CREATE_OPTIONS,
+    replace:
+      CREATE_OPTIONS +
+      [
+        "    const packageJsonInfoCache = moduleResolutionCache2 == null ? void 0 : moduleResolutionCache2.getPackageJsonInfoCache();",
+        "    const known = packageJsonInfoCache && !packageJsonInfoCache.isReadonly && packageJsonInfoCache.workbookCreateOptions ? packageJsonInfoCache.workbookCreateOptions(options2, host2.jsDocParsingMode, currentDirectory) : void 0;",
+        "    const kept = known == null ? void 0 : known.get(fileName);",
+        "    if (kept) return kept;",
+        "    const created = getCreateSourceFileOptionsUncached(fileName, moduleResolutionCache2, host2, options2);",
+        "    if (known) known.set(fileName, created);",
+        "    return created;",
+        "  }",
+        "  function getCreateSourceFileOptionsUncached(fileName, moduleResolutionCache2, host2, options2) {",
+        "",
+      ].join("\n"),
+  },
+  {
+    why: "the package.json cache keeps the answers of getCreateSourceFileOptions (the fix above) until it is cleared or its map is handed out",
+    find: PACKAGE_JSON_CACHE[0],
+    replace: [
+      "  function workbookCreateOptions(options, jsDocParsingMode, directory) {",
+      "    if (!workbookKnown || workbookKey.options !== options || workbookKey.jsDocParsingMode !== jsDocParsingMode || workbookKey.directory !== directory) {",
+      "      workbookKnown = new Map();",
+      "      workbookKey = { options, jsDocParsingMode, directory };",
+      "    }",
+      "    return workbookKnown;",
+      "  }",
+      "  function clear2() {\n    cache = void 0;\n    workbookKnown = void 0;\n  }\n  function getInternalMap() {\n    workbookKnown = void 0;\n    return cache;\n  }",
+    ].join("\n"),
+  },
+  {
+    why: "the package.json cache hands out the kept answers (the fixes above)",
+    find: PACKAGE_JSON_CACHE[1],
+    replace: "  let workbookKnown, workbookKey;\n  return { getPackageJsonInfo: getPackageJsonInfo2, setPackageJsonInfo, clear: clear2, getInternalMap, workbookCreateOptions };",
   },
 ];
 
