@@ -4,7 +4,7 @@
  * own, a read of a hidden folder and a write outside the scratch folder (with Node's permission
  * model switched off, so the OS layers stand alone), the permission model alone, a signal to a
  * process of the grader's user, a thread bomb, heap and address-space bombs, and a kernel that must
- * start and run a cell. Pass or fail per layer; about 10 seconds.
+ * start and run a cell. Pass or fail per layer, each attack bounded by its own time limit.
  */
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";

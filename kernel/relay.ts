@@ -5,9 +5,9 @@
  *
  * `node dist/kernel/relay.js [node options for the kernel] <connection_file>`, which the launcher
  * (kernel/snapshot/launcher.ts) runs when the snapshot is current. Deserializing the snapshot takes
- * about 0.35 s before any kernel code runs, too long for a fast first kernel_info_reply; this
- * script start (no TypeScript: zeromq, the wire code and kernel_info) binds the connection file's
- * five ports in about 0.1 s and starts the kernel as its child, `node <options> <private file>`,
+ * several times as long as a script start before any kernel code runs, too long for a fast first
+ * kernel_info_reply; this script start (no TypeScript: zeromq, the wire code and kernel_info) binds
+ * the connection file's five ports at once and starts the kernel as its child, `node <options> <private file>`,
  * on private endpoints: ipc sockets in a mode-700 temporary folder, the same key.
  *
  * - shell, control, stdin: ROUTER (front end) <-> DEALER (connected to the kernel's ROUTER), the

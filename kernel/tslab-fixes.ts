@@ -30,7 +30,7 @@ export const CONVERTER_FIXES: readonly SourceFix[] = [
   {
     why:
       "convert() exports every top-level name of the cell with `export { <names> }`. It found the names by building a whole program " +
-      "for the cell and then a second one with the export line (about 35 ms each, with every declaration file); parsing and binding " +
+      "for the cell and then a second one with the export line (each with every declaration file); parsing and binding " +
       "the cell alone gives the same names, so one program per cell is enough. The names also came escaped (`___x` for `__x`)",
     find: [
       "        updateContent(prevDecl, src);",
@@ -113,7 +113,7 @@ export const CONVERTER_FIXES: readonly SourceFix[] = [
   {
     why:
       "the watch program wrapped each cell's program in a BuilderProgram, which records a dependency graph and signatures of " +
-      "all 800 files a dl-workbook import brings in (15 ms per cell); the converter gets a plain program (kernel/plain-program.ts)",
+      "all the files a dl-workbook import brings in, on every cell; the converter gets a plain program (kernel/plain-program.ts)",
     find: "}, sys, null, function (d) {",
     replace: "}, sys, workbookCreateProgram, function (d) {",
   },
@@ -133,8 +133,8 @@ export const CONVERTER_FIXES: readonly SourceFix[] = [
   {
     why:
       "every cell's program took in every package under node_modules/@types (TypeScript's default when `types` is unset): with " +
-      "JupyterLab's @types (jquery, lodash, react, d3, ...) installed, each cell checked against 1,195 declaration files instead of " +
-      "about 700 and saw their globals (`$`, `_`); cells get @types/node's globals, and any other package's types when they import it",
+      "JupyterLab's @types (jquery, lodash, react, d3, ...) installed, each cell checked against hundreds of declaration files more " +
+      "than it needs and saw their globals (`$`, `_`); cells get @types/node's globals, and any other package's types when they import it",
     find: "        typeRoots: getTypeRoots(),",
     replace: ["        typeRoots: getTypeRoots(),", '        types: ["node"],'].join("\n"),
   },

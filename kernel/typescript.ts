@@ -126,7 +126,7 @@ const NO_WATCH: TS.FileWatcher = { close: () => undefined };
  * package and its node_modules, mounted read-only in the grader's sandbox): nothing in the kernel's
  * reach changes it, so those watches are skipped too. They were most of the first program's cost in
  * a grading kernel: TypeScript watches each package folder where a lookup failed (`x.ts` before
- * `x.d.ts`) recursively, one `fs.watch` per subfolder of tfjs's packages, about 0.2 CPU s per
+ * `x.d.ts`) recursively, one `fs.watch` per subfolder of tfjs's packages, in every
  * kernel. Folders the kernel may write, and those above them, are watched as before.
  */
 function skipForbiddenWatches(sys: TS.System): void {

@@ -11,7 +11,7 @@
  *   subscriber gets one `status` message with the kernel's current execution state, so a client
  *   that subscribed after the kernel answered its first kernel_info_request still sees iopub work
  *   (jupyter_client's wait_for_ready otherwise sends kernel_info again, and that one waits behind
- *   the TypeScript warm-up: 0.3 s or 2.9 s to ready, by chance, before this).
+ *   the TypeScript warm-up, which made the time to ready vary severalfold from start to start).
  * Messages with a bad signature are dropped and logged on stderr, never handed on.
  * It also watches the front end that started the kernel (JPY_PARENT_PID, parent-poller.ts) and
  * shuts the kernel down when that process is gone, even while a cell blocks the main thread.

@@ -20,7 +20,7 @@ export const CHECK_CELL = { code: "6 * 7", expected: "42" };
 /**
  * Starts the run's first sandboxed kernel and has it run {@link CHECK_CELL}, before any
  * submission is graded. Returns that kernel, which then grades the first submission (the check
- * costs one cell, about 10 ms); throws {@link SandboxCheckError} naming the cause and the fix
+ * costs one trivial cell); throws {@link SandboxCheckError} naming the cause and the fix
  * when it cannot start or answers wrongly.
  * Example: `const first = await checkSandboxRunsKernel(settings);  // throws before any grading`
  */

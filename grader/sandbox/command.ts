@@ -51,13 +51,13 @@ export function withKernelSnapshot(install: KernelInstall, limits: SandboxLimits
  * - its heap cap;
  * - `--interrupt-budget=1000000` (about 7 times the default): a function must run that much longer
  *   before V8's optimizing compiler takes it up. A grading kernel lives a few seconds, and optimizing
- *   TypeScript's compiler functions in that time cost 0.6 of its 2.5 CPU seconds; hot numeric loops
- *   are still optimized, a few milliseconds later;
+ *   TypeScript's compiler functions in that time was a large share of its CPU time; hot numeric
+ *   loops are still optimized, a few milliseconds later;
  * - `--single-threaded-gc`: the grader already runs one kernel per core, and helper threads for
- *   garbage collection only added CPU time (0.2 s per kernel);
+ *   garbage collection only added CPU time;
  * - a young generation of 16 MB from the start and an initial heap of up to 400 MB: type checking
- *   allocates fast, and growing the heap step by step cost 35 young and one full collection per
- *   kernel (0.16 of 1.38 CPU seconds for the Adam notebook's cells).
+ *   allocates fast, and growing the heap step by step cost dozens of young collections and a full
+ *   one per kernel. The README's bench:grade section has the measured figures.
  */
 export function kernelV8Flags(limits: SandboxLimits): string[] {
   const initialHeap = Math.min(400, Math.floor(limits.memoryMB / 2));

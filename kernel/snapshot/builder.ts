@@ -3,8 +3,8 @@
  * compiler is already loaded and has already parsed and bound the declaration files every cell
  * needs (the ES2022 lib, @types/node, dl-workbook's and tfjs's .d.ts files).
  *
- * Without it each kernel pays that work on its first cells: about 1.5 CPU seconds, most of what a
- * graded submission costs. Started from the snapshot (`node --snapshot-blob <blob> <connection file>`),
+ * Without it each kernel pays that work on its first cells, most of what a graded submission
+ * costs (the README's bench:kernel and bench:grade sections have the figures). Started from the snapshot (`node --snapshot-blob <blob> <connection file>`),
  * the kernel finds those source files in memory; its programs use them in place of parsing again.
  *
  * Node runs this file with a `require` that knows only built-in modules, so it imports nothing of

@@ -64,10 +64,10 @@ export const TYPESCRIPT_CELL_FIXES: readonly SourceFix[] = [
   },
   {
     why:
-      "every program TypeScript 5.9 builds asks, for each of its 800 files, which module format the file has (getCreateSourceFileOptions): " +
+      "every program TypeScript 5.9 builds asks, for each of its files, which module format the file has (getCreateSourceFileOptions): " +
       "since 5.6 also under moduleResolution node10 for a file in node_modules, which all of a cell's declaration files are, by walking up " +
       "its folders to the nearest package.json. The walks are answered from the package.json cache, and still cost about a quarter of a " +
-      "trivial cell (4 of 17 ms). The answers are kept per file beside that cache, for the same compiler options, and forgotten whenever " +
+      "trivial cell. The answers are kept per file beside that cache, for the same compiler options, and forgotten whenever " +
       "the cache is cleared or its map handed out (the only ways its entries change), so every answer is the one the walk would give",
     find: CREATE_OPTIONS,
     replace:
