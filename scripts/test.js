@@ -25,7 +25,7 @@ const root = path.join(__dirname, "..", "dist");
  */
 const UNIT_TESTS = [
   "cli/args",
-  "grader/autograde/compare",
+  "grader/assign/compare",
   "grader/autograde/late",
   "grader/autograde/sanitise",
   "grader/autograde/submissions",
@@ -80,6 +80,7 @@ const UNIT_TESTS = [
   "projects/teams",
   "runner/book/render",
   "scripts/file-names",
+  "scripts/layering",
 ];
 
 function findTests(dir) {

@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { startKernel } from "../../kernel/client";
-import { compareResult } from "../autograde/compare";
+import { compareResult } from "./compare";
 import { runNotebookCells } from "./execute";
 import { computeExpected } from "./expected";
 import type { GradingSpec } from "./format";

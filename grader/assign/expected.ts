@@ -6,7 +6,7 @@
  */
 import * as path from "path";
 import { startKernel } from "../../kernel/client";
-import { compareResult } from "../autograde/compare";
+import { compareResult } from "./compare";
 import { evaluateCall, runNotebookCells } from "./execute";
 import type { GradingSpec, Notebook } from "./format";
 

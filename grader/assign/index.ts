@@ -13,6 +13,7 @@ export * from "./format";
 export { computeChecksum, isGrade, isLocked, isSolution, pythonFloatString } from "./checksum";
 export { assignmentName, checkSource, generateAssignment, gradedFunctionName, notebookJson, readNotebook, writeAssignment, GeneratedAssignment, TEST_GRADE_ID_PREFIX } from "./generate";
 export { computeExpected, ComputeExpectedOptions } from "./expected";
+export { bandCredit, compareResult, relativeError, CaseVerdict } from "./compare";
 export { evaluateCall, runNotebookCells, CellRun, RunCellsOptions } from "./execute";
 export { extractHiddenTests, asComparison, HIDDEN_TEST_FUNCTION, ExtractedCase } from "./hidden-tests";
 export { findRegions, markerOnLine, MarkerRegion, MarkerProblem, RegionKind } from "./markers";

@@ -3,7 +3,7 @@ export * from "./assignment";
 export * from "./submissions";
 export * from "./sanitise";
 export * from "./harness";
-export * from "./compare";
+export * from "../assign/compare";
 export * from "./late";
 export * from "./run-submission";
 export * from "./score";

@@ -1,5 +1,5 @@
 import type { GradingSpec } from "../assign/format";
-import { compareResult } from "./compare";
+import { compareResult } from "../assign/compare";
 import type { LateVerdict, SubmissionScore, TestScore } from "../results";
 import type { SubmissionRun } from "./run-submission";
 

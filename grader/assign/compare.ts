@@ -1,4 +1,9 @@
-import type { Comparison, CreditBand, JsonValue } from "../assign/format";
+/**
+ * How a hidden test's result is compared with its expected value: the comparisons an assignment's
+ * grading spec declares (format.ts), used when the assignment is generated (expected.ts checks its
+ * own reference solution) and when submissions are graded (autograde/score.ts).
+ */
+import type { Comparison, CreditBand, JsonValue } from "./format";
 
 /** The verdict on one hidden test case: the credit earned (0..1) and what to tell the student. */
 export interface CaseVerdict {
