@@ -6,27 +6,14 @@ import time
 
 from jupyter_client.manager import KernelManager
 
+from cells import execute
+
 TIMEOUT = 120
 
 
 def run_cell(kc, code):
-    msg_id = kc.execute(code)
-    result = None
-    error = None
-    while True:
-        msg = kc.get_iopub_msg(timeout=TIMEOUT)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["msg_type"] == "execute_result":
-            result = msg["content"]["data"]["text/plain"]
-        if msg["msg_type"] == "error":
-            error = msg["content"]["evalue"] + "\n" + "\n".join(msg["content"]["traceback"])
-        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            break
-    while True:
-        reply = kc.get_shell_msg(timeout=TIMEOUT)
-        if reply["parent_header"].get("msg_id") == msg_id:
-            return {"status": reply["content"]["status"], "result": result, "error": error}
+    reply, result, error = execute(kc, code, TIMEOUT)
+    return {"status": reply["content"]["status"], "result": result, "error": error}
 
 
 km = KernelManager(kernel_name="dl-workbook")

@@ -15,6 +15,8 @@ from queue import Empty
 
 from jupyter_client.manager import KernelManager
 
+from cells import execute
+
 TIMEOUT = 120
 
 
@@ -87,20 +89,9 @@ def heartbeat(km):
 
 
 def run_cell(kc, code):
-    msg_id = kc.execute(code)
-    result = None
-    while True:
-        msg = kc.get_iopub_msg(timeout=TIMEOUT)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["msg_type"] == "execute_result":
-            result = msg["content"]["data"]["text/plain"]
-        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            break
-    while True:
-        reply = kc.get_shell_msg(timeout=TIMEOUT)
-        if reply["parent_header"].get("msg_id") == msg_id:
-            return reply, result
+    """The cell's execute_reply and its execute_result's text/plain."""
+    reply, result, _ = execute(kc, code, TIMEOUT)
+    return reply, result
 
 
 def wait_gone(pids, timeout=15):
