@@ -42,6 +42,8 @@ import { loadZeromq } from "./load-zeromq";
 import { decode, encode, KERNEL_SESSION_VARIABLE, newHeader, PARENT_PID_VARIABLE, readConnectionFile, RELAY_PID_VARIABLE, replyTo, Signer, socketAddress } from "./wire";
 import type { ConnectionInfo, WireMessage } from "./wire";
 import { kernelInfo } from "./info";
+import { Outbox, receiveUntilClosed } from "./socket-io";
+import type { Inbox } from "./socket-io";
 import { parentPidFromEnv, processExists, watchParent } from "./parent-poller";
 
 /** The routing id of the relay's three DEALERs as the kernel's ROUTERs see them. */
@@ -76,40 +78,10 @@ export function privateConnection(info: ConnectionInfo, dir: string): Connection
   return { ...info, transport: "ipc", ip: path.join(dir, "k"), shell_port: 1, iopub_port: 2, stdin_port: 3, control_port: 4, hb_port: 5 };
 }
 
-/** Serializes sends on one socket (zeromq allows one pending send per socket); a failed send is logged. */
-class Outbox {
-  private chain: Promise<void> = Promise.resolve();
-  constructor(
-    private readonly socket: Zmq.Writable,
-    private readonly name: string,
-  ) {}
-
-  send(frames: Buffer[]): void {
-    this.chain = this.chain.then(() => this.socket.send(frames)).catch((err: Error) => log(`could not send on ${this.name}: ${err.message}`));
-  }
-
-  drain(): Promise<void> {
-    return this.chain;
-  }
-}
-
-/** A socket the relay reads. */
-type Inbox = Zmq.Readable & { readonly closed: boolean };
-
 /** The relay's frame-forwarding helper: hands each message `from` receives to `to` (frames unchanged) unless `intercept` takes it, until `from` is closed. */
 async function forward(from: Inbox, to: ((frames: Buffer[]) => void) | Outbox, intercept: (frames: Buffer[]) => boolean = () => false): Promise<void> {
-  const deliver = to instanceof Outbox ? (frames: Buffer[]) => to.send(frames) : to;
-  for (;;) {
-    let frames: Buffer[];
-    try {
-      frames = await from.receive();
-    } catch (err) {
-      if (from.closed) return;
-      log(`receive failed: ${(err as Error).message}`);
-      continue;
-    }
-    if (!intercept(frames)) deliver(frames);
-  }
+  const deliver = to instanceof Outbox ? (frames: Buffer[]) => void to.send(frames) : to;
+  for await (const frames of receiveUntilClosed(from, log)) if (!intercept(frames)) deliver(frames);
 }
 
 /** A status message's execution state and whether it has a parent (the kernel's greeting has none); undefined for other messages. Read without checking the signature: it comes from our own kernel. */
@@ -147,9 +119,14 @@ class Relay {
     this.signer = new Signer(info.key);
     this.front.iopub.verbosity = "allSubs";
     const front = this.front;
-    this.toFront = { shell: new Outbox(front.shell, "shell"), control: new Outbox(front.control, "control"), stdin: new Outbox(front.stdin, "stdin"), iopub: new Outbox(front.iopub, "iopub") };
+    this.toFront = {
+      shell: new Outbox(front.shell, "shell", log),
+      control: new Outbox(front.control, "control", log),
+      stdin: new Outbox(front.stdin, "stdin", log),
+      iopub: new Outbox(front.iopub, "iopub", log),
+    };
     const back = this.back;
-    this.toKernel = { shell: new Outbox(back.shell, "shell (kernel)"), control: new Outbox(back.control, "control (kernel)"), stdin: new Outbox(back.stdin, "stdin (kernel)") };
+    this.toKernel = { shell: new Outbox(back.shell, "shell (kernel)", log), control: new Outbox(back.control, "control (kernel)", log), stdin: new Outbox(back.stdin, "stdin (kernel)", log) };
     const ready = new Promise<void>((resolve) => (this.markReady = resolve));
     const connects = Object.values(back).map((socket) => new Promise<void>((resolve) => socket.events.on("connect", () => resolve())));
     this.kernelConnected = Promise.all([ready, ...connects]).then(() => undefined);
@@ -191,7 +168,7 @@ class Relay {
   }
 
   private fromFrontEnd(channel: RequestChannel, frames: Buffer[]): void {
-    if (this.kernelReady) this.toKernel[channel].send(frames);
+    if (this.kernelReady) void this.toKernel[channel].send(frames);
     else this.beforeKernel(channel, frames);
   }
 
@@ -209,7 +186,7 @@ class Relay {
       return;
     }
     this.publishStatus(message, "busy");
-    this.toFront[channel].send(encode(replyTo(message, "kernel_info_reply", kernelInfo(), this.session), this.signer));
+    void this.toFront[channel].send(encode(replyTo(message, "kernel_info_reply", kernelInfo(), this.session), this.signer));
     this.publishStatus(message, "idle");
   }
 
@@ -220,7 +197,7 @@ class Relay {
       : { identities: [], header: newHeader("status", this.session), parent_header: {}, metadata: {}, content, buffers: [] };
     message.identities = [Buffer.from("kernel.status")];
     this.executionState = state;
-    this.toFront.iopub.send(encode(message, this.signer));
+    void this.toFront.iopub.send(encode(message, this.signer));
   }
 
   /** A front-end subscription (0x01 + topic) gets a status message with the current state, as the kernel's own XPUB gives. */
@@ -249,7 +226,7 @@ class Relay {
     this.kernelReady = true;
     this.markReady();
     for (const channel of REQUEST_CHANNELS) {
-      for (const frames of this.waiting[channel].splice(0)) this.toKernel[channel].send(frames);
+      for (const frames of this.waiting[channel].splice(0)) void this.toKernel[channel].send(frames);
     }
   }
 

@@ -26,6 +26,7 @@ import type { WireMessage } from "./wire";
 import { Flag } from "./threads";
 import type { Channel, InputAnswer, ToMain, ToWire, WireThreadData } from "./threads";
 import { kernelInfo } from "./info";
+import { Outbox, receiveUntilClosed } from "./socket-io";
 import { parentPidFromEnv, PARENT_PID_VARIABLE, watchParent } from "./parent-poller";
 
 /** How long after interrupt_request a cell still running gets a SIGINT. */
@@ -57,39 +58,6 @@ function revive(message: WireMessage<unknown>): WireMessage<unknown> {
     identities: (message.identities ?? []).map((id) => Buffer.from(id)),
     buffers: (message.buffers ?? []).map((b) => Buffer.from(b)),
   };
-}
-
-/** Serializes sends on one socket: zeromq v6 allows one pending send per socket. */
-class Outbox {
-  private chain: Promise<void> = Promise.resolve();
-  constructor(
-    private readonly socket: Zmq.Writable & Socket,
-    private readonly name: string,
-  ) {}
-  /** Resolves when everything sent so far has gone out. */
-  drain(): Promise<void> {
-    return this.chain;
-  }
-
-  send(frames: Buffer[]): Promise<void> {
-    this.chain = this.chain.then(() => this.socket.send(frames)).catch((err: Error) => log(`could not send on ${this.name}: ${err.message}`));
-    return this.chain;
-  }
-}
-
-/** Reads a socket until it is closed (closing ends the loop instead of throwing). */
-async function* closedQuietly(socket: Zmq.Router | Zmq.Reply | Zmq.XPublisher): AsyncGenerator<Buffer[]> {
-  for (;;) {
-    let frames: Buffer[];
-    try {
-      frames = await socket.receive();
-    } catch (err) {
-      if (socket.closed) return;
-      log(`receive failed: ${(err as Error).message}`);
-      continue;
-    }
-    yield frames;
-  }
 }
 
 /** The kernel's five sockets, bound to the ports of the connection file. */
@@ -133,10 +101,10 @@ class WireThread {
     private readonly session: string,
   ) {
     this.outboxes = {
-      shell: new Outbox(sockets.shell, "shell"),
-      control: new Outbox(sockets.control, "control"),
-      stdin: new Outbox(sockets.stdin, "stdin"),
-      iopub: new Outbox(sockets.iopub, "iopub"),
+      shell: new Outbox(sockets.shell, "shell", log),
+      control: new Outbox(sockets.control, "control", log),
+      stdin: new Outbox(sockets.stdin, "stdin", log),
+      iopub: new Outbox(sockets.iopub, "iopub", log),
     };
   }
 
@@ -150,7 +118,7 @@ class WireThread {
   listen(): void {
     port.on("message", (message: ToWire) => this.fromMain(message));
     void (async () => {
-      for await (const [ping] of closedQuietly(this.sockets.hb)) await this.sockets.hb.send(ping).catch(() => undefined);
+      for await (const [ping] of receiveUntilClosed(this.sockets.hb, log)) await this.sockets.hb.send(ping).catch(() => undefined);
     })();
     void this.serve(this.sockets.control, "control", (message) => this.onControl(message));
     void this.serve(this.sockets.shell, "shell", (message) => this.onShell(message));
@@ -160,7 +128,7 @@ class WireThread {
 
   /** A subscription frame is 0x01 + topic: answer it with the current state, without a parent. */
   private async greetSubscribers(): Promise<void> {
-    for await (const [frame] of closedQuietly(this.sockets.iopub)) {
+    for await (const [frame] of receiveUntilClosed(this.sockets.iopub, log)) {
       if (frame?.[0] !== 1) continue;
       const header = newHeader("status", this.session);
       void this.send("iopub", { identities: [Buffer.from("kernel.status")], header, parent_header: {}, metadata: {}, content: { execution_state: this.executionState }, buffers: [] });
@@ -247,7 +215,7 @@ class WireThread {
 
   /** Reads frames from one socket, drops what cannot be decoded, and hands each message on. */
   private async serve(socket: Zmq.Router, name: "shell" | "control" | "stdin", handle: (message: WireMessage) => void): Promise<void> {
-    for await (const frames of closedQuietly(socket)) {
+    for await (const frames of receiveUntilClosed(socket, log)) {
       let message: WireMessage;
       try {
         message = decode(frames, this.signer);
