@@ -18,13 +18,23 @@ test("the kernel runs cells under Node's permission model with reads limited to 
   assert.equal(run.status, 0, run.output);
 });
 
-test("under the permission model, a cell importing a missing module gets its type error when the folders above the notebook cannot be read", () => {
-  // the notebook's folder is readable, its parents are not: TypeScript 5.9 watches their missing node_modules
-  const outside = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-permission-"));
-  const notebookDir = path.join(outside, "course", "notebook");
-  fs.mkdirSync(notebookDir, { recursive: true });
-  const cells = ['import * as nothing from "no-such-package-anywhere";', "const after: number = 6 * 7;\nafter"];
+/** What {@link runCellsUnderPermissions} prints: each cell's outcome, and the paths `fs.watch` was called with. */
+interface PermittedRun {
+  outcomes: [string, unknown][];
+  watched: string[];
+}
+
+/**
+ * Runs `cells` with an Executor in a child Node under Node's permission model (`flags`), in
+ * `notebookDir`, pausing `pauseMs` after each cell; a cell that throws (rather than failing) is
+ * recorded as ["thrown", message]. Returns each cell's outcome and every path `fs.watch` was given.
+ */
+function runCellsUnderPermissions(cells: string[], notebookDir: string, flags: string[], pauseMs = 0): PermittedRun {
   const script = [
+    "const fs = require('fs');",
+    "const watched = [];",
+    "const watch = fs.watch;",
+    "fs.watch = (p, ...rest) => { watched.push(String(p)); return watch(p, ...rest); };",
     `const { Executor } = require(${JSON.stringify(path.join(__dirname, "executor.js"))});`,
     "const executor = new Executor(process.cwd());",
     `const cells = ${JSON.stringify(cells)};`,
@@ -33,17 +43,27 @@ test("under the permission model, a cell importing a missing module gets its typ
     "  for (const [i, code] of cells.entries()) {",
     "    try { const r = await executor.run(code, i + 1, () => false); outcomes.push(r.status === 'ok' ? ['ok', r.value] : ['error', r.evalue]); }",
     "    catch (err) { outcomes.push(['thrown', String(err.message)]); }",
+    `    await new Promise((resolve) => setTimeout(resolve, ${pauseMs}));`,
     "  }",
-    "  console.log(JSON.stringify(outcomes));",
+    "  console.log(JSON.stringify({ outcomes, watched }));",
     "  executor.dispose();",
     "  process.exit(0);",
     "})();",
   ].join("\n");
+  const run = spawnSync(process.execPath, [...flags, "-e", script], { cwd: notebookDir, encoding: "utf8", timeout: 120_000 });
+  assert.equal(run.status, 0, run.stderr);
+  return JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as PermittedRun;
+}
+
+test("under the permission model, a cell importing a missing module gets its type error when the folders above the notebook cannot be read", () => {
+  // the notebook's folder is readable, its parents are not: TypeScript 5.9 watches their missing node_modules
+  const outside = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-permission-"));
+  const notebookDir = path.join(outside, "course", "notebook");
+  fs.mkdirSync(notebookDir, { recursive: true });
+  const cells = ['import * as nothing from "no-such-package-anywhere";', "const after: number = 6 * 7;\nafter"];
   const flags = ["--experimental-permission", "--allow-addons", `--allow-fs-read=${PACKAGE_ROOT}`, `--allow-fs-read=${notebookDir}`, `--allow-fs-write=${notebookDir}`];
   try {
-    const run = spawnSync(process.execPath, [...flags, "-e", script], { cwd: notebookDir, encoding: "utf8", timeout: 120_000 });
-    assert.equal(run.status, 0, run.stderr);
-    const outcomes = JSON.parse(run.stdout.trim().split("\n").pop() ?? "[]") as [string, unknown][];
+    const { outcomes } = runCellsUnderPermissions(cells, notebookDir, flags);
     assert.equal(outcomes[0][0], "error", JSON.stringify(outcomes[0]));
     assert.match(String(outcomes[0][1]), /Cannot find module 'no-such-package-anywhere'/);
     assert.deepEqual(outcomes[1], ["ok", 42]);
@@ -63,31 +83,9 @@ test("under the permission model, TypeScript watches nothing the kernel cannot c
     'require("fs").writeFileSync("later.ts", "export const later: number = 5;\\n");',
     'import { later } from "./later";\nlater + 1',
   ];
-  const script = [
-    "const fs = require('fs');",
-    "const watched = [];",
-    "const watch = fs.watch;",
-    "fs.watch = (p, ...rest) => { watched.push(String(p)); return watch(p, ...rest); };",
-    `const { Executor } = require(${JSON.stringify(path.join(__dirname, "executor.js"))});`,
-    "const executor = new Executor(process.cwd());",
-    `const cells = ${JSON.stringify(cells)};`,
-    "(async () => {",
-    "  const outcomes = [];",
-    "  for (const [i, code] of cells.entries()) {",
-    "    const r = await executor.run(code, i + 1, () => false);",
-    "    outcomes.push(r.status === 'ok' ? ['ok', r.value] : ['error', r.evalue]);",
-    "    await new Promise((resolve) => setTimeout(resolve, 300));",
-    "  }",
-    "  console.log(JSON.stringify({ outcomes, watched }));",
-    "  executor.dispose();",
-    "  process.exit(0);",
-    "})();",
-  ].join("\n");
   const flags = ["--experimental-permission", "--allow-addons", "--allow-worker", `--allow-fs-read=${PACKAGE_ROOT}`, `--allow-fs-read=${notebookDir}`, `--allow-fs-write=${notebookDir}`];
   try {
-    const run = spawnSync(process.execPath, [...flags, "-e", script], { cwd: notebookDir, encoding: "utf8", timeout: 120_000 });
-    assert.equal(run.status, 0, run.stderr);
-    const { outcomes, watched } = JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as { outcomes: [string, unknown][]; watched: string[] };
+    const { outcomes, watched } = runCellsUnderPermissions(cells, notebookDir, flags, 300);
     assert.deepEqual(outcomes[0], ["ok", 2]);
     assert.equal(outcomes[1][0], "error", JSON.stringify(outcomes[1]));
     assert.match(String(outcomes[1][1]), /Cannot find module '\.\/later'/);
