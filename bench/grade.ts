@@ -81,6 +81,8 @@ interface PassSummary {
   phases: { start: number; cells: number; tests: number; stop: number; total: number };
   restarts: number;
   batched: number;
+  /** Hidden cases of hanging functions that ran ahead in a job slot with nothing left to grade. */
+  ranAhead: number;
   /** Autograded scores by kind of submission (from the file name). */
   scores: Record<string, number[]>;
   maxScore: number;
@@ -106,6 +108,7 @@ function summarize(outcomes: GradeOutcome[], seconds: number, graderCpu: number)
     },
     restarts: sum((o) => o.restarts ?? 0),
     batched: sum((o) => o.batched ?? 0),
+    ranAhead: sum((o) => o.ranAhead ?? 0),
     scores,
     maxScore: graded[0]?.score?.maxScore ?? 0,
   };
@@ -138,7 +141,7 @@ function printPass(label: string, p: PassSummary): void {
   console.log(`\n${label}: graded ${p.graded} in ${p.seconds.toFixed(1)} s: ${rate(p).toFixed(1)} submissions/minute (target >= 60 on 2 cores)`);
   console.log(`  CPU per submission: ${cpu.toFixed(2)} s (grading process ${(p.graderCpu / p.graded).toFixed(2)} s, kernels ${(p.kernelsCpu / p.graded).toFixed(2)} s, read before each kill)`);
   console.log(`  on ${cores} otherwise idle cores that allows about ${((cores * 60) / cpu).toFixed(0)} per minute; load average now ${os.loadavg()[0].toFixed(1)}`);
-  console.log(`  fresh kernels after a crash or time limit: ${p.restarts}; graded functions whose hidden cases ran as one batch: ${p.batched}`);
+  console.log(`  fresh kernels after a crash or time limit: ${p.restarts}; graded functions whose hidden cases ran as one batch: ${p.batched}; hidden cases run ahead in a free job slot: ${p.ranAhead}`);
   console.log("  per submission (mean, wall time inside one job):");
   console.log(`    wait for kernel, harness ${per(p.phases.start)}`);
   console.log(`    student cells            ${per(p.phases.cells)}`);

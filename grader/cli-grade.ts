@@ -17,6 +17,7 @@ import {
   SandboxCheckError,
   checkSandboxRunsKernel,
   writeAtomically,
+  IdleSlots,
   RECORD_MIN_SUBMISSIONS,
   recordOnce,
 } from "./autograde";
@@ -141,7 +142,9 @@ export async function gradeAll(args: GradeArgs, log: (line: string) => void = (l
     conversions?.remove();
     throw err;
   }
-  const settings: GradeSettings = { assignment, outDir, gradebook, limits, protections, install, hide, late, unsafe, log: args.quiet ? undefined : log };
+  // jobs that run out of submissions lend their slot to a hanging function's next hidden case
+  const idleSlots = new IdleSlots();
+  const settings: GradeSettings = { assignment, outDir, gradebook, limits, protections, install, hide, late, unsafe, idleSlots, log: args.quiet ? undefined : log };
   const outcomes: GradeOutcome[] = [];
   const started = Date.now();
   let next = 0;
@@ -191,6 +194,7 @@ export async function gradeAll(args: GradeArgs, log: (line: string) => void = (l
     } finally {
       const left = spare;
       if (left) await left.then(disposeKernel, () => undefined);
+      idleSlots.add();
     }
   };
   try {

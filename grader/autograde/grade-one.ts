@@ -9,11 +9,12 @@ import type { Gradebook } from "../gradebook";
 import type { KernelInstall, Protections, SandboxLimits } from "../sandbox";
 import type { LoadedAssignment } from "./assignment";
 import { LatePolicy, latePenalty } from "./late";
-import { runSubmission, SubmissionRun } from "./run-submission";
+import { emptyRun, runSubmission, SubmissionRun } from "./run-submission";
 import { sanitise } from "./sanitise";
 import { scoreSubmission, SubmissionScore } from "./score";
 import type { Submission } from "./submissions";
 import type { SandboxedKernel } from "./sandboxed-kernel";
+import type { IdleSlots } from "./idle-slots";
 
 /** What happened to one submission in a grading run. */
 export interface GradeOutcome {
@@ -27,6 +28,8 @@ export interface GradeOutcome {
   restarts?: number;
   /** How many graded functions had all their hidden cases run as one batch. */
   batched?: number;
+  /** Hidden cases that ran ahead in a free job slot (see RunOptions.idleSlots). */
+  ranAhead?: number;
 }
 
 /** Settings shared by all submissions of one run. */
@@ -42,10 +45,10 @@ export interface GradeSettings {
   late: LatePolicy;
   /** Set when grading without the sandbox (--unsafe-no-sandbox): this line goes into every result. */
   unsafe?: string;
+  /** The run's job slots with nothing left to grade, which a hanging function's next hidden case may use (RunOptions.idleSlots). */
+  idleSlots?: IdleSlots;
   log?: (line: string) => void;
 }
-
-const EMPTY_RUN: SubmissionRun = { cells: [], cases: [], restarts: 0, notes: [], batched: [], phases: { startMs: 0, cellsMs: 0, testsMs: 0, stopMs: 0 } };
 
 /**
  * Grades one submission end to end (`takeKernel` hands over a kernel started ahead; it is called
@@ -69,7 +72,7 @@ export async function gradeOne(submission: Submission, settings: GradeSettings, 
     parsed = null;
   }
   const { notebook, repairs } = parsed ? sanitise(parsed, assignment.release) : { notebook: assignment.release, repairs: [] as string[] };
-  let run = EMPTY_RUN;
+  let run = emptyRun();
   let graderFailed = false;
   if (parsed) {
     try {
@@ -81,6 +84,7 @@ export async function gradeOne(submission: Submission, settings: GradeSettings, 
         hide: settings.hide,
         kernel: takeKernel?.(),
         log: settings.log,
+        idleSlots: settings.idleSlots,
       });
     } catch (err) {
       graderFailed = true;
@@ -107,7 +111,7 @@ export async function gradeOne(submission: Submission, settings: GradeSettings, 
     score,
     notes: [...repairs, ...notes],
   });
-  return { student: submission.student, state: "graded", score, seconds, phases: run.phases, restarts: run.restarts, batched: run.batched.length };
+  return { student: submission.student, state: "graded", score, seconds, phases: run.phases, restarts: run.restarts, batched: run.batched.length, ranAhead: run.ranAhead };
 }
 
 /** Writes via a temporary file and rename, so a crash never leaves half a file. */

@@ -6,6 +6,7 @@ export * from "./harness";
 export * from "../assign/compare";
 export * from "./late";
 export * from "./run-submission";
+export * from "./idle-slots";
 export * from "./score";
 export * from "./grade-one";
 export * from "./sandbox-check";

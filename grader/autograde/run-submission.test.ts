@@ -4,6 +4,7 @@ import type { GradingSpec, HiddenTestCase } from "../assign/format";
 import { ANSWERS, REFERENCE, gradingSpec, submission } from "../hostile/fixture";
 import { DEFAULT_LIMITS, probeProtections, secretPaths, thisInstall } from "../sandbox";
 import { CaseRun, runSubmission } from "./run-submission";
+import { IdleSlots } from "./idle-slots";
 
 // The hidden cases of one graded function run as one batch cell; when the batch fails in any way
 // the cases run again one by one, so each case still gets its own value, error, time limit or crash.
@@ -108,4 +109,34 @@ test("a function that hangs on every input skips its batch and spends the time l
   );
   assert.ok(!run.notes.some((n) => /was tried again/.test(n)), run.notes.join("; "));
   assert.equal(run.restarts, 2);
+});
+
+test("in a free job slot a hanging function's next hidden case runs ahead, and the grade is the same as case by case", async () => {
+  // scale counts its calls (its results depend on what ran before in the kernel) and loops on 19:
+  // cases after a failed one start in a fresh kernel, which a case run ahead reproduces, and cases
+  // after a passing one run in the same kernel, where a case run ahead must be thrown away.
+  const scale = `let calls = 0;
+function scale(x: number[], a: number): number[] {
+  calls++;
+  if (a === 19) for (;;) {}
+  return x.map((v) => a * v + calls);
+}`;
+  const spec = specWith({ hangs: [scaleCase([1], 2), scaleCase([1], 19), scaleCase([2], 3), scaleCase([3], 4), scaleCase([4], 19), scaleCase([5], 19), scaleCase([6], 5)] });
+  const caseByCase = await runSubmission(submission(scale, ANSWERS.sum), spec, { ...options, student: "counts-case-by-case" });
+  const idleSlots = new IdleSlots();
+  idleSlots.add();
+  const ahead = await runSubmission(submission(scale, ANSWERS.sum), spec, { ...options, idleSlots, student: "counts-ahead" });
+  assert.equal(caseByCase.ranAhead, 0);
+  assert.ok(ahead.ranAhead >= 1, `cases run ahead and kept: ${ahead.ranAhead}`);
+  assert.equal(idleSlots.available, 1, "the borrowed slot is given back");
+  const statuses = (run: typeof ahead): string[] => run.cases.map((c) => `${c.caseIndex}: ${c.status} ${JSON.stringify(c.result)}`);
+  assert.deepEqual(statuses(ahead), statuses(caseByCase));
+  assert.deepEqual(
+    ahead.cases.map((c) => c.status),
+    ["ok", "timeout", "ok", "ok", "timeout", "timeout", "ok"],
+  );
+  assert.deepEqual(ahead.cells, caseByCase.cells);
+  assert.equal(ahead.restarts, caseByCase.restarts);
+  assert.deepEqual(ahead.notes, caseByCase.notes);
+  assert.ok(ahead.phases.cpuMs !== undefined && ahead.phases.cpuMs > 0);
 });

@@ -7,6 +7,7 @@ import type { CellRun } from "../results";
 import type { KernelInstall, Protections, SandboxLimits } from "../sandbox";
 import { SandboxedKernel, STARTUP_MS, disposeKernel, startSandboxedKernel, stopSandbox } from "./sandboxed-kernel";
 import { CallResult, HARNESS_FACTORY_CODE, Harness, armExpression, batchCallCode, callCode, newHarness, readCallResult } from "./harness";
+import type { IdleSlots } from "./idle-slots";
 
 export type { CellRun };
 
@@ -29,8 +30,15 @@ export interface SubmissionRun {
   notes: string[];
   /** Grade ids whose hidden cases all came back from one batch cell (the others ran case by case). */
   batched: string[];
+  /** Hidden cases of a hanging function that ran ahead in a free job slot (see {@link RunOptions.idleSlots}) and were kept. */
+  ranAhead: number;
   /** Milliseconds spent starting kernels, running the student's cells, and running the hidden calls; `cpuMs`: CPU time of the kernels' processes. */
   phases: { startMs: number; cellsMs: number; testsMs: number; stopMs: number; cpuMs?: number };
+}
+
+/** The run of a submission nothing of which could be run (not a notebook, or the grader failed). */
+export function emptyRun(): SubmissionRun {
+  return { cells: [], cases: [], restarts: 0, notes: [], batched: [], ranAhead: 0, phases: { startMs: 0, cellsMs: 0, testsMs: 0, stopMs: 0 } };
 }
 
 /** Options of {@link runSubmission}. */
@@ -45,6 +53,29 @@ export interface RunOptions {
   kernel?: Promise<SandboxedKernel>;
   /** Called with a line when something notable happens (kernel restart, limit hit). */
   log?: (line: string) => void;
+  /**
+   * The grading run's job slots that have nothing left to grade. While a hanging function's hidden
+   * case runs, its next case may start ahead in a fresh kernel in one of them; its result is kept
+   * only where running case by case would have given the same (see SubmissionRunner.adopt).
+   */
+  idleSlots?: IdleSlots;
+}
+
+/**
+ * A hidden case started ahead, in a borrowed slot and a fresh kernel of its own, while the case
+ * before it runs: what case-by-case grading would do next once that case has failed.
+ */
+interface CaseAhead {
+  fork: SubmissionRunner;
+  /** The fork's copy of the case's record. */
+  caseRun: CaseRun;
+  started: number;
+  /** Resolves with the time the fork finished (it never rejects). */
+  finished: Promise<number>;
+  giveBack: () => void;
+  /** Sizes of the parent's fatal and failed cell sets when the fork copied them: the fork is valid only while they are unchanged. */
+  fatalCells: number;
+  failedCells: number;
 }
 
 function outputBytes(output: IOutput): number {
@@ -76,9 +107,8 @@ function stopped(status: ExecuteResult["status"]): boolean {
  * the student's cells, then the hidden tests, batch first.
  */
 class SubmissionRunner {
-  private readonly run: SubmissionRun = { cells: [], cases: [], restarts: 0, notes: [], batched: [], phases: { startMs: 0, cellsMs: 0, testsMs: 0, stopMs: 0 } };
+  private readonly run: SubmissionRun = emptyRun();
   private readonly limits: SandboxLimits;
-  private readonly harness: Harness = newHarness();
   private readonly codeCells: Array<{ cell: Notebook["cells"][number]; index: number }>;
   /** Why an execution cut short by the total time limit stopped. */
   private readonly totalLimitReached: string;
@@ -115,11 +145,19 @@ class SubmissionRunner {
    * forever would cost the time limit twice per case.
    */
   private readonly hangs = new Set<string>();
+  /** CPU milliseconds of kernels this submission no longer holds (replaced by one that ran ahead, or discarded ones). */
+  private retiredCpuMs = 0;
+  /** Kernels that ran ahead and were not kept, being stopped; awaited before the submission ends. */
+  private readonly disposals: Promise<void>[] = [];
+  /** A fork whose work is no longer wanted: it starts nothing more. */
+  private abandoned = false;
 
   constructor(
-    notebook: Notebook,
+    private readonly notebook: Notebook,
     private readonly spec: GradingSpec,
     private readonly options: RunOptions,
+    /** A fork (see {@link runAhead}) arms its kernel with its parent's harness, so that the parent can go on in it. */
+    private readonly harness: Harness = newHarness(),
   ) {
     this.limits = options.limits;
     this.ahead = options.kernel;
@@ -204,7 +242,7 @@ class SubmissionRunner {
 
   /** Starts a (fresh) kernel and runs the harness; with `replay`, also the student's cells (outputs dropped). */
   private async boot(replay: boolean): Promise<boolean> {
-    if (!(await this.startKernel())) return false;
+    if (this.abandoned || !(await this.startKernel())) return false;
     // The harness is the kernel's first cell and pays TypeScript's warm-up (seconds on a busy
     // machine), so it gets the startup allowance rather than the per-cell limit.
     const setup = await this.exec(HARNESS_FACTORY_CODE, null, Math.max(1, Math.min(STARTUP_MS, this.remaining())), { harness: armExpression(this.harness) });
@@ -250,7 +288,7 @@ class SubmissionRunner {
   private async replay(): Promise<boolean> {
     for (const { cell, index } of this.codeCells) {
       if (index >= this.replayUpTo || this.fatalCells.has(index) || (this.replayWithoutFailed && this.failedCells.has(index))) continue;
-      if (this.remaining() <= 0) return false;
+      if (this.remaining() <= 0 || this.abandoned) return false;
       const r = await this.exec(cellSource(cell), null);
       if (stopped(r.status)) {
         this.fatalCells.add(index);
@@ -266,7 +304,7 @@ class SubmissionRunner {
    * kernel had no failure to blame, or a fresh one could not be started.
    */
   private async retryClean(what: string): Promise<boolean> {
-    if (!this.failedSinceBoot || this.overOutput || this.harnessBroken || this.remaining() <= 0) return false;
+    if (!this.failedSinceBoot || this.overOutput || this.harnessBroken || this.abandoned || this.remaining() <= 0) return false;
     this.replayWithoutFailed = true;
     this.run.notes.push(`${what} was tried again in a fresh kernel without the cells that failed before it, which may have left the kernel broken`);
     return this.boot(true);
@@ -276,8 +314,9 @@ class SubmissionRunner {
     const stopping = Date.now();
     if (this.boxed) await disposeKernel(this.boxed);
     if (this.ahead) await this.ahead.then(disposeKernel, () => undefined);
+    await Promise.all(this.disposals);
     this.run.phases.stopMs = Date.now() - stopping;
-    this.run.phases.cpuMs = this.boxed?.cpuMs ?? 0;
+    this.run.phases.cpuMs = (this.boxed?.cpuMs ?? 0) + this.retiredCpuMs;
   }
 
   // ---- phase 1: the student's cells ---------------------------------------------------------
@@ -332,7 +371,7 @@ class SubmissionRunner {
       const publicTest = this.run.cells.find((c) => c.index === graded.cellIndex);
       if (publicTest && (publicTest.status === "timeout" || publicTest.status === "died")) this.noteHang(graded);
       else if (await this.runBatch(graded, group)) continue;
-      for (const caseRun of group) await this.runCase(graded, caseRun);
+      await this.runCasesOneByOne(graded, group);
     }
     this.run.phases.testsMs = Date.now() - started;
   }
@@ -411,6 +450,122 @@ class SubmissionRunner {
     if (this.harnessBroken || this.replayWithoutFailed || this.failedCells.size === 0 || this.remaining() <= 0) return false;
     this.replayWithoutFailed = true;
     return this.boot(true);
+  }
+
+  /**
+   * Runs a function's hidden cases one by one. While a case of a function that hung runs, the next
+   * one starts ahead in a free job slot when there is one ({@link runAhead}); it is kept only where
+   * the case-by-case run would have done exactly that ({@link adopt}), else it runs here as usual.
+   */
+  private async runCasesOneByOne(graded: GradedFunction, group: CaseRun[]): Promise<void> {
+    for (let i = 0; i < group.length; i++) {
+      const ahead = i + 1 < group.length ? this.runAhead(graded, group[i + 1]) : undefined;
+      try {
+        await this.runCase(graded, group[i]);
+      } catch (err) {
+        if (ahead) this.discard(ahead);
+        throw err;
+      }
+      if (ahead && (await this.adopt(graded, ahead, group[i + 1]))) i++;
+    }
+  }
+
+  /**
+   * Starts `caseRun` ahead: a fork of this runner (same cells, harness and limits, its own kernel
+   * and counters) boots a fresh kernel, replays the student's cells without those that failed and
+   * runs the case: what {@link caseBlocked} does for a case after one of a hanging function failed.
+   * Undefined when the function has not hung, no job slot is free, or the time left is short.
+   */
+  private runAhead(graded: GradedFunction, caseRun: CaseRun): CaseAhead | undefined {
+    const { idleSlots } = this.options;
+    const perCaseMs = this.limits.cellSeconds * 1000 + 2000;
+    if (!idleSlots || !this.hangs.has(graded.gradeId) || this.overOutput || this.harnessBroken || this.remaining() < 3 * perCaseMs) return undefined;
+    const giveBack = idleSlots.borrow();
+    if (!giveBack) return undefined;
+    const fork = new SubmissionRunner(this.notebook, this.spec, { ...this.options, kernel: undefined, idleSlots: undefined, log: undefined }, this.harness);
+    fork.deadline = this.deadline;
+    for (const index of this.fatalCells) fork.fatalCells.add(index);
+    for (const index of this.failedCells) fork.failedCells.add(index);
+    for (const gradeId of this.hangs) fork.hangs.add(gradeId);
+    fork.replayWithoutFailed = true;
+    const copy: CaseRun = { ...caseRun };
+    const started = Date.now();
+    const finished = (async () => {
+      try {
+        fork.alive = await fork.boot(true);
+        if (fork.alive && !fork.abandoned) await fork.runCase(graded, copy);
+      } catch (err) {
+        fork.run.notes.push(`the case run ahead failed: ${(err as Error).message}`);
+      }
+      return Date.now();
+    })();
+    return { fork, caseRun: copy, started, finished, giveBack, fatalCells: this.fatalCells.size, failedCells: this.failedCells.size };
+  }
+
+  /**
+   * Called once the case before `caseRun` has ended. The fork's result replaces running the case
+   * here only when the case-by-case run would now start it the same way (a fresh kernel, replayed
+   * without the failed cells, because the case before failed) and its time and output limits could
+   * not have bound differently: the fork's duration, counted from now, leaves at least the per-cell
+   * limit before the total one, and its output fits under the cap beside this kernel's. Then this
+   * runner takes over the fork's kernel and counters, and the time the fork saved is charged to the
+   * total limit as if the case had run after the one before it. Otherwise the fork is discarded.
+   */
+  private async adopt(graded: GradedFunction, ahead: CaseAhead, caseRun: CaseRun): Promise<boolean> {
+    const previousEnded = Date.now();
+    const wouldStartFresh =
+      this.remaining() > 0 && !this.overOutput && !this.harnessBroken && this.hangs.has(graded.gradeId) && ((this.alive && this.failedSinceBoot) || (!this.alive && this.replayWithoutFailed));
+    if (!wouldStartFresh || this.fatalCells.size !== ahead.fatalCells || this.failedCells.size !== ahead.failedCells) {
+      this.discard(ahead);
+      return false;
+    }
+    const { fork } = ahead;
+    // case by case, it would have started when the case before it ended, and taken as long
+    const endedCaseByCase = previousEnded + ((await ahead.finished) - ahead.started);
+    const clean = fork.alive && fork.run.restarts === 0 && fork.run.notes.length === 0 && !fork.overOutput && !fork.harnessBroken;
+    const limitsAlike = this.deadline - endedCaseByCase >= this.limits.cellSeconds * 1000 && this.bytes + fork.bytes <= this.limits.outputBytes;
+    if (!clean || !limitsAlike) {
+      this.discard(ahead);
+      return false;
+    }
+    // the kernel that ran the case before is replaced, as the fresh boot would have replaced it
+    this.run.restarts++;
+    this.options.log?.(`${this.options.student}: starting a fresh kernel (restart ${this.run.restarts}); its hidden case ran ahead in a free job slot`);
+    if (this.boxed) {
+      await disposeKernel(this.boxed);
+      this.retiredCpuMs += this.boxed.cpuMs;
+    }
+    this.boxed = fork.boxed;
+    this.kernel = fork.kernel;
+    if (this.boxed) this.boxed.onBytes = (n) => this.count(n);
+    this.alive = fork.alive;
+    this.failedSinceBoot = fork.failedSinceBoot;
+    this.replayWithoutFailed = true;
+    this.bytes += fork.bytes;
+    this.retiredCpuMs += fork.retiredCpuMs;
+    for (const phase of ["startMs", "cellsMs", "testsMs"] as const) this.run.phases[phase] += fork.run.phases[phase];
+    caseRun.status = ahead.caseRun.status;
+    caseRun.result = ahead.caseRun.result;
+    this.deadline -= endedCaseByCase - Date.now();
+    this.run.ranAhead++;
+    ahead.giveBack();
+    return true;
+  }
+
+  /** Stops a fork that is not kept (at once: its kernel is killed) and gives its slot back once its kernel is gone. */
+  private discard(ahead: CaseAhead): void {
+    const { fork } = ahead;
+    fork.abandoned = true;
+    fork.kernel?.killNow();
+    this.disposals.push(
+      ahead.finished
+        .then(() => fork.stopKernels())
+        .then(() => {
+          this.retiredCpuMs += fork.run.phases.cpuMs ?? 0;
+        })
+        .catch(() => undefined)
+        .finally(ahead.giveBack),
+    );
   }
 
   /** Runs one hidden case in a cell of its own (the exact, per-case way). */

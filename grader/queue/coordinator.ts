@@ -11,7 +11,7 @@ import * as path from "path";
 import { Job, Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 import type { GradeOutcome, LatePolicy, LoadedAssignment, Submission } from "../autograde";
-import { latePenalty, listSubmissions, loadAssignment, parseLatePolicy, scoreSubmission, writeAtomically } from "../autograde";
+import { emptyRun, latePenalty, listSubmissions, loadAssignment, parseLatePolicy, scoreSubmission, writeAtomically } from "../autograde";
 import { toGradescope } from "../export";
 import { feedbackHtml } from "../feedback";
 import { Gradebook } from "../gradebook";
@@ -248,11 +248,7 @@ class QueueRun {
     if (!entry) return;
     const { student } = entry.submission;
     const notes = [`the grader could not grade this submission after ${attempts} attempt(s): ${reason.split("\n")[0]}; ask the course staff to look at it`];
-    const score = scoreSubmission(
-      { cells: [], cases: [], restarts: 0, notes: [], batched: [], phases: { startMs: 0, cellsMs: 0, testsMs: 0, stopMs: 0 } },
-      this.assignment.spec,
-      latePenalty(entry.submission.submittedAt, this.late),
-    );
+    const score = scoreSubmission(emptyRun(), this.assignment.spec, latePenalty(entry.submission.submittedAt, this.late));
     this.record(jobId, {
       student,
       contentHash: `${entry.data.contentHash}:grader-failed`,
