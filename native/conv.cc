@@ -101,6 +101,21 @@ static void col2im(const ConvShape& s, const float* col, long images, float* x) 
   });
 }
 
+// y[r, o] = max(0, y[r, o] + bias[o mod biasLen]) for the `rows` rows of OC values at y (the max only
+// with relu): the same two operations, in the same order, as a separate add pass and relu pass
+static inline void apply_epilogue(const ConvEpilogue& e, long OC, float* y, long rows) {
+  const long n = rows * OC;
+  if (e.bias && e.biasLen == OC) {
+    for (long r = 0; r < rows; ++r)
+      for (long o = 0; o < OC; ++o) y[r * OC + o] = y[r * OC + o] + e.bias[o];
+  } else if (e.bias) {
+    const float b = e.bias[0];
+    for (long i = 0; i < n; ++i) y[i] = y[i] + b;
+  }
+  if (e.relu)
+    for (long i = 0; i < n; ++i) y[i] = y[i] < 0.f ? 0.f : y[i];
+}
+
 // Direct convolution for small patches (K = KH*KW*C <= 64, e.g. a first layer on grey or RGB
 // images) and OC in {8, 16, 32}: im2col would copy each input value KH*KW times in runs of C floats
 // (memcpy calls of 4 to 12 bytes) for a GEMM of depth K that never fills the micro-kernel, so the
@@ -121,7 +136,7 @@ typedef float v8 __attribute__((vector_size(32), aligned(4)));
 
 // y[n, oh, ow, :] = sum over in-bounds taps of x[n, ih, iw, c] w[kh, kw, c, :]
 // CC > 0: compiled for s.C == CC (1 or 3: grey or RGB images), so the loop over channels unrolls
-template <int OC, int CC> static void direct_forward(const ConvShape& s, const float* x, const float* w, float* y, long n0, long n1) {
+template <int OC, int CC> static void direct_forward(const ConvShape& s, const float* x, const float* w, float* y, long n0, long n1, const ConvEpilogue& epilogue) {
   const long C = CC > 0 ? CC : s.C;
   for_each_pixel(s, n0, n1, [&](long n, long oh, long ow, long lo, long hi) {
     const float* xn = x + n * s.H * s.W * C;
@@ -148,6 +163,7 @@ template <int OC, int CC> static void direct_forward(const ConvShape& s, const f
 #else
     for (int o = 0; o < OC; ++o) out[o] = acc[o];
 #endif
+    apply_epilogue(epilogue, OC, out, 1);
   });
 }
 
@@ -210,11 +226,11 @@ template <typename F> static int over_images(const ConvShape& s, int threads, F 
   return T;
 }
 
-void conv2d_forward(const ConvShape& s, const float* x, const float* w, float* y, int threads) {
+void conv2d_forward(const ConvShape& s, const float* x, const float* w, float* y, int threads, const ConvEpilogue& epilogue) {
   const long K = patch_size(s), pixels = s.OH * s.OW;
   if (use_direct(s)) {
     by_shape(s, [&](auto oc, auto cc) {
-      over_images(s, threads, [&](int, long first, long count) { direct_forward<decltype(oc)::value, decltype(cc)::value>(s, x, w, y, first, first + count); });
+      over_images(s, threads, [&](int, long first, long count) { direct_forward<decltype(oc)::value, decltype(cc)::value>(s, x, w, y, first, first + count, epilogue); });
     });
     return;
   }
@@ -225,6 +241,7 @@ void conv2d_forward(const ConvShape& s, const float* x, const float* w, float* y
       im2col(s, x + n * s.H * s.W * s.C, images, col);
       // y[rows, OC] = col[rows, K] w[K, OC]  (overwritten: no clearing pass first)
       gemm_serial(images * pixels, s.OC, K, col, K, 1, w, s.OC, 1, y + n * pixels * s.OC, s.OC, true);
+      apply_epilogue(epilogue, s.OC, y + n * pixels * s.OC, images * pixels);
     });
   });
 }

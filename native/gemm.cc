@@ -7,8 +7,10 @@
 #include "gemm.h"
 #include "simd.h"
 #include <algorithm>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <vector>
 #if WORKBOOK_SIMD_NEON
 #include <arm_neon.h>
@@ -247,6 +249,82 @@ int default_threads() {
   if (env && std::atoi(env) > 0) return std::atoi(env);
   const unsigned hw = std::thread::hardware_concurrency();
   return hw == 0 ? 1 : static_cast<int>(std::min(hw, 64u));
+}
+
+namespace {
+// The worker threads behind parallel_for: started on first use (as many as a call asks for), asleep
+// between calls, joined when the process exits. One call uses them at a time (`busy`); a call that
+// finds them taken returns false and its caller starts threads of its own, as before the pool.
+class Pool {
+ public:
+  bool run(int T, void (*task)(void*, int), void* ctx) {
+    std::unique_lock<std::mutex> own(busy, std::try_to_lock);
+    if (!own.owns_lock()) return false;
+    {
+      std::lock_guard<std::mutex> lock(m);
+      while (static_cast<int>(workers.size()) < T - 1) {
+        const int id = static_cast<int>(workers.size()) + 1;
+        workers.emplace_back([this, id] { work(id); });
+      }
+      job = task;
+      jobCtx = ctx;
+      jobTasks = T;
+      pending = T - 1;
+      ++generation;
+    }
+    wake.notify_all();
+    task(ctx, 0);
+    std::unique_lock<std::mutex> lock(m);
+    done.wait(lock, [this] { return pending == 0; });
+    return true;
+  }
+
+  ~Pool() {
+    {
+      std::lock_guard<std::mutex> lock(m);
+      stopping = true;
+    }
+    wake.notify_all();
+    for (auto& w : workers) w.join();
+  }
+
+ private:
+  // worker `id` runs task id of every job that has more than id tasks
+  void work(int id) {
+    unsigned long seen = 0;
+    std::unique_lock<std::mutex> lock(m);
+    for (;;) {
+      wake.wait(lock, [&] { return stopping || generation != seen; });
+      if (stopping) return;
+      seen = generation;
+      if (id >= jobTasks) continue;
+      void (*const task)(void*, int) = job;
+      void* const ctx = jobCtx;
+      lock.unlock();
+      {
+        FlushDenormals flush;
+        task(ctx, id);
+      }
+      lock.lock();
+      if (--pending == 0) done.notify_one();
+    }
+  }
+
+  std::mutex busy;  // held by the call using the workers
+  std::mutex m;     // guards everything below
+  std::condition_variable wake, done;
+  std::vector<std::thread> workers;  // workers[i] has id i + 1
+  void (*job)(void*, int) = nullptr;
+  void* jobCtx = nullptr;
+  int jobTasks = 0, pending = 0;
+  unsigned long generation = 0;
+  bool stopping = false;
+};
+}  // namespace
+
+bool pool_run(int T, void (*task)(void*, int), void* ctx) {
+  static Pool pool;
+  return pool.run(T, task, ctx);
 }
 
 void gemm(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc, int threads, bool overwrite) {
