@@ -42,10 +42,15 @@ constexpr int NV_WIDE = 2;
 // columns of the register tile: NV vectors, NV_WIDE * VL normally, VL when C has at most VL columns
 // (e.g. a convolution with 16 output channels) so that most of the tile is not wasted
 // depth of a packed block: the KC x NR micro-panel of B stays in L1 while MR-row panels of A stream
-// from L2, so KC * NR * 4 bytes must fit L1 with room to spare: 24 KB for NR = 16 (AVX2, KC 384), and
-// KC 256 for NR = 32 (AVX-512: 384 made it 48 KB, more than most L1s, and single-thread GEMM
-// measured slower at 384 than at 256; bench:train's GEMM row measures it)
-constexpr long KC = VL * NV_WIDE >= 32 ? 256 : 384;
+// from L2, so KC * NR * 4 bytes must fit L1 with room to spare: KC 256 for NR = 32 (AVX-512: 384 made
+// it 48 KB, more than most L1s, and single-thread GEMM measured slower at 384 than at 256) and for
+// NR = 16 (AVX2: 384 split a convolution's depth of 392 or 400 into 384 and a short remainder, and left
+// no room for the rows of A that the convolutions read in place; large GEMMs ran as fast at 256)
+constexpr long KC = VL * NV_WIDE >= 16 ? 256 : 384;
+// depth of a block when A is read in place along its columns (rsa = 1: im2col's rows transposed, for a
+// filter gradient): each step of k then reads a new cache line of A for every MR rows, so KC_COLUMNS
+// lines of A and B's panel must share L1 (AVX-512 measured 113 GFLOP/s at depth 256, 134 at 128)
+constexpr long KC_COLUMNS = 128;
 constexpr long MC = 16 * MR; // rows of a packed A block (L2)
 constexpr long NC = 4096;    // columns of a packed B block (L3)
 
@@ -179,21 +184,26 @@ template <int NV> static void gemm_blocked(long M, long N, long K, const float* 
   float* const packedA = scratchA.get(MC * KC);
   float* const packedB = scratchB.get(KC * (std::min(N, NC) + NR));
   alignas(64) float tile[MR * NR];
+#if WORKBOOK_SIMD_X86
+  // A with unit stride along its rows or its columns (im2col's rows for a convolution, their
+  // transpose for its filter gradient): full MR-row panels are read in place, since packing
+  // would copy every value of A for only N / VL multiply-adds each when C is narrow (a
+  // convolution's 16 or 32 output channels); the last partial panel is packed as usual
+  const bool direct = (csa == 1 || rsa == 1) && N <= 2 * NR;
+  const long depth = direct && csa != 1 ? KC_COLUMNS : KC;
+#else
+  const long depth = KC;
+#endif
   for (long jc = 0; jc < N; jc += NC) {
     const long nc = std::min(NC, N - jc);
-    for (long pc = 0; pc < K; pc += KC) {
-      const long kc = std::min(KC, K - pc);
+    for (long pc = 0; pc < K; pc += depth) {
+      const long kc = std::min(depth, K - pc);
       // the first depth block overwrites C when asked to (C = A B), the others add to it
       const bool store = overwrite && pc == 0;
       pack_b(kc, nc, B + pc * rsb + jc * csb, rsb, csb, packedB, NR);
       for (long ic = 0; ic < M; ic += MC) {
         const long mc = std::min(MC, M - ic);
 #if WORKBOOK_SIMD_X86
-        // A with unit stride along its rows or its columns (im2col's rows for a convolution, their
-        // transpose for its filter gradient): full MR-row panels are read in place, since packing
-        // would copy every value of A for only N / VL multiply-adds each when C is narrow (a
-        // convolution's 16 or 32 output channels); the last partial panel is packed as usual
-        const bool direct = (csa == 1 || rsa == 1) && N <= 2 * NR;
         const long packedFrom = direct ? mc / MR * MR : 0;
 #else
         const long packedFrom = 0;
