@@ -161,12 +161,16 @@ static void pack_a(long mc, long kc, const float* A, long rsa, long csa, float* 
 }
 
 // pb[panel][k][j] = B(p0 + k, j0 + panel*NR + j), zero beyond nc
-static void pack_b(long kc, long nc, const float* B, long rsb, long csb, float* pb, long NR) {
+// (NR a constant: a full row of a panel is a fixed-size copy the compiler turns into a few vector
+// moves, where a memcpy call per row cost more than the copy itself)
+template <long NR> static void pack_b(long kc, long nc, const float* B, long rsb, long csb, float* pb) {
   for (long j = 0; j < nc; j += NR) {
     const long cols = std::min<long>(NR, nc - j);
     for (long k = 0; k < kc; ++k) {
       const float* src = B + k * rsb + j * csb;
-      if (csb == 1) {
+      if (csb == 1 && cols == NR) {
+        for (long c = 0; c < NR; ++c) pb[c] = src[c];
+      } else if (csb == 1) {
         std::memcpy(pb, src, cols * sizeof(float));
       } else {
         for (long c = 0; c < cols; ++c) pb[c] = src[c * csb];
@@ -200,7 +204,7 @@ template <int NV> static void gemm_blocked(long M, long N, long K, const float* 
       const long kc = std::min(depth, K - pc);
       // the first depth block overwrites C when asked to (C = A B), the others add to it
       const bool store = overwrite && pc == 0;
-      pack_b(kc, nc, B + pc * rsb + jc * csb, rsb, csb, packedB, NR);
+      pack_b<NR>(kc, nc, B + pc * rsb + jc * csb, rsb, csb, packedB);
       for (long ic = 0; ic < M; ic += MC) {
         const long mc = std::min(MC, M - ic);
 #if WORKBOOK_SIMD_X86
