@@ -269,27 +269,27 @@ namespace {
 // The worker threads behind parallel_for: started on first use (as many as a call asks for), asleep
 // between calls, joined when the process exits. One call uses them at a time (`busy`); a call that
 // finds them taken returns false and its caller starts threads of its own, as before the pool.
+// Tasks go to whichever thread asks first, the caller included: on a machine whose other cores are
+// busy, a worker may wait for a time slice, and the caller then runs its tasks itself instead of
+// waiting for it (each task computes the same values on any thread).
 class Pool {
  public:
   bool run(int T, void (*task)(void*, int), void* ctx) {
     std::unique_lock<std::mutex> own(busy, std::try_to_lock);
     if (!own.owns_lock()) return false;
-    {
-      std::lock_guard<std::mutex> lock(m);
-      while (static_cast<int>(workers.size()) < T - 1) {
-        const int id = static_cast<int>(workers.size()) + 1;
-        workers.emplace_back([this, id] { work(id); });
-      }
-      job = task;
-      jobCtx = ctx;
-      jobTasks = T;
-      pending = T - 1;
-      ++generation;
-    }
-    wake.notify_all();
-    task(ctx, 0);
     std::unique_lock<std::mutex> lock(m);
-    done.wait(lock, [this] { return pending == 0; });
+    while (static_cast<int>(workers.size()) < T - 1) workers.emplace_back([this] { work(); });
+    job = task;
+    jobCtx = ctx;
+    jobTasks = T;
+    next = 0;
+    finished = 0;
+    ++generation;
+    lock.unlock();
+    wake.notify_all();
+    lock.lock();
+    run_tasks(lock);
+    done.wait(lock, [this] { return finished == jobTasks; });
     return true;
   }
 
@@ -303,35 +303,40 @@ class Pool {
   }
 
  private:
-  // worker `id` runs task id of every job that has more than id tasks
-  void work(int id) {
+  // claims and runs the current job's tasks until none is left (lock held between tasks); the job
+  // cannot change meanwhile, since the caller waits until every claimed task has finished
+  void run_tasks(std::unique_lock<std::mutex>& lock) {
+    while (next < jobTasks) {
+      const int t = next++;
+      void (*const task)(void*, int) = job;
+      void* const ctx = jobCtx;
+      lock.unlock();
+      task(ctx, t);
+      lock.lock();
+      if (++finished == jobTasks) done.notify_one();
+    }
+  }
+
+  void work() {
+    FlushDenormals flush;  // the workers run nothing but the kernels' tasks
     unsigned long seen = 0;
     std::unique_lock<std::mutex> lock(m);
     for (;;) {
       wake.wait(lock, [&] { return stopping || generation != seen; });
       if (stopping) return;
       seen = generation;
-      if (id >= jobTasks) continue;
-      void (*const task)(void*, int) = job;
-      void* const ctx = jobCtx;
-      lock.unlock();
-      {
-        FlushDenormals flush;
-        task(ctx, id);
-      }
-      lock.lock();
-      if (--pending == 0) done.notify_one();
+      run_tasks(lock);
     }
   }
 
   std::mutex busy;  // held by the call using the workers
   std::mutex m;     // guards everything below
   std::condition_variable wake, done;
-  std::vector<std::thread> workers;  // workers[i] has id i + 1
+  std::vector<std::thread> workers;
   void (*job)(void*, int) = nullptr;
   void* jobCtx = nullptr;
-  int jobTasks = 0, pending = 0;
-  unsigned long generation = 0;
+  int jobTasks = 0, next = 0, finished = 0;  // tasks of the current job, the next to claim, those finished
+  unsigned long generation = 0;              // jobs started so far
   bool stopping = false;
 };
 }  // namespace

@@ -34,13 +34,14 @@ struct Scratch {
   size_t cap = 0;
 };
 
-// Runs f(t) for t in [0, T): t = 0 on the calling thread, the rest on the worker threads of one
-// process-wide pool (started once, woken per call), or on new threads while the pool is taken by
-// another call (another JavaScript thread, or parallel_for inside a task).
+// Runs f(t) for t in [0, T) on the calling thread and the worker threads of one process-wide pool
+// (started once, woken per call; each task on whichever thread takes it first), or, while the pool
+// is taken by another call (another JavaScript thread, or parallel_for inside a task), t = 0 on the
+// calling thread and the rest on new threads.
 template <typename F> void parallel_for(int T, F f);
 
-// Runs task(ctx, t) for t in [1, T) on the pool's workers (denormals flushed) and t = 0 on the
-// calling thread, and returns when all have finished; false, running nothing, when the pool is busy.
+// Runs task(ctx, t) for t in [0, T) on the calling thread and the pool's workers (which flush
+// denormals), and returns when all have finished; false, running nothing, when the pool is busy.
 bool pool_run(int T, void (*task)(void*, int), void* ctx);
 
 // Splits [0, n) into the ranges [t*per, min(n, (t+1)*per)) and runs f(t, begin, end) for each
