@@ -267,7 +267,7 @@ template <typename F> static inline void for_each_chunk(const ConvShape& s, long
 
 // Splits N images over at most `threads` threads; f(t, first, count).
 template <typename F> static int over_images(const ConvShape& s, int threads, F f) {
-  // one thread below ~5 MFLOP: starting a thread would cost more than it saves
+  // one thread below ~5 MFLOP: handing work to another thread would cost more than it saves
   if (2.0 * s.N * s.OH * s.OW * s.OC * s.KH * s.KW * s.C < 5e6) threads = 1;
   const long per = (s.N + threads - 1) / threads;
   const int T = static_cast<int>(std::max<long>(1, (s.N + per - 1) / per));

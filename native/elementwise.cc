@@ -29,7 +29,7 @@ template <typename F> static void binary_range(F f, const float* a, long na, con
 }
 
 template <typename Body> static void split(long n, long align, int threads, Body body) {
-  // below ~128K values one thread is faster than starting another
+  // below ~128K values one thread is faster than handing half to another
   const int T = n < (1L << 17) ? 1 : threads;
   const long per = ((n + T - 1) / T + align - 1) / align * align;
   parallel_ranges(T, n, per, [&](int, long begin, long end) { body(begin, end); });

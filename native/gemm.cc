@@ -347,8 +347,8 @@ bool pool_run(int T, void (*task)(void*, int), void* ctx) {
 }
 
 void gemm(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc, int threads, bool overwrite) {
-  // below ~10 MFLOP, starting threads costs more than it saves,
-  // especially on a busy machine where a new thread waits for a time slice
+  // below ~10 MFLOP, splitting costs more than it saves (waking a worker, which on a busy machine
+  // may wait for a time slice, and each thread packing its own blocks)
   if (threads <= 1 || 2.0 * M * N * K < 1e7) {
     gemm_serial(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, overwrite);
     return;
