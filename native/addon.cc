@@ -128,13 +128,30 @@ long conv_x(const workbook::ConvShape& s) { return s.N * s.H * s.W * s.C; }
 long conv_w(const workbook::ConvShape& s) { return s.KH * s.KW * s.C * s.OC; }
 long conv_y(const workbook::ConvShape& s) { return s.N * s.OH * s.OW * s.OC; }
 
-// conv2d(x, w, y, [N,H,W,C,KH,KW,OC,OH,OW,sh,sw,dh,dw,pt,pl])
+// conv2d(x, w, y, [N,H,W,C,KH,KW,OC,OH,OW,sh,sw,dh,dw,pt,pl], bias?, relu?): y = conv(x, w), then
+// y = y + bias (a Float32Array of OC or 1 values; null or absent: none), then y = max(0, y) if relu
 napi_value Conv2d(napi_env env, napi_callback_info info) {
   Args a;
   workbook::ConvShape s;
   float* p[3];
   auto len = [](const workbook::ConvShape& s) { return std::array<long, 3>{conv_x(s), conv_w(s), conv_y(s)}; };
-  if (window_args(env, info, a, 4, "conv2d", s, {"x", "filter", "y"}, len, p)) workbook::conv2d_forward(s, p[0], p[1], p[2], threads());
+  if (!window_args(env, info, a, 4, "conv2d", s, {"x", "filter", "y"}, len, p)) return nullptr;
+  workbook::ConvEpilogue epilogue;
+  napi_valuetype type = napi_undefined;
+  if (a.argc > 4) napi_typeof(env, a.argv[4], &type);
+  if (type != napi_undefined && type != napi_null) {
+    if (!(epilogue.bias = f32(env, a.argv[4], 1, "conv2d", "bias"))) return nullptr;
+    size_t n = 0;
+    napi_typedarray_type t;
+    napi_get_typedarray_info(env, a.argv[4], &t, &n, nullptr, nullptr, nullptr);
+    if (static_cast<long>(n) != s.OC && n != 1) {
+      napi_throw_range_error(env, nullptr, (std::string("workbook_native.conv2d: argument bias has ") + std::to_string(n) + " elements; it needs OC = " + std::to_string(s.OC) + " or 1").c_str());
+      return nullptr;
+    }
+    epilogue.biasLen = static_cast<long>(n);
+  }
+  if (a.argc > 5) napi_get_value_bool(env, a.argv[5], &epilogue.relu);
+  workbook::conv2d_forward(s, p[0], p[1], p[2], threads(), epilogue);
   return nullptr;
 }
 

@@ -101,6 +101,21 @@ static void col2im(const ConvShape& s, const float* col, long images, float* x) 
   });
 }
 
+// y[r, o] = max(0, y[r, o] + bias[o mod biasLen]) for the `rows` rows of OC values at y (the max only
+// with relu): the same two operations, in the same order, as a separate add pass and relu pass
+static inline void apply_epilogue(const ConvEpilogue& e, long OC, float* y, long rows) {
+  const long n = rows * OC;
+  if (e.bias && e.biasLen == OC) {
+    for (long r = 0; r < rows; ++r)
+      for (long o = 0; o < OC; ++o) y[r * OC + o] = y[r * OC + o] + e.bias[o];
+  } else if (e.bias) {
+    const float b = e.bias[0];
+    for (long i = 0; i < n; ++i) y[i] = y[i] + b;
+  }
+  if (e.relu)
+    for (long i = 0; i < n; ++i) y[i] = y[i] < 0.f ? 0.f : y[i];
+}
+
 // Direct convolution for small patches (K = KH*KW*C <= 64, e.g. a first layer on grey or RGB
 // images) and OC in {8, 16, 32}: im2col would copy each input value KH*KW times in runs of C floats
 // (memcpy calls of 4 to 12 bytes) for a GEMM of depth K that never fills the micro-kernel, so the
@@ -119,60 +134,110 @@ typedef float v8 __attribute__((vector_size(32), aligned(4)));
 #define WORKBOOK_V8 0
 #endif
 
+// Output pixels taken P at a time: neighbours in one row whose kernel columns are all in bounds
+// share every weight (or filter-gradient) vector loaded, and give P times as many independent
+// multiply-adds per tap (one pixel's OC / 8 sums waited on each multiply-add's latency). Pixels near
+// the left and right borders go one by one. f(P constant, n, oh, ow, lo, hi) covers pixels
+// ow .. ow + P - 1 in row-major order; with P > 1, lo = 0 and hi = KW.
+template <int P, typename F> static inline void for_each_pixel_run(const ConvShape& s, long n0, long n1, F f) {
+  // ow has every kernel column in bounds when ow*sw - pl >= 0 and ow*sw - pl + (KW-1)*dw <= W - 1
+  const long last = s.W - 1 - (s.KW - 1) * s.dw + s.pl;
+  const long inner0 = std::min(s.OW, (s.pl + s.sw - 1) / s.sw), inner1 = last < 0 ? 0 : std::min(s.OW, last / s.sw + 1);
+  for (long n = n0; n < n1; ++n)
+    for (long oh = 0; oh < s.OH; ++oh)
+      for (long ow = 0; ow < s.OW;) {
+        if (P > 1 && ow >= inner0 && ow + P <= inner1) {
+          f(std::integral_constant<int, P>{}, n, oh, ow, 0L, s.KW);
+          ow += P;
+        } else {
+          long lo, hi;
+          valid_kw(s, ow, lo, hi);
+          f(std::integral_constant<int, 1>{}, n, oh, ow, lo, hi);
+          ++ow;
+        }
+      }
+}
+
+#if WORKBOOK_V8
+// pixels per run: P * OC / 8 sums (and, for the filter gradient, as many dy vectors) in registers
+template <int OC> constexpr int run_pixels() { return OC >= 32 ? 2 : OC >= 16 ? 4 : 8; }
+#else
+template <int OC> constexpr int run_pixels() { return 1; }
+#endif
+
 // y[n, oh, ow, :] = sum over in-bounds taps of x[n, ih, iw, c] w[kh, kw, c, :]
 // CC > 0: compiled for s.C == CC (1 or 3: grey or RGB images), so the loop over channels unrolls
-template <int OC, int CC> static void direct_forward(const ConvShape& s, const float* x, const float* w, float* y, long n0, long n1) {
+template <int OC, int CC> static void direct_forward(const ConvShape& s, const float* x, const float* w, float* y, long n0, long n1, const ConvEpilogue& epilogue) {
   const long C = CC > 0 ? CC : s.C;
-  for_each_pixel(s, n0, n1, [&](long n, long oh, long ow, long lo, long hi) {
+  const long step = s.sw * C;  // from one pixel's input values to its right neighbour's
+  for_each_pixel_run<run_pixels<OC>()>(s, n0, n1, [&](auto pixels, long n, long oh, long ow, long lo, long hi) {
+    constexpr int P = decltype(pixels)::value;
     const float* xn = x + n * s.H * s.W * C;
     float* out = y + ((n * s.OH + oh) * s.OW + ow) * OC;
 #if WORKBOOK_V8
     constexpr int NV = OC / 8;
-    v8 acc[NV];
-    for (int v = 0; v < NV; ++v) acc[v] = v8{};
+    v8 acc[P][NV];
+    for (int p = 0; p < P; ++p)
+      for (int q = 0; q < NV; ++q) acc[p][q] = v8{};
 #else
-    float acc[OC] = {};
+    float acc[P][OC] = {};
 #endif
     for_each_tap<OC>(s, C, xn, w, oh, ow, lo, hi, [&](const float* xp, const float* wp) {
       for (long c = 0; c < C; ++c, wp += OC) {
-        const float v = xp[c];
 #if WORKBOOK_V8
-        for (int q = 0; q < NV; ++q) acc[q] += v * *reinterpret_cast<const v8*>(wp + 8 * q);
+        v8 wv[NV];
+        for (int q = 0; q < NV; ++q) wv[q] = *reinterpret_cast<const v8*>(wp + 8 * q);
+        for (int p = 0; p < P; ++p) {
+          const float v = xp[p * step + c];
+          for (int q = 0; q < NV; ++q) acc[p][q] += v * wv[q];
+        }
 #else
-        for (int o = 0; o < OC; ++o) acc[o] += v * wp[o];
+        for (int p = 0; p < P; ++p)
+          for (int o = 0; o < OC; ++o) acc[p][o] += xp[p * step + c] * wp[o];
 #endif
       }
     });
+    for (int p = 0; p < P; ++p) {
 #if WORKBOOK_V8
-    for (int q = 0; q < NV; ++q) *reinterpret_cast<v8*>(out + 8 * q) = acc[q];
+      for (int q = 0; q < NV; ++q) *reinterpret_cast<v8*>(out + p * OC + 8 * q) = acc[p][q];
 #else
-    for (int o = 0; o < OC; ++o) out[o] = acc[o];
+      for (int o = 0; o < OC; ++o) out[p * OC + o] = acc[p][o];
 #endif
+    }
+    apply_epilogue(epilogue, OC, out, P);
   });
 }
 
 // dw[kh, kw, c, :] += x[n, ih, iw, c] dy[n, oh, ow, :] over the images n0..n1 (dw is this thread's partial
-// sum, small enough to stay in L1: at most 64 x 32 floats)
+// sum, small enough to stay in L1: at most 64 x 32 floats), pixel after pixel: a run of P pixels adds
+// its P terms to each dw vector in pixel order, as P single pixels would
 // CC > 0: compiled for s.C == CC (1 or 3: grey or RGB images), so the loop over channels unrolls
 template <int OC, int CC> static void direct_filter(const ConvShape& s, const float* x, const float* dy, float* dw, long n0, long n1) {
   const long C = CC > 0 ? CC : s.C;
-  for_each_pixel(s, n0, n1, [&](long n, long oh, long ow, long lo, long hi) {
+  const long step = s.sw * C;  // from one pixel's input values to its right neighbour's
+  for_each_pixel_run<run_pixels<OC>()>(s, n0, n1, [&](auto pixels, long n, long oh, long ow, long lo, long hi) {
+    constexpr int P = decltype(pixels)::value;
     const float* xn = x + n * s.H * s.W * C;
     const float* dyp = dy + ((n * s.OH + oh) * s.OW + ow) * OC;
 #if WORKBOOK_V8
     constexpr int NV = OC / 8;
-    v8 g[NV];
-    for (int q = 0; q < NV; ++q) g[q] = *reinterpret_cast<const v8*>(dyp + 8 * q);
-#else
-    const float* g = dyp;
+    v8 g[P][NV];
+    for (int p = 0; p < P; ++p)
+      for (int q = 0; q < NV; ++q) g[p][q] = *reinterpret_cast<const v8*>(dyp + p * OC + 8 * q);
 #endif
     for_each_tap<OC>(s, C, xn, dw, oh, ow, lo, hi, [&](const float* xp, float* dwp) {
       for (long c = 0; c < C; ++c, dwp += OC) {
-        const float v = xp[c];
 #if WORKBOOK_V8
-        for (int q = 0; q < NV; ++q) *reinterpret_cast<v8*>(dwp + 8 * q) += v * g[q];
+        v8 d[NV];
+        for (int q = 0; q < NV; ++q) d[q] = *reinterpret_cast<const v8*>(dwp + 8 * q);
+        for (int p = 0; p < P; ++p) {
+          const float v = xp[p * step + c];
+          for (int q = 0; q < NV; ++q) d[q] += v * g[p][q];
+        }
+        for (int q = 0; q < NV; ++q) *reinterpret_cast<v8*>(dwp + 8 * q) = d[q];
 #else
-        for (int o = 0; o < OC; ++o) dwp[o] += v * g[o];
+        for (int p = 0; p < P; ++p)
+          for (int o = 0; o < OC; ++o) dwp[o] += xp[p * step + c] * dyp[p * OC + o];
 #endif
       }
     });
@@ -202,7 +267,7 @@ template <typename F> static inline void for_each_chunk(const ConvShape& s, long
 
 // Splits N images over at most `threads` threads; f(t, first, count).
 template <typename F> static int over_images(const ConvShape& s, int threads, F f) {
-  // one thread below ~5 MFLOP: starting a thread would cost more than it saves
+  // one thread below ~5 MFLOP: handing work to another thread would cost more than it saves
   if (2.0 * s.N * s.OH * s.OW * s.OC * s.KH * s.KW * s.C < 5e6) threads = 1;
   const long per = (s.N + threads - 1) / threads;
   const int T = static_cast<int>(std::max<long>(1, (s.N + per - 1) / per));
@@ -210,11 +275,11 @@ template <typename F> static int over_images(const ConvShape& s, int threads, F 
   return T;
 }
 
-void conv2d_forward(const ConvShape& s, const float* x, const float* w, float* y, int threads) {
+void conv2d_forward(const ConvShape& s, const float* x, const float* w, float* y, int threads, const ConvEpilogue& epilogue) {
   const long K = patch_size(s), pixels = s.OH * s.OW;
   if (use_direct(s)) {
     by_shape(s, [&](auto oc, auto cc) {
-      over_images(s, threads, [&](int, long first, long count) { direct_forward<decltype(oc)::value, decltype(cc)::value>(s, x, w, y, first, first + count); });
+      over_images(s, threads, [&](int, long first, long count) { direct_forward<decltype(oc)::value, decltype(cc)::value>(s, x, w, y, first, first + count, epilogue); });
     });
     return;
   }
@@ -225,6 +290,7 @@ void conv2d_forward(const ConvShape& s, const float* x, const float* w, float* y
       im2col(s, x + n * s.H * s.W * s.C, images, col);
       // y[rows, OC] = col[rows, K] w[K, OC]  (overwritten: no clearing pass first)
       gemm_serial(images * pixels, s.OC, K, col, K, 1, w, s.OC, 1, y + n * pixels * s.OC, s.OC, true);
+      apply_epilogue(epilogue, s.OC, y + n * pixels * s.OC, images * pixels);
     });
   });
 }

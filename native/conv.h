@@ -9,8 +9,16 @@ struct ConvShape {
   long N, H, W, C, KH, KW, OC, OH, OW, sh, sw, dh, dw, pt, pl;
 };
 
-// y = conv(x, w)
-void conv2d_forward(const ConvShape& s, const float* x, const float* w, float* y, int threads);
+// What conv2d_forward applies to each output value once computed (while it is still in cache):
+// y = y + bias[o mod biasLen] when bias is given, then y = max(0, y) when relu.
+struct ConvEpilogue {
+  const float* bias = nullptr;
+  long biasLen = 0;
+  bool relu = false;
+};
+
+// y = conv(x, w), then the epilogue
+void conv2d_forward(const ConvShape& s, const float* x, const float* w, float* y, int threads, const ConvEpilogue& epilogue = {});
 // dw = sum over pixels of x-patch^T dy
 void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy, float* dw, int threads);
 // dx = col2im(dy w^T)

@@ -29,7 +29,7 @@ template <typename F> static void binary_range(F f, const float* a, long na, con
 }
 
 template <typename Body> static void split(long n, long align, int threads, Body body) {
-  // below ~128K values one thread is faster than starting another
+  // below ~128K values one thread is faster than handing half to another
   const int T = n < (1L << 17) ? 1 : threads;
   const long per = ((n + T - 1) / T + align - 1) / align * align;
   parallel_ranges(T, n, per, [&](int, long begin, long end) { body(begin, end); });
@@ -45,8 +45,16 @@ void binary(int op, const float* a, long na, const float* b, long nb, float* out
       case DIV: binary_range([](float x, float y) { return x / y; }, a, na, b, nb, out, begin, end); break;
       case MAX: binary_range([](float x, float y) { return (x > y || std::isnan(x)) ? x : y; }, a, na, b, nb, out, begin, end); break;
       case MIN: binary_range([](float x, float y) { return (x < y || std::isnan(x)) ? x : y; }, a, na, b, nb, out, begin, end); break;
-      // x * step(y), step(y) = y > 0 ? 1 : 0, NaN for NaN (the same products as tfjs's two kernels)
-      case MUL_STEP: binary_range([](float x, float y) { return x * (y > 0.f ? 1.f : (y == y ? 0.f : y)); }, a, na, b, nb, out, begin, end); break;
+      // x * step(y), step(y) = y > 0 ? 1 : 0, NaN for NaN (the same products as tfjs's two kernels);
+      // two selects, not nested branches, so that the loop vectorises
+      case MUL_STEP:
+        binary_range(
+            [](float x, float y) {
+              const float step = y > 0.f ? 1.f : 0.f;
+              return x * (y == y ? step : y);
+            },
+            a, na, b, nb, out, begin, end);
+        break;
     }
   });
 }
@@ -236,6 +244,9 @@ void max_pool_grad(const PoolShape& s, const float* x, const float* dy, float* d
 #endif
 WORKBOOK_NO_CONTRACT void adam_update(const AdamParams& p, const float* w, const float* g, const float* m, const float* v, float* w_out, float* m_out, float* v_out, long n) {
   const float one_minus_b1 = p.one_minus_b1, one_minus_b2 = p.one_minus_b2, neg_lr = -p.lr;
+  // each i reads w, g, m, v at i before writing the outputs at i, so outputs that are the inputs
+  // themselves (an update in place) carry nothing from one i to the next: ivdep lets it vectorise
+#pragma GCC ivdep
   for (long i = 0; i < n; ++i) {
     const float gi = g[i];
     const float mi = m[i] * p.b1 + gi * one_minus_b1;

@@ -7,8 +7,10 @@
 #include "gemm.h"
 #include "simd.h"
 #include <algorithm>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <vector>
 #if WORKBOOK_SIMD_NEON
 #include <arm_neon.h>
@@ -40,10 +42,15 @@ constexpr int NV_WIDE = 2;
 // columns of the register tile: NV vectors, NV_WIDE * VL normally, VL when C has at most VL columns
 // (e.g. a convolution with 16 output channels) so that most of the tile is not wasted
 // depth of a packed block: the KC x NR micro-panel of B stays in L1 while MR-row panels of A stream
-// from L2, so KC * NR * 4 bytes must fit L1 with room to spare: 24 KB for NR = 16 (AVX2, KC 384), and
-// KC 256 for NR = 32 (AVX-512: 384 made it 48 KB, more than most L1s, and single-thread GEMM
-// measured slower at 384 than at 256; bench:train's GEMM row measures it)
-constexpr long KC = VL * NV_WIDE >= 32 ? 256 : 384;
+// from L2, so KC * NR * 4 bytes must fit L1 with room to spare: KC 256 for NR = 32 (AVX-512: 384 made
+// it 48 KB, more than most L1s, and single-thread GEMM measured slower at 384 than at 256) and for
+// NR = 16 (AVX2: 384 split a convolution's depth of 392 or 400 into 384 and a short remainder, and left
+// no room for the rows of A that the convolutions read in place; large GEMMs ran as fast at 256)
+constexpr long KC = VL * NV_WIDE >= 16 ? 256 : 384;
+// depth of a block when A is read in place along its columns (rsa = 1: im2col's rows transposed, for a
+// filter gradient): each step of k then reads a new cache line of A for every MR rows, so KC_COLUMNS
+// lines of A and B's panel must share L1 (AVX-512 measured 113 GFLOP/s at depth 256, 134 at 128)
+constexpr long KC_COLUMNS = 128;
 constexpr long MC = 16 * MR; // rows of a packed A block (L2)
 constexpr long NC = 4096;    // columns of a packed B block (L3)
 
@@ -154,12 +161,16 @@ static void pack_a(long mc, long kc, const float* A, long rsa, long csa, float* 
 }
 
 // pb[panel][k][j] = B(p0 + k, j0 + panel*NR + j), zero beyond nc
-static void pack_b(long kc, long nc, const float* B, long rsb, long csb, float* pb, long NR) {
+// (NR a constant: a full row of a panel is a fixed-size copy the compiler turns into a few vector
+// moves, where a memcpy call per row cost more than the copy itself)
+template <long NR> static void pack_b(long kc, long nc, const float* B, long rsb, long csb, float* pb) {
   for (long j = 0; j < nc; j += NR) {
     const long cols = std::min<long>(NR, nc - j);
     for (long k = 0; k < kc; ++k) {
       const float* src = B + k * rsb + j * csb;
-      if (csb == 1) {
+      if (csb == 1 && cols == NR) {
+        for (long c = 0; c < NR; ++c) pb[c] = src[c];
+      } else if (csb == 1) {
         std::memcpy(pb, src, cols * sizeof(float));
       } else {
         for (long c = 0; c < cols; ++c) pb[c] = src[c * csb];
@@ -177,21 +188,26 @@ template <int NV> static void gemm_blocked(long M, long N, long K, const float* 
   float* const packedA = scratchA.get(MC * KC);
   float* const packedB = scratchB.get(KC * (std::min(N, NC) + NR));
   alignas(64) float tile[MR * NR];
+#if WORKBOOK_SIMD_X86
+  // A with unit stride along its rows or its columns (im2col's rows for a convolution, their
+  // transpose for its filter gradient): full MR-row panels are read in place, since packing
+  // would copy every value of A for only N / VL multiply-adds each when C is narrow (a
+  // convolution's 16 or 32 output channels); the last partial panel is packed as usual
+  const bool direct = (csa == 1 || rsa == 1) && N <= 2 * NR;
+  const long depth = direct && csa != 1 ? KC_COLUMNS : KC;
+#else
+  const long depth = KC;
+#endif
   for (long jc = 0; jc < N; jc += NC) {
     const long nc = std::min(NC, N - jc);
-    for (long pc = 0; pc < K; pc += KC) {
-      const long kc = std::min(KC, K - pc);
+    for (long pc = 0; pc < K; pc += depth) {
+      const long kc = std::min(depth, K - pc);
       // the first depth block overwrites C when asked to (C = A B), the others add to it
       const bool store = overwrite && pc == 0;
-      pack_b(kc, nc, B + pc * rsb + jc * csb, rsb, csb, packedB, NR);
+      pack_b<NR>(kc, nc, B + pc * rsb + jc * csb, rsb, csb, packedB);
       for (long ic = 0; ic < M; ic += MC) {
         const long mc = std::min(MC, M - ic);
 #if WORKBOOK_SIMD_X86
-        // A with unit stride along its rows or its columns (im2col's rows for a convolution, their
-        // transpose for its filter gradient): full MR-row panels are read in place, since packing
-        // would copy every value of A for only N / VL multiply-adds each when C is narrow (a
-        // convolution's 16 or 32 output channels); the last partial panel is packed as usual
-        const bool direct = (csa == 1 || rsa == 1) && N <= 2 * NR;
         const long packedFrom = direct ? mc / MR * MR : 0;
 #else
         const long packedFrom = 0;
@@ -249,9 +265,90 @@ int default_threads() {
   return hw == 0 ? 1 : static_cast<int>(std::min(hw, 64u));
 }
 
+namespace {
+// The worker threads behind parallel_for: started on first use (as many as a call asks for), asleep
+// between calls, joined when the process exits. One call uses them at a time (`busy`); a call that
+// finds them taken returns false and its caller starts threads of its own, as before the pool.
+// Tasks go to whichever thread asks first, the caller included: on a machine whose other cores are
+// busy, a worker may wait for a time slice, and the caller then runs its tasks itself instead of
+// waiting for it (each task computes the same values on any thread).
+class Pool {
+ public:
+  bool run(int T, void (*task)(void*, int), void* ctx) {
+    std::unique_lock<std::mutex> own(busy, std::try_to_lock);
+    if (!own.owns_lock()) return false;
+    std::unique_lock<std::mutex> lock(m);
+    while (static_cast<int>(workers.size()) < T - 1) workers.emplace_back([this] { work(); });
+    job = task;
+    jobCtx = ctx;
+    jobTasks = T;
+    next = 0;
+    finished = 0;
+    ++generation;
+    lock.unlock();
+    wake.notify_all();
+    lock.lock();
+    run_tasks(lock);
+    done.wait(lock, [this] { return finished == jobTasks; });
+    return true;
+  }
+
+  ~Pool() {
+    {
+      std::lock_guard<std::mutex> lock(m);
+      stopping = true;
+    }
+    wake.notify_all();
+    for (auto& w : workers) w.join();
+  }
+
+ private:
+  // claims and runs the current job's tasks until none is left (lock held between tasks); the job
+  // cannot change meanwhile, since the caller waits until every claimed task has finished
+  void run_tasks(std::unique_lock<std::mutex>& lock) {
+    while (next < jobTasks) {
+      const int t = next++;
+      void (*const task)(void*, int) = job;
+      void* const ctx = jobCtx;
+      lock.unlock();
+      task(ctx, t);
+      lock.lock();
+      if (++finished == jobTasks) done.notify_one();
+    }
+  }
+
+  void work() {
+    FlushDenormals flush;  // the workers run nothing but the kernels' tasks
+    unsigned long seen = 0;
+    std::unique_lock<std::mutex> lock(m);
+    for (;;) {
+      wake.wait(lock, [&] { return stopping || generation != seen; });
+      if (stopping) return;
+      seen = generation;
+      run_tasks(lock);
+    }
+  }
+
+  std::mutex busy;  // held by the call using the workers
+  std::mutex m;     // guards everything below
+  std::condition_variable wake, done;
+  std::vector<std::thread> workers;
+  void (*job)(void*, int) = nullptr;
+  void* jobCtx = nullptr;
+  int jobTasks = 0, next = 0, finished = 0;  // tasks of the current job, the next to claim, those finished
+  unsigned long generation = 0;              // jobs started so far
+  bool stopping = false;
+};
+}  // namespace
+
+bool pool_run(int T, void (*task)(void*, int), void* ctx) {
+  static Pool pool;
+  return pool.run(T, task, ctx);
+}
+
 void gemm(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C, long ldc, int threads, bool overwrite) {
-  // below ~10 MFLOP, starting threads costs more than it saves,
-  // especially on a busy machine where a new thread waits for a time slice
+  // below ~10 MFLOP, splitting costs more than it saves (waking a worker, which on a busy machine
+  // may wait for a time slice, and each thread packing its own blocks)
   if (threads <= 1 || 2.0 * M * N * K < 1e7) {
     gemm_serial(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, overwrite);
     return;

@@ -20,8 +20,8 @@ const char* simd_name();
 // Number of worker threads: WORKBOOK_THREADS, else the hardware's.
 int default_threads();
 
-// Scratch memory that keeps its contents undefined (no zero-fill) and grows only: threads start per
-// call (parallel_for), so a std::vector resized on each new thread zero-filled megabytes every time
+// Scratch memory that keeps its contents undefined (no zero-fill) and grows only: a std::vector
+// resized per call zero-filled megabytes every time
 struct Scratch {
   float* get(size_t n) {
     if (n > cap) {
@@ -34,8 +34,15 @@ struct Scratch {
   size_t cap = 0;
 };
 
-// Runs f(t) for t in [0, T): t = 0 on the calling thread, the rest on new threads.
+// Runs f(t) for t in [0, T) on the calling thread and the worker threads of one process-wide pool
+// (started once, woken per call; each task on whichever thread takes it first), or, while the pool
+// is taken by another call (another JavaScript thread, or parallel_for inside a task), t = 0 on the
+// calling thread and the rest on new threads.
 template <typename F> void parallel_for(int T, F f);
+
+// Runs task(ctx, t) for t in [0, T) on the calling thread and the pool's workers (which flush
+// denormals), and returns when all have finished; false, running nothing, when the pool is busy.
+bool pool_run(int T, void (*task)(void*, int), void* ctx);
 
 // Splits [0, n) into the ranges [t*per, min(n, (t+1)*per)) and runs f(t, begin, end) for each
 // non-empty one on T threads (parallel_for): the one split that the kernels share.
@@ -74,14 +81,19 @@ struct FlushDenormals {
 }  // namespace workbook
 
 template <typename F> void workbook::parallel_for(int T, F f) {
-  std::vector<std::thread> pool;
+  if (T <= 1) {
+    if (T == 1) f(0);
+    return;
+  }
+  if (pool_run(T, [](void* ctx, int t) { (*static_cast<F*>(ctx))(t); }, &f)) return;
+  std::vector<std::thread> spawned;
   for (int t = 1; t < T; ++t)
-    pool.emplace_back([&f, t] {
+    spawned.emplace_back([&f, t] {
       FlushDenormals flush;
       f(t);
     });
   f(0);
-  for (auto& th : pool) th.join();
+  for (auto& th : spawned) th.join();
 }
 
 template <typename F> void workbook::parallel_ranges(int T, long n, long per, F f) {

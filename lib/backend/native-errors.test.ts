@@ -2,7 +2,7 @@
  * The addon's convolution and pooling entry points (native/addon.cc) check their arguments before
  * computing: an error names the function and the argument (too few arguments, a shape list that is
  * not one, a stride or dilation below 1, an array that is not a Float32Array or is too short for the
- * shapes), and nothing is written when any check fails.
+ * shapes, a convolution bias of the wrong type or length), and nothing is written when any check fails.
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
@@ -43,6 +43,22 @@ test("conv2d and its gradients name the function and argument in each error and 
     call(native, fn, f(sizes[0]), f(sizes[1]), out, CONV);
     assert.deepEqual([...out], new Array<number>(sizes[2]).fill(fn === "conv2dBackpropFilter" ? 4 : 1), `${fn} with a 1x1 filter of ones`);
   }
+});
+
+test("conv2d's bias and relu: a bias that is not a Float32Array of OC or 1 values is refused before anything is written", { skip }, () => {
+  const native = nativeKernels!;
+  const ones = (n: number) => new Float32Array(n).fill(1);
+  const y = new Float32Array(4);
+  assert.throws(() => call(native, "conv2d", ones(4), ones(1), y, CONV, new Float64Array(1), true), { name: "TypeError", message: "workbook_native.conv2d: argument bias must be a Float32Array" });
+  assert.throws(() => call(native, "conv2d", ones(4), ones(1), y, CONV, ones(2), true), { name: "RangeError", message: "workbook_native.conv2d: argument bias has 2 elements; it needs OC = 1 or 1" });
+  assert.deepEqual([...y], [0, 0, 0, 0], "conv2d wrote nothing while its bias was wrong");
+  // y = max(0, x * 1 + bias): 1 + 0.5 without relu, max(0, 1 - 2) with it; null: no bias
+  call(native, "conv2d", ones(4), ones(1), y, CONV, new Float32Array([0.5]), false);
+  assert.deepEqual([...y], [1.5, 1.5, 1.5, 1.5]);
+  call(native, "conv2d", ones(4), ones(1), y, CONV, new Float32Array([-2]), true);
+  assert.deepEqual([...y], [0, 0, 0, 0]);
+  call(native, "conv2d", ones(4), ones(1), y, CONV, null, true);
+  assert.deepEqual([...y], [1, 1, 1, 1]);
 });
 
 test("maxPool and maxPoolGrad name the function and argument in each error and write nothing", { skip }, () => {

@@ -2,7 +2,8 @@
  * The native kernels' C++ (native/gemm.cc, native/conv.cc) on each micro-kernel chosen at build time
  * (native/simd.h), through the driver native/test/kernels_test.cc: GEMM (odd sizes, transposed
  * operands, threads) and the convolution forward pass and both gradients against naive loops,
- * CS231n relative error < 1e-5 on inputs in [0.1, 1).
+ * CS231n relative error < 1e-5 on inputs in [0.1, 1); the convolution's bias and relu epilogue and
+ * the worker pool (1-3 threads, concurrent and nested calls) bitwise against the plain paths.
  * - this machine's, built as binding.gyp builds the addon (-O3 -march=native);
  * - AVX2 (-mavx2 -mfma), the path of most laptops, on x86 machines that have it;
  * - portable C++ (-DWORKBOOK_PORTABLE), what MSVC and other CPUs compile;
@@ -50,8 +51,9 @@ function buildAndRun(compiler: string, flags: string[], expectSimd: RegExp, runn
     assert.equal(run.status, 0, report);
     assert.match(run.stdout, new RegExp(`^simd ${expectSimd.source}$`, "m"), report);
     assert.match(run.stdout, /^PASS: 0 failed$/m, report);
-    // every check ran: 8 sizes x 4 transposes + 2 threaded GEMMs, 3 overwriting GEMMs, 9 convolutions x 3
-    assert.equal(run.stdout.split("\n").filter((line) => line.startsWith("ok ")).length, 64, report);
+    // every check ran: 8 sizes x 4 transposes + 2 threaded GEMMs, 3 overwriting GEMMs, 11 convolutions x 3,
+    // 4 convolution epilogues, 3 parallel_for, 1 thread-count and 2 concurrent-call checks of the worker pool
+    assert.equal(run.stdout.split("\n").filter((line) => line.startsWith("ok ")).length, 80, report);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

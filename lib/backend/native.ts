@@ -52,8 +52,11 @@ export interface NativeKernels {
    * with `overwrite`, C = A B (C's old contents are never read, so C need not be cleared first).
    */
   gemm(A: Float32Array, B: Float32Array, C: Float32Array, dims: [M: number, N: number, K: number, rsa: number, csa: number, rsb: number, csb: number, ldc: number], overwrite?: boolean): void;
-  /** y = conv(x, filter) by im2col + GEMM (y is overwritten). */
-  conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, dims: ConvDims): void;
+  /**
+   * y = conv(x, filter) by im2col + GEMM or directly (y is overwritten); then, while each block of y is
+   * still in cache, y = y + bias (OC values, or 1 for all) when bias is given, and y = max(0, y) when relu.
+   */
+  conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, dims: ConvDims, bias?: Float32Array | null, relu?: boolean): void;
   /** dFilter = sum over output pixels of patch(x)^T dy (overwritten). */
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dFilter: Float32Array, dims: ConvDims): void;
   /** dx = col2im(dy filter^T) (overwritten). */

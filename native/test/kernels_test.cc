@@ -3,14 +3,23 @@
 // against naive double-precision loops, odd sizes included. Built and run by
 // lib/backend/native-kernels.test.ts for each micro-kernel: this machine's (-march=native), AVX2,
 // portable (-DWORKBOOK_PORTABLE) and NEON (cross-compiled for aarch64, run under qemu-aarch64-static).
+// Also: conv2d_forward's bias and relu epilogue, and the worker pool behind parallel_for (each task
+// once, the same results on 1-3 threads, calls from several threads at once and from inside a task).
 // Prints "simd <name>", one line per check, and exits 1 when any check fails.
 //
 // Error: CS231n's relative error max |x - y| / max(1e-8, |x| + |y|) over all elements, on inputs in
 // [0.1, 1) so that no sum is close to zero; threshold 1e-5 (float32 sums of up to ~2,000 terms).
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <thread>
 #include <vector>
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+#endif
 #include "../conv.h"
 #include "../gemm.h"
 
@@ -129,6 +138,125 @@ static void check_conv(const ConvShape& s, int threads) {
   report("conv2d_backprop_input", shape, rel_error(got_dx, dx));
 }
 
+// conv2d_forward's epilogue (bias of OC values or one, then relu) against the plain convolution
+// followed by a separate add and relu pass: bitwise the same (the same float operations in the same
+// order), on inputs centred on zero so that relu clears about half of the outputs
+static void check_conv_epilogue(const ConvShape& s, long biasLen, bool relu, int threads) {
+  auto centred = [](long n) {
+    auto v = random_vector(n);
+    for (auto& e : v) e -= 0.55f;
+    return v;
+  };
+  const auto x = centred(s.N * s.H * s.W * s.C), w = centred(s.KH * s.KW * s.C * s.OC), bias = centred(biasLen);
+  std::vector<float> plain(s.N * s.OH * s.OW * s.OC), fused(plain.size(), std::nanf(""));
+  workbook::conv2d_forward(s, x.data(), w.data(), plain.data(), threads);
+  for (size_t i = 0; i < plain.size(); ++i) {
+    plain[i] = plain[i] + bias[i % s.OC % biasLen];
+    if (relu) plain[i] = plain[i] < 0.f ? 0.f : plain[i];
+  }
+  workbook::ConvEpilogue epilogue;
+  epilogue.bias = bias.data();
+  epilogue.biasLen = biasLen;
+  epilogue.relu = relu;
+  workbook::conv2d_forward(s, x.data(), w.data(), fused.data(), threads, epilogue);
+  char shape[128];
+  std::snprintf(shape, sizeof shape, "x[%ld,%ld,%ld,%ld] OC %ld bias %ld%s threads=%d", s.N, s.H, s.W, s.C, s.OC, biasLen, relu ? " relu" : "", threads);
+  report("conv2d epilogue = add and relu passes (bitwise)", shape, std::memcmp(plain.data(), fused.data(), plain.size() * sizeof(float)) == 0 ? 0.0 : 1.0);
+}
+
+// True when this thread computes with denormals flushed (FlushDenormals); true where it cannot be read.
+static bool flushing_denormals() {
+#if defined(__x86_64__) || defined(__i386__)
+  return (_mm_getcsr() & 0x8040u) == 0x8040u;
+#elif defined(__aarch64__)
+  uint64_t fpcr = 0;
+  asm volatile("mrs %0, fpcr" : "=r"(fpcr));
+  return (fpcr >> 24) & 1;
+#else
+  return true;
+#endif
+}
+
+// parallel_for on the worker pool: each t in [0, T) runs once, on the caller's thread or on a worker
+// that flushes denormals; tasks that sleep a little leave time for the workers to take some (2 of
+// 3 rounds at least: a busy machine may not schedule a worker in time); later rounds reuse the threads
+static void check_parallel_for(int T) {
+  bool ok = true;
+  int roundsWithWorkers = 0;
+  for (int round = 0; round < 3; ++round) {
+    std::vector<std::atomic<int>> runs(T);
+    std::vector<std::atomic<bool>> elsewhere(T), flushed(T);
+    const auto caller = std::this_thread::get_id();
+    workbook::parallel_for(T, [&](int t) {
+      runs[t]++;
+      elsewhere[t] = std::this_thread::get_id() != caller;
+      flushed[t] = flushing_denormals();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    });
+    bool anyWorker = false;
+    for (int t = 0; t < T; ++t) {
+      ok = ok && runs[t] == 1 && (!elsewhere[t] || flushed[t]);
+      anyWorker = anyWorker || elsewhere[t];
+    }
+    roundsWithWorkers += anyWorker;
+  }
+  ok = ok && (T == 1 ? roundsWithWorkers == 0 : roundsWithWorkers >= 2);
+  char shape[32];
+  std::snprintf(shape, sizeof shape, "T=%d", T);
+  report("parallel_for: each task once, workers take some and flush denormals", shape, ok ? 0.0 : 1.0);
+}
+
+// GEMM (split over rows, then over columns), the convolution and its input gradient on 1, 2 and 3
+// threads: bitwise the same (each output is summed in the same order whichever thread computes it)
+static void check_thread_counts() {
+  const ConvShape s = conv_shape(24, 14, 14, 16, 5, 5, 32, 1, 1, 1, 1, 2, 2, 2, 2);
+  const auto A = random_vector(301 * 523), B = random_vector(523 * 411), x = random_vector(s.N * s.H * s.W * s.C), w = random_vector(s.KH * s.KW * s.C * s.OC);
+  const auto dy = random_vector(s.N * s.OH * s.OW * s.OC);
+  std::vector<float> first[4];
+  bool same = true;
+  for (int T = 1; T <= 3; ++T) {
+    std::vector<float> rows(301 * 411), cols(67 * 411), y(dy.size()), dx(x.size());
+    workbook::gemm(301, 411, 523, A.data(), 523, 1, B.data(), 411, 1, rows.data(), 411, T, true);
+    workbook::gemm(67, 411, 523, A.data(), 523, 1, B.data(), 411, 1, cols.data(), 411, T, true);
+    workbook::conv2d_forward(s, x.data(), w.data(), y.data(), T);
+    workbook::conv2d_backprop_input(s, dy.data(), w.data(), dx.data(), T);
+    const std::vector<float>* outs[4] = {&rows, &cols, &y, &dx};
+    for (int i = 0; i < 4; ++i) {
+      if (T == 1) first[i] = *outs[i];
+      else same = same && first[i] == *outs[i];
+    }
+  }
+  report("gemm, conv2d, conv2d_backprop_input on 1, 2, 3 threads (bitwise)", "301x411x523, 67x411x523, x[24,14,14,16]", same ? 0.0 : 1.0);
+}
+
+// Several threads calling the kernels at once (as several JavaScript threads may), and a kernel
+// called from inside a parallel_for task: the pool serves one call at a time and the others start
+// threads of their own; each gets the result it gets alone
+static void check_concurrent_calls() {
+  const long M = 150, N = 173, K = 523;
+  const auto A = random_vector(M * K), B = random_vector(K * N);
+  std::vector<float> alone(M * N);
+  workbook::gemm(M, N, K, A.data(), K, 1, B.data(), N, 1, alone.data(), N, 1, true);
+  std::atomic<int> wrong{0};
+  auto worker = [&] {
+    std::vector<float> C(M * N);
+    for (int i = 0; i < 20; ++i) {
+      workbook::gemm(M, N, K, A.data(), K, 1, B.data(), N, 1, C.data(), N, 2, true);
+      if (C != alone) wrong++;
+    }
+  };
+  std::vector<std::thread> callers;
+  for (int i = 0; i < 4; ++i) callers.emplace_back(worker);
+  for (auto& c : callers) c.join();
+  report("gemm called from 4 threads at once, 20 times each (bitwise)", "150x173x523 threads=2", wrong == 0 ? 0.0 : 1.0);
+  std::vector<float> inner[2];
+  workbook::parallel_for(2, [&](int t) {
+    inner[t].resize(M * N);
+    workbook::gemm(M, N, K, A.data(), K, 1, B.data(), N, 1, inner[t].data(), N, 2, true);
+  });
+  report("gemm inside a parallel_for task (bitwise)", "150x173x523 threads=2", inner[0] == alone && inner[1] == alone ? 0.0 : 1.0);
+}
+
 int main() {
   std::printf("simd %s\n", workbook::simd_name());
   // odd sizes: partial register tiles in both directions, K across a packed block (384), one column
@@ -153,6 +281,17 @@ int main() {
   check_conv(conv_shape(64, 28, 28, 1, 5, 5, 16, 1, 1, 1, 1, 2, 2, 2, 2), 3);
   check_conv(conv_shape(3, 13, 11, 3, 3, 3, 8, 2, 1, 1, 2, 1, 2, 2, 1), 1);
   check_conv(conv_shape(2, 9, 8, 2, 4, 4, 32, 1, 2, 2, 1, 4, 3, 3, 4), 2);  // > 5e7 FLOP: images over 3 threads
+  check_conv(conv_shape(2, 10, 30, 3, 3, 3, 8, 1, 1, 1, 1, 1, 1, 1, 1), 1);  // OC 8: runs of 8 pixels between the borders
+  check_conv(conv_shape(2, 7, 21, 4, 3, 3, 32, 1, 2, 1, 1, 1, 1, 1, 1), 1);  // OC 32, stride 2: runs of 2
+  // bias of OC values or one, relu or not, on the direct path and the im2col path
+  check_conv_epilogue(conv_shape(3, 12, 12, 1, 5, 5, 16, 1, 1, 1, 1, 2, 2, 2, 2), 16, true, 1);
+  check_conv_epilogue(conv_shape(3, 12, 12, 1, 5, 5, 16, 1, 1, 1, 1, 2, 2, 2, 2), 1, false, 1);
+  check_conv_epilogue(conv_shape(24, 14, 14, 16, 5, 5, 32, 1, 1, 1, 1, 2, 2, 2, 2), 32, true, 2);
+  check_conv_epilogue(conv_shape(2, 9, 7, 3, 3, 3, 5, 2, 1, 1, 1, 1, 1, 1, 1), 1, true, 1);
+  // the worker pool behind parallel_for
+  for (int T = 1; T <= 3; ++T) check_parallel_for(T);
+  check_thread_counts();
+  check_concurrent_calls();
   std::printf("%s: %d failed\n", failures == 0 ? "PASS" : "FAIL", failures);
   return failures == 0 ? 0 : 1;
 }

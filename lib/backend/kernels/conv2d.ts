@@ -9,13 +9,22 @@ import { addBiasActivation, supportedActivation } from "./activation";
 import { convDims, nhwcConvInfo } from "./conv-info";
 import { cpuKernel, floatValues, outputBuffer } from "./cpu-data";
 
-function forward(native: NativeKernels, cpu: MathBackendCPU, x: tf.TensorInfo, filter: tf.TensorInfo, attrs: tf.Conv2DAttrs): { info: tf.TensorInfo; values: Float32Array } | null {
+/** y = conv(x, filter), then y = y + bias (when given) and y = max(0, y) (when relu) in the same native call. */
+function forward(
+  native: NativeKernels,
+  cpu: MathBackendCPU,
+  x: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  attrs: tf.Conv2DAttrs,
+  bias: Float32Array | null = null,
+  relu = false,
+): { info: tf.TensorInfo; values: Float32Array } | null {
   const xv = floatValues(cpu, x);
   const fv = floatValues(cpu, filter);
   if (!xv || !fv || attrs.dataFormat === "NCHW") return null;
   const info = nhwcConvInfo(x.shape, filter.shape, attrs.strides, attrs.dilations, attrs.pad, attrs.dimRoundingMode);
   const y = outputBuffer(cpu, info.batchSize * info.outHeight * info.outWidth * info.outChannels, false);
-  if (y.length > 0) native.conv2d(xv, fv, y, convDims(info));
+  if (y.length > 0) native.conv2d(xv, fv, y, convDims(info), bias, relu);
   return { info: cpu.makeTensorInfo(info.outShape, "float32", y), values: y };
 }
 
@@ -45,16 +54,11 @@ export function fusedConv2dKernel(native: NativeKernels): tf.KernelConfig {
       const biasValues = bias ? floatValues(cpu, bias) : null;
       const outChannels = filter.shape[3];
       const biasOk = !bias || (biasValues !== null && (biasValues.length === outChannels || biasValues.length === 1));
-      const result = biasOk && supportedActivation(a.activation) ? forward(native, cpu, x, filter, a) : null;
+      // relu and linear: y = relu(conv(x, w) + bias) inside the native call, block by block while in cache
+      const nativeEpilogue = a.activation === "relu" || a.activation === "linear" || a.activation === undefined;
+      const result = biasOk && supportedActivation(a.activation) ? (nativeEpilogue ? forward(native, cpu, x, filter, a, biasValues, a.activation === "relu") : forward(native, cpu, x, filter, a)) : null;
       if (!result) return cpuKernel(tf.FusedConv2D, { inputs, backend: cpu, attrs });
-      const y = result.values;
-      if ((a.activation === "relu" || a.activation === "linear" || a.activation === undefined) && y.length > 0) {
-        // y = relu(y + bias) in place, in two native passes (vectorised, threaded)
-        if (biasValues) native.binary(0, y, biasValues, y);
-        if (a.activation === "relu") native.unary(0, y, y, 0);
-      } else {
-        addBiasActivation(y, biasValues, a.activation, a.leakyreluAlpha);
-      }
+      if (!nativeEpilogue) addBiasActivation(result.values, biasValues, a.activation, a.leakyreluAlpha);
       return result.info;
     },
   };
