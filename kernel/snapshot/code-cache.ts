@@ -267,6 +267,8 @@ export function startCodeCacheRecording(): CodeCacheRecorder {
       length.writeUInt32LE(json.length);
       const partial = `${file}.${process.pid}.partial`;
       fs.writeFileSync(partial, Buffer.concat([MAGIC, length, json, ...data]), { mode: 0o644 });
+      // readable by the sandboxed kernels, which run as users of their own, whatever the umask
+      fs.chmodSync(partial, 0o644);
       fs.renameSync(partial, file);
       return MAGIC.length + 4 + json.length + offset;
     },
