@@ -76,6 +76,14 @@ export interface CodeCacheStats {
   changed: number;
 }
 
+/**
+ * Code that may call `import()`, itself or through `eval` or `Function`: such a module is never
+ * recorded, so Node compiles it and its dynamic imports reach Node's loader (a script compiled by
+ * `vm` reaches it in Node 20 only through vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER, which prints
+ * an experimental warning). A mere mention (a comment, `x.import(`) only costs that module's speed.
+ */
+const MAY_IMPORT = /(?<![.\w$])(?:import|eval|Function)\s*\(/;
+
 /** The hash a module's source is recorded under: SHA-256 of its UTF-16 code units (exact for any JS string). */
 export function sourceHash(content: string): string {
   return crypto.createHash("sha256").update(content, "utf16le").digest("hex");
@@ -100,7 +108,6 @@ function compileModule(mod: Module, content: string, filename: string, format: s
       // positions on the first line as Node reports them, without the wrapper's prefix
       columnOffset: -WRAPPER[0].length,
       cachedData,
-      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
     });
   } catch {
     return undefined;
@@ -240,7 +247,7 @@ export function startCodeCacheRecording(): CodeCacheRecorder {
   const scripts: { filename: string; hash: string; script: vm.Script }[] = [];
   const original = Loader.prototype._compile;
   const record: Compile = function (this: Module, content: string, filename: string, format?: string): unknown {
-    const script = compileModule(this, content, filename, format);
+    const script = MAY_IMPORT.test(content) ? undefined : compileModule(this, content, filename, format);
     if (!script) return original.call(this, content, filename, format);
     scripts.push({ filename, hash: sourceHash(content), script });
     return runModule(this, script, filename);
