@@ -87,8 +87,12 @@ export function kernelStartArgs(install: KernelInstall): string[] {
  * empty mounts, see {@link secretPaths}.
  */
 export function readablePaths(install: KernelInstall, scratch: string): string[] {
-  const extra = [install.conversions, install.codeCache].filter((p): p is string => p !== undefined);
-  return [install.packageRoot, ...linkedDependencies(install), "/etc/alpine-release", ...extra, scratch];
+  const roots = [install.packageRoot, ...linkedDependencies(install)];
+  const inside = (file: string): boolean => roots.some((root) => file.startsWith(root + path.sep));
+  // a file inside a folder already granted is left out: Node 20's permission model then failed to
+  // resolve the package's own name from inside that folder (require("dl-workbook") not found)
+  const files = [install.conversions, install.codeCache].filter((p): p is string => p !== undefined && !inside(path.resolve(p)));
+  return [...roots, "/etc/alpine-release", ...files, scratch];
 }
 
 /**
