@@ -75,7 +75,18 @@ function stateKey(typescript: string): string {
     const s = fs.statSync(f);
     return `${f}:${s.size}:${s.mtimeMs}`;
   };
-  for (const part of [process.version, process.arch, process.platform, process.execPath, stamp(process.execPath), stamp(typescript), stamp(BUILDER), stamp(path.join(__dirname, "config.js")), stamp(CODE_CACHE_MODULE), PACKAGE_ROOT])
+  for (const part of [
+    process.version,
+    process.arch,
+    process.platform,
+    process.execPath,
+    stamp(process.execPath),
+    stamp(typescript),
+    stamp(BUILDER),
+    stamp(path.join(__dirname, "config.js")),
+    stamp(CODE_CACHE_MODULE),
+    PACKAGE_ROOT,
+  ])
     hash.update(part + "\n");
   return hash.digest("hex").slice(0, 16);
 }

@@ -34,7 +34,7 @@ type Compile = (this: Module, content: string, filename: string, format?: string
 /** The loader internals this file uses, all present in Node 20's `module`. */
 interface ModuleInternals {
   prototype: { _compile: Compile };
-  wrap(script: string): string;
+  wrap: (script: string) => string;
   wrapper: readonly string[];
   _cache: NodeJS.Require["cache"];
   _extensions: NodeJS.Require["extensions"];
@@ -43,6 +43,9 @@ interface ModuleInternals {
 }
 
 const Loader = Module as unknown as ModuleInternals;
+
+/** Node's own `Module.wrap`: while it is in place, Node compiles modules as functions, as this file does. */
+const originalWrap = Loader.wrap;
 
 /** The `(exports, require, module, __filename, __dirname)` function a module's code becomes. */
 type ModuleWrapper = (this: unknown, exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => unknown;
@@ -113,8 +116,6 @@ function compileModule(mod: Module, content: string, filename: string, format: s
     return undefined;
   }
 }
-
-const originalWrap = Loader.wrap;
 
 /** The `require` Node gives a module (lib/internal/modules/helpers.js makeRequireFunction, without a policy). */
 function makeRequire(mod: Module): NodeJS.Require {
