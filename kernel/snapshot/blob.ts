@@ -141,7 +141,9 @@ function locate(v8Flags: readonly string[]): { typescript: string; state: string
  */
 export function currentKernelSnapshot(v8Flags: readonly string[] = []): string | undefined {
   const { key, blob, manifestFile, codeCache } = locate(v8Flags);
-  return fs.existsSync(blob) && isCurrent(manifestFile, key) && codeCacheIsCurrent(codeCache) ? blob : undefined;
+  // a stale code cache is recorded again; none at all (recording failed) is not retried on every check
+  const cacheCurrent = !fs.existsSync(codeCache) || codeCacheIsCurrent(codeCache);
+  return fs.existsSync(blob) && isCurrent(manifestFile, key) && cacheCurrent ? blob : undefined;
 }
 
 /**
@@ -155,8 +157,11 @@ function ensureCodeCache(v8Flags: readonly string[], blob: string, codeCache: st
     cwd: PACKAGE_ROOT,
     env: { ...process.env, [CODE_CACHE_RECORD_VARIABLE]: codeCache },
     encoding: "utf8",
+    timeout: 120_000,
   });
   if (run.status === 0 && fs.existsSync(codeCache)) return undefined;
+  // no stale cache is left behind (kernels would only miss in it)
+  fs.rmSync(codeCache, { force: true });
   return `recording the code cache failed (${run.error?.message ?? `exit ${run.status ?? run.signal}`}): ${(run.stderr ?? "").trim().split("\n").slice(-4).join("\n")}`;
 }
 

@@ -21,6 +21,11 @@ test("ensureKernelSnapshot builds a snapshot once and then finds it current", ()
   const again = ensureKernelSnapshot(FLAGS);
   assert.equal(again.blob, first.blob);
   assert.equal(again.buildMs, 0);
+  // a current blob whose code cache is gone (or stale) gets it recorded again, the blob kept
+  fs.rmSync(first.codeCache, { force: true });
+  const recorded = ensureKernelSnapshot(FLAGS);
+  assert.equal(recorded.buildMs, 0);
+  assert.ok(recorded.codeCache && fs.existsSync(recorded.codeCache), recorded.codeCacheError);
 });
 
 test("a kernel started from the snapshot takes its declaration files from it and resolves modules from its own folder", async () => {
