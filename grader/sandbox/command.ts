@@ -18,6 +18,11 @@ export interface KernelInstall {
    */
   snapshotBlob?: string;
   /**
+   * The V8 code cache beside the snapshot (kernel/snapshot/code-cache.ts): kernels started from the
+   * snapshot read it (read-only) and deserialize the package's modules instead of compiling them.
+   */
+  codeCache?: string;
+  /**
    * Conversions of the cells every submission shares, recorded once per run (grader/autograde/conversions.ts):
    * the kernel reads this file (read-only to it) at start and type checks only the cells it does not hold.
    */
@@ -39,7 +44,8 @@ export function withKernelSnapshot(install: KernelInstall, limits: SandboxLimits
   try {
     const snapshot = ensureKernelSnapshot(kernelV8Flags(limits));
     if (snapshot.buildMs > 0) log(`kernel snapshot built in ${(snapshot.buildMs / 1000).toFixed(1)} s (${snapshot.declarationFiles} declaration files parsed once for all kernels)`);
-    return { ...install, snapshotBlob: snapshot.blob };
+    if (snapshot.codeCacheError) log(`warning: kernels compile the package's modules each time, without a code cache: ${snapshot.codeCacheError}`);
+    return { ...install, snapshotBlob: snapshot.blob, ...(snapshot.codeCache ? { codeCache: snapshot.codeCache } : {}) };
   } catch (err) {
     log(`warning: kernels start without a snapshot, each about a CPU second slower: ${(err as Error).message}`);
     return install;
@@ -75,12 +81,18 @@ export function kernelStartArgs(install: KernelInstall): string[] {
 /**
  * Paths the kernel may read: the package it runs from (kernel, course library, node_modules,
  * package.json; TypeScript's module resolution needs to see the package folder itself) and its own
- * scratch folder. `/etc/alpine-release` is read by zeromq's loader to tell musl from glibc. The
+ * scratch folder, the conversions and code cache files (kernel/snapshot/code-cache.ts; inside the
+ * package unless the package's build/ folder was not writable). `/etc/alpine-release` is read by zeromq's loader to tell musl from glibc. The
  * secrets inside the package folder (assignments/) and the grader's own folders are covered by
  * empty mounts, see {@link secretPaths}.
  */
 export function readablePaths(install: KernelInstall, scratch: string): string[] {
-  return [install.packageRoot, ...linkedDependencies(install), "/etc/alpine-release", ...(install.conversions ? [install.conversions] : []), scratch];
+  const roots = [install.packageRoot, ...linkedDependencies(install)];
+  const inside = (file: string): boolean => roots.some((root) => file.startsWith(root + path.sep));
+  // a file inside a folder already granted is left out: Node 20's permission model then failed to
+  // resolve the package's own name from inside that folder (require("dl-workbook") not found)
+  const files = [install.conversions, install.codeCache].filter((p): p is string => p !== undefined && !inside(path.resolve(p)));
+  return [...roots, "/etc/alpine-release", ...files, scratch];
 }
 
 /**
@@ -229,6 +241,7 @@ export function bubblewrapCommand(scriptAndArgs: string[], options: SandboxOptio
   }
   if (install.snapshotBlob && fs.existsSync(install.snapshotBlob)) bind(install.snapshotBlob);
   if (install.conversions && fs.existsSync(install.conversions)) bind(install.conversions);
+  if (install.codeCache && fs.existsSync(install.codeCache)) bind(install.codeCache);
   for (const secret of options.hide ?? []) {
     let real: string;
     try {

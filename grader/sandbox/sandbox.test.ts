@@ -13,6 +13,7 @@ import {
   makePrivate,
   makeScratch,
   probeProtections,
+  readablePaths,
   removeScratch,
   sandboxCommand,
   sandboxEnv,
@@ -284,6 +285,19 @@ test("kernels start from the snapshot file while it exists, and from the kernel'
   fs.rmSync(path.dirname(blob), { recursive: true });
   assert.deepEqual(kernelStartArgs({ ...install, snapshotBlob: blob }), [install.kernelMain]);
   assert.deepEqual(kernelStartArgs(install), [install.kernelMain]);
+});
+
+test("kernels may read the code cache beside the snapshot, and still resolve the package's own name under Node's permission model", () => {
+  const inside = path.join(install.packageRoot, "build", "kernel-snapshot", "kernel-x.jscache");
+  const outside = path.join(os.tmpdir(), "dl-workbook-kernel-snapshot-0", "kernel-x.jscache");
+  const scratch = os.tmpdir();
+  // inside the package it is readable already; granted again, Node 20 found no "dl-workbook" from the package
+  assert.deepEqual(readablePaths({ ...install, codeCache: inside }, scratch), readablePaths(install, scratch));
+  assert.ok(readablePaths({ ...install, codeCache: outside }, scratch).includes(outside));
+  const grants = readablePaths({ ...install, codeCache: inside }, scratch).map((p) => `--allow-fs-read=${p}`);
+  const resolve = `console.log(require("module").createRequire(${JSON.stringify(path.join(install.packageRoot, "__cell__.js"))}).resolve("dl-workbook"))`;
+  const run = spawnSync(process.execPath, ["--experimental-permission", "--no-warnings", ...grants, "-e", resolve], { encoding: "utf8" });
+  assert.equal(run.stdout.trim(), path.join(install.packageRoot, "dist", "lib", "index.js"), run.stderr);
 });
 
 test("the grader's liveness pipe opens for writing while its process lives, and fails (ENXIO) once it is gone", { skip: process.platform !== "linux" ? "Linux only" : false }, () => {

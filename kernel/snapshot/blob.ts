@@ -19,6 +19,8 @@ import * as os from "os";
 import * as path from "path";
 import { PACKAGE_ROOT } from "../info";
 import { tslabTypeScriptPath } from "../typescript";
+import { codeCacheIsCurrent } from "./code-cache";
+import { CODE_CACHE_RECORD_VARIABLE } from "./config";
 import type { SnapshotConfig } from "./config";
 
 /** A built snapshot: the blob to pass to `node --snapshot-blob`, and how it came to be. */
@@ -28,6 +30,13 @@ export interface KernelSnapshot {
   declarationFiles: number;
   /** Milliseconds spent building it now; 0 when an up-to-date one was found. */
   buildMs: number;
+  /**
+   * The code cache beside it (code-cache.ts) that kernels started from it serve modules from;
+   * undefined when it could not be recorded (kernels then compile as usual).
+   */
+  codeCache?: string;
+  /** Why the code cache could not be recorded, when it could not. */
+  codeCacheError?: string;
 }
 
 /** What {@link ensureKernelSnapshot} records next to the blob to tell whether it is still current. */
@@ -39,6 +48,8 @@ interface Manifest {
 
 const BUILDER = path.join(__dirname, "builder.js");
 const KERNEL_MAIN = path.join(__dirname, "..", "main.js");
+const CODE_CACHE_MODULE = path.join(__dirname, "code-cache.js");
+const CODE_CACHE_RECORDER = path.join(__dirname, "code-cache-record.js");
 
 /**
  * Entry points that are not for cells: `dl-workbook/client` drives kernels from Node scripts, and its
@@ -64,7 +75,18 @@ function stateKey(typescript: string): string {
     const s = fs.statSync(f);
     return `${f}:${s.size}:${s.mtimeMs}`;
   };
-  for (const part of [process.version, process.arch, process.platform, process.execPath, stamp(process.execPath), stamp(typescript), stamp(BUILDER), stamp(path.join(__dirname, "config.js")), PACKAGE_ROOT])
+  for (const part of [
+    process.version,
+    process.arch,
+    process.platform,
+    process.execPath,
+    stamp(process.execPath),
+    stamp(typescript),
+    stamp(BUILDER),
+    stamp(path.join(__dirname, "config.js")),
+    stamp(CODE_CACHE_MODULE),
+    PACKAGE_ROOT,
+  ])
     hash.update(part + "\n");
   return hash.digest("hex").slice(0, 16);
 }
@@ -103,13 +125,13 @@ function isCurrent(manifestFile: string, key: string): Manifest | undefined {
 }
 
 /** Where the snapshot for `v8Flags` of this Node and package state lives, and its keys. */
-function locate(v8Flags: readonly string[]): { typescript: string; state: string; key: string; dir: string; blob: string; manifestFile: string } {
+function locate(v8Flags: readonly string[]): { typescript: string; state: string; key: string; dir: string; blob: string; manifestFile: string; codeCache: string } {
   const typescript = tslabTypeScriptPath();
   const state = stateKey(typescript);
   const key = `${state}-${flagsKey(v8Flags)}`;
   const dir = snapshotDir();
   const blob = path.join(dir, `kernel-${key}.blob`);
-  return { typescript, state, key, dir, blob, manifestFile: `${blob}.json` };
+  return { typescript, state, key, dir, blob, manifestFile: `${blob}.json`, codeCache: path.join(dir, `kernel-${key}.jscache`) };
 }
 
 /**
@@ -118,8 +140,35 @@ function locate(v8Flags: readonly string[]): { typescript: string; state: string
  * Builds nothing. Example: `currentKernelSnapshot([]) ?? "(none yet)"`.
  */
 export function currentKernelSnapshot(v8Flags: readonly string[] = []): string | undefined {
-  const { key, blob, manifestFile } = locate(v8Flags);
-  return fs.existsSync(blob) && isCurrent(manifestFile, key) ? blob : undefined;
+  const { key, blob, manifestFile, codeCache } = locate(v8Flags);
+  // a stale code cache is recorded again; none at all (recording failed) is not retried on every check
+  const cacheCurrent = !fs.existsSync(codeCache) || codeCacheIsCurrent(codeCache);
+  return fs.existsSync(blob) && isCurrent(manifestFile, key) && cacheCurrent ? blob : undefined;
+}
+
+/**
+ * Records the code cache `codeCache` of `blob` again unless it is current: in a child started from
+ * the blob with the kernels' V8 flags (V8 refuses cached code made under other flags), which loads
+ * and runs what kernels load (code-cache-record.ts). Returns why it could not, or undefined.
+ */
+function ensureCodeCache(v8Flags: readonly string[], blob: string, codeCache: string): string | undefined {
+  if (codeCacheIsCurrent(codeCache)) return undefined;
+  const run = spawnSync(process.execPath, [...v8Flags, "--snapshot-blob", blob], {
+    cwd: PACKAGE_ROOT,
+    env: { ...process.env, [CODE_CACHE_RECORD_VARIABLE]: codeCache },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  if (run.status === 0 && fs.existsSync(codeCache)) return undefined;
+  // no stale cache is left behind (kernels would only miss in it)
+  fs.rmSync(codeCache, { force: true });
+  return `recording the code cache failed (${run.error?.message ?? `exit ${run.status ?? run.signal}`}): ${(run.stderr ?? "").trim().split("\n").slice(-4).join("\n")}`;
+}
+
+/** The snapshot's fields about its code cache, recorded first when it is missing or stale. */
+function withCodeCache(v8Flags: readonly string[], blob: string, codeCache: string): Pick<KernelSnapshot, "codeCache" | "codeCacheError"> {
+  const error = ensureCodeCache(v8Flags, blob, codeCache);
+  return error === undefined ? { codeCache } : { codeCacheError: error };
 }
 
 /**
@@ -129,9 +178,12 @@ export function currentKernelSnapshot(v8Flags: readonly string[] = []): string |
  * the ordinary way.
  */
 export function ensureKernelSnapshot(v8Flags: readonly string[] = []): KernelSnapshot {
-  const { typescript, state, key, dir, blob, manifestFile } = locate(v8Flags);
+  const { typescript, state, key, dir, blob, manifestFile, codeCache } = locate(v8Flags);
   const current = fs.existsSync(blob) ? isCurrent(manifestFile, key) : undefined;
-  if (current) return { blob, declarationFiles: Object.keys(current.files).length, buildMs: 0 };
+  if (current) {
+    // the blob is current; its code cache is recorded again when a module in it has changed
+    return { blob, declarationFiles: Object.keys(current.files).length, buildMs: 0, ...withCodeCache(v8Flags, blob, codeCache) };
+  }
 
   const started = Date.now();
   // written under temporary names and renamed, so a grader running beside this one never reads half a file
@@ -144,6 +196,9 @@ export function ensureKernelSnapshot(v8Flags: readonly string[] = []): KernelSna
     typeRoot: path.join(PACKAGE_ROOT, "node_modules", "@types"),
     imports: warmImports(),
     manifest: list,
+    codeCache,
+    codeCacheModule: CODE_CACHE_MODULE,
+    codeCacheRecorder: CODE_CACHE_RECORDER,
   };
   try {
     const run = spawnSync(process.execPath, [...v8Flags, "--snapshot-blob", partial, "--build-snapshot", "--no-warnings", BUILDER], {
@@ -162,9 +217,12 @@ export function ensureKernelSnapshot(v8Flags: readonly string[] = []): KernelSna
     fs.chmodSync(partial, 0o644);
     fs.renameSync(partial, blob);
     // snapshots of an earlier Node or package state are not used again
-    for (const old of fs.readdirSync(dir)) if (/^kernel-.*\.blob(\.json)?$/.test(old) && !old.startsWith(`kernel-${state}-`)) fs.rmSync(path.join(dir, old), { force: true });
+    for (const old of fs.readdirSync(dir)) if (/^kernel-.*\.(blob(\.json)?|jscache)$/.test(old) && !old.startsWith(`kernel-${state}-`)) fs.rmSync(path.join(dir, old), { force: true });
     fs.writeFileSync(manifestFile, JSON.stringify({ key, files } satisfies Manifest), { mode: 0o644 });
-    return { blob, declarationFiles: Object.keys(files).length, buildMs: Date.now() - started };
+    // the code cache of an earlier blob may hold code this one's kernels would refuse: record it again
+    fs.rmSync(codeCache, { force: true });
+    const cache = withCodeCache(v8Flags, blob, codeCache);
+    return { blob, declarationFiles: Object.keys(files).length, buildMs: Date.now() - started, ...cache };
   } finally {
     fs.rmSync(partial, { force: true });
     fs.rmSync(list, { force: true });

@@ -38,7 +38,7 @@ function loadBuiltinOnly<T>(file: string, extra: Record<string, unknown> = {}, s
   return mod.exports;
 }
 
-const { SNAPSHOT_MARK, WARM_FILE_NAME, TYPESCRIPT_FIXES } = loadBuiltinOnly<Config>(path.join(__dirname, "config.js"));
+const { SNAPSHOT_MARK, WARM_FILE_NAME, TYPESCRIPT_FIXES, CODE_CACHE_RECORD_VARIABLE } = loadBuiltinOnly<Config>(path.join(__dirname, "config.js"));
 const { applyFixes } = loadBuiltinOnly<typeof import("../tslab-fixes")>(path.join(__dirname, "..", "tslab-fixes.js"));
 
 /** The arguments of TypeScript's internal `createSourceFile`, and its parser without the store. */
@@ -152,5 +152,15 @@ v8.startupSnapshot.setDeserializeMainFunction(() => {
   requireFromKernel.cache[config.typescript] = tsModule;
   const stats: SnapshotStats = { declarationFiles: store.files.size, hits: () => store.hits, missed: () => [...store.missed] };
   Object.defineProperty(process, SNAPSHOT_MARK, { value: stats });
+  const recordTo = process.env[CODE_CACHE_RECORD_VARIABLE];
+  if (recordTo) {
+    // blob.ts records the code cache in a process like the kernels: same snapshot, same V8 flags
+    const { recordKernelCodeCache } = requireFromKernel(config.codeCacheRecorder) as typeof import("./code-cache-record");
+    const recorded = recordKernelCodeCache(recordTo, config.imports);
+    process.stdout.write(JSON.stringify(recorded));
+    return;
+  }
+  // before the kernel's modules load, so they come from the code cache where it holds them
+  (requireFromKernel(config.codeCacheModule) as typeof import("./code-cache")).installCodeCache(config.codeCache);
   requireFromKernel(config.kernelMain);
 });

@@ -18,7 +18,16 @@ export interface SnapshotConfig {
   imports: string[];
   /** Where the builder writes the list of declaration files it kept (JSON array of paths), if set. */
   manifest?: string;
+  /** The code cache file (code-cache.ts) kernels started from the snapshot serve modules from, built beside the blob. */
+  codeCache: string;
+  /** dist/kernel/snapshot/code-cache.js, installed before the kernel's modules load. */
+  codeCacheModule: string;
+  /** dist/kernel/snapshot/code-cache-record.js, run instead of the kernel when CODE_CACHE_RECORD_VARIABLE is set. */
+  codeCacheRecorder: string;
 }
+
+/** Set to a file path, a process started from the snapshot records the code cache into it (code-cache-record.ts) instead of starting a kernel. */
+export const CODE_CACHE_RECORD_VARIABLE = "WORKBOOK_CODE_CACHE_RECORD";
 
 /** What a kernel started from the snapshot reports on `process[SNAPSHOT_MARK]`. */
 export interface SnapshotStats {

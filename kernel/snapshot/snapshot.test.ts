@@ -15,9 +15,17 @@ test("ensureKernelSnapshot builds a snapshot once and then finds it current", ()
   const first = ensureKernelSnapshot(FLAGS);
   assert.ok(fs.existsSync(first.blob), first.blob);
   assert.ok(first.declarationFiles > 500, `only ${first.declarationFiles} declaration files`);
+  // and its code cache beside it (code-cache.ts), recorded from a kernel-like process
+  assert.equal(first.codeCacheError, undefined);
+  assert.ok(first.codeCache && fs.existsSync(first.codeCache), first.codeCache);
   const again = ensureKernelSnapshot(FLAGS);
   assert.equal(again.blob, first.blob);
   assert.equal(again.buildMs, 0);
+  // a current blob whose code cache is gone (or stale) gets it recorded again, the blob kept
+  fs.rmSync(first.codeCache, { force: true });
+  const recorded = ensureKernelSnapshot(FLAGS);
+  assert.equal(recorded.buildMs, 0);
+  assert.ok(recorded.codeCache && fs.existsSync(recorded.codeCache), recorded.codeCacheError);
 });
 
 test("a kernel started from the snapshot takes its declaration files from it and resolves modules from its own folder", async () => {
@@ -41,6 +49,10 @@ test("a kernel started from the snapshot takes its declaration files from it and
     const hits = Number(await value('const stats = (process as any)[Symbol.for("dl-workbook.kernelSnapshot")];\nstats.hits()'));
     assert.ok(hits > 500, `only ${hits} declaration files came from the snapshot`);
     assert.equal(await value("stats.missed().length"), "0");
+    // the package's modules (the kernel's and the library's with its tfjs) came from the code cache, none refused or stale
+    const served = Number(await value('const codeCache = (process as any)[Symbol.for("dl-workbook.codeCache")];\ncodeCache.served'));
+    assert.ok(served > 100, `only ${served} modules came from the code cache`);
+    assert.equal(await value("codeCache.rejected + codeCache.changed"), "0");
     // errors carry stacks (Error.stackTraceLimit is restored after deserialization), so tracebacks name cell lines
     const thrown = await kernel.execute("function inner(n: number): number {\n  if (n > 2) throw new RangeError('too big: ' + n);\n  return n;\n}\ninner(5);", { timeoutMs: 60_000 });
     assert.equal(thrown.status, "error");
