@@ -1,0 +1,117 @@
+/** The snapshot's module resolutions: answered again while they hold, made afresh as soon as anything they depend on may have changed. */
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type * as TS from "typescript";
+import { tslabTypeScript } from "../typescript";
+import { ResolutionStore } from "./resolutions";
+import type { Resolution } from "./resolutions";
+
+const ts = tslabTypeScript();
+const OPTIONS: TS.CompilerOptions = { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Node10, allowJs: true, resolveJsonModule: true };
+
+/** A package folder: lib/a.d.ts imports "dep" (node_modules/dep, typed by its package.json) and "./b". */
+function makePackage(): string {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "workbook-resolutions-")));
+  const write = (rel: string, text: string): void => {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  };
+  write("lib/a.d.ts", 'export { x } from "dep";\nexport { y } from "./b";\n');
+  write("lib/b.d.ts", "export declare const y: number;\n");
+  write("node_modules/dep/package.json", JSON.stringify({ name: "dep", types: "main.d.ts" }));
+  write("node_modules/dep/main.d.ts", "export declare const x: number;\n");
+  write("node_modules/dep/other.d.ts", "export declare const x: string;\n");
+  return root;
+}
+
+/** A store that recorded the resolutions of lib/a.d.ts's imports, and a counter of the resolutions made afresh since. */
+function recorded(root: string): { store: ResolutionStore; resolve: (name: string, options?: TS.CompilerOptions) => Resolution; fresh: () => number } {
+  const store = new ResolutionStore(root);
+  const from = path.join(root, "lib", "a.d.ts");
+  let fresh = 0;
+  const resolve = (name: string, options = OPTIONS): Resolution =>
+    store.resolve(name, from, options, undefined, undefined, () => {
+      fresh++;
+      return ts.resolveModuleName(name, from, options, ts.sys);
+    });
+  resolve("dep");
+  resolve("./b");
+  resolve("not-installed-anywhere");
+  store.finish(ts, OPTIONS);
+  fresh = 0;
+  return { store, resolve, fresh: () => fresh };
+}
+
+test("a resolution recorded in the package is answered from the store, as a fresh object each time", () => {
+  const root = makePackage();
+  try {
+    const { store, resolve, fresh } = recorded(root);
+    // one lookup walked above the package (node_modules folders up to /): it is not kept
+    assert.equal(store.size, 2);
+    const first = resolve("dep");
+    const second = resolve("dep");
+    assert.equal(first.resolvedModule?.resolvedFileName, path.join(root, "node_modules", "dep", "main.d.ts"));
+    assert.equal(resolve("./b").resolvedModule?.resolvedFileName, path.join(root, "lib", "b.d.ts"));
+    assert.notEqual(first, second);
+    assert.notEqual(first.failedLookupLocations, second.failedLookupLocations);
+    assert.equal(fresh(), 0);
+    assert.equal(store.hits, 3);
+    assert.equal(store.valid, true);
+    resolve("not-installed-anywhere");
+    assert.equal(fresh(), 1);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("a file appearing where a recorded resolution looked makes every resolution afresh", () => {
+  const root = makePackage();
+  try {
+    const { store, resolve, fresh } = recorded(root);
+    // resolving "dep" from lib/ looked in lib/node_modules first (absent then)
+    fs.mkdirSync(path.join(root, "lib", "node_modules", "dep"), { recursive: true });
+    fs.writeFileSync(path.join(root, "lib", "node_modules", "dep", "index.d.ts"), "export declare const x: boolean;\n");
+    assert.equal(resolve("dep").resolvedModule?.resolvedFileName, path.join(root, "lib", "node_modules", "dep", "index.d.ts"));
+    assert.equal(resolve("./b").resolvedModule?.resolvedFileName, path.join(root, "lib", "b.d.ts"));
+    assert.equal(store.valid, false);
+    assert.equal(store.hits, 0);
+    assert.equal(fresh(), 2);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("a changed package.json that a recorded resolution read makes it afresh", () => {
+  const root = makePackage();
+  try {
+    const { store, resolve } = recorded(root);
+    fs.writeFileSync(path.join(root, "node_modules", "dep", "package.json"), JSON.stringify({ name: "dep", types: "other.d.ts" }));
+    assert.equal(resolve("dep").resolvedModule?.resolvedFileName, path.join(root, "node_modules", "dep", "other.d.ts"));
+    assert.equal(store.valid, false);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("imports are resolved afresh from within the kernel's own folder and under other resolution options", () => {
+  const root = makePackage();
+  const before = process.cwd();
+  try {
+    const { store, resolve, fresh } = recorded(root);
+    resolve("dep", { ...OPTIONS, resolveJsonModule: false });
+    assert.equal(fresh(), 1);
+    // options that do not change resolution (typeRoots: type reference directives only) keep the store
+    resolve("dep", { ...OPTIONS, typeRoots: ["/elsewhere"] });
+    assert.equal(fresh(), 1);
+    process.chdir(root);
+    resolve("dep");
+    assert.equal(fresh(), 2);
+    assert.equal(store.hits, 1);
+  } finally {
+    process.chdir(before);
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,154 @@
+/**
+ * The module resolutions of the declaration files' imports, made while the kernel snapshot is
+ * built (builder.ts) and handed out again to the kernel's programs, so that a kernel started from
+ * the snapshot does not walk node_modules again for the ~900 files a dl-workbook import brings in.
+ * Built-in modules only: the snapshot builder loads this file without a package `require`.
+ *
+ * ```ts
+ * const store = new ResolutionStore("/pkg");                 // recording: resolve() asks `fresh` and keeps the answer
+ * ts.createProgram(["/pkg/warm.ts"], options, host);           // TypeScript's resolveModuleName calls store.resolve (config.ts)
+ * store.finish(ts, options);                                   // later resolve() calls answer from the store while it holds
+ * ```
+ */
+import * as fs from "fs";
+import * as path from "path";
+import type * as TS from "typescript";
+
+/** What TypeScript's resolveModuleName returns, with the internal fields a resolution carries. */
+export type Resolution = TS.ResolvedModuleWithFailedLookupLocations & {
+  failedLookupLocations?: string[];
+  affectingLocations?: string[];
+  resolutionDiagnostics?: unknown[];
+  alternateResult?: string;
+};
+
+/**
+ * The compiler options a node10 module resolution depends on: TypeScript's own list of the options
+ * that affect module resolution, less typeRoots (which only type reference directives use), plus
+ * those that pick the extensions tried, and tracing (a traced resolution is made afresh).
+ */
+export function resolutionOptionsKey(ts: typeof TS, options: TS.CompilerOptions): string {
+  const declared = (ts as typeof TS & { moduleResolutionOptionDeclarations: readonly { name: string }[] }).moduleResolutionOptionDeclarations.map((o) => o.name);
+  const names = [...declared.filter((name) => name !== "typeRoots"), "allowJs", "allowArbitraryExtensions", "noDtsResolution", "preserveSymlinks", "traceResolution"];
+  return JSON.stringify(names.map((name) => options[name] ?? null));
+}
+
+/** A resolution as TypeScript's resolver returns it: a fresh object each time (the watch program marks the objects it is given). */
+function copyResolution(r: Resolution): Resolution {
+  const copy: Resolution = {
+    resolvedModule: r.resolvedModule && { ...r.resolvedModule },
+    failedLookupLocations: r.failedLookupLocations?.slice(),
+    affectingLocations: r.affectingLocations?.slice(),
+    alternateResult: r.alternateResult,
+  };
+  const node10Result = (r as { node10Result?: string }).node10Result;
+  return node10Result === undefined ? copy : Object.assign(copy, { node10Result });
+}
+
+/** `ino:size:mtime:ctime` of a path; a folder's mtime and ctime change whenever an entry is added to it, removed or renamed. */
+function stamp(p: string): string {
+  const s = fs.statSync(p, { throwIfNoEntry: false });
+  return s ? `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}` : "absent";
+}
+
+/**
+ * Module resolutions (moduleResolution node10) recorded once and answered again while they hold.
+ *
+ * Kept: a resolution made from a folder of the package whose every location (each place looked
+ * at and not found, each package.json read, the file found) lies in the package. Such a resolution
+ * changes only when an entry appears in or leaves one of the folders holding those locations, or
+ * a package.json it read changes: the store keeps a stamp (inode, size, mtime, ctime) of each, and
+ * the first resolution asked of it checks them all; if any differs, every import is resolved afresh.
+ * An import whose locations reach into the kernel's own folder is also resolved afresh (the kernel
+ * redirects `<cwd>/node_modules` to the package, kernel/typescript.ts, and a student's files live
+ * there), and so is every import under compiler options other than those it was recorded with.
+ */
+export class ResolutionStore {
+  private readonly entries = new Map<string, { result: Resolution; paths: string[] }>();
+  /** While true, resolve() asks `fresh` and keeps the answer; finish() ends it. */
+  recording = true;
+  /** How many resolutions were answered from the store. */
+  hits = 0;
+  /** Whether every stamp still matches: undefined until the first resolution after finish() asks. */
+  valid: boolean | undefined;
+  private ts?: typeof TS;
+  private optionsKey = "";
+  private stamps: [string, string][] = [];
+  private readonly checkedOptions = new WeakMap<TS.CompilerOptions, boolean>();
+
+  /** `root`: the package; only resolutions whose every location lies in it are kept. */
+  constructor(private readonly root: string) {}
+
+  private static key(name: string, containingFile: string, mode: unknown): string {
+    return `${containingFile.slice(0, containingFile.lastIndexOf("/"))}\u0000${String(mode)}\u0000${name}`;
+  }
+
+  /** TypeScript's resolveModuleName for node10, through the store (the patch in config.ts); `fresh` resolves as TypeScript would. */
+  resolve(name: string, containingFile: string, options: TS.CompilerOptions, redirected: unknown, mode: unknown, fresh: () => Resolution): Resolution {
+    if (this.recording) {
+      const result = fresh();
+      if (!redirected) this.record(name, containingFile, mode, result);
+      return result;
+    }
+    if (redirected || !this.usable(options)) return fresh();
+    const entry = this.entries.get(ResolutionStore.key(name, containingFile, mode));
+    const cwd = process.cwd() + "/";
+    if (!entry || entry.paths.some((p) => p.startsWith(cwd))) return fresh();
+    this.hits++;
+    return copyResolution(entry.result);
+  }
+
+  private record(name: string, containingFile: string, mode: unknown, result: Resolution): void {
+    const found = result.resolvedModule;
+    const paths = [containingFile, ...(result.failedLookupLocations ?? []), ...(result.affectingLocations ?? [])];
+    // a file found through a symbolic link: where the link is (TypeScript keeps it beside the real path)
+    const originalPath = (found as { originalPath?: string } | undefined)?.originalPath;
+    if (found) paths.push(found.resolvedFileName, ...(originalPath ? [originalPath] : []));
+    if (result.alternateResult) paths.push(result.alternateResult);
+    if (result.resolutionDiagnostics?.length || !paths.every((p) => p.startsWith(this.root + "/"))) return;
+    this.entries.set(ResolutionStore.key(name, containingFile, mode), { result: copyResolution(result), paths });
+  }
+
+  /** Ends the recording: the options the resolutions were made under, and the stamps of what they depend on. */
+  finish(ts: typeof TS, options: TS.CompilerOptions): void {
+    this.recording = false;
+    this.ts = ts;
+    this.optionsKey = resolutionOptionsKey(ts, options);
+    const nearest = new Map<string, string>();
+    const existing = (dir: string): string => {
+      let known = nearest.get(dir);
+      if (known === undefined) {
+        known = dir === this.root || dir === path.dirname(dir) || fs.existsSync(dir) ? dir : existing(path.dirname(dir));
+        nearest.set(dir, known);
+      }
+      return known;
+    };
+    const stamped = new Set<string>();
+    for (const { result, paths } of this.entries.values()) {
+      for (const p of paths) stamped.add(existing(path.dirname(p)));
+      for (const p of result.affectingLocations ?? []) stamped.add(fs.existsSync(p) ? p : existing(path.dirname(p)));
+    }
+    this.stamps = [...stamped].map((p) => [p, stamp(p)]);
+  }
+
+  /** How many resolutions the store holds. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The folders and package.json files whose stamps the resolutions depend on. */
+  stampedPaths(): string[] {
+    return this.stamps.map(([p]) => p);
+  }
+
+  private usable(options: TS.CompilerOptions): boolean {
+    if (!this.ts) return false;
+    let same = this.checkedOptions.get(options);
+    if (same === undefined) {
+      same = resolutionOptionsKey(this.ts, options) === this.optionsKey;
+      this.checkedOptions.set(options, same);
+    }
+    this.valid ??= this.stamps.every(([p, expected]) => stamp(p) === expected);
+    return same && this.valid;
+  }
+}
