@@ -1,12 +1,13 @@
 /** The snapshot's module resolutions: answered again while they hold, made afresh as soon as anything they depend on may have changed. */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type * as TS from "typescript";
 import { tslabTypeScript } from "../typescript";
-import { ResolutionStore } from "./resolutions";
+import { packageUnchangeable, ResolutionStore } from "./resolutions";
 import type { Resolution } from "./resolutions";
 
 const ts = tslabTypeScript();
@@ -28,8 +29,8 @@ function makePackage(): string {
 }
 
 /** A store that recorded the resolutions of lib/a.d.ts's imports, and a counter of the resolutions made afresh since. */
-function recorded(root: string): { store: ResolutionStore; resolve: (name: string, options?: TS.CompilerOptions) => Resolution; fresh: () => number } {
-  const store = new ResolutionStore(root);
+function recorded(root: string, unchangeable = false): { store: ResolutionStore; resolve: (name: string, options?: TS.CompilerOptions) => Resolution; fresh: () => number } {
+  const store = new ResolutionStore(root, () => unchangeable);
   const from = path.join(root, "lib", "a.d.ts");
   let fresh = 0;
   const resolve = (name: string, options = OPTIONS): Resolution =>
@@ -113,5 +114,41 @@ test("imports are resolved afresh from within the kernel's own folder and under 
   } finally {
     process.chdir(before);
     fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("where nothing can change the package, kept resolutions come without the places they looked at, so none is watched", () => {
+  const root = makePackage();
+  try {
+    const watched = recorded(root).resolve("dep");
+    assert.ok((watched.failedLookupLocations?.length ?? 0) > 0 && (watched.affectingLocations?.length ?? 0) > 0);
+    const { store, resolve } = recorded(root, true);
+    const unwatched = resolve("dep");
+    assert.equal(unwatched.resolvedModule?.resolvedFileName, watched.resolvedModule?.resolvedFileName);
+    assert.equal(unwatched.failedLookupLocations, undefined);
+    assert.equal(unwatched.affectingLocations, undefined);
+    assert.equal(store.hits, 1);
+    // and a resolution made afresh keeps them all
+    assert.ok((resolve("not-installed-anywhere").failedLookupLocations?.length ?? 0) > 0);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("packageUnchangeable: only under Node's permission model, with the package not writable and the kernel's folder outside it", () => {
+  // this test process runs without the permission model: anything may change
+  assert.equal(packageUnchangeable(process.cwd()), false);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-unchangeable-"));
+  try {
+    const script = [
+      `const { packageUnchangeable } = require(${JSON.stringify(require.resolve("./resolutions"))});`,
+      `console.log(JSON.stringify([packageUnchangeable(${JSON.stringify(path.dirname(__dirname))}), packageUnchangeable(process.cwd()), packageUnchangeable(${JSON.stringify(dir)})]));`,
+    ].join("\n");
+    const run = spawnSync(process.execPath, ["--experimental-permission", "--no-warnings", "--allow-fs-read=*", `--allow-fs-write=${dir}`, "-e", script], { cwd: dir, encoding: "utf8" });
+    assert.equal(run.status, 0, run.stderr);
+    // a package it may not write: unchangeable; its own folder (writable, and where it runs): not
+    assert.deepEqual(JSON.parse(run.stdout), [true, false, false]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });

