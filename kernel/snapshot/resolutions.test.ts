@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import type * as TS from "typescript";
 import { tslabTypeScript } from "../typescript";
-import { packageUnchangeable, ResolutionStore } from "./resolutions";
+import { packageUnchangeable, ResolutionStore, unreadablePaths } from "./resolutions";
 import type { Resolution } from "./resolutions";
 
 const ts = tslabTypeScript();
@@ -29,8 +29,8 @@ function makePackage(): string {
 }
 
 /** A store that recorded the resolutions of lib/a.d.ts's imports, and a counter of the resolutions made afresh since. */
-function recorded(root: string, unchangeable = false): { store: ResolutionStore; resolve: (name: string, options?: TS.CompilerOptions) => Resolution; fresh: () => number } {
-  const store = new ResolutionStore(root, () => unchangeable);
+function recorded(root: string, unchangeable = false, unreadable = false): { store: ResolutionStore; resolve: (name: string, options?: TS.CompilerOptions) => Resolution; fresh: () => number } {
+  const store = new ResolutionStore(root, { unchangeable: () => unchangeable, unreadable: () => unreadable });
   const from = path.join(root, "lib", "a.d.ts");
   let fresh = 0;
   const resolve = (name: string, options = OPTIONS): Resolution =>
@@ -50,8 +50,7 @@ test("a resolution recorded in the package is answered from the store, as a fres
   const root = makePackage();
   try {
     const { store, resolve, fresh } = recorded(root);
-    // one lookup walked above the package (node_modules folders up to /): it is not kept
-    assert.equal(store.size, 2);
+    assert.equal(store.size, 3);
     const first = resolve("dep");
     const second = resolve("dep");
     assert.equal(first.resolvedModule?.resolvedFileName, path.join(root, "node_modules", "dep", "main.d.ts"));
@@ -61,8 +60,22 @@ test("a resolution recorded in the package is answered from the store, as a fres
     assert.equal(fresh(), 0);
     assert.equal(store.hits, 3);
     assert.equal(store.valid, true);
+    // a lookup that walked above the package (node_modules folders up to /) is made afresh by a process that can see those places
     resolve("not-installed-anywhere");
     assert.equal(fresh(), 1);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("a lookup that failed above the package is answered from the store where the process can read nothing there", () => {
+  const root = makePackage();
+  try {
+    const { store, resolve, fresh } = recorded(root, false, true);
+    const failed = resolve("not-installed-anywhere");
+    assert.equal(failed.resolvedModule, undefined);
+    assert.ok(failed.failedLookupLocations?.includes("/node_modules/not-installed-anywhere.d.ts"), String(failed.failedLookupLocations));
+    assert.deepEqual([fresh(), store.hits], [0, 1]);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
@@ -128,7 +141,7 @@ test("where nothing can change the package, kept resolutions come without the pl
     assert.equal(unwatched.failedLookupLocations, undefined);
     assert.equal(unwatched.affectingLocations, undefined);
     assert.equal(store.hits, 1);
-    // and a resolution made afresh keeps them all
+    // and a resolution made afresh (here: one that looked above the package, which this process may read) keeps them all
     assert.ok((resolve("not-installed-anywhere").failedLookupLocations?.length ?? 0) > 0);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
@@ -141,13 +154,21 @@ test("packageUnchangeable: only under Node's permission model, with the package 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-unchangeable-"));
   try {
     const script = [
-      `const { packageUnchangeable } = require(${JSON.stringify(require.resolve("./resolutions"))});`,
-      `console.log(JSON.stringify([packageUnchangeable(${JSON.stringify(path.dirname(__dirname))}), packageUnchangeable(process.cwd()), packageUnchangeable(${JSON.stringify(dir)})]));`,
+      `const { packageUnchangeable, unreadablePaths } = require(${JSON.stringify(require.resolve("./resolutions"))});`,
+      `console.log(JSON.stringify([packageUnchangeable(${JSON.stringify(path.dirname(__dirname))}), packageUnchangeable(process.cwd()), packageUnchangeable(${JSON.stringify(dir)}),`,
+      `  unreadablePaths(["/node_modules/x.d.ts", "/usr/node_modules/x.d.ts"]), unreadablePaths(["/node_modules/x.d.ts", ${JSON.stringify(path.join(dir, "x.d.ts"))}])]));`,
     ].join("\n");
-    const run = spawnSync(process.execPath, ["--experimental-permission", "--no-warnings", "--allow-fs-read=*", `--allow-fs-write=${dir}`, "-e", script], { cwd: dir, encoding: "utf8" });
+    // the package (this test's own files) and its folder, as the grader's sandbox lets a kernel read
+    const readable = [path.resolve(__dirname, "..", "..", ".."), dir];
+    const run = spawnSync(process.execPath, ["--experimental-permission", "--no-warnings", ...readable.map((p) => `--allow-fs-read=${p}`), `--allow-fs-write=${dir}`, "-e", script], {
+      cwd: dir,
+      encoding: "utf8",
+    });
     assert.equal(run.status, 0, run.stderr);
-    // a package it may not write: unchangeable; its own folder (writable, and where it runs): not
-    assert.deepEqual(JSON.parse(run.stdout), [true, false, false]);
+    // a package it may not write: unchangeable; its own folder (writable, and where it runs): not;
+    // places it may not read: unseen; its own folder: seen
+    assert.deepEqual(JSON.parse(run.stdout), [true, false, false, true, false]);
+    assert.equal(unreadablePaths(["/node_modules/x.d.ts"]), false);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -58,7 +58,7 @@ function stamp(p: string): string {
 
 /** The part of Node's permission model the store asks (`process.permission`, defined only while the model is on). */
 interface PermissionModel {
-  has(scope: "fs.write", reference?: string): boolean;
+  has(scope: "fs.read" | "fs.write", reference?: string): boolean;
 }
 
 /**
@@ -74,6 +74,26 @@ export function packageUnchangeable(root: string): boolean {
 }
 
 /**
+ * Whether this process can see none of `paths`: Node's permission model is on and lets it read
+ * none of them (the grader's sandbox: the kernel reads the package and its scratch folder alone).
+ * A lookup there fails whatever is there, as it did when it was recorded.
+ */
+export function unreadablePaths(paths: readonly string[]): boolean {
+  const permission = (process as NodeJS.Process & { permission?: PermissionModel }).permission;
+  return permission !== undefined && paths.every((p) => !permission.has("fs.read", p));
+}
+
+/** What the store asks of the process it serves (once, in the kernel); tests give their own answers. */
+export interface StoreEnvironment {
+  /** See {@link packageUnchangeable}. */
+  unchangeable(root: string): boolean;
+  /** See {@link unreadablePaths}. */
+  unreadable(paths: readonly string[]): boolean;
+}
+
+const PROCESS_ENVIRONMENT: StoreEnvironment = { unchangeable: packageUnchangeable, unreadable: unreadablePaths };
+
+/**
  * Module resolutions (moduleResolution node10) recorded once and answered again while they hold.
  *
  * Kept: a resolution made from a folder of the package whose every location (each place looked
@@ -84,9 +104,13 @@ export function packageUnchangeable(root: string): boolean {
  * An import whose locations reach into the kernel's own folder is also resolved afresh (the kernel
  * redirects `<cwd>/node_modules` to the package, kernel/typescript.ts, and a student's files live
  * there), and so is every import under compiler options other than those it was recorded with.
+ *
+ * Also kept, for a process that can read nothing outside the package: a resolution that looked,
+ * in vain, in node_modules folders above it (@types/node's `import ... from "node:fs"`, which
+ * ambient declarations answer). A process that may read any of those places resolves it afresh.
  */
 export class ResolutionStore {
-  private readonly entries = new Map<string, { result: Resolution; paths: string[] }>();
+  private readonly entries = new Map<string, { result: Resolution; paths: string[]; outside: boolean }>();
   /** While true, resolve() asks `fresh` and keeps the answer; finish() ends it. */
   recording = true;
   /** How many resolutions were answered from the store. */
@@ -100,14 +124,14 @@ export class ResolutionStore {
 
   /** Whether kept resolutions are handed out without their lookup locations; asked once, with the stamps. */
   private withoutLocations?: boolean;
+  /** The places outside the package where kept resolutions looked in vain, and whether the process can see none of them (asked once). */
+  private outsideLookups: string[] = [];
+  private outsideUnseen?: boolean;
 
-  /**
-   * `root`: the package; only resolutions whose every location lies in it are kept.
-   * `unchangeable`: whether nothing the process runs can change the package (asked once, in the kernel).
-   */
+  /** `root`: the package (see the class comment for what is kept); `environment`: what is asked of the process, once, in the kernel. */
   constructor(
     private readonly root: string,
-    private readonly unchangeable: (root: string) => boolean = packageUnchangeable,
+    private readonly environment: StoreEnvironment = PROCESS_ENVIRONMENT,
   ) {}
 
   private static key(name: string, containingFile: string, mode: unknown): string {
@@ -124,7 +148,7 @@ export class ResolutionStore {
     if (redirected || !this.usable(options)) return fresh();
     const entry = this.entries.get(ResolutionStore.key(name, containingFile, mode));
     const cwd = process.cwd() + "/";
-    if (!entry || entry.paths.some((p) => p.startsWith(cwd))) return fresh();
+    if (!entry || (entry.outside && !this.outsideUnseen) || entry.paths.some((p) => p.startsWith(cwd))) return fresh();
     this.hits++;
     return copyResolution(entry.result, this.withoutLocations === true);
   }
@@ -136,8 +160,12 @@ export class ResolutionStore {
     const originalPath = (found as { originalPath?: string } | undefined)?.originalPath;
     if (found) paths.push(found.resolvedFileName, ...(originalPath ? [originalPath] : []));
     if (result.alternateResult) paths.push(result.alternateResult);
-    if (result.resolutionDiagnostics?.length || !paths.every((p) => p.startsWith(this.root + "/"))) return;
-    this.entries.set(ResolutionStore.key(name, containingFile, mode), { result: copyResolution(result, false), paths });
+    const inside = (p: string): boolean => p.startsWith(this.root + "/");
+    // what was found or read must lie in the package; places looked at in vain may lie above it
+    const outside = (result.failedLookupLocations ?? []).filter((p) => !inside(p));
+    if (result.resolutionDiagnostics?.length || !paths.every((p) => inside(p) || outside.includes(p))) return;
+    this.entries.set(ResolutionStore.key(name, containingFile, mode), { result: copyResolution(result, false), paths, outside: outside.length > 0 });
+    this.outsideLookups.push(...outside);
   }
 
   /** Ends the recording: the options the resolutions were made under, and the stamps of what they depend on. */
@@ -156,10 +184,11 @@ export class ResolutionStore {
     };
     const stamped = new Set<string>();
     for (const { result, paths } of this.entries.values()) {
-      for (const p of paths) stamped.add(existing(path.dirname(p)));
+      for (const p of paths) if (p.startsWith(this.root + "/")) stamped.add(existing(path.dirname(p)));
       for (const p of result.affectingLocations ?? []) stamped.add(fs.existsSync(p) ? p : existing(path.dirname(p)));
     }
     this.stamps = [...stamped].map((p) => [p, stamp(p)]);
+    this.outsideLookups = [...new Set(this.outsideLookups)];
   }
 
   /** How many resolutions the store holds. */
@@ -180,7 +209,8 @@ export class ResolutionStore {
       this.checkedOptions.set(options, same);
     }
     this.valid ??= this.stamps.every(([p, expected]) => stamp(p) === expected);
-    this.withoutLocations ??= this.unchangeable(this.root);
+    this.withoutLocations ??= this.environment.unchangeable(this.root);
+    this.outsideUnseen ??= this.environment.unreadable(this.outsideLookups);
     return same && this.valid;
   }
 }
