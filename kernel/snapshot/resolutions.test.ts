@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import type * as TS from "typescript";
 import { tslabTypeScript } from "../typescript";
-import { packageUnchangeable, ResolutionStore, unreadablePaths } from "./resolutions";
+import { packageUnchangeable, pathStamp, ResolutionStore, unreadablePaths } from "./resolutions";
 import type { Resolution } from "./resolutions";
 
 const ts = tslabTypeScript();
@@ -169,6 +169,26 @@ test("packageUnchangeable: only under Node's permission model, with the package 
     // places it may not read: unseen; its own folder: seen
     assert.deepEqual(JSON.parse(run.stdout), [true, false, false, true, false]);
     assert.equal(unreadablePaths(["/node_modules/x.d.ts"]), false);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("pathStamp changes when a file is written again with text of the same size, and when a folder gains an entry", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-stamp-"));
+  try {
+    const file = path.join(dir, "a.d.ts");
+    fs.writeFileSync(file, "export declare const a: 1;\n");
+    const [fileBefore, dirBefore] = [pathStamp(file), pathStamp(dir)];
+    assert.equal(pathStamp(file), fileBefore);
+    // a write within the same millisecond still moves ctime's nanoseconds on; wait past the clock's tick all the same
+    const until = Date.now() + 5;
+    while (Date.now() < until);
+    fs.writeFileSync(file, "export declare const a: 2;\n");
+    assert.notEqual(pathStamp(file), fileBefore);
+    fs.writeFileSync(path.join(dir, "b.d.ts"), "");
+    assert.notEqual(pathStamp(dir), dirBefore);
+    assert.equal(pathStamp(path.join(dir, "missing")), "absent");
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

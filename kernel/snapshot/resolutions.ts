@@ -50,8 +50,12 @@ function copyResolution(r: Resolution, withoutLocations: boolean): Resolution {
   return node10Result === undefined ? copy : Object.assign(copy, { node10Result });
 }
 
-/** `ino:size:mtime:ctime` of a path; a folder's mtime and ctime change whenever an entry is added to it, removed or renamed. */
-function stamp(p: string): string {
+/**
+ * `ino:size:mtime:ctime` of a path ("absent" when there is none): a file's change whenever it is
+ * written (ctime cannot be set back), a folder's whenever an entry is added to it, removed or renamed.
+ * @example pathStamp("/pkg/dist/lib/index.d.ts") // "1234:5678:1733224611000.123:1733224611000.123"
+ */
+export function pathStamp(p: string): string {
   const s = fs.statSync(p, { throwIfNoEntry: false });
   return s ? `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}` : "absent";
 }
@@ -187,7 +191,7 @@ export class ResolutionStore {
       for (const p of paths) if (p.startsWith(this.root + "/")) stamped.add(existing(path.dirname(p)));
       for (const p of result.affectingLocations ?? []) stamped.add(fs.existsSync(p) ? p : existing(path.dirname(p)));
     }
-    this.stamps = [...stamped].map((p) => [p, stamp(p)]);
+    this.stamps = [...stamped].map((p) => [p, pathStamp(p)]);
     this.outsideLookups = [...new Set(this.outsideLookups)];
   }
 
@@ -208,7 +212,7 @@ export class ResolutionStore {
       same = resolutionOptionsKey(this.ts, options) === this.optionsKey;
       this.checkedOptions.set(options, same);
     }
-    this.valid ??= this.stamps.every(([p, expected]) => stamp(p) === expected);
+    this.valid ??= this.stamps.every(([p, expected]) => pathStamp(p) === expected);
     this.withoutLocations ??= this.environment.unchangeable(this.root);
     this.outsideUnseen ??= this.environment.unreadable(this.outsideLookups);
     return same && this.valid;
