@@ -13,7 +13,7 @@ import type { CellOutcome } from "./executor";
 // same, a fresh conversion for any other, and nothing taken from a file of another Node or package.
 // Budget: three executors in this process, each type checking a few cells: about 10 s on 2 cores.
 
-const CELLS = ['import { zeros } from "dl-workbook";\nfunction double(x: number): number { return 2 * x; }', "const z = zeros(2, 3);\ndouble(z.shape[1])"];
+const CELLS = ['import { zeros } from "dl-workbook";\nfunction double(x: number): number {\n  let y = 0;\n  for (let i = 0; i < 2; i++) y += x;\n  return y;\n}', "const z = zeros(2, 3);\ndouble(z.shape[1])"];
 
 async function runAll(executor: Executor, cells: string[]): Promise<CellOutcome[]> {
   const outcomes: CellOutcome[] = [];
@@ -35,6 +35,9 @@ test("conversions recorded by one executor are taken by another, by declarations
     const written = JSON.parse(fs.readFileSync(file, "utf8")) as ConversionsFile;
     assert.equal(written.conversions.length, 2);
     assert.equal(written.context, conversionContext());
+    // the loop checks are recorded with the conversion, so a kernel taking it does not transpile the cell again
+    assert.match(written.conversions[0].result.checkedOutput ?? "", /for \(let i = 0; i < 2; i\+\+\) \{\s*__dlwb__\.checkInterrupt\(\);/);
+    assert.equal(written.conversions[1].result.checkedOutput, written.conversions[1].result.output);
 
     // primed with what the second cell sees, as a grading kernel is
     const cache = new ConversionCache(written.conversions, written.conversions[1].declarations);

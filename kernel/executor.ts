@@ -9,7 +9,7 @@
 import * as vm from "vm";
 import { LocalModules } from "./local-modules";
 import { createCellRequire, createConverter, hasSyntaxErrors, isCompleteCode, tslabTypeScript } from "./typescript";
-import type { CompletionInfo, Converter, Diagnostic } from "./typescript";
+import type { CompletionInfo, Converter, ConvertResult, Diagnostic } from "./typescript";
 import { mapStack, cellFileName, SourceMapper } from "./traceback";
 import { CELL_GLOBALS_DECLARATION } from "./cell-globals";
 import { addLoopChecks } from "./loop-checks";
@@ -127,7 +127,8 @@ export class Executor {
     const ts = tslabTypeScript();
     const rewrite = rewriteCell(ts, code);
     const declarations = this.declarations();
-    const converted = this.conversions.cache?.get(declarations, rewrite.code) ?? this.conv().convert(declarations, rewrite.code);
+    const recorded = this.conversions.cache?.get(declarations, rewrite.code);
+    const converted = recorded ?? withLoopChecks(this.conv().convert(declarations, rewrite.code));
     this.conversions.recorder?.add(declarations, rewrite.code, converted);
     if (converted.diagnostics.length > 0)
       return typeErrors(
@@ -144,7 +145,8 @@ export class Executor {
     const fileName = cellFileName(cell);
     const isAsync = converted.hasToplevelAwait === true || hasTopLevelAwait(ts, rewrite.code);
     const prefix = isAsync ? "(async function (exports, require) {\n" : "(function (exports, require) {\n";
-    const output = addLoopChecks(converted.output);
+    // a conversion recorded before loop checks were recorded with it has none yet
+    const output = converted.checkedOutput ?? addLoopChecks(converted.output);
     const wrapped = `${prefix}${output}\n})(__dlwb__.exports, __dlwb__.require)`;
     this.mapper.register(fileName, code, output, 1);
     let result: unknown;
@@ -229,6 +231,16 @@ export class Executor {
     }) as (locals: Locals) => unknown;
     return fn(this.locals);
   }
+}
+
+/**
+ * A conversion with its JavaScript's interrupt checks (loop-checks.ts) added once, so that a
+ * recorded conversion carries them and a kernel taking it does not transpile the cell again.
+ * A conversion with type errors never runs and gets none.
+ */
+function withLoopChecks(converted: ConvertResult): ConvertResult {
+  if (!converted.output || converted.diagnostics.length > 0) return converted;
+  return { ...converted, checkedOutput: addLoopChecks(converted.output) };
 }
 
 /** Removes the kernel's global declarations from a declaration output so they are not repeated. */

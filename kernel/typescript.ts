@@ -35,6 +35,8 @@ export interface ConvertResult {
   lastExpressionVar?: string;
   hasToplevelAwait?: boolean;
   sideOutputs?: { path: string; data: string }[];
+  /** `output` with an interrupt check at the top of every loop body (the kernel's, kernel/loop-checks.ts; not tslab's). */
+  checkedOutput?: string;
 }
 
 export interface CompletionInfo {

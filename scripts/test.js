@@ -38,6 +38,7 @@ const UNIT_TESTS = [
   "kernel/kernelspec",
   "kernel/loop-checks",
   "kernel/prompts",
+  "kernel/snapshot/resolutions",
   "kernel/traceback",
   "kernel/tslab-fixes",
   "kernel/typescript",

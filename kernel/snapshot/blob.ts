@@ -8,9 +8,10 @@
  * spawn(process.execPath, [...flags, "--snapshot-blob", snapshot.blob, connectionFile]);
  * ```
  *
- * The snapshot is rebuilt when Node, tslab's TypeScript, the builder, or any declaration file it
- * holds has changed; a kernel never depends on it being current, since a file whose text differs
- * is parsed afresh.
+ * The snapshot is rebuilt when Node, tslab's TypeScript, the builder, any declaration file it
+ * holds, or a folder its module resolutions looked in has changed; a kernel never depends on it
+ * being current, since a file whose text differs is parsed afresh, and a kernel whose resolutions
+ * may no longer hold resolves every import afresh (resolutions.ts).
  */
 import { spawnSync } from "child_process";
 import * as crypto from "crypto";
@@ -21,7 +22,7 @@ import { PACKAGE_ROOT } from "../info";
 import { tslabTypeScriptPath } from "../typescript";
 import { codeCacheIsCurrent } from "./code-cache";
 import { CODE_CACHE_RECORD_VARIABLE } from "./config";
-import type { SnapshotConfig } from "./config";
+import type { BuiltManifest, SnapshotConfig } from "./config";
 
 /** A built snapshot: the blob to pass to `node --snapshot-blob`, and how it came to be. */
 export interface KernelSnapshot {
@@ -44,6 +45,8 @@ interface Manifest {
   key: string;
   /** Every declaration file in the snapshot: [size, mtimeMs]. */
   files: Record<string, [number, number]>;
+  /** The folders and package.json files its module resolutions depend on: [size, mtimeMs] (a folder's mtime changes when an entry is added or removed). */
+  stamps?: Record<string, [number, number]>;
 }
 
 const BUILDER = path.join(__dirname, "builder.js");
@@ -85,6 +88,7 @@ function stateKey(typescript: string): string {
     stamp(BUILDER),
     stamp(path.join(__dirname, "config.js")),
     stamp(CODE_CACHE_MODULE),
+    stamp(path.join(__dirname, "resolutions.js")),
     PACKAGE_ROOT,
   ])
     hash.update(part + "\n");
@@ -114,7 +118,7 @@ function isCurrent(manifestFile: string, key: string): Manifest | undefined {
   try {
     const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8")) as Manifest;
     if (manifest.key !== key) return undefined;
-    for (const [file, [size, mtimeMs]] of Object.entries(manifest.files)) {
+    for (const [file, [size, mtimeMs]] of [...Object.entries(manifest.files), ...Object.entries(manifest.stamps ?? {})]) {
       const s = fs.statSync(file);
       if (s.size !== size || s.mtimeMs !== mtimeMs) return undefined;
     }
@@ -208,17 +212,23 @@ export function ensureKernelSnapshot(v8Flags: readonly string[] = []): KernelSna
     if (run.status !== 0 || !fs.existsSync(partial)) {
       throw new Error(`building the kernel snapshot failed (${run.error?.message ?? `exit ${run.status ?? run.signal}`}):\n${(run.stderr ?? "").trim().split("\n").slice(-8).join("\n")}`);
     }
-    const files: Manifest["files"] = {};
-    for (const file of JSON.parse(fs.readFileSync(list, "utf8")) as string[]) {
-      const s = fs.statSync(file);
-      files[file] = [s.size, s.mtimeMs];
-    }
+    const built = JSON.parse(fs.readFileSync(list, "utf8")) as BuiltManifest;
+    const sizeAndTime = (paths: string[]): Record<string, [number, number]> => {
+      const out: Record<string, [number, number]> = {};
+      for (const file of paths) {
+        const s = fs.statSync(file);
+        out[file] = [s.size, s.mtimeMs];
+      }
+      return out;
+    };
+    const files = sizeAndTime(built.declarationFiles);
+    const stamps = sizeAndTime(built.resolutionStamps);
     // readable by the sandboxed kernels, which run as users of their own
     fs.chmodSync(partial, 0o644);
     fs.renameSync(partial, blob);
     // snapshots of an earlier Node or package state are not used again
     for (const old of fs.readdirSync(dir)) if (/^kernel-.*\.(blob(\.json)?|jscache)$/.test(old) && !old.startsWith(`kernel-${state}-`)) fs.rmSync(path.join(dir, old), { force: true });
-    fs.writeFileSync(manifestFile, JSON.stringify({ key, files } satisfies Manifest), { mode: 0o644 });
+    fs.writeFileSync(manifestFile, JSON.stringify({ key, files, stamps } satisfies Manifest), { mode: 0o644 });
     // the code cache of an earlier blob may hold code this one's kernels would refuse: record it again
     fs.rmSync(codeCache, { force: true });
     const cache = withCodeCache(v8Flags, blob, codeCache);

@@ -28,6 +28,7 @@ type CompilerOptions = import("typescript").CompilerOptions;
 type Config = typeof import("./config");
 type SnapshotConfig = import("./config").SnapshotConfig;
 type SnapshotStats = import("./config").SnapshotStats;
+type BuiltManifest = import("./config").BuiltManifest;
 
 /** A CommonJS file that requires only built-in modules, evaluated with this script's `require`. */
 function loadBuiltinOnly<T>(file: string, extra: Record<string, unknown> = {}, source = fs.readFileSync(file, "utf8")): T {
@@ -40,6 +41,8 @@ function loadBuiltinOnly<T>(file: string, extra: Record<string, unknown> = {}, s
 
 const { SNAPSHOT_MARK, WARM_FILE_NAME, TYPESCRIPT_FIXES, CODE_CACHE_RECORD_VARIABLE } = loadBuiltinOnly<Config>(path.join(__dirname, "config.js"));
 const { applyFixes } = loadBuiltinOnly<typeof import("../tslab-fixes")>(path.join(__dirname, "..", "tslab-fixes.js"));
+const { ResolutionStore } = loadBuiltinOnly<typeof import("./resolutions")>(path.join(__dirname, "resolutions.js"));
+type ResolutionStore = import("./resolutions").ResolutionStore;
 
 /** The arguments of TypeScript's internal `createSourceFile`, and its parser without the store. */
 type ParseArgs = [fileName: string, text: string, languageVersionOrOptions: import("typescript").ScriptTarget | import("typescript").CreateSourceFileOptions, setParentNodes?: boolean, scriptKind?: ScriptKind];
@@ -82,16 +85,16 @@ function sameParse(file: SourceFile, options: ParseArgs[2]): boolean {
   return probe.externalModuleIndicator === file.externalModuleIndicator;
 }
 
-/** Loads TypeScript from its file (no package `require` here), with the store patched into createSourceFile. */
-function loadTypeScript(file: string, store: SourceFileStore): TS {
-  return loadBuiltinOnly<TS>(file, { workbookSourceFiles: store }, applyFixes(fs.readFileSync(file, "utf8"), TYPESCRIPT_FIXES, file));
+/** Loads TypeScript from its file (no package `require` here), with the stores patched into createSourceFile and resolveModuleName. */
+function loadTypeScript(file: string, store: SourceFileStore, resolutions: ResolutionStore): TS {
+  return loadBuiltinOnly<TS>(file, { workbookSourceFiles: store, workbookResolutions: resolutions }, applyFixes(fs.readFileSync(file, "utf8"), TYPESCRIPT_FIXES, file));
 }
 
 /**
  * Type checks a file that imports every module a cell may import, with the options of tslab's
  * converter that decide which files are read and how they are parsed; this parses and binds them.
  */
-function warmUp(ts: TS, config: SnapshotConfig): void {
+function warmUp(ts: TS, config: SnapshotConfig): CompilerOptions {
   const warmFile = path.join(config.packageRoot, WARM_FILE_NAME);
   const source = config.imports.map((specifier, i) => `import * as m${i} from ${JSON.stringify(specifier)};\nexport { m${i} };`).join("\n");
   const options: CompilerOptions = {
@@ -106,6 +109,9 @@ function warmUp(ts: TS, config: SnapshotConfig): void {
     declaration: true,
     allowJs: true,
     checkJs: true,
+    // as tslab's converter: the options module resolution depends on are the cells' (see ResolutionStore)
+    resolveJsonModule: true,
+    jsx: ts.JsxEmit.React,
     skipLibCheck: true,
     libReplacement: false,
     noEmit: true,
@@ -118,6 +124,7 @@ function warmUp(ts: TS, config: SnapshotConfig): void {
   const program = ts.createProgram([warmFile], options, host);
   const problems = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
   if (problems.length > 0) throw new Error(`the warm-up file does not type check:\n${problems.join("\n")}`);
+  return options;
 }
 
 function readConfig(): SnapshotConfig {
@@ -128,14 +135,16 @@ function readConfig(): SnapshotConfig {
 
 const config = readConfig();
 const store = new SourceFileStore();
-const ts = loadTypeScript(config.typescript, store);
+const resolutions = new ResolutionStore(config.packageRoot);
+const ts = loadTypeScript(config.typescript, store, resolutions);
 // the snapshot must not keep a ts.sys bound to this process's directory: TypeScript memoizes
 // process.cwd() on first use, so the kernel would resolve modules from where the snapshot was built
 const sysBefore = { ...ts.sys };
-warmUp(ts, config);
+const warmOptions = warmUp(ts, config);
 Object.assign(ts.sys, sysBefore, { getCurrentDirectory: () => process.cwd() });
 store.recording = false;
-if (config.manifest) fs.writeFileSync(config.manifest, JSON.stringify([...store.files.keys()]));
+resolutions.finish(ts, warmOptions);
+if (config.manifest) fs.writeFileSync(config.manifest, JSON.stringify({ declarationFiles: [...store.files.keys()], resolutionStamps: resolutions.stampedPaths() } satisfies BuiltManifest));
 
 v8.startupSnapshot.setDeserializeMainFunction(() => {
   // Error.stackTraceLimit is undefined after deserialization (Node 20.20), and then no error has a
@@ -150,7 +159,14 @@ v8.startupSnapshot.setDeserializeMainFunction(() => {
   tsModule.exports = ts;
   tsModule.loaded = true;
   requireFromKernel.cache[config.typescript] = tsModule;
-  const stats: SnapshotStats = { declarationFiles: store.files.size, hits: () => store.hits, missed: () => [...store.missed] };
+  const stats: SnapshotStats = {
+    declarationFiles: store.files.size,
+    hits: () => store.hits,
+    missed: () => [...store.missed],
+    resolutions: resolutions.size,
+    resolutionHits: () => resolutions.hits,
+    resolutionsValid: () => resolutions.valid,
+  };
   Object.defineProperty(process, SNAPSHOT_MARK, { value: stats });
   const recordTo = process.env[CODE_CACHE_RECORD_VARIABLE];
   if (recordTo) {

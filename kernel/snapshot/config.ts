@@ -16,7 +16,7 @@ export interface SnapshotConfig {
   typeRoot: string;
   /** Module specifiers (or absolute paths) the warm-up file imports: every public entry point. */
   imports: string[];
-  /** Where the builder writes the list of declaration files it kept (JSON array of paths), if set. */
+  /** Where the builder writes the paths it depends on ({@link BuiltManifest} as JSON), if set. */
   manifest?: string;
   /** The code cache file (code-cache.ts) kernels started from the snapshot serve modules from, built beside the blob. */
   codeCache: string;
@@ -29,6 +29,14 @@ export interface SnapshotConfig {
 /** Set to a file path, a process started from the snapshot records the code cache into it (code-cache-record.ts) instead of starting a kernel. */
 export const CODE_CACHE_RECORD_VARIABLE = "WORKBOOK_CODE_CACHE_RECORD";
 
+/** What the builder writes to {@link SnapshotConfig.manifest}: the paths whose state the snapshot depends on. */
+export interface BuiltManifest {
+  /** The declaration files parsed into it. */
+  declarationFiles: string[];
+  /** The folders and package.json files its module resolutions depend on (resolutions.ts). */
+  resolutionStamps: string[];
+}
+
 /** What a kernel started from the snapshot reports on `process[SNAPSHOT_MARK]`. */
 export interface SnapshotStats {
   /** Declaration files parsed and bound in the snapshot. */
@@ -37,6 +45,11 @@ export interface SnapshotStats {
   hits(): number;
   /** Declaration files in the snapshot that were parsed afresh all the same: their text or parse options differed. */
   missed(): string[];
+  /** Module resolutions kept in the snapshot (builder.ts, ResolutionStore). */
+  resolutions: number;
+  /** Module resolutions taken from the snapshot, and whether those it holds are still valid (undefined until a program asked). */
+  resolutionHits(): number;
+  resolutionsValid(): boolean | undefined;
 }
 
 /** The property of `process` on which a kernel started from the snapshot exposes {@link SnapshotStats}. */
@@ -117,6 +130,9 @@ export const TYPESCRIPT_CELL_FIXES: readonly SourceFix[] = [
 
 const CREATE_SOURCE_FILE = "function createSourceFile(fileName, sourceText, languageVersionOrOptions, setParentNodes = false, scriptKind) {";
 
+const NODE10_RESOLVE =
+  "        result = nodeModuleNameResolver(moduleName, containingFile, compilerOptions, host, cache, redirectedReference, resolutionMode ? getConditions(compilerOptions, resolutionMode) : void 0);";
+
 /**
  * The snapshot builder's changes to TypeScript's source: {@link TYPESCRIPT_CELL_FIXES}, and its
  * internal createSourceFile asking the builder's store (`workbookSourceFiles`, a parameter of the
@@ -131,5 +147,15 @@ export const TYPESCRIPT_FIXES: readonly SourceFix[] = [
       CREATE_SOURCE_FILE +
       "\n    return workbookSourceFiles.parse(fileName, sourceText, languageVersionOrOptions, setParentNodes, scriptKind, parseSourceFileUncached);\n  }\n  " +
       CREATE_SOURCE_FILE.replace("createSourceFile", "parseSourceFileUncached"),
+  },
+  {
+    why:
+      "resolveModuleName (moduleResolution node10, what cells use) hands out the resolutions of the declaration files' imports made while " +
+      "the snapshot was built (`workbookResolutions`, builder.ts), while nothing they depend on has changed; any other import is resolved as always",
+    find: NODE10_RESOLVE,
+    replace: NODE10_RESOLVE.replace(
+      "result = nodeModuleNameResolver(",
+      "result = workbookResolutions.resolve(moduleName, containingFile, compilerOptions, redirectedReference, resolutionMode, () => nodeModuleNameResolver(",
+    ).replace(/;$/, ");"),
   },
 ];

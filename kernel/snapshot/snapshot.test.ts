@@ -53,6 +53,10 @@ test("a kernel started from the snapshot takes its declaration files from it and
     const served = Number(await value('const codeCache = (process as any)[Symbol.for("dl-workbook.codeCache")];\ncodeCache.served'));
     assert.ok(served > 100, `only ${served} modules came from the code cache`);
     assert.equal(await value("codeCache.rejected + codeCache.changed"), "0");
+    // the declaration files' imports were resolved when the snapshot was built (resolutions.ts), and those answers still hold
+    assert.equal(await value("stats.resolutionsValid()"), "true");
+    const resolved = Number(await value("stats.resolutionHits()"));
+    assert.ok(resolved > 500, `only ${resolved} module resolutions came from the snapshot`);
     // errors carry stacks (Error.stackTraceLimit is restored after deserialization), so tracebacks name cell lines
     const thrown = await kernel.execute("function inner(n: number): number {\n  if (n > 2) throw new RangeError('too big: ' + n);\n  return n;\n}\ninner(5);", { timeoutMs: 60_000 });
     assert.equal(thrown.status, "error");
