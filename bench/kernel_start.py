@@ -18,6 +18,10 @@ from queue import Empty
 
 from jupyter_client.manager import KernelManager
 
+# the one jupyter_client cell loop, shared with the kernel's Python tests
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "kernel", "test"))
+from cells import execute  # noqa: E402
+
 PROBE = 'typeof (process as any)[Symbol.for("dl-workbook.kernelSnapshot")] === "object"'
 
 
@@ -47,23 +51,6 @@ def children(pid):
     return found
 
 
-def run_cell(kc, code, timeout=120):
-    msg_id = kc.execute(code)
-    result = None
-    while True:
-        msg = kc.get_iopub_msg(timeout=timeout)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["msg_type"] == "execute_result":
-            result = msg["content"]["data"].get("text/plain")
-        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            break
-    while True:
-        reply = kc.get_shell_msg(timeout=timeout)
-        if reply["parent_header"].get("msg_id") == msg_id:
-            return reply["content"]["status"], result
-
-
 def start(name, last):
     km = KernelManager(kernel_name=name)
     t0 = time.perf_counter()
@@ -91,12 +78,12 @@ def start(name, last):
                 continue
             break
         row = {"kernel": name, "first_reply_ms": 1000 * first_reply, "ready_ms": 1000 * (time.perf_counter() - t0)}
-        run_cell(kc, "1 + 1")
+        execute(kc, "1 + 1")
         row["first_cell_ms"] = 1000 * (time.perf_counter() - t0)
         if last:
-            status, _ = run_cell(kc, "const notANumber: number = 'text'")
-            row["type_checking"] = status == "error"
-            _, value = run_cell(kc, PROBE)
+            reply, _, _ = execute(kc, "const notANumber: number = 'text'")
+            row["type_checking"] = reply["content"]["status"] == "error"
+            _, value, _ = execute(kc, PROBE)
             row["from_snapshot"] = value == "true"
             pid = km.provisioner.process.pid
             row["rss_mb"] = rss_mb(pid)

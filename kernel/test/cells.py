@@ -1,5 +1,6 @@
 """Running one cell through a jupyter_client KernelClient, shared by the scripts in this folder
-(kernelspec_start.py, relay_check.py): they run with this folder first on sys.path."""
+(kernelspec_start.py, relay_check.py), which run with this folder first on sys.path, and by
+bench/kernel_start.py, which puts it there."""
 
 TIMEOUT = 120
 
