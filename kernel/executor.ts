@@ -145,7 +145,7 @@ export class Executor {
     const fileName = cellFileName(cell);
     const isAsync = converted.hasToplevelAwait === true || hasTopLevelAwait(ts, rewrite.code);
     const prefix = isAsync ? "(async function (exports, require) {\n" : "(function (exports, require) {\n";
-    // a conversion recorded before loop checks were recorded with it has none yet
+    // set on every conversion that gets here (withLoopChecks), recorded ones included
     const output = converted.checkedOutput ?? addLoopChecks(converted.output);
     const wrapped = `${prefix}${output}\n})(__dlwb__.exports, __dlwb__.require)`;
     this.mapper.register(fileName, code, output, 1);
