@@ -21,17 +21,37 @@ static inline void valid_kw(const ConvShape& s, long ow, long& lo, long& hi) {
   if (hi < lo) hi = lo;
 }
 
-// f(n, oh, ow, lo, hi) for every output pixel of the images [n0, n1) in row-major order, with its
-// in-bounds kernel columns [lo, hi) (valid_kw): the walk that im2col, col2im and the direct kernels share.
-template <typename F> static inline void for_each_pixel(const ConvShape& s, long n0, long n1, F f) {
+// The walk over output pixels that im2col, col2im and the direct kernels share: every pixel of the
+// images [n0, n1) in row-major order with its in-bounds kernel columns [lo, hi) (valid_kw).
+// f(P constant, n, oh, ow, lo, hi) covers pixels ow .. ow + P - 1; runs of P > 1 are neighbours in one
+// row whose kernel columns are all in bounds (lo = 0, hi = KW), and pixels near the left and right
+// borders go one by one. For the direct kernels, a run shares every weight (or filter-gradient)
+// vector loaded and gives P times as many independent multiply-adds per tap (one pixel's OC / 8
+// sums waited on each multiply-add's latency).
+template <int P, typename F> static inline void for_each_pixel_run(const ConvShape& s, long n0, long n1, F f) {
+  // ow has every kernel column in bounds when ow*sw - pl >= 0 and ow*sw - pl + (KW-1)*dw <= W - 1
+  const long last = s.W - 1 - (s.KW - 1) * s.dw + s.pl;
+  const long inner0 = std::min(s.OW, (s.pl + s.sw - 1) / s.sw), inner1 = last < 0 ? 0 : std::min(s.OW, last / s.sw + 1);
   for (long n = n0; n < n1; ++n)
     for (long oh = 0; oh < s.OH; ++oh)
-      for (long ow = 0; ow < s.OW; ++ow) {
-        long lo, hi;
-        valid_kw(s, ow, lo, hi);
-        f(n, oh, ow, lo, hi);
+      for (long ow = 0; ow < s.OW;) {
+        if (P > 1 && ow >= inner0 && ow + P <= inner1) {
+          f(std::integral_constant<int, P>{}, n, oh, ow, 0L, s.KW);
+          ow += P;
+        } else {
+          long lo, hi;
+          valid_kw(s, ow, lo, hi);
+          f(std::integral_constant<int, 1>{}, n, oh, ow, lo, hi);
+          ++ow;
+        }
       }
 }
+
+// The same walk one pixel at a time: f(n, oh, ow, lo, hi) (im2col and col2im).
+template <typename F> static inline void for_each_pixel(const ConvShape& s, long n0, long n1, F f) {
+  for_each_pixel_run<1>(s, n0, n1, [&](auto, long n, long oh, long ow, long lo, long hi) { f(n, oh, ow, lo, hi); });
+}
+
 
 // f(xp, wp) for the in-bounds taps of output pixel (oh, ow) in im2col's order (kh, then kw in
 // [lo, hi)): xp = the tap's C input channels in image xn, wp = its [C, OC] block of the filter w
@@ -133,30 +153,6 @@ typedef float v8 __attribute__((vector_size(32), aligned(4)));
 #else
 #define WORKBOOK_V8 0
 #endif
-
-// Output pixels taken P at a time: neighbours in one row whose kernel columns are all in bounds
-// share every weight (or filter-gradient) vector loaded, and give P times as many independent
-// multiply-adds per tap (one pixel's OC / 8 sums waited on each multiply-add's latency). Pixels near
-// the left and right borders go one by one. f(P constant, n, oh, ow, lo, hi) covers pixels
-// ow .. ow + P - 1 in row-major order; with P > 1, lo = 0 and hi = KW.
-template <int P, typename F> static inline void for_each_pixel_run(const ConvShape& s, long n0, long n1, F f) {
-  // ow has every kernel column in bounds when ow*sw - pl >= 0 and ow*sw - pl + (KW-1)*dw <= W - 1
-  const long last = s.W - 1 - (s.KW - 1) * s.dw + s.pl;
-  const long inner0 = std::min(s.OW, (s.pl + s.sw - 1) / s.sw), inner1 = last < 0 ? 0 : std::min(s.OW, last / s.sw + 1);
-  for (long n = n0; n < n1; ++n)
-    for (long oh = 0; oh < s.OH; ++oh)
-      for (long ow = 0; ow < s.OW;) {
-        if (P > 1 && ow >= inner0 && ow + P <= inner1) {
-          f(std::integral_constant<int, P>{}, n, oh, ow, 0L, s.KW);
-          ow += P;
-        } else {
-          long lo, hi;
-          valid_kw(s, ow, lo, hi);
-          f(std::integral_constant<int, 1>{}, n, oh, ow, lo, hi);
-          ++ow;
-        }
-      }
-}
 
 #if WORKBOOK_V8
 // pixels per run: P * OC / 8 sums (and, for the filter gradient, as many dy vectors) in registers
